@@ -1,0 +1,42 @@
+#include "curb-util.h"
+
+char *
+curb_uuid_new (void)
+{
+  return g_uuid_string_random ();
+}
+
+gint64
+curb_now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* "2026-11-27T14:40:01.076Z": UTC, millisecond precision. */
+char *
+curb_iso8601_from_ms (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autofree char *base = NULL;
+
+  if (dt == NULL)
+    return NULL;
+  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, (int) (ms % 1000));
+}
+
+gboolean
+curb_iso8601_to_ms (const char *text, gint64 *out_ms)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (out_ms != NULL, FALSE);
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    return FALSE;
+  *out_ms = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+  return TRUE;
+}

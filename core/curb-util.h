@@ -1,0 +1,12 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char    *curb_uuid_new          (void) G_GNUC_WARN_UNUSED_RESULT;
+gint64   curb_now_ms            (void);
+char    *curb_iso8601_from_ms   (gint64 ms) G_GNUC_WARN_UNUSED_RESULT;
+gboolean curb_iso8601_to_ms     (const char *text, gint64 *out_ms);
+
+G_END_DECLS

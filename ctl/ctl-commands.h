@@ -1,0 +1,26 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A curbside-ctl command: returns the process exit status
+ * (0 ok, 1 failure, 2 usage error, more per command's --help). */
+typedef int (*CtlCommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char     *name;
+  const char     *summary;
+  CtlCommandFunc  run;
+} CtlCommand;
+
+/* --- token commands --- */
+
+/* --- store commands --- */
+
+/* --- scan commands --- */
+
+/* --- print commands --- */
+
+G_END_DECLS

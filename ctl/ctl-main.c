@@ -1,0 +1,57 @@
+#include <locale.h>
+#include <string.h>
+
+#include "ctl-commands.h"
+#include "curbside-core.h"
+
+static int ctl_version (int argc, char **argv);
+
+static const CtlCommand commands[] = {
+  /* --- token commands --- */
+
+  /* --- store commands --- */
+
+  /* --- scan commands --- */
+
+  /* --- print commands --- */
+
+  { "version", "Print the version", ctl_version },
+};
+
+static int
+ctl_version (int    argc,
+             char **argv)
+{
+  g_print ("curbside-ctl %s\n", CURB_VERSION);
+  return 0;
+}
+
+static void
+print_usage (void)
+{
+  g_printerr ("Usage: curbside-ctl COMMAND [OPTIONS…]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_printerr ("  %-16s %s\n", commands[i].name, commands[i].summary);
+  g_printerr ("\nRun “curbside-ctl COMMAND --help” for a command's options.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage ();
+      return argc < 2 ? 2 : 0;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, argv[1]))
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("curbside-ctl: unknown command “%s”\n", argv[1]);
+  print_usage ();
+  return 2;
+}
