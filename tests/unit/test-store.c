@@ -1009,8 +1009,14 @@ test_disk_full (Fixture       *fixture,
   {
     g_autoptr(JsonObject) order = central_order ("DF2", 1, FALSE);
 
+    g_autofree char *pad = g_strnfill (200, 'x');
+
     for (guint i = 0; i < 40; i++)
-      json_object_set_string_member (order, g_strdup_printf ("pad%u", i), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+      {
+        g_autofree char *key = g_strdup_printf ("pad%u", i);
+
+        json_object_set_string_member (order, key, pad);
+      }
     g_assert_false (curb_store_upsert_order (fixture->store, order, NULL, NULL, NULL, &error));
     g_assert_error (error, CURB_ERROR, CURB_ERROR_DISK_FULL);
   }
