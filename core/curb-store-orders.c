@@ -1073,6 +1073,106 @@ curb_store_append_event (CurbStore  *self,
   return TRUE;
 }
 
+static gboolean
+run (CurbStore   *self,
+     const char  *sql,
+     GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, sql, error);
+
+  return stmt != NULL && curb_store_step_done (self, stmt, error);
+}
+
+static gboolean
+is_fatal (GError *error)
+{
+  return !g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_NOT_FOUND)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_FORBIDDEN)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED);
+}
+
+/* One event of a batch inside its own savepoint; FALSE only for errors that
+ * doom the whole transaction. */
+static gboolean
+append_one_of_batch (CurbStore  *self,
+                     CurbEvent  *event,
+                     gint64     *out_seq,
+                     gboolean   *out_duplicate,
+                     GError    **out_event_error,
+                     GError    **error)
+{
+  GError *local_error = NULL;
+
+  if (!curb_event_validate (event, out_event_error))
+    return TRUE;
+  if (!run (self, "SAVEPOINT batch_event", error))
+    return FALSE;
+  if (append_locked (self, event, out_seq, out_duplicate, &local_error))
+    return run (self, "RELEASE batch_event", error);
+  *out_seq = 0;
+  if (is_fatal (local_error))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_propagate_error (out_event_error, local_error);
+  return run (self, "ROLLBACK TO batch_event", error) && run (self, "RELEASE batch_event", error);
+}
+
+static gboolean
+append_batch_locked (CurbStore  *self,
+                     GPtrArray  *events,
+                     gint64     *seqs,
+                     gboolean   *duplicates,
+                     GError    **out_errors,
+                     GError    **error)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (!append_one_of_batch (self, g_ptr_array_index (events, i), &seqs[i], &duplicates[i], &out_errors[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+curb_store_append_events (CurbStore  *self,
+                          GPtrArray  *events,
+                          gboolean   *out_duplicates,
+                          GError    **out_errors,
+                          GError    **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree gint64 *seqs = NULL;
+  g_autofree gboolean *duplicates = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (events != NULL && out_errors != NULL, FALSE);
+
+  seqs = g_new0 (gint64, events->len + 1);
+  duplicates = g_new0 (gboolean, events->len + 1);
+  locker = curb_store_lock (self);
+  if (!curb_store_begin (self, error))
+    return FALSE;
+  if (!append_batch_locked (self, events, seqs, duplicates, out_errors, error) || !curb_store_commit (self, error))
+    {
+      curb_store_rollback (self);
+      for (guint i = 0; i < events->len; i++)
+        g_clear_error (&out_errors[i]);
+      return FALSE;
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      if (seqs[i] > 0)
+        curb_event_set_seq (g_ptr_array_index (events, i), seqs[i]);
+      if (out_duplicates != NULL)
+        out_duplicates[i] = duplicates[i];
+    }
+  return TRUE;
+}
+
 CurbEvent *
 curb_store_get_event (CurbStore   *self,
                       const char  *event_id,

@@ -874,6 +874,47 @@ test_purge_personal (Fixture       *fixture,
   g_assert_cmpuint (purged, ==, 0);
 }
 
+static void
+test_append_batch (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  GError *errors[6] = { NULL };
+  gboolean duplicates[6] = { FALSE };
+  CurbEvent *retry;
+
+  add_order (fixture->store, "BA1");
+  add_order (fixture->store, "BA2");
+  g_ptr_array_add (events, make_event (CURB_EVENT_ARRIVED, "BA1"));     /* ok */
+  g_ptr_array_add (events, make_event (CURB_EVENT_ARRIVED, "BA1"));     /* already arrived */
+  g_ptr_array_add (events, make_event (CURB_EVENT_CLAIMED, "BA1"));     /* ok, sees the first */
+  g_ptr_array_add (events, make_event (CURB_EVENT_ARRIVED, "NOPE"));    /* unknown order */
+  retry = make_event (CURB_EVENT_ARRIVED, "BA2");
+  curb_event_set_id (retry, curb_event_get_id (g_ptr_array_index (events, 0)));
+  g_ptr_array_add (events, retry);                                      /* duplicate id */
+  g_ptr_array_add (events, make_event (CURB_EVENT_STAGED, "BA2"));      /* ok */
+
+  g_assert_true (curb_store_append_events (fixture->store, events, duplicates, errors, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (errors[0]);
+  g_assert_error (errors[1], CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED);
+  g_assert_no_error (errors[2]);
+  g_assert_error (errors[3], CURB_ERROR, CURB_ERROR_NOT_FOUND);
+  g_assert_no_error (errors[4]);
+  g_assert_true (duplicates[4]);
+  g_assert_false (duplicates[0]);
+  g_assert_cmpint (curb_event_get_seq (retry), ==, curb_event_get_seq (g_ptr_array_index (events, 0)));
+  g_assert_cmpint (curb_event_get_seq (g_ptr_array_index (events, 1)), ==, 0);
+  g_assert_cmpint (curb_event_get_seq (g_ptr_array_index (events, 5)), ==, curb_store_get_last_seq (fixture->store));
+  g_assert_cmpstr (order_state (fixture->store, "BA1"), ==, "claimed");
+  g_assert_cmpstr (order_state (fixture->store, "BA2"), ==, "ready");
+  g_assert_cmpint (count_rows (fixture->store, "events"), ==, 3);
+  g_assert_cmpuint (curb_store_outbox_depth (fixture->store), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    g_clear_error (&errors[i]);
+}
+
 typedef struct
 {
   const char    *path;
@@ -1020,6 +1061,24 @@ test_disk_full (Fixture       *fixture,
     g_assert_false (curb_store_upsert_order (fixture->store, order, NULL, NULL, NULL, &error));
     g_assert_error (error, CURB_ERROR, CURB_ERROR_DISK_FULL);
   }
+  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+    GError *errors[50] = { NULL };
+
+    for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+      g_ptr_array_add (batch, make_event (CURB_EVENT_SUBSTITUTION_DECIDED, "DF1"));
+    g_assert_false (curb_store_append_events (fixture->store, batch, NULL, errors, &error));
+    g_assert_error (error, CURB_ERROR, CURB_ERROR_DISK_FULL);
+    for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+      {
+        g_assert_null (errors[i]);
+        g_assert_cmpint (curb_event_get_seq (g_ptr_array_index (batch, i)), ==, 0);
+      }
+    g_free (after);
+    after = snapshot (fixture->store, "DF1");
+    g_assert_cmpstr (before, ==, after);
+  }
   g_assert_true (curb_store_integrity_check (fixture->store, NULL));
   g_assert_cmpint (count_rows (fixture->store, "orders"), ==, 1);
 }
@@ -1057,6 +1116,7 @@ main (int argc, char **argv)
   ADD ("age-restricted-needs-id-check", test_age_restricted_needs_id_check);
   ADD ("derived-equals-replay", test_derived_equals_replay);
   ADD ("duplicate-event", test_duplicate_event);
+  ADD ("append-batch", test_append_batch);
   ADD ("upsert-versions", test_upsert_versions);
   ADD ("cancellation", test_cancellation);
   ADD ("lookup-no-oracle", test_lookup);
