@@ -98,6 +98,27 @@ gboolean    curb_store_upsert_order  (CurbStore          *self,
                                       gboolean           *out_alert_staff,
                                       GError            **error);
 
+/**
+ * curb_store_upsert_orders:
+ * @central_orders: a page of central's orders
+ * @out_cancelled: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   the `cancelled` events this page appended
+ * @out_alerts: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   those of them whose shopper had already arrived: staff must be told
+ * @out_rejected: (out) (optional) (transfer container) (element-type GError):
+ *   one error per invalid order, naming its position and ref; the others
+ *   are stored anyway so one bad order cannot stall the sync
+ *
+ * curb_store_upsert_order() for a whole page in one durable transaction.
+ * Returns %FALSE only when nothing could be written (disk full, database).
+ */
+gboolean    curb_store_upsert_orders (CurbStore   *self,
+                                      JsonArray   *central_orders,
+                                      GPtrArray  **out_cancelled,
+                                      GPtrArray  **out_alerts,
+                                      GPtrArray  **out_rejected,
+                                      GError     **error);
+
 /* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
 JsonObject *curb_store_get_order     (CurbStore       *self,
                                       const char      *ref,

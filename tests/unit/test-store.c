@@ -396,8 +396,8 @@ test_derived_equals_replay (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (
       json_array_get_object_element (json_object_get_array_member (order, "substitutions"), 0), "status"),
       ==, "approved");
-  g_assert_true (json_object_has_member (order, "handed_over_at"));
-  g_assert_true (json_object_has_member (order, "arrived_at"));
+  g_assert_nonnull (json_object_get_string_member (order, "handed_over_at"));
+  g_assert_nonnull (json_object_get_string_member (order, "arrived_at"));
 }
 
 static void
@@ -459,10 +459,79 @@ test_upsert_versions (Fixture       *fixture,
   g_assert_false (json_object_has_member (order, "phone_last4"));
   g_assert_false (json_object_has_member (order, "token"));
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  /* facts the store does not know yet are null, not absent */
+  g_assert_true (json_object_get_null_member (order, "bay"));
+  g_assert_true (json_object_get_null_member (order, "claimed_by"));
+  g_assert_true (json_object_get_null_member (order, "arrived_at"));
+  g_assert_false (json_object_get_boolean_member (order, "staged"));
+  g_assert_cmpint (json_object_get_int_member (order, "last_seq"), ==, 0);
   token = curb_store_get_order_token (fixture->store, "V1", NULL);
   g_assert_cmpstr (token, ==, "TOKEN-V1");
   g_assert_false (curb_store_upsert_order (fixture->store, invalid, NULL, NULL, NULL, &error));
   g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+}
+
+static void
+test_upsert_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(GPtrArray) cancelled = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *bad;
+
+  drive_to (fixture->store, "PA1", CURB_ORDER_STATE_ARRIVED);
+  json_array_add_object_element (page, central_order ("PA1", 2, TRUE));      /* cancelled after arrival */
+  json_array_add_object_element (page, central_order ("PA2", 1, FALSE));     /* new */
+  json_array_add_object_element (page, central_order ("PA3", 1, TRUE));      /* new, already cancelled */
+  bad = central_order ("PA4", 1, FALSE);
+  json_object_set_string_member (bad, "version", "one");
+  json_array_add_object_element (page, bad);                                 /* invalid */
+  json_array_add_int_element (page, 42);                                     /* not an object */
+  json_array_add_object_element (page, central_order ("PA2", 1, TRUE));      /* stale repeat */
+
+  g_assert_true (curb_store_upsert_orders (fixture->store, page, &cancelled, &alerts, &rejected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cancelled->len, ==, 2);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_cmpstr (curb_event_get_order_ref (g_ptr_array_index (alerts, 0)), ==, "PA1");
+  g_assert_cmpint (curb_event_get_seq (g_ptr_array_index (alerts, 0)), >, 0);
+  g_assert_cmpuint (rejected->len, ==, 2);
+  g_assert_nonnull (strstr (((GError *) g_ptr_array_index (rejected, 0))->message, "PA4"));
+  g_assert_cmpstr (order_state (fixture->store, "PA1"), ==, "cancelled");
+  g_assert_cmpstr (order_state (fixture->store, "PA2"), ==, "pending");
+  g_assert_cmpstr (order_state (fixture->store, "PA3"), ==, "cancelled");
+  g_assert_cmpint (count_rows (fixture->store, "orders"), ==, 3);
+}
+
+static void
+test_upsert_initial_sync (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(JsonArray) all = NULL;
+
+  for (guint p = 0; p < 10; p++)
+    {
+      g_autoptr(JsonArray) page = json_array_new ();
+      g_autoptr(GPtrArray) rejected = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < 500; i++)
+        {
+          g_autofree char *ref = g_strdup_printf ("S%05u", p * 500 + i);
+
+          json_array_add_object_element (page, central_order (ref, 1, FALSE));
+        }
+      g_assert_true (curb_store_upsert_orders (fixture->store, page, NULL, NULL, &rejected, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (rejected->len, ==, 0);
+    }
+  g_test_message ("5000 orders in pages of 500: %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  all = curb_store_list_orders (fixture->store, CURB_ORDER_FILTER_ALL, NULL);
+  g_assert_cmpuint (json_array_get_length (all), ==, 5000);
 }
 
 static void
@@ -1118,6 +1187,8 @@ main (int argc, char **argv)
   ADD ("duplicate-event", test_duplicate_event);
   ADD ("append-batch", test_append_batch);
   ADD ("upsert-versions", test_upsert_versions);
+  ADD ("upsert-page", test_upsert_page);
+  ADD ("upsert-initial-sync", test_upsert_initial_sync);
   ADD ("cancellation", test_cancellation);
   ADD ("lookup-no-oracle", test_lookup);
   ADD ("hostile-names-verbatim", test_hostile_names_verbatim);
