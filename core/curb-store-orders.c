@@ -656,8 +656,8 @@ write_content (CurbStore   *self,
                GError     **error)
 {
   g_autoptr(CurbStmt) stmt = curb_store_prepare (self, exists
-      ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6"
-        " WHERE ref = ?1"
+      ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6,"
+        " purged_ms = NULL WHERE ref = ?1"
       : "INSERT INTO orders (ref, version, content, token, window_start_ms, created_ms, updated_ms)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error);
   g_autoptr(JsonNode) content = NULL;
