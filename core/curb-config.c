@@ -758,6 +758,21 @@ curb_config_role_from_string (const char     *name,
   return FALSE;
 }
 
+/**
+ * curb_config_default_path:
+ *
+ * Returns: (transfer full): /etc/curbside/ROLE.conf, or the file of that name
+ * in $CURBSIDE_CONFIG_DIR when set (tests, demos).
+ */
+char *
+curb_config_default_path (CurbConfigRole role)
+{
+  const char *dir = g_getenv ("CURBSIDE_CONFIG_DIR");
+  g_autofree char *name = g_strconcat (curb_config_role_to_string (role), ".conf", NULL);
+
+  return g_build_filename (dir != NULL && *dir != '\0' ? dir : "/etc/curbside", name, NULL);
+}
+
 const CurbConfigKey *
 curb_config_get_schema (CurbConfigRole  role,
                         gsize          *n_keys)
@@ -921,10 +936,15 @@ curb_config_get_string (CurbConfig *self,
                         const char *group,
                         const char *key)
 {
-  gssize index = schema_index (self->schema, self->n_keys, group, key);
-  CurbConfigType type = index >= 0 ? self->schema[index].type : CURB_CONFIG_STRING;
+  CurbConfigType type = CURB_CONFIG_STRING;
   const Value *value;
+  gssize index;
 
+  g_return_val_if_fail (CURB_IS_CONFIG (self), NULL);
+  g_return_val_if_fail (group != NULL && key != NULL, NULL);
+  index = schema_index (self->schema, self->n_keys, group, key);
+  if (index >= 0)
+    type = self->schema[index].type;
   if (type != CURB_CONFIG_URL && type != CURB_CONFIG_PATH)
     type = CURB_CONFIG_STRING;
   value = lookup (self, group, key, type);
@@ -989,6 +1009,7 @@ curb_config_is_set (CurbConfig *self,
   gssize index;
 
   g_return_val_if_fail (CURB_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (group != NULL && key != NULL, FALSE);
   index = schema_index (self->schema, self->n_keys, group, key);
   return index >= 0 && self->values[index].set;
 }

@@ -89,6 +89,7 @@ G_DECLARE_FINAL_TYPE (CurbConfig, curb_config, CURB, CONFIG, GObject)
 const char          *curb_config_role_to_string   (CurbConfigRole  role);
 gboolean             curb_config_role_from_string (const char     *name,
                                                    CurbConfigRole *out_role);
+char                *curb_config_default_path     (CurbConfigRole  role) G_GNUC_WARN_UNUSED_RESULT;
 /* The role's schema table, @n_keys rows. */
 const CurbConfigKey *curb_config_get_schema       (CurbConfigRole  role,
                                                    gsize          *n_keys);

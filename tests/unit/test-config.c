@@ -121,6 +121,21 @@ test_defaults (void)
 }
 
 static void
+test_default_path (void)
+{
+  g_autofree char *system = NULL;
+  g_autofree char *override = NULL;
+
+  g_unsetenv ("CURBSIDE_CONFIG_DIR");
+  system = curb_config_default_path (CURB_CONFIG_ROLE_KIOSK);
+  g_setenv ("CURBSIDE_CONFIG_DIR", "/tmp/demo", TRUE);
+  override = curb_config_default_path (CURB_CONFIG_ROLE_HUB);
+  g_unsetenv ("CURBSIDE_CONFIG_DIR");
+  g_assert_cmpstr (system, ==, "/etc/curbside/kiosk.conf");
+  g_assert_cmpstr (override, ==, "/tmp/demo/hub.conf");
+}
+
+static void
 test_minimal_file_and_relative_path (void)
 {
   g_autofree char *dir = curb_test_mkdtemp ();
@@ -260,6 +275,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/samples/values", test_sample_values);
   g_test_add_func ("/config/samples/cover-schema", test_samples_cover_schema);
   g_test_add_func ("/config/defaults", test_defaults);
+  g_test_add_func ("/config/default-path", test_default_path);
   g_test_add_func ("/config/relative-path", test_minimal_file_and_relative_path);
   g_test_add_func ("/config/errors/syntax", test_syntax_errors);
   g_test_add_func ("/config/errors/nul-byte", test_nul_byte);
