@@ -1014,6 +1014,56 @@ curb_config_is_set (CurbConfig *self,
   return index >= 0 && self->values[index].set;
 }
 
+static gboolean
+values_equal (CurbConfigType  type,
+              const Value    *a,
+              const Value    *b)
+{
+  switch (type)
+    {
+    case CURB_CONFIG_INT:
+      return a->int_value == b->int_value;
+    case CURB_CONFIG_DOUBLE:
+      return a->double_value == b->double_value;
+    case CURB_CONFIG_BOOL:
+      return a->bool_value == b->bool_value;
+    case CURB_CONFIG_LIST:
+      return (a->list == NULL && b->list == NULL)
+             || (a->list != NULL && b->list != NULL
+                 && g_strv_equal ((const char * const *) a->list, (const char * const *) b->list));
+    case CURB_CONFIG_STRING:
+    case CURB_CONFIG_PATH:
+    case CURB_CONFIG_URL:
+    default:
+      return g_strcmp0 (a->text, b->text) == 0;
+    }
+}
+
+/**
+ * curb_config_changed_keys:
+ *
+ * Compares two configurations of the same role (e.g. before and after a
+ * SIGHUP reload) by their effective values.
+ *
+ * Returns: (transfer full): "group.key" of every key whose value differs.
+ */
+char **
+curb_config_changed_keys (CurbConfig *self,
+                          CurbConfig *other)
+{
+  g_autoptr(GStrvBuilder) changed = g_strv_builder_new ();
+
+  g_return_val_if_fail (CURB_IS_CONFIG (self) && CURB_IS_CONFIG (other), NULL);
+  g_return_val_if_fail (self->role == other->role, NULL);
+  for (gsize i = 0; i < self->n_keys; i++)
+    if (!values_equal (self->schema[i].type, &self->values[i], &other->values[i]))
+      {
+        g_autofree char *name = g_strdup_printf ("%s.%s", self->schema[i].group, self->schema[i].key);
+        g_strv_builder_add (changed, name);
+      }
+  return g_strv_builder_end (changed);
+}
+
 /* ---- for cross checks ------------------------------------------------------------ */
 
 gint64

@@ -161,6 +161,10 @@ const char         *curb_config_get_path   (CurbConfig *self,
 const char * const *curb_config_get_list   (CurbConfig *self,
                                             const char *group,
                                             const char *key);
+/* "group.key" of each key whose value differs between two configurations of
+ * one role (what a SIGHUP reload changed); free with g_strfreev(). */
+char              **curb_config_changed_keys (CurbConfig *self,
+                                              CurbConfig *other) G_GNUC_WARN_UNUSED_RESULT;
 /* Whether the file set the key (rather than the default applying). */
 gboolean            curb_config_is_set     (CurbConfig *self,
                                             const char *group,

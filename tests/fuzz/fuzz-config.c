@@ -56,7 +56,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       config = curb_config_load_data (role, (const char *) data, size, "/etc/curbside/fuzz.conf", NULL);
       g_assert ((config != NULL) == ok);
       if (config != NULL)
-        read_every_key (config);
+        {
+          g_autoptr(CurbConfig) defaults = curb_config_new_defaults (role);
+          g_auto(GStrv) changed = curb_config_changed_keys (config, defaults);
+          read_every_key (config);
+          g_assert (changed != NULL);
+        }
     }
   return 0;
 }

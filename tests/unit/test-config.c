@@ -154,6 +154,20 @@ test_minimal_file_and_relative_path (void)
 }
 
 static void
+test_changed_keys (void)
+{
+  g_autoptr(CurbConfig) before = curb_config_load_data (CURB_CONFIG_ROLE_KIOSK,
+    "[hub]\nurl = http://h\n[pickup]\nbays = 1;2\n", -1, NULL, NULL);
+  g_autoptr(CurbConfig) after = curb_config_load_data (CURB_CONFIG_ROLE_KIOSK,
+    "[hub]\nurl = http://h\n[pickup]\nbays = 1;2;3\n[ui]\nidle-timeout = 30\nlanguages = es;en\n", -1, NULL, NULL);
+  g_auto(GStrv) changed = curb_config_changed_keys (before, after);
+  g_auto(GStrv) same = curb_config_changed_keys (before, before);
+
+  g_assert_cmpstrv (changed, ((const char *[]) { "pickup.bays", "ui.languages", NULL }));
+  g_assert_cmpstrv (same, ((const char *[]) { NULL }));
+}
+
+static void
 test_syntax_errors (void)
 {
   assert_problem (CURB_CONFIG_ROLE_HUB, "id = x\n" HUB_MINIMAL, "test.conf:1: key outside any group");
@@ -277,6 +291,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/default-path", test_default_path);
   g_test_add_func ("/config/relative-path", test_minimal_file_and_relative_path);
+  g_test_add_func ("/config/changed-keys", test_changed_keys);
   g_test_add_func ("/config/errors/syntax", test_syntax_errors);
   g_test_add_func ("/config/errors/nul-byte", test_nul_byte);
   g_test_add_func ("/config/errors/unknown-names", test_unknown_names_with_suggestions);
