@@ -70,7 +70,8 @@ gboolean    curb_order_validate_central  (JsonObject      *order,
  */
 char       *curb_order_normalize_surname (const char      *surname) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Digits only; %NULL unless exactly four digits remain. */
+/* The last four digits of @phone (other characters ignored); %NULL when
+ * fewer than four digits. */
 char       *curb_order_normalize_phone_last4 (const char  *phone) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
