@@ -9,3 +9,7 @@
 #include "curb-order.h"
 #include "curb-state.h"
 #include "curb-store.h"
+#include "curb-signing-key.h"
+#include "curb-keyring.h"
+#include "curb-token.h"
+#include "curb-config.h"
