@@ -44,7 +44,7 @@ curb_hub_handle_enroll (CurbHub           *hub,
       return;
     }
   curb_store_audit (hub->store, device_id, NULL, "device_enrolled", NULL, NULL, NULL);
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CURBSIDE_DEVICE", "%s", device_id,
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CURBSIDE_DEVICE", device_id,
                     "MESSAGE", "Enrolled device %s as %s", device_id, curb_device_role_to_string (role));
   reply = json_object_new ();
   json_object_set_string_member (reply, "device_id", device_id);

@@ -1,3 +1,5 @@
+#include <math.h>
+
 #include "curb-hub-metrics.h"
 
 static const double alert_buckets[] = { 5, 10, 20, 30, 60, 120, 300, 600 };
@@ -120,10 +122,13 @@ curb_hub_metrics_append_gauge (GString    *out,
 {
   if (help != NULL)
     g_string_append_printf (out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+  g_string_append (out, name);
   if (labels != NULL)
-    g_string_append_printf (out, "%s{%s} %.17g\n", name, labels, value);
+    g_string_append_printf (out, "{%s}", labels);
+  if (isnan (value))
+    g_string_append (out, " NaN\n");
   else
-    g_string_append_printf (out, "%s %.17g\n", name, value);
+    g_string_append_printf (out, " %.17g\n", value);
 }
 
 static void

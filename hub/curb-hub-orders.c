@@ -60,8 +60,8 @@ reply_refused (CurbHub           *hub,
   if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
       && curb_hub_status_for_error (error) >= 500)
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                      "CURBSIDE_ORDER_ID", "%s", curb_event_get_order_ref (event),
-                      "CURBSIDE_DEVICE", "%s", curb_event_get_device (event),
+                      "CURBSIDE_ORDER_ID", curb_event_get_order_ref (event),
+                      "CURBSIDE_DEVICE", curb_event_get_device (event),
                       "MESSAGE", "Cannot store %s event: %s",
                       curb_event_kind_to_string (curb_event_get_kind (event)), error->message);
   curb_hub_reply_gerror (msg, error, extra);

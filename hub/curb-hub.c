@@ -519,9 +519,9 @@ curb_hub_log_event (CurbHub    *self,
                                               curb_event_get_seq (event));
 
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                    "CURBSIDE_ORDER_ID", "%s", curb_event_get_order_ref (event),
-                    "CURBSIDE_DEVICE", "%s", curb_event_get_device (event),
-                    "CURBSIDE_EVENT_ID", "%s", curb_event_get_id (event),
+                    "CURBSIDE_ORDER_ID", curb_event_get_order_ref (event),
+                    "CURBSIDE_DEVICE", curb_event_get_device (event),
+                    "CURBSIDE_EVENT_ID", curb_event_get_id (event),
                     "MESSAGE", "%s", message);
 }
 
