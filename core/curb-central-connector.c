@@ -604,9 +604,10 @@ check_base_url (const char  *base_url,
 {
   g_autoptr(GUri) uri = g_uri_parse (base_url ? base_url : "", G_URI_FLAGS_NONE, NULL);
   const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
 
   if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
-      || g_uri_get_host (uri) == NULL || g_uri_get_query (uri) != NULL)
+      || host == NULL || *host == '\0' || g_uri_get_query (uri) != NULL)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG,
                    "the central URL must be http(s)://host[:port][/path], not “%s”",
