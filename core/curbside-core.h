@@ -9,3 +9,12 @@
 #include "curb-order.h"
 #include "curb-state.h"
 #include "curb-store.h"
+/* --- pickup tokens --- */
+#include "curb-signing-key.h"
+#include "curb-keyring.h"
+#include "curb-token.h"
+#include "curb-config.h"
+/* --- central order system connectors --- */
+#include "curb-backoff.h"
+#include "curb-connector.h"
+#include "curb-central-connector.h"
