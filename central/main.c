@@ -2,6 +2,7 @@
 #include <locale.h>
 
 #include "curbside-core.h"
+#include "curb-central-issuer.h"
 #include "curb-central-server.h"
 
 /* curbside-central: the reference central order system, on 127.0.0.1. */
@@ -36,7 +37,7 @@ parse_options (Options  *options,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite file for central's state (default: in memory)", "FILE" },
     { "store", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->stores, "A store and its API key (default store-001:demo-store-key)", "ID:KEY" },
     { "seed-demo", 0, 0, G_OPTION_ARG_INT, &options->seed_demo, "Create N demo orders for the first store", "N" },
-    { "issuer-key", 0, 0, G_OPTION_ARG_FILENAME, &options->issuer_key, "Sign demo pickup tokens with this key file", "FILE" },
+    { "issuer-key", 0, 0, G_OPTION_ARG_FILENAME, &options->issuer_key, "Sign pickup tokens with this secret key file (created when missing)", "FILE" },
     { "admin-key", 0, 0, G_OPTION_ARG_STRING, &options->admin_key, "Require this bearer key on /admin", "KEY" },
     { NULL }
   };
@@ -98,17 +99,27 @@ run (Options  *options,
 {
   g_autoptr(CurbCentralDb) db = NULL;
   g_autoptr(CurbCentralServer) server = NULL;
+  g_autoptr(CurbSigningKey) issuer = NULL;
+  g_autoptr(JsonArray) keys = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *first_store = NULL;
 
   db = curb_central_db_open (options->db_path ? options->db_path : ":memory:", error);
   if (db == NULL || !add_stores (db, options->stores, &first_store, error))
     return 1;
+  if (options->issuer_key != NULL
+      && (issuer = curb_central_issuer_load_or_create (options->issuer_key, error)) == NULL)
+    return 1;
   if (options->seed_demo > 0
-      && !curb_central_seed_demo (db, first_store, options->seed_demo, curb_now_ms (), NULL, NULL, error))
+      && !curb_central_seed_demo (db, first_store, options->seed_demo, curb_now_ms (),
+                                  issuer ? curb_central_issuer_sign_token : NULL, issuer, error))
     return 1;
 
   server = curb_central_server_new (db);
+  keys = curb_central_issuer_public_keys (issuer);
+  curb_central_server_set_keys (server, keys);
+  if (issuer != NULL)
+    curb_central_server_set_token_func (server, curb_central_issuer_sign_token, issuer);
   curb_central_server_set_admin_key (server, options->admin_key);
   if (!curb_central_server_listen (server, options->port, error)
       || !announce_port (curb_central_server_get_port (server), options->port_file, error))
