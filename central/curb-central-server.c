@@ -25,13 +25,16 @@ struct _CurbCentralServer
   guint64            requests[3];   /* per CurbCentralEndpoint */
   guint64            pushed_new;
   guint64            pushed_duplicate;
+  GPtrArray         *delayed;       /* GSource of answers held back */
 };
 
 G_DEFINE_TYPE (CurbCentralServer, curb_central_server, G_TYPE_OBJECT)
 
 typedef struct
 {
+  CurbCentralServer *server;
   SoupServerMessage *msg;
+  GSource           *source;
 } DelayedAnswer;
 
 /* Answers */
@@ -121,13 +124,41 @@ break_json (SoupServerMessage *msg,
     respond_json (msg, 200, g_strndup (g_bytes_get_data (bytes, NULL), len / 2));
 }
 
+static void
+delayed_answer_free (gpointer data)
+{
+  DelayedAnswer *answer = data;
+
+  g_source_destroy (answer->source);
+  g_source_unref (answer->source);
+  g_object_unref (answer->msg);
+  g_free (answer);
+}
+
 static gboolean
 on_delay_elapsed (gpointer user_data)
 {
-  SoupServerMessage *msg = user_data;
+  DelayedAnswer *answer = user_data;
 
-  soup_server_message_unpause (msg);
+  soup_server_message_unpause (answer->msg);
+  g_ptr_array_remove_fast (answer->server->delayed, answer);
   return G_SOURCE_REMOVE;
+}
+
+static void
+answer_later (CurbCentralServer *self,
+              SoupServerMessage *msg,
+              guint              delay_ms)
+{
+  DelayedAnswer *answer = g_new0 (DelayedAnswer, 1);
+
+  answer->server = self;
+  answer->msg = g_object_ref (msg);
+  answer->source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (answer->source, on_delay_elapsed, answer, NULL);
+  g_source_attach (answer->source, NULL);
+  g_ptr_array_add (self->delayed, answer);
+  soup_server_message_pause (msg);
 }
 
 static void
@@ -141,7 +172,8 @@ drop_connection (SoupServerMessage *msg)
 
 /* Applies the faults that act after processing. Takes @msg's answer as set. */
 static void
-finish_with_fault (SoupServerMessage *msg,
+finish_with_fault (CurbCentralServer *self,
+                   SoupServerMessage *msg,
                    CurbCentralFault  *fault)
 {
   if (fault == NULL)
@@ -149,9 +181,7 @@ finish_with_fault (SoupServerMessage *msg,
   switch (fault->kind)
     {
     case CURB_CENTRAL_FAULT_DELAY:
-      soup_server_message_pause (msg);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, fault->delay_ms, on_delay_elapsed,
-                          g_object_ref (msg), g_object_unref);
+      answer_later (self, msg, fault->delay_ms);
       break;
     case CURB_CENTRAL_FAULT_DROP:
       drop_connection (msg);
@@ -472,7 +502,7 @@ on_protocol_request (SoupServer        *server,
     handle_push (self, msg, store_id);
   else
     handle_keys (self, msg);
-  finish_with_fault (msg, fault);
+  finish_with_fault (self, msg, fault);
 }
 
 /* The admin API (tests and demo only) */
@@ -715,6 +745,7 @@ curb_central_server_dispose (GObject *object)
 {
   CurbCentralServer *self = CURB_CENTRAL_SERVER (object);
 
+  g_clear_pointer (&self->delayed, g_ptr_array_unref);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -748,6 +779,7 @@ curb_central_server_init (CurbCentralServer *self)
   self->server = soup_server_new ("server-header", "curbside-central/" CURB_VERSION, NULL);
   self->faults = curb_central_faults_new ();
   self->keys = json_array_new ();
+  self->delayed = g_ptr_array_new_with_free_func (delayed_answer_free);
   soup_server_add_handler (self->server, "/v1", on_protocol_request, self, NULL);
   soup_server_add_handler (self->server, "/admin", on_admin_request, self, NULL);
   soup_server_add_handler (self->server, NULL, on_other_request, self, NULL);

@@ -18,3 +18,4 @@
 #include "curb-backoff.h"
 #include "curb-connector.h"
 #include "curb-central-connector.h"
+#include "curb-sync.h"
