@@ -194,56 +194,47 @@ emit_order_signals (CurbSync          *self,
     g_signal_emit (self, signals[CANCELLED_AFTER_ARRIVAL], 0, ref, cancelled);
 }
 
-/* Returns FALSE only when the store failed: the page must be pulled again.
- * An order the store refuses as invalid is counted and skipped, so one bad
+/* An order the store refuses as invalid is counted and skipped, so one bad
  * document cannot block the feed. */
-static gboolean
-apply_order (CurbSync    *self,
-             JsonObject  *order,
-             guint       *inout_applied,
-             GError     **error)
+static void
+report_result (CurbSync         *self,
+               JsonObject       *order,
+               CurbUpsertResult *result,
+               guint            *inout_applied)
 {
-  g_autoptr(CurbEvent) cancelled = NULL;
-  g_autoptr(GError) local_error = NULL;
-  CurbUpsertOutcome outcome = CURB_UPSERT_STALE;
-  gboolean alert_staff = FALSE;
-
-  if (!curb_store_upsert_order (self->store, order, &outcome, &cancelled, &alert_staff, &local_error))
+  if (result->error != NULL)
     {
-      if (!g_error_matches (local_error, CURB_ERROR, CURB_ERROR_INVALID))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_debug ("skipping an order central sent: %s", local_error->message);
+      g_debug ("skipping an order central sent: %s", result->error->message);
       self->rejected_orders++;
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REJECTED_ORDERS]);
-      return TRUE;
+      return;
     }
-  if (outcome == CURB_UPSERT_STALE)
-    return TRUE;
+  if (result->outcome == CURB_UPSERT_STALE)
+    return;
   (*inout_applied)++;
-  emit_order_signals (self, json_object_get_string_member (order, "ref"), outcome, cancelled, alert_staff);
-  return TRUE;
+  emit_order_signals (self, json_object_get_string_member (order, "ref"), result->outcome,
+                      result->cancelled, result->alert_staff);
 }
 
-/* Orders first, then the cursor: a crash in between replays the page, which
- * the version check makes harmless. */
+/* The orders and the cursor in one transaction; signals once committed. A
+ * store failure applies nothing: the page is pulled again. */
 static gboolean
 apply_page (CurbSync           *self,
             CurbConnectorPage  *page,
             GError            **error)
 {
+  g_autoptr(GPtrArray) results = NULL;
   guint applied = 0;
-  gboolean ok = TRUE;
 
-  for (guint i = 0; ok && i < page->orders->len && self->cancellable != NULL; i++)
-    ok = apply_order (self, g_ptr_array_index (page->orders, i), &applied, error);
-  count_pulled (self, applied);
-  if (!ok || !curb_store_set_meta (self->store, CURB_SYNC_CURSOR_META, page->next_cursor, error))
+  results = curb_store_upsert_orders (self->store, page->orders, CURB_SYNC_CURSOR_META,
+                                      page->next_cursor, error);
+  if (results == NULL)
     return FALSE;
   g_free (self->cursor);
   self->cursor = g_strdup (page->next_cursor);
+  for (guint i = 0; i < results->len && self->cancellable != NULL; i++)
+    report_result (self, g_ptr_array_index (page->orders, i), g_ptr_array_index (results, i), &applied);
+  count_pulled (self, applied);
   return TRUE;
 }
 
