@@ -308,6 +308,22 @@ test_broken_json_applies_nothing (Fixture       *fixture,
 }
 
 static void
+test_invalid_order_is_skipped (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+
+  central_fixture_patch (fixture->central, "P00003", "{\"lines\": \"none\", \"first_name\": \"<b>x</b>\"}");
+  central_fixture_patch (fixture->central, "P00004", "{\"window_start\": \"yesterday-ish\"}");
+  sync_until_caught_up (fixture);
+  g_assert_cmpuint (curb_sync_get_rejected_orders (fixture->sync), ==, 2);
+  g_assert_cmpuint (count_orders (fixture), ==, 18);
+  cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
+  g_assert_cmpstr (cursor, ==, "c22");
+}
+
+static void
 test_push_exactly_once_under_faults (Fixture       *fixture,
                                      gconstpointer  data)
 {
@@ -476,6 +492,7 @@ main (int argc, char **argv)
   ADD ("/sync/pull/cursor-persists", 120, test_cursor_persists_across_restart);
   ADD ("/sync/pull/duplicate-pages", 120, test_duplicate_pages_apply_once);
   ADD ("/sync/pull/broken-json", 120, test_broken_json_applies_nothing);
+  ADD ("/sync/pull/invalid-order-skipped", 20, test_invalid_order_is_skipped);
   ADD ("/sync/push/exactly-once-under-faults", 10, test_push_exactly_once_under_faults);
   ADD ("/sync/push/retry-after", 5, test_retry_after_is_honoured);
   ADD ("/sync/push/refused-event", 5, test_refused_event_leaves_outbox);
