@@ -15,6 +15,7 @@ typedef struct
   char  **stores;
   int     seed_demo;
   char   *issuer_key;
+  char   *keyring_out;
   char   *admin_key;
 } Options;
 
@@ -38,6 +39,7 @@ parse_options (Options  *options,
     { "store", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->stores, "A store and its API key (default store-001:demo-store-key)", "ID:KEY" },
     { "seed-demo", 0, 0, G_OPTION_ARG_INT, &options->seed_demo, "Create N demo orders for the first store", "N" },
     { "issuer-key", 0, 0, G_OPTION_ARG_FILENAME, &options->issuer_key, "Sign pickup tokens with this secret key file (created when missing)", "FILE" },
+    { "write-keyring", 0, 0, G_OPTION_ARG_FILENAME, &options->keyring_out, "Write the issuer's public key as a keyring file (for a hub)", "FILE" },
     { "admin-key", 0, 0, G_OPTION_ARG_STRING, &options->admin_key, "Require this bearer key on /admin", "KEY" },
     { NULL }
   };
@@ -93,6 +95,24 @@ announce_port (guint        port,
   return TRUE;
 }
 
+static gboolean
+write_keyring (CurbSigningKey  *issuer,
+               const char      *path,
+               GError         **error)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+
+  if (issuer == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "--write-keyring needs --issuer-key");
+      return FALSE;
+    }
+  line = curb_signing_key_to_public_line (issuer);
+  text = g_strdup_printf ("# curbside-central issuer key\n%s\n", line);
+  return g_file_set_contents (path, text, -1, error);
+}
+
 static int
 run (Options  *options,
      GError  **error)
@@ -109,6 +129,8 @@ run (Options  *options,
     return 1;
   if (options->issuer_key != NULL
       && (issuer = curb_central_issuer_load_or_create (options->issuer_key, error)) == NULL)
+    return 1;
+  if (options->keyring_out != NULL && !write_keyring (issuer, options->keyring_out, error))
     return 1;
   if (options->seed_demo > 0
       && !curb_central_seed_demo (db, first_store, options->seed_demo, curb_now_ms (),
@@ -149,6 +171,7 @@ main (int    argc,
   g_free (options.db_path);
   g_strfreev (options.stores);
   g_free (options.issuer_key);
+  g_free (options.keyring_out);
   g_free (options.admin_key);
   return status;
 }

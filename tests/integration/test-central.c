@@ -53,13 +53,15 @@ start_central (Fixture     *fixture,
   g_autofree char *db = g_build_filename (fixture->dir, "central.db", NULL);
   g_autofree char *port_file = g_build_filename (fixture->dir, "port", NULL);
   g_autofree char *key_file = g_build_filename (fixture->dir, "issuer.key", NULL);
+  g_autofree char *keyring = g_build_filename (fixture->dir, "keyring", NULL);
   g_autoptr(GError) error = NULL;
 
   g_unlink (port_file);
   fixture->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, program,
                                        "--port", "0", "--port-file", port_file, "--db", db,
                                        "--store", "store-001:" KEY, "--store", "store-002:other-key",
-                                       "--issuer-key", key_file, extra_arg, NULL);
+                                       "--issuer-key", key_file, "--write-keyring", keyring,
+                                       extra_arg, NULL);
   g_assert_no_error (error);
   g_free (fixture->url);
   fixture->url = wait_for_port (fixture, port_file);
@@ -212,6 +214,8 @@ test_seeded_demo_orders (Fixture       *fixture,
   g_autoptr(Answer) answer = request (fixture, "GET", "/v1/stores/store-001/orders?limit=1000", KEY, NULL, NULL);
   g_autoptr(Answer) keys = request (fixture, "GET", "/v1/keys", NULL, NULL, NULL);
   g_autoptr(CurbKeyring) keyring = curb_keyring_new ();
+  g_autofree char *keyring_path = g_build_filename (fixture->dir, "keyring", NULL);
+  g_autoptr(CurbKeyring) written = NULL;
   JsonObject *key = json_array_get_object_element (json_object_get_array_member (body_object (keys), "keys"), 0);
   JsonArray *orders = json_object_get_array_member (body_object (answer), "orders");
   gboolean jose = FALSE, frozen = FALSE, age = FALSE, substitution = FALSE, alternate = FALSE;
@@ -220,6 +224,9 @@ test_seeded_demo_orders (Fixture       *fixture,
   g_assert_true (curb_keyring_add_base64 (keyring, json_object_get_string_member (key, "kid"),
                                           json_object_get_string_member (key, "public_key"), &error));
   g_assert_cmpuint (json_array_get_length (orders), ==, 30);
+  written = curb_keyring_load (keyring_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (curb_keyring_lookup (written, "c1"), 32, curb_keyring_lookup (keyring, "c1"), 32);
   for (guint i = 0; i < json_array_get_length (orders); i++)
     {
       JsonObject *order = json_array_get_object_element (orders, i);
