@@ -15,6 +15,8 @@ const CurbConfigKey curb_config_kiosk_schema[] = {
 
   { "printer", "uri", CURB_CONFIG_STRING, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,
     curb_config_validate_device_uri, "Receipt printer, e.g. usb:///dev/usb/lp0 or tcp://10.0.0.9:9100; unset: no printer" },
+  { "printer", "receipts", CURB_CONFIG_BOOL, FALSE, "true", CURB_CONFIG_NO_RANGE, NULL,
+    NULL, "Offer the shopper a printed receipt after check-in (true or false)" },
 
   { "pickup", "bays", CURB_CONFIG_LIST, FALSE, "1", CURB_CONFIG_NO_RANGE, NULL,
     curb_config_validate_label, "Bays shoppers can choose, ';'-separated; a single bay is not asked" },

@@ -30,6 +30,8 @@ const CurbConfigKey curb_config_staging_schema[] = {
     NULL, "Sound file for a new arrival; unset: the built-in chime" },
   { "sounds", "escalation", CURB_CONFIG_PATH, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,
     NULL, "Sound file for an escalated alert; unset: the built-in alarm" },
+  { "sounds", "volume", CURB_CONFIG_DOUBLE, FALSE, "0.8", 0.0, 1.0, NULL,
+    NULL, "Alert volume from 0.0 (silent) to 1.0 (full)" },
 };
 const gsize curb_config_staging_schema_len = G_N_ELEMENTS (curb_config_staging_schema);
 

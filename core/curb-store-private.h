@@ -53,6 +53,9 @@ JsonNode        *curb_stmt_column_json  (CurbStmt    *stmt,
 gboolean         curb_text_is_printable (const char  *text,
                                          gsize        max_len);
 
+/* The connection itself, for tests that provoke errors (e.g. max_page_count). */
+sqlite3         *curb_store_get_db      (CurbStore   *self);
+
 /* curb-store-migrations.c */
 /* Brings @db from its user_version up to @target (<= CURB_STORE_SCHEMA_VERSION),
  * one transaction per step. Exposed so tests can build every earlier schema. */

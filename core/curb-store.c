@@ -180,6 +180,12 @@ curb_store_lock (CurbStore *self)
   return g_rec_mutex_locker_new (&self->lock);
 }
 
+sqlite3 *
+curb_store_get_db (CurbStore *self)
+{
+  return self->db;
+}
+
 gboolean
 curb_store_set_error (CurbStore  *self,
                       int         rc,

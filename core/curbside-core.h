@@ -9,7 +9,7 @@
 #include "curb-order.h"
 #include "curb-state.h"
 #include "curb-store.h"
-/* --- pickup tokens --- */
+/* --- pickup tokens, config --- */
 #include "curb-signing-key.h"
 #include "curb-keyring.h"
 #include "curb-token.h"
