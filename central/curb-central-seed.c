@@ -185,7 +185,6 @@ curb_central_seed_demo_order (guint  index,
   const DemoShopper *shopper = &shoppers[index % G_N_ELEMENTS (shoppers)];
   JsonObject *order = json_object_new ();
   g_autofree char *ref = g_strdup_printf ("P%05u", index + 1);
-  g_autofree char *surname_initial = initial_of (shopper->surname);
   g_autofree char *phone = g_strdup_printf ("%04u", (index * 7919 + 142) % 10000);
   g_autofree char *oat_line = NULL;
   gboolean age_restricted;

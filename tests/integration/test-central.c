@@ -320,6 +320,8 @@ test_cursor_stable_under_changes (Fixture       *fixture,
   g_autoptr(GHashTable) rest = NULL;
   guint deliveries;
 
+  g_assert_cmpuint (patch_seen->status, ==, 200);
+  g_assert_cmpuint (patch_unseen->status, ==, 200);
   g_assert_cmpuint (patch_twice->status, ==, 200);
   rest = pull_all (fixture, 4, &cursor, &deliveries);
   /* 25 not yet seen, plus P00002 again; P00020 once, at its latest version */
@@ -348,6 +350,7 @@ test_substitution_decision_is_content (Fixture       *fixture,
   g_autofree char *order_text = NULL;
   guint deliveries;
 
+  g_assert_cmpuint (put->status, ==, 200);
   all = pull_all (fixture, 100, &cursor, &deliveries);
   answer = push (fixture, "e-s", decided);
   g_assert_cmpuint (answer->status, ==, 201);
