@@ -619,8 +619,8 @@ check_base_url (const char  *base_url,
 
 /**
  * curb_central_connector_new:
- * @base_url: central's root, e.g. "https://central.example.com" (no
- *   trailing /v1)
+ * @base_url: central's root, e.g. "https://central.example.com/curbside";
+ *   a trailing "/v1" is taken as the protocol's and removed
  * @store_id: this store's id at central
  * @api_key: the store's API key
  *
@@ -647,6 +647,8 @@ curb_central_connector_new (const char  *base_url,
   self->base_url = g_strdup (base_url);
   while (g_str_has_suffix (self->base_url, "/"))
     self->base_url[strlen (self->base_url) - 1] = '\0';
+  if (g_str_has_suffix (self->base_url, "/v1"))
+    self->base_url[strlen (self->base_url) - 3] = '\0';
   self->store_id = g_strdup (store_id);
   self->api_key = g_strdup (api_key);
   escaped = g_uri_escape_string (store_id, NULL, FALSE);

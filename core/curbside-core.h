@@ -17,5 +17,6 @@
 /* --- central order system connectors --- */
 #include "curb-backoff.h"
 #include "curb-connector.h"
+#include "curb-connector-config.h"
 #include "curb-central-connector.h"
 #include "curb-sync.h"

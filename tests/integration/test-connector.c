@@ -344,6 +344,53 @@ test_name_and_description (Fixture       *fixture,
   g_assert_null (strstr (description, FIXTURE_KEY));
 }
 
+static CurbConnector *
+connector_for_config (Fixture     *fixture,
+                      const char  *kind,
+                      const char  *credential,
+                      GError     **error)
+{
+  g_autofree char *credentials = g_build_filename (fixture->central->dir, "central.credentials", NULL);
+  g_autofree char *conf = g_strdup_printf ("[store]\nid = " FIXTURE_STORE "\nname = Test\n"
+                                           "[central]\nconnector = %s\nurl = %s/v1/\n"
+                                           "credentials-file = central.credentials\n",
+                                           kind, fixture->central->url);
+  g_autofree char *conf_path = g_build_filename (fixture->central->dir, "hub.conf", NULL);
+  g_autoptr(CurbConfig) config = NULL;
+
+  g_assert_true (g_file_set_contents (credentials, credential, -1, NULL));
+  config = curb_config_load_data (CURB_CONFIG_ROLE_HUB, conf, -1, conf_path, error);
+  g_assert_no_error (*error);
+  return curb_connector_new_for_config (config, error);
+}
+
+static void
+test_from_hub_config (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(CurbConnector) connector = NULL;
+  g_autoptr(CurbConnector) empty = NULL;
+  g_autoptr(CurbConnector) vendure = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CurbConnectorPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connector = connector_for_config (fixture, "curbside", FIXTURE_KEY "\n# rotated 2026-11\n", &error);
+  g_assert_no_error (error);
+  curb_connector_pull_async (connector, NULL, 100, NULL, on_ready, &result);
+  page = curb_connector_pull_finish (connector, wait_result (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->orders->len, ==, 5);
+
+  empty = connector_for_config (fixture, "curbside", "  \n", &error);
+  g_assert_null (empty);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFIG);
+  g_clear_error (&error);
+  vendure = connector_for_config (fixture, "vendure", FIXTURE_KEY, &error);
+  g_assert_null (vendure);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFIG);
+}
+
 #define ADD(path, n, func) \
   g_test_add (path, Fixture, GUINT_TO_POINTER (n), fixture_set_up, func, fixture_tear_down)
 
@@ -362,6 +409,7 @@ main (int argc, char **argv)
   ADD ("/connector/errors/unreachable", 5, test_unreachable);
   ADD ("/connector/errors/wrong-key", 5, test_wrong_key);
   ADD ("/connector/keys", 0, test_fetch_keys);
+  ADD ("/connector/from-hub-config", 5, test_from_hub_config);
   ADD ("/connector/name", 0, test_name_and_description);
   g_test_add_func ("/connector/bad-config", test_bad_config);
   return g_test_run ();
