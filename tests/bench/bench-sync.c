@@ -9,6 +9,7 @@
 
 #define N_ORDERS 5000
 #define PAGE_SIZE 500
+#define N_EVENTS 500
 
 typedef struct
 {
@@ -92,12 +93,14 @@ on_caught_up (CurbSync *sync,
 }
 
 static double
-initial_sync (Bench *bench,
-              guint *out_orders)
+initial_sync (Bench      *bench,
+              CurbStore **out_store,
+              guint      *out_orders)
 {
   g_autofree char *path = g_build_filename (bench->dir, "store.db", NULL);
   g_autoptr(CurbStore) store = NULL;
   g_autoptr(CurbSync) sync = NULL;
+  double seconds;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) orders = NULL;
   gboolean done = FALSE;
@@ -113,27 +116,69 @@ initial_sync (Bench *bench,
   curb_sync_start (sync);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
   curb_sync_stop (sync);
   orders = curb_store_list_orders (store, CURB_ORDER_FILTER_ALL, &error);
   g_assert_no_error (error);
   *out_orders = json_array_get_length (orders);
   g_assert_cmpuint (curb_sync_get_pulled_orders (sync), ==, *out_orders);
-  return (g_get_monotonic_time () - started) / 1e6;
+  *out_store = g_steal_pointer (&store);
+  return seconds;
+}
+
+static void
+append_arrivals (CurbStore *store)
+{
+  for (guint i = 1; i <= N_EVENTS; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("P%05u", i);
+      g_autoptr(JsonObject) data = json_object_new ();
+      g_autoptr(CurbEvent) event = NULL;
+      g_autoptr(GError) error = NULL;
+
+      json_object_set_string_member (data, "bay", "2");
+      json_object_set_string_member (data, "source", "scan");
+      event = curb_event_new (CURB_EVENT_ARRIVED, ref, "kiosk-1", NULL, data);
+      g_assert_true (curb_store_append_event (store, event, NULL, &error));
+    }
+}
+
+/* A backlog after an outage: N_EVENTS events drained to central. */
+static double
+drain_outbox (Bench     *bench,
+              CurbStore *store)
+{
+  g_autoptr(CurbSync) sync = curb_sync_new (store, CURB_CONNECTOR (bench->connector));
+  gint64 started;
+  double seconds;
+
+  append_arrivals (store);
+  started = g_get_monotonic_time ();
+  curb_sync_start (sync);
+  while (curb_sync_get_pushed_events (sync) < N_EVENTS)
+    g_main_context_iteration (NULL, TRUE);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  curb_sync_stop (sync);
+  g_assert_cmpuint (curb_store_outbox_depth (store), ==, 0);
+  return seconds;
 }
 
 int
 main (int argc, char **argv)
 {
   Bench bench = { 0 };
+  g_autoptr(CurbStore) store = NULL;
   guint fetched, synced;
-  double baseline, seconds;
+  double baseline, seconds, drain;
 
   g_test_init (&argc, &argv, NULL);
   bench.dir = curb_test_mkdtemp ();
   start_central (&bench);
 
+  fetch_all_pages (&bench, &fetched);   /* warm-up: central's page cache, the connection */
   baseline = fetch_all_pages (&bench, &fetched);
-  seconds = initial_sync (&bench, &synced);
+  seconds = initial_sync (&bench, &store, &synced);
+  drain = drain_outbox (&bench, store);
   g_assert_cmpuint (fetched, ==, N_ORDERS);
   g_assert_cmpuint (synced, ==, N_ORDERS);
 
@@ -141,11 +186,14 @@ main (int argc, char **argv)
   print_result ("sync_initial_orders_per_second", synced / seconds, "orders/s");
   print_result ("sync_fetch_only_5000_orders_seconds", baseline, "s");
   print_result ("sync_initial_vs_fetch_only_ratio", seconds / baseline, "x");
+  print_result ("sync_push_500_events_seconds", drain, "s");
+  print_result ("sync_push_events_per_second", N_EVENTS / drain, "events/s");
 
   g_subprocess_send_signal (bench.central, SIGTERM);
   g_subprocess_wait (bench.central, NULL, NULL);
   g_clear_object (&bench.central);
   g_clear_object (&bench.connector);
+  g_clear_object (&store);
   curb_test_rmdir (bench.dir);
   g_free (bench.dir);
   return 0;

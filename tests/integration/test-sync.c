@@ -109,6 +109,8 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   curb_sync_stop (fixture->sync);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (fixture->sync);
   g_clear_object (&fixture->connector);
   g_clear_object (&fixture->store);
@@ -249,6 +251,8 @@ test_cursor_persists_across_restart (Fixture       *fixture,
 
   sync_until_caught_up (fixture);
   curb_sync_stop (fixture->sync);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (fixture->sync);
   g_assert_finalize_object (fixture->store);
 
