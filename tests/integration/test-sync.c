@@ -28,13 +28,12 @@ on_caught_up (CurbSync *sync,
 }
 
 static void
-on_order_changed (CurbSync   *sync,
-                  const char *ref,
-                  guint       outcome,
-                  Fixture    *fixture)
+on_orders_stored (CurbSync  *sync,
+                  GStrv      refs,
+                  Fixture   *fixture)
 {
-  g_assert_cmpuint (outcome, !=, CURB_UPSERT_STALE);
-  fixture->changed++;
+  g_assert_nonnull (refs[0]);
+  fixture->changed += g_strv_length (refs);
 }
 
 static void
@@ -82,7 +81,7 @@ new_sync (Fixture *fixture)
   curb_sync_set_poll_interval_ms (fixture->sync, 200);
   curb_sync_set_backoff (fixture->sync, 20, 200, 4242);
   g_signal_connect (fixture->sync, "caught-up", G_CALLBACK (on_caught_up), fixture);
-  g_signal_connect (fixture->sync, "order-changed", G_CALLBACK (on_order_changed), fixture);
+  g_signal_connect (fixture->sync, "orders-stored", G_CALLBACK (on_orders_stored), fixture);
   g_signal_connect (fixture->sync, "order-cancelled", G_CALLBACK (on_order_cancelled), fixture);
   g_signal_connect (fixture->sync, "cancelled-after-arrival", G_CALLBACK (on_cancelled_after_arrival), fixture);
   g_signal_connect (fixture->sync, "event-rejected", G_CALLBACK (on_event_rejected), fixture);
@@ -236,6 +235,7 @@ test_pull_all_pages (Fixture       *fixture,
   g_assert_cmpuint (count_orders (fixture), ==, 250);
   g_assert_cmpuint (curb_sync_get_pulled_orders (fixture->sync), ==, 250);
   g_assert_cmpuint (fixture->changed, ==, 250);
+  g_assert_cmpuint (curb_sync_get_rejected_orders (fixture->sync), ==, 0);
   g_assert_true (curb_sync_get_online (fixture->sync));
   g_assert_cmpint (curb_sync_get_lag_s (fixture->sync), <=, 1);
   cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
@@ -269,24 +269,55 @@ test_cursor_persists_across_restart (Fixture       *fixture,
   g_assert_cmpuint (count_orders (fixture), ==, 120);
 }
 
+static JsonObject *
+stored_order (Fixture    *fixture,
+              const char *ref)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = curb_store_get_order (fixture->store, ref, &error);
+
+  g_assert_no_error (error);
+  return order;
+}
+
 static void
 test_duplicate_pages_apply_once (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(CurbEvent) arrived = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *cursor = NULL;
 
   central_fixture_fault (fixture->central, "{\"kind\":\"duplicate_page\",\"on\":\"pull\",\"count\":3}");
   sync_until_caught_up (fixture);
   g_assert_cmpuint (count_orders (fixture), ==, 120);
-  g_assert_cmpuint (fixture->changed, ==, 120);
+  /* three pages came twice, each order in them twice more */
+  g_assert_cmpuint (fixture->changed, ==, 120 + 3 * 100 * 2);
 
-  /* re-delivery of everything: a lost cursor */
+  /* the shopper arrives; then everything is delivered again (a lost cursor)
+   * and a newer version of the order comes along */
+  arrived = append (fixture, CURB_EVENT_ARRIVED, "P00001");
+  before = stored_order (fixture, "P00001");
   curb_sync_stop (fixture->sync);
   g_assert_true (curb_store_set_meta (fixture->store, CURB_SYNC_CURSOR_META, "", &error));
+  central_fixture_patch (fixture->central, "P00009", "{\"first_name\": \"Jo\"}");
   sync_until_caught_up (fixture);
-  g_assert_cmpuint (fixture->changed, ==, 120);
-  g_assert_cmpuint (curb_sync_get_pulled_orders (fixture->sync), ==, 120);
-  g_assert_cmpuint (curb_store_get_last_seq (fixture->store), ==, 0);
+
+  after = stored_order (fixture, "P00001");
+  g_assert_cmpuint (count_orders (fixture), ==, 120);
+  g_assert_cmpstr (json_object_get_string_member (after, "state"), ==, "arrived");
+  g_assert_true (json_node_equal (json_object_get_member (before, "lines"), json_object_get_member (after, "lines")));
+  events = curb_store_list_order_events (fixture->store, "P00001", &error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (curb_store_get_last_seq (fixture->store), ==, 1);
+  g_clear_pointer (&after, json_object_unref);
+  after = stored_order (fixture, "P00009");
+  g_assert_cmpstr (json_object_get_string_member (after, "first_name"), ==, "Jo");
+  cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
+  g_assert_cmpstr (cursor, ==, "c121");
 }
 
 static void
