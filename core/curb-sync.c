@@ -294,6 +294,19 @@ pull_succeeded (CurbSync *self,
     schedule (self, &self->pull_timer, self->poll_interval_ms, on_pull_timer);
 }
 
+/* Central refuses the cursor (say its feed was rebuilt): pull everything
+ * again; versions the store already has are ignored. */
+static void
+restart_from_beginning (CurbSync     *self,
+                        const GError *error)
+{
+  g_debug ("central refused the sync cursor, pulling from the beginning: %s", error->message);
+  mark_success (self);
+  set_last_error (self, error->message);
+  g_clear_pointer (&self->cursor, g_free);
+  schedule (self, &self->pull_timer, 0, on_pull_timer);
+}
+
 static void
 on_pull_ready (GObject      *source,
                GAsyncResult *result,
@@ -308,6 +321,11 @@ on_pull_ready (GObject      *source,
   page = curb_connector_pull_finish (self->connector, result, &retry_after_ms, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
     return;
+  if (page == NULL && curb_connector_error_is_permanent (error) && self->cursor != NULL && *self->cursor)
+    {
+      restart_from_beginning (self, error);
+      return;
+    }
   if (page == NULL)
     {
       pull_failed (self, error, retry_after_ms, TRUE);

@@ -321,6 +321,21 @@ test_duplicate_pages_apply_once (Fixture       *fixture,
 }
 
 static void
+test_refused_cursor_restarts (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+
+  g_assert_true (curb_store_set_meta (fixture->store, CURB_SYNC_CURSOR_META, "from-another-central", &error));
+  sync_until_caught_up (fixture);
+  g_assert_cmpuint (count_orders (fixture), ==, 30);
+  cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
+  g_assert_cmpstr (cursor, ==, "c30");
+  g_assert_nonnull (strstr (curb_sync_get_last_error (fixture->sync), "invalid_cursor"));
+}
+
+static void
 test_broken_json_applies_nothing (Fixture       *fixture,
                                   gconstpointer  data)
 {
@@ -528,6 +543,7 @@ main (int argc, char **argv)
   ADD ("/sync/pull/duplicate-pages", 120, test_duplicate_pages_apply_once);
   ADD ("/sync/pull/broken-json", 120, test_broken_json_applies_nothing);
   ADD ("/sync/pull/invalid-order-skipped", 20, test_invalid_order_is_skipped);
+  ADD ("/sync/pull/refused-cursor", 30, test_refused_cursor_restarts);
   ADD ("/sync/push/exactly-once-under-faults", 10, test_push_exactly_once_under_faults);
   ADD ("/sync/push/retry-after", 5, test_retry_after_is_honoured);
   ADD ("/sync/push/refused-event", 5, test_refused_event_leaves_outbox);
