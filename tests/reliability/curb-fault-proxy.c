@@ -27,6 +27,10 @@ struct _CurbFaultProxy
   CurbProxyOutage outage;
   guint64         counts[CURB_PROXY_FAULT_COUNT];
   guint64         refused;
+  gboolean        relay;       /* plain TCP relay, cut at random */
+  guint           cut_min_ms;
+  guint           cut_max_ms;
+  guint64         cuts;
 };
 
 typedef struct
@@ -263,6 +267,46 @@ forward_with_fault (CurbFaultProxy *proxy, int fd, CurbProxyFault fault, GByteAr
     }
 }
 
+/* Relays bytes both ways until either side closes or the connection's
+ * random lifetime ends: then both sides get a reset. */
+static void
+relay_with_cut (CurbFaultProxy *proxy, int fd)
+{
+  int upstream = connect_upstream (proxy->upstream_port);
+  gint64 cut_at;
+  struct pollfd pfds[2] = { { .fd = fd, .events = POLLIN }, { .fd = upstream, .events = POLLIN } };
+  guint8 chunk[16384];
+
+  g_mutex_lock (&proxy->lock);
+  cut_at = g_get_monotonic_time () + 1000 * (gint64) g_rand_int_range (proxy->rand, proxy->cut_min_ms, proxy->cut_max_ms + 1);
+  g_mutex_unlock (&proxy->lock);
+  if (upstream < 0)
+    return;
+  while (!g_atomic_int_get (&proxy->stopping))
+    {
+      gboolean closed = FALSE;
+      if (g_get_monotonic_time () >= cut_at)
+        {
+          g_mutex_lock (&proxy->lock);
+          proxy->cuts++;
+          g_mutex_unlock (&proxy->lock);
+          reset_and_close (upstream);
+          return;
+        }
+      if (poll (pfds, 2, 50) <= 0)
+        continue;
+      for (guint i = 0; i < 2 && !closed; i++)
+        if (pfds[i].revents & (POLLIN | POLLHUP | POLLERR))
+          {
+            ssize_t n = recv (pfds[i].fd, chunk, sizeof chunk, 0);
+            closed = n <= 0 || !write_all (pfds[1 - i].fd, chunk, n);
+          }
+      if (closed)
+        break;
+    }
+  close (upstream);
+}
+
 static gpointer
 serve_connection (gpointer data)
 {
@@ -274,6 +318,13 @@ serve_connection (gpointer data)
   CurbProxyFault fault;
   gsize head_len = 0;
 
+  if (proxy->relay)
+    {
+      relay_with_cut (proxy, fd);
+      reset_and_close (fd);
+      g_atomic_int_dec_and_test (&proxy->active);
+      return NULL;
+    }
   if (outage == CURB_PROXY_DOWN_REFUSE)
     {
       count (proxy, CURB_PROXY_PASS, TRUE);
@@ -357,6 +408,29 @@ curb_fault_proxy_new (guint upstream_port)
   proxy->port = ntohs (addr.sin_port);
   proxy->listener = g_thread_new ("proxy-listener", listen_loop, proxy);
   return proxy;
+}
+
+CurbFaultProxy *
+curb_fault_proxy_new_relay (guint upstream_port,
+                            guint cut_min_ms,
+                            guint cut_max_ms)
+{
+  CurbFaultProxy *proxy = curb_fault_proxy_new (upstream_port);
+
+  g_mutex_lock (&proxy->lock);
+  proxy->cut_min_ms = cut_min_ms;
+  proxy->cut_max_ms = MAX (cut_max_ms, cut_min_ms);
+  proxy->relay = TRUE;
+  g_mutex_unlock (&proxy->lock);
+  return proxy;
+}
+
+guint64
+curb_fault_proxy_get_cuts (CurbFaultProxy *proxy)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+
+  return proxy->cuts;
 }
 
 void

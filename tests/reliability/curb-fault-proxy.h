@@ -33,6 +33,12 @@ typedef enum
 typedef struct _CurbFaultProxy CurbFaultProxy;
 
 CurbFaultProxy *curb_fault_proxy_new         (guint            upstream_port);
+/* A plain TCP relay (TLS passes through) that resets every connection
+ * after a random lifetime in [@cut_min_ms, @cut_max_ms]. */
+CurbFaultProxy *curb_fault_proxy_new_relay   (guint            upstream_port,
+                                              guint            cut_min_ms,
+                                              guint            cut_max_ms);
+guint64         curb_fault_proxy_get_cuts    (CurbFaultProxy  *proxy);
 void            curb_fault_proxy_free        (CurbFaultProxy  *proxy);
 guint           curb_fault_proxy_get_port    (CurbFaultProxy  *proxy);
 /* Weights per CurbProxyFault (all zero but PASS by default). */
