@@ -44,7 +44,8 @@ configure_connection (CurbStore  *self,
   sqlite3_extended_result_codes (self->db, 1);
   if (!exec_sql (self, "PRAGMA foreign_keys = ON", error)
       || !exec_sql (self, "PRAGMA synchronous = FULL", error)
-      || !exec_sql (self, "PRAGMA trusted_schema = OFF", error))
+      || !exec_sql (self, "PRAGMA trusted_schema = OFF", error)
+      || !exec_sql (self, "PRAGMA secure_delete = ON", error))
     return FALSE;
   stmt = curb_store_prepare (self, "PRAGMA journal_mode = WAL", error);
   if (stmt == NULL)
@@ -573,6 +574,9 @@ curb_store_purge_personal (CurbStore  *self,
       curb_store_rollback (self);
       return FALSE;
     }
+  /* old page versions in the WAL and the main file still hold the names */
+  if (purged > 0)
+    sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
   if (out_purged != NULL)
     *out_purged = purged;
   return TRUE;
