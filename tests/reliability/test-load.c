@@ -1,0 +1,233 @@
+/* Load on the real hub: 50 kiosks check in at 10 check-ins/s in turn while
+ * 20 staging stations follow the event stream. Measured: the alert latency
+ * (check-in sent by a kiosk → the arrived event at each staging station),
+ * the hub's resident memory and open file descriptors over the run.
+ *
+ * CURB_LOAD_SECONDS (default 15), CURB_LOAD_RATE (default 10),
+ * CURB_LOAD_KIOSKS (50) and CURB_LOAD_STAGING (20) size it;
+ * tests/reliability/run-load.sh runs it for 30 minutes. */
+#include "curb-hub-rig.h"
+
+typedef struct
+{
+  CurbHubRig     *rig;
+  CurbHubClient **kiosks;
+  CurbHubStream **streams;
+  CurbHubClient **staging;
+  GPtrArray      *tokens;
+  GHashTable     *sent_at;      /* event id → monotonic µs */
+  GArray         *latencies;    /* ms, every (event, station) pair */
+  GArray         *warm;         /* the same once every kiosk has connected */
+  guint           n_kiosks;
+  guint           n_staging;
+  guint           next;
+  guint           acked;
+  guint           failed;
+  guint           in_flight;
+} Load;
+
+static guint
+env_uint (const char *name,
+          guint       fallback)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : fallback;
+}
+
+static void
+on_stream_event (CurbHubStream *stream,
+                 JsonObject    *event,
+                 Load          *load)
+{
+  gint64 *sent = g_hash_table_lookup (load->sent_at, json_object_get_string_member (event, "id"));
+  gdouble ms;
+
+  if (sent == NULL)
+    return;
+  ms = (g_get_monotonic_time () - sent[0]) / 1000.0;
+  g_array_append_val (load->latencies, ms);
+  /* sent[1]: the check-in's index; a kiosk's first one opens its TLS connection */
+  if (sent[1] >= load->n_kiosks)
+    g_array_append_val (load->warm, ms);
+}
+
+static void
+on_checkin_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Load *load = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  load->in_flight--;
+  if (reply != NULL)
+    load->acked++;
+  else
+    load->failed++;
+}
+
+static void
+send_checkin (Load *load)
+{
+  CurbHubClient *kiosk = load->kiosks[load->next % load->n_kiosks];
+  char *event_id = curb_uuid_new ();
+  gint64 *sent = g_new (gint64, 2);
+
+  sent[0] = g_get_monotonic_time ();
+  sent[1] = load->next;
+  g_hash_table_insert (load->sent_at, event_id, sent);
+  load->in_flight++;
+  curb_hub_client_checkin_async (kiosk, load->tokens->pdata[load->next], FALSE, "5", event_id, 0, NULL,
+                                 on_checkin_done, load);
+  load->next++;
+}
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+percentile (GArray *values, gdouble p)
+{
+  if (values->len == 0)
+    return -1;
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, gdouble, MIN ((guint) (p * values->len), values->len - 1));
+}
+
+static void
+connect_clients (Load *load)
+{
+  load->kiosks = g_new0 (CurbHubClient *, load->n_kiosks);
+  load->staging = g_new0 (CurbHubClient *, load->n_staging);
+  load->streams = g_new0 (CurbHubStream *, load->n_staging);
+  for (guint i = 0; i < load->n_kiosks; i++)
+    load->kiosks[i] = curb_hub_rig_client (load->rig, load->rig->kiosks->pdata[i]);
+  for (guint i = 0; i < load->n_staging; i++)
+    {
+      load->staging[i] = curb_hub_rig_client (load->rig, load->rig->staging->pdata[i]);
+      load->streams[i] = curb_hub_client_open_stream (load->staging[i], 0);
+      g_signal_connect (load->streams[i], "event", G_CALLBACK (on_stream_event), load);
+      curb_hub_stream_start (load->streams[i]);
+    }
+}
+
+static gboolean
+streams_connected (Load *load)
+{
+  for (guint i = 0; i < load->n_staging; i++)
+    if (!curb_hub_stream_is_connected (load->streams[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+disconnect_clients (Load *load)
+{
+  for (guint i = 0; i < load->n_staging; i++)
+    {
+      curb_hub_stream_stop (load->streams[i]);
+      g_object_unref (load->streams[i]);
+      g_object_unref (load->staging[i]);
+    }
+  for (guint i = 0; i < load->n_kiosks; i++)
+    g_object_unref (load->kiosks[i]);
+  g_free (load->kiosks);
+  g_free (load->staging);
+  g_free (load->streams);
+}
+
+static void
+iterate_until (gint64 until_us)
+{
+  while (g_get_monotonic_time () < until_us)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (500);
+}
+
+static void
+test_load (void)
+{
+  guint seconds = env_uint ("CURB_LOAD_SECONDS", 15), rate = env_uint ("CURB_LOAD_RATE", 10);
+  guint total = seconds * rate, fd_min = G_MAXUINT, fd_max = 0;
+  Load load = { .n_kiosks = env_uint ("CURB_LOAD_KIOSKS", 50), .n_staging = env_uint ("CURB_LOAD_STAGING", 20) };
+  gint64 start, rss_start = -1, rss_end, rss_max = 0, next_sample;
+  gint64 step_us = G_USEC_PER_SEC / MAX (rate, 1);
+
+  load.rig = curb_hub_rig_new (load.n_kiosks, load.n_staging, NULL);
+  load.sent_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  load.latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  load.warm = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  load.tokens = g_ptr_array_new_with_free_func (g_free);
+  curb_hub_rig_add_orders (load.rig, total);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autofree char *ref = curb_hub_rig_ref (i);
+      g_ptr_array_add (load.tokens, curb_hub_rig_token (load.rig, CURB_RIG_STORE_ID, ref));
+    }
+  curb_hub_rig_start (load.rig);
+  connect_clients (&load);
+  while (!streams_connected (&load))
+    g_main_context_iteration (NULL, TRUE);
+  start = g_get_monotonic_time ();
+  next_sample = start;
+  while (load.next < total)
+    {
+      send_checkin (&load);
+      iterate_until (start + step_us * load.next);
+      if (g_get_monotonic_time () >= next_sample)
+        {
+          guint fds = curb_hub_rig_fd_count (load.rig);
+          gint64 rss = curb_hub_rig_rss_kib (load.rig);
+          /* memory is measured from 10 % into the run: caches warm up first */
+          if (rss_start < 0 && load.next >= total / 10)
+            rss_start = rss;
+          rss_max = MAX (rss_max, rss);
+          fd_min = MIN (fd_min, fds);
+          fd_max = MAX (fd_max, fds);
+          next_sample += 2 * G_USEC_PER_SEC;
+        }
+    }
+  iterate_until (g_get_monotonic_time () + 2 * G_USEC_PER_SEC);
+  while (load.in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  rss_end = curb_hub_rig_rss_kib (load.rig);
+  g_test_message ("%u kiosks, %u staging stations, %u check-ins at %u/s over %.0f s: %u acknowledged, %u failed",
+                  load.n_kiosks, load.n_staging, total, rate, (g_get_monotonic_time () - start) / 1e6,
+                  load.acked, load.failed);
+  g_test_message ("alert latency (check-in sent → event at a staging station), %u samples: p50 %.1f ms, "
+                  "p99 %.1f ms, max %.1f ms", load.latencies->len, percentile (load.latencies, 0.5),
+                  percentile (load.latencies, 0.99), percentile (load.latencies, 1.0));
+  g_test_message ("the same without each kiosk's first check-in (TLS connect): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                  percentile (load.warm, 0.5), percentile (load.warm, 0.99), percentile (load.warm, 1.0));
+  g_test_message ("hub RSS %" G_GINT64_FORMAT " KiB at 10 %% → %" G_GINT64_FORMAT " KiB at the end (max %"
+                  G_GINT64_FORMAT "); open fds %u–%u", rss_start, rss_end, rss_max, fd_min, fd_max);
+  g_print ("# {\"name\": \"alert-latency-p99\", \"value\": %.1f, \"unit\": \"ms\"}\n", percentile (load.latencies, 0.99));
+  g_print ("# {\"name\": \"hub-rss-growth\", \"value\": %" G_GINT64_FORMAT ", \"unit\": \"KiB\"}\n", rss_end - rss_start);
+  g_assert_cmpuint (load.failed, ==, 0);
+  g_assert_cmpuint (load.acked, ==, total);
+  g_assert_cmpuint (load.latencies->len, ==, total * load.n_staging);
+  g_assert_cmpfloat (percentile (load.latencies, 0.99), <, 1000.0);
+  disconnect_clients (&load);
+  iterate_until (g_get_monotonic_time () + 200 * 1000);
+  g_hash_table_unref (load.sent_at);
+  g_array_unref (load.latencies);
+  g_array_unref (load.warm);
+  g_ptr_array_unref (load.tokens);
+  curb_hub_rig_free (load.rig);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/load/kiosks-and-staging", test_load);
+  return g_test_run ();
+}
