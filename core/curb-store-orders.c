@@ -906,7 +906,9 @@ check_page_entry (JsonNode *node,
   order = json_node_get_object (node);
   if (!curb_order_validate_central (order, &error))
     {
-      const char *ref = json_object_get_string_member_with_default (order, "ref", NULL);
+      JsonNode *member = json_object_get_member (order, "ref");
+      const char *ref = member != NULL && JSON_NODE_HOLDS_VALUE (member)
+          && json_node_get_value_type (member) == G_TYPE_STRING ? json_node_get_string (member) : NULL;
       g_autofree char *shown = g_strndup (ref != NULL && curb_order_ref_is_valid (ref) ? ref : "?", 32);
 
       g_prefix_error (&error, "Order #%u (%s): ", index, shown);
