@@ -41,6 +41,8 @@ for target in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   crashes=$(find "$work/$target-artifacts" -type f | wc -l)
+  # a g_error/critical under G_DEBUG=fatal-warnings traps before libFuzzer saves the input
+  if [ -z "$runs" ] && [ "$crashes" -eq 0 ]; then crashes="1 (trap, see log)"; fi
   printf '%-12s %12s %10s %8s\n' "$target" "${runs:-?}" "${rate:-?}" "$crashes"
   if [ "$crashes" -gt 0 ] || [ -z "$runs" ]; then
     failed=1
