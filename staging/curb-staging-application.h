@@ -1,0 +1,18 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "curb-staging-station.h"
+#include "curb-staging-window.h"
+
+G_BEGIN_DECLS
+
+#define CURB_TYPE_STAGING_APPLICATION (curb_staging_application_get_type ())
+G_DECLARE_FINAL_TYPE (CurbStagingApplication, curb_staging_application, CURB, STAGING_APPLICATION, AdwApplication)
+
+CurbStagingApplication *curb_staging_application_new        (void) G_GNUC_WARN_UNUSED_RESULT;
+CurbStagingWindow      *curb_staging_application_get_window (CurbStagingApplication *self);
+CurbStagingStation     *curb_staging_application_get_station (CurbStagingApplication *self);
+CurbStagingSettings    *curb_staging_application_get_settings (CurbStagingApplication *self);
+
+G_END_DECLS

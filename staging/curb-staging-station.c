@@ -1,0 +1,359 @@
+#include "curb-staging-station.h"
+
+#include <glib/gi18n.h>
+
+#include "curbside-core.h"
+
+struct _CurbStagingStation
+{
+  GObject              parent_instance;
+
+  CurbStagingSettings  settings;
+  CurbBoardModel      *board;
+  CurbAlertTracker    *alerts;
+  CurbStaffSession    *session;
+  CurbSound           *sound;
+  char                *sound_problem;
+  CurbClockFunc        clock;
+  gpointer             clock_data;
+  guint                tick_id;
+  gint64               last_sound_at;
+};
+
+G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
+
+enum { TICK, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* Several arrivals ringing at once make one sound, not a cacophony. */
+#define MIN_SOUND_GAP_MS 1500
+
+void
+curb_staging_settings_init (CurbStagingSettings *settings)
+{
+  g_return_if_fail (settings != NULL);
+  *settings = (CurbStagingSettings) {
+    .amber_ms = 2 * 60 * 1000,
+    .red_ms = 4 * 60 * 1000,
+    .repeat_ms = 20 * 1000,
+    .escalate_ms = 3 * 60 * 1000,
+    .inactivity_ms = 10 * 60 * 1000,
+    .cold_limit_ms = 45 * 60 * 1000,
+    .no_show_grace_ms = 30 * 60 * 1000,
+    .audio_sink = NULL,
+    .station_id = g_strdup ("staging-1"),
+  };
+}
+
+void
+curb_staging_settings_clear (CurbStagingSettings *settings)
+{
+  g_clear_pointer (&settings->audio_sink, g_free);
+  g_clear_pointer (&settings->station_id, g_free);
+}
+
+static void
+on_order_changed (CurbBoardModel     *board,
+                  const char         *ref,
+                  CurbBoardOrder     *order,
+                  CurbStagingStation *self)
+{
+  if (order != NULL)
+    curb_alert_tracker_update_order (self->alerts, order, curb_staging_station_now (self));
+  else
+    curb_alert_tracker_forget (self->alerts, ref);
+}
+
+static void
+on_alert_ring (CurbAlertTracker   *alerts,
+               const char         *ref,
+               int                 level,
+               CurbStagingStation *self)
+{
+  gint64 now = curb_staging_station_now (self);
+
+  if (self->sound == NULL)
+    return;
+  if (level != CURB_ALERT_LEVEL_ESCALATED && now - self->last_sound_at < MIN_SOUND_GAP_MS
+      && curb_sound_is_playing (self->sound))
+    return;
+  if (curb_sound_play (self->sound, level == CURB_ALERT_LEVEL_ESCALATED
+                                    ? CURB_SOUND_ESCALATION : CURB_SOUND_ARRIVAL))
+    self->last_sound_at = now;
+}
+
+static void
+on_sound_failed (CurbSound          *sound,
+                 const GError       *error,
+                 CurbStagingStation *self)
+{
+  if (g_strcmp0 (self->sound_problem, error->message) == 0)
+    return;
+  g_warning ("Alert sound failed: %s", error->message);
+  g_free (self->sound_problem);
+  self->sound_problem = g_strdup (error->message);
+}
+
+static void
+on_sound_started (CurbSound          *sound,
+                  int                 cue,
+                  CurbStagingStation *self)
+{
+  g_clear_pointer (&self->sound_problem, g_free);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  curb_staging_station_tick (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gint64
+system_clock (gpointer user_data)
+{
+  return curb_now_ms ();
+}
+
+static void
+setup_sound (CurbStagingStation *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->sound = curb_sound_new (self->settings.audio_sink, &error);
+  if (self->sound == NULL)
+    {
+      g_warning ("No alert sound: %s", error->message);
+      self->sound_problem = g_strdup (error->message);
+      return;
+    }
+  g_signal_connect_object (self->sound, "failed", G_CALLBACK (on_sound_failed), self, 0);
+  g_signal_connect_object (self->sound, "started", G_CALLBACK (on_sound_started), self, 0);
+}
+
+static void
+curb_staging_station_dispose (GObject *object)
+{
+  CurbStagingStation *self = CURB_STAGING_STATION (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->sound != NULL)
+    curb_sound_stop (self->sound);
+  g_clear_object (&self->sound);
+  g_clear_object (&self->board);
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (curb_staging_station_parent_class)->dispose (object);
+}
+
+static void
+curb_staging_station_finalize (GObject *object)
+{
+  CurbStagingStation *self = CURB_STAGING_STATION (object);
+
+  curb_staging_settings_clear (&self->settings);
+  g_free (self->sound_problem);
+
+  G_OBJECT_CLASS (curb_staging_station_parent_class)->finalize (object);
+}
+
+static void
+curb_staging_station_class_init (CurbStagingStationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = curb_staging_station_dispose;
+  object_class->finalize = curb_staging_station_finalize;
+
+  /**
+   * CurbStagingStation::tick:
+   * @now_ms: the station's clock
+   *
+   * Once a second: wait timers count up, alerts repeat, sessions time out.
+   */
+  signals[TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+curb_staging_station_init (CurbStagingStation *self)
+{
+  self->clock = system_clock;
+}
+
+CurbStagingStation *
+curb_staging_station_new (const CurbStagingSettings *settings)
+{
+  CurbStagingStation *self = g_object_new (CURB_TYPE_STAGING_STATION, NULL);
+
+  g_return_val_if_fail (settings != NULL, self);
+  self->settings = *settings;
+  self->settings.audio_sink = g_strdup (settings->audio_sink);
+  self->settings.station_id = g_strdup (settings->station_id);
+  self->board = curb_board_model_new ();
+  curb_board_model_set_thresholds (self->board, settings->amber_ms, settings->red_ms);
+  curb_board_model_set_cold_limit (self->board, settings->cold_limit_ms);
+  curb_board_model_set_no_show_grace (self->board, settings->no_show_grace_ms);
+  self->alerts = curb_alert_tracker_new (settings->repeat_ms, settings->escalate_ms);
+  self->session = curb_staff_session_new (settings->inactivity_ms);
+  g_signal_connect_object (self->board, "order-changed", G_CALLBACK (on_order_changed), self, 0);
+  g_signal_connect_object (self->alerts, "ring", G_CALLBACK (on_alert_ring), self, 0);
+  setup_sound (self);
+  self->tick_id = g_timeout_add (1000, on_tick, self);
+  return self;
+}
+
+const CurbStagingSettings *
+curb_staging_station_get_settings (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return &self->settings;
+}
+
+CurbBoardModel *
+curb_staging_station_get_board (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->board;
+}
+
+CurbAlertTracker *
+curb_staging_station_get_alerts (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->alerts;
+}
+
+CurbStaffSession *
+curb_staging_station_get_session (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->session;
+}
+
+/* Returns: (transfer none) (nullable): the speaker, NULL when GStreamer cannot make tones */
+CurbSound *
+curb_staging_station_get_sound (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->sound;
+}
+
+/* For tests and benchmarks: a compressed or fixed clock. */
+void
+curb_staging_station_set_clock (CurbStagingStation *self,
+                                CurbClockFunc       clock,
+                                gpointer            user_data)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  self->clock = clock != NULL ? clock : system_clock;
+  self->clock_data = user_data;
+}
+
+gint64
+curb_staging_station_now (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), 0);
+  return self->clock (self->clock_data);
+}
+
+void
+curb_staging_station_tick (CurbStagingStation *self)
+{
+  gint64 now;
+
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  now = curb_staging_station_now (self);
+  curb_alert_tracker_tick (self->alerts, now);
+  curb_staff_session_poll (self->session, now);
+  g_signal_emit (self, signals[TICK], 0, now);
+}
+
+void
+curb_staging_station_ingest_order (CurbStagingStation *self,
+                                   CurbBoardOrder     *order)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  curb_board_model_upsert (self->board, order);
+}
+
+/* Returns: (nullable): why the alert sound does not work, in plain words */
+const char *
+curb_staging_station_get_sound_problem (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->sound_problem;
+}
+
+static void
+report_not_connected (CurbStagingStation  *self,
+                      gpointer             source_tag,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Not connected to the store hub."));
+}
+
+/**
+ * curb_staging_station_act_async:
+ * @action: "claim", "release", "stage", "handover", "no_show", "return_to_stock"
+ * @body: (nullable): the route's JSON body
+ *
+ * Sends a staff action for @ref as the signed-in staff member.
+ */
+void
+curb_staging_station_act_async (CurbStagingStation  *self,
+                                const char          *action,
+                                const char          *ref,
+                                JsonNode            *body,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  g_return_if_fail (action != NULL && ref != NULL);
+  report_not_connected (self, curb_staging_station_act_async, callback, user_data);
+}
+
+gboolean
+curb_staging_station_act_finish (CurbStagingStation  *self,
+                                 GAsyncResult        *result,
+                                 GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+curb_staging_station_sign_in_async (CurbStagingStation  *self,
+                                    const char          *staff_id,
+                                    const char          *pin,
+                                    const char          *badge,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  report_not_connected (self, curb_staging_station_sign_in_async, callback, user_data);
+}
+
+gboolean
+curb_staging_station_sign_in_finish (CurbStagingStation  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+curb_staging_station_is_connected (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
+  return FALSE;
+}
