@@ -81,28 +81,30 @@ bool_member (JsonObject *object,
 static CurbHealthEntry *
 sync_entry (JsonObject *status)
 {
-  JsonObject *sync = status;
-  gint64 outbox;
+  JsonObject *sync = NULL;
+  gint64 outbox = int_member (status, "outbox_depth");
   g_autofree char *since = NULL, *text = NULL;
+  const char *name = _("Order system (central)");
 
-  if (status != NULL && json_object_has_member (status, "sync")
-      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (status, "sync")))
+  if (json_object_has_member (status, "sync") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (status, "sync")))
     sync = json_object_get_object_member (status, "sync");
-  outbox = int_member (sync, "outbox_depth");
-  if (bool_member (sync, "online", FALSE))
+  if (sync != NULL && !bool_member (sync, "configured", TRUE))
+    return curb_health_entry_new (name, CURB_HEALTH_WARNING, _("Not set up on this hub"),
+                                  _("Orders only come from this store's own list. Ask store IT to connect the hub to central."));
+  if (sync == NULL || bool_member (sync, "online", FALSE))
     {
       text = outbox > 0 ? g_strdup_printf (_("Online, sending %" G_GINT64_FORMAT " waiting updates"), outbox)
                         : g_strdup (_("Online, up to date"));
-      return curb_health_entry_new (_("Order system (central)"), CURB_HEALTH_OK, text, "");
+      return curb_health_entry_new (name, CURB_HEALTH_OK, text, "");
     }
   since = format_since (str_member (sync, "offline_since"));
   text = g_strdup_printf (_("Offline since %s; %" G_GINT64_FORMAT " updates wait to be sent"), since, outbox);
-  return curb_health_entry_new (_("Order system (central)"), CURB_HEALTH_WARNING, text,
+  return curb_health_entry_new (name, CURB_HEALTH_WARNING, text,
                                 _("Pickups keep working in the store. Nothing is lost: updates are sent when the internet is back. If it lasts, call store IT."));
 }
 
 static const char *
-printer_words (const char *state,
+printer_words (const char  *state,
                const char **advice)
 {
   static const struct { const char *state, *words, *advice; } table[] = {
@@ -122,34 +124,69 @@ printer_words (const char *state,
   return state;
 }
 
+static const char *
+camera_words (const char  *state,
+              const char **advice)
+{
+  *advice = _("Check the camera cable. Shoppers can still type their order number.");
+  if (g_strcmp0 (state, "unplugged") == 0 || g_strcmp0 (state, "no_camera") == 0)
+    return _("Unplugged");
+  if (g_strcmp0 (state, "frozen") == 0)
+    return _("Picture frozen");
+  return state;
+}
+
+static gboolean
+state_is_fine (const char *state)
+{
+  return state == NULL || g_str_equal (state, "ok") || g_str_equal (state, "none");
+}
+
+static void
+add_part (GPtrArray  *entries,
+          const char *device,
+          const char *part,
+          const char *state,
+          const char *(*words) (const char *, const char **))
+{
+  g_autofree char *name = NULL;
+  const char *advice = "";
+
+  if (state == NULL || g_str_equal (state, "none"))
+    return;
+  /* Translators: "Kiosk 2 camera" */
+  name = g_strdup_printf (_("%s %s"), device, part);
+  if (state_is_fine (state))
+    g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_OK, _("Working"), ""));
+  else
+    {
+      const char *text = words (state, &advice);
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text, advice));
+    }
+}
+
 static void
 add_device_entries (GPtrArray  *entries,
                     JsonObject *device)
 {
   const char *name = str_member (device, "name") ?: str_member (device, "id") ?: _("Device");
-  JsonObject *camera = json_object_has_member (device, "camera")
-                       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (device, "camera"))
-                       ? json_object_get_object_member (device, "camera") : NULL;
-  const char *printer = str_member (device, "printer");
-  g_autofree char *camera_name = g_strdup_printf (_("%s camera"), name);
-  g_autofree char *printer_name = g_strdup_printf (_("%s printer"), name);
-  const char *advice = NULL;
+  JsonObject *status = json_object_has_member (device, "status")
+                       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (device, "status"))
+                       ? json_object_get_object_member (device, "status") : NULL;
+  g_autofree char *last_seen = NULL, *text = NULL;
 
-  if (camera != NULL && bool_member (camera, "ok", TRUE))
-    g_ptr_array_add (entries, curb_health_entry_new (camera_name, CURB_HEALTH_OK, _("Working"), ""));
-  else if (camera != NULL)
-    g_ptr_array_add (entries, curb_health_entry_new (camera_name, CURB_HEALTH_PROBLEM,
-                                                     str_member (camera, "message") ?: _("Not working"),
-                                                     _("Check the camera cable. Shoppers can still type their order number.")));
-  if (printer == NULL)
+  if (bool_member (device, "revoked", FALSE))
     return;
-  if (g_str_equal (printer, "ok"))
-    g_ptr_array_add (entries, curb_health_entry_new (printer_name, CURB_HEALTH_OK, _("Ready"), ""));
-  else
+  if (!bool_member (device, "online", TRUE))
     {
-      const char *words = printer_words (printer, &advice);
-      g_ptr_array_add (entries, curb_health_entry_new (printer_name, CURB_HEALTH_PROBLEM, words, advice));
+      last_seen = format_since (str_member (device, "last_seen"));
+      text = g_strdup_printf (_("Not heard from since %s"), last_seen);
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
+                                                       _("Check it is switched on and its network cable is in.")));
+      return;
     }
+  add_part (entries, name, _("camera"), str_member (status, "camera"), camera_words);
+  add_part (entries, name, _("printer"), str_member (status, "printer"), printer_words);
 }
 
 /**

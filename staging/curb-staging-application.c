@@ -2,6 +2,8 @@
 
 #include <glib/gi18n.h>
 
+#include "curbside-core.h"
+
 #include "curb-staging-resources.h"
 
 struct _CurbStagingApplication
@@ -9,12 +11,110 @@ struct _CurbStagingApplication
   AdwApplication       parent_instance;
 
   CurbStagingSettings  settings;
+  CurbHubClient       *client;
+  char                *sound_files[2];
   CurbStagingStation  *station;
   CurbStagingWindow   *window;
   gboolean             fullscreen;
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingApplication, curb_staging_application, ADW_TYPE_APPLICATION)
+
+static gboolean
+apply_config (CurbStagingApplication *self,
+              const char             *path,
+              GError                **error)
+{
+  g_autoptr(CurbConfig) config = curb_config_load (CURB_CONFIG_ROLE_STAGING, path, error);
+  const char *value;
+
+  if (config == NULL)
+    return FALSE;
+  self->settings.amber_ms = curb_config_get_int (config, "service", "amber-seconds") * 1000;
+  self->settings.red_ms = curb_config_get_int (config, "service", "red-seconds") * 1000;
+  self->settings.escalate_ms = curb_config_get_int (config, "service", "escalation-seconds") * 1000;
+  self->settings.inactivity_ms = curb_config_get_int (config, "session", "sign-out-idle-seconds") * 1000;
+  if ((value = curb_config_get_string (config, "device", "name")) != NULL)
+    {
+      g_free (self->settings.station_id);
+      self->settings.station_id = g_strdup (value);
+    }
+  self->sound_files[0] = g_strdup (curb_config_get_path (config, "sounds", "arrival"));
+  self->sound_files[1] = g_strdup (curb_config_get_path (config, "sounds", "escalation"));
+  self->client = curb_hub_client_new (curb_config_get_string (config, "hub", "url"));
+  return curb_staging_application_use_credential_file (self, curb_config_get_path (config, "hub", "credential-file"),
+                                                       error);
+}
+
+static void
+on_enrolled (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Enrolls with a one-time code from `curbside-hub --issue-code staging`,
+ * before any window exists, and keeps the credential in @path. */
+static gboolean
+enroll (CurbStagingApplication *self,
+        const char             *code,
+        const char             *path,
+        GError                **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  const char *credential;
+
+  curb_hub_client_enroll_async (self->client, code, self->settings.station_id, NULL, on_enrolled, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = curb_hub_client_request_finish (self->client, result, error);
+  if (reply == NULL)
+    return FALSE;
+  credential = json_object_get_string_member_with_default (reply, "credential", "");
+  if (!g_file_set_contents_full (path, credential, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+  curb_hub_client_set_credential (self->client, credential);
+  return TRUE;
+}
+
+static int
+connect_options (CurbStagingApplication *self,
+                 GVariantDict           *options)
+{
+  const char *url = NULL, *fingerprint = NULL, *credential_file = NULL, *code = NULL, *config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, "config", "^&ay", &config);
+  g_variant_dict_lookup (options, "hub", "&s", &url);
+  g_variant_dict_lookup (options, "hub-fingerprint", "&s", &fingerprint);
+  g_variant_dict_lookup (options, "credential-file", "^&ay", &credential_file);
+  g_variant_dict_lookup (options, "enroll", "&s", &code);
+  if (config != NULL && !apply_config (self, config, &error))
+    goto fail;
+  if (url != NULL)
+    {
+      g_clear_object (&self->client);
+      self->client = curb_hub_client_new (url);
+    }
+  if (self->client == NULL)
+    return -1;
+  if (fingerprint != NULL)
+    curb_hub_client_set_pinned_certificate (self->client, fingerprint);
+  if (code != NULL && credential_file != NULL && !enroll (self, code, credential_file, &error))
+    goto fail;
+  if (code == NULL && credential_file != NULL
+      && !curb_staging_application_use_credential_file (self, credential_file, &error))
+    goto fail;
+  return -1;
+
+fail:
+  g_printerr ("curbside-staging: %s\n", error->message);
+  return 1;
+}
 
 static int
 on_handle_local_options (GApplication           *app,
@@ -44,7 +144,22 @@ on_handle_local_options (GApplication           *app,
       g_printerr ("%s\n", _("Service levels must be positive and red must not come before amber."));
       return 2;
     }
-  return -1;
+  return connect_options (self, options);
+}
+
+static void
+setup_sounds (CurbStagingApplication *self)
+{
+  CurbSound *sound = curb_staging_station_get_sound (self->station);
+  const CurbSoundCue cues[] = { CURB_SOUND_ARRIVAL, CURB_SOUND_ESCALATION };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; sound != NULL && i < G_N_ELEMENTS (cues); i++)
+    if (self->sound_files[i] != NULL && !curb_sound_set_file (sound, cues[i], self->sound_files[i], &error))
+      {
+        g_warning ("%s; using the built-in sound", error->message);
+        g_clear_error (&error);
+      }
 }
 
 static void
@@ -55,6 +170,9 @@ curb_staging_application_activate (GApplication *app)
   if (self->window == NULL)
     {
       self->station = curb_staging_station_new (&self->settings);
+      setup_sounds (self);
+      if (self->client != NULL)
+        curb_staging_station_attach_hub (self->station, self->client);
       self->window = curb_staging_window_new (ADW_APPLICATION (app), self->station);
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       if (self->fullscreen)
@@ -69,6 +187,7 @@ curb_staging_application_dispose (GObject *object)
   CurbStagingApplication *self = CURB_STAGING_APPLICATION (object);
 
   g_clear_object (&self->station);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (curb_staging_application_parent_class)->dispose (object);
 }
@@ -76,7 +195,11 @@ curb_staging_application_dispose (GObject *object)
 static void
 curb_staging_application_finalize (GObject *object)
 {
-  curb_staging_settings_clear (&CURB_STAGING_APPLICATION (object)->settings);
+  CurbStagingApplication *self = CURB_STAGING_APPLICATION (object);
+
+  curb_staging_settings_clear (&self->settings);
+  g_free (self->sound_files[0]);
+  g_free (self->sound_files[1]);
 
   G_OBJECT_CLASS (curb_staging_application_parent_class)->finalize (object);
 }
@@ -99,6 +222,11 @@ add_options (CurbStagingApplication *self)
     { "repeat-every", 0, 0, G_OPTION_ARG_INT64, NULL, N_("An unclaimed arrival rings again this often"), "S" },
     { "escalate-after", 0, 0, G_OPTION_ARG_INT64, NULL, N_("Escalate an unclaimed arrival after this many seconds"), "S" },
     { "audio-sink", 0, 0, G_OPTION_ARG_STRING, NULL, N_("GStreamer audio sink for alerts"), "SINK" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Station configuration (staging.conf)"), "FILE" },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The store hub's URL (overrides the configuration)"), "URL" },
+    { "hub-fingerprint", 0, 0, G_OPTION_ARG_STRING, NULL, N_("SHA-256 fingerprint of the hub's certificate"), "HEX" },
+    { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("This station's device credential"), "FILE" },
+    { "enroll", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Enroll with this one-time code and store the credential"), "CODE" },
     { NULL },
   };
 
@@ -145,4 +273,42 @@ curb_staging_application_get_settings (CurbStagingApplication *self)
 {
   g_return_val_if_fail (CURB_IS_STAGING_APPLICATION (self), NULL);
   return &self->settings;
+}
+
+/**
+ * curb_staging_application_use_credential_file:
+ * @path: a file holding this station's device credential (from enrollment)
+ *
+ * A missing file is not an error: the station runs, and the health screen
+ * says it is not enrolled.
+ */
+gboolean
+curb_staging_application_use_credential_file (CurbStagingApplication  *self,
+                                              const char              *path,
+                                              GError                 **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CURB_IS_STAGING_APPLICATION (self), FALSE);
+  if (self->client == NULL || path == NULL)
+    return TRUE;
+  if (!g_file_get_contents (path, &text, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  curb_hub_client_set_credential (self->client, g_strstrip (text));
+  return TRUE;
+}
+
+/* For tests: a hub client to attach at activation. */
+void
+curb_staging_application_set_hub_client (CurbStagingApplication *self,
+                                         CurbHubClient          *client)
+{
+  g_return_if_fail (CURB_IS_STAGING_APPLICATION (self));
+  g_set_object (&self->client, client);
 }

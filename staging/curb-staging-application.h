@@ -14,5 +14,10 @@ CurbStagingApplication *curb_staging_application_new        (void) G_GNUC_WARN_U
 CurbStagingWindow      *curb_staging_application_get_window (CurbStagingApplication *self);
 CurbStagingStation     *curb_staging_application_get_station (CurbStagingApplication *self);
 CurbStagingSettings    *curb_staging_application_get_settings (CurbStagingApplication *self);
+gboolean                curb_staging_application_use_credential_file (CurbStagingApplication  *self,
+                                                                      const char              *path,
+                                                                      GError                 **error);
+void                    curb_staging_application_set_hub_client (CurbStagingApplication *self,
+                                                                 CurbHubClient          *client);
 
 G_END_DECLS

@@ -13,6 +13,7 @@ struct _CurbStagingStation
   CurbAlertTracker    *alerts;
   CurbStaffSession    *session;
   CurbSound           *sound;
+  CurbStagingLink     *link;
   char                *sound_problem;
   CurbClockFunc        clock;
   gpointer             clock_data;
@@ -22,8 +23,10 @@ struct _CurbStagingStation
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
 
-enum { TICK, N_SIGNALS };
+enum { TICK, LINK_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+static void on_session_signed_out (CurbStagingStation *self);
 
 /* Several arrivals ringing at once make one sound, not a cacophony. */
 #define MIN_SOUND_GAP_MS 1500
@@ -137,6 +140,9 @@ curb_staging_station_dispose (GObject *object)
   CurbStagingStation *self = CURB_STAGING_STATION (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->link != NULL)
+    curb_staging_link_stop (self->link);
+  g_clear_object (&self->link);
   if (self->sound != NULL)
     curb_sound_stop (self->sound);
   g_clear_object (&self->sound);
@@ -174,6 +180,13 @@ curb_staging_station_class_init (CurbStagingStationClass *klass)
    */
   signals[TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * CurbStagingStation::link-changed:
+   *
+   * The hub connection, the pending actions or device health changed.
+   */
+  signals[LINK_CHANGED] = g_signal_new ("link-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -199,6 +212,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   self->session = curb_staff_session_new (settings->inactivity_ms);
   g_signal_connect_object (self->board, "order-changed", G_CALLBACK (on_order_changed), self, 0);
   g_signal_connect_object (self->alerts, "ring", G_CALLBACK (on_alert_ring), self, 0);
+  g_signal_connect_object (self->session, "signed-out", G_CALLBACK (on_session_signed_out), self, G_CONNECT_SWAPPED);
   setup_sound (self);
   self->tick_id = g_timeout_add (1000, on_tick, self);
   return self;
@@ -299,12 +313,84 @@ report_not_connected (CurbStagingStation  *self,
                            _("Not connected to the store hub."));
 }
 
+static gboolean
+action_from_string (const char    *action,
+                    CurbHubAction *out)
+{
+  static const struct { const char *name; CurbHubAction action; } table[] = {
+    { "claim", CURB_HUB_ACTION_CLAIM }, { "release", CURB_HUB_ACTION_RELEASE },
+    { "stage", CURB_HUB_ACTION_STAGE }, { "handover", CURB_HUB_ACTION_HANDOVER },
+    { "no_show", CURB_HUB_ACTION_NO_SHOW }, { "return_to_stock", CURB_HUB_ACTION_RETURN_TO_STOCK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (g_str_equal (action, table[i].name))
+      {
+        *out = table[i].action;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static char *
+explain_refusal (CurbStagingStation *self,
+                 const GError       *error,
+                 JsonObject         *body)
+{
+  JsonObject *claimer = body != NULL && json_object_has_member (body, "claimed_by")
+                        && JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "claimed_by"))
+                        ? json_object_get_object_member (body, "claimed_by") : NULL;
+  const char *name = claimer != NULL ? json_object_get_string_member_with_default (claimer, "first_name", NULL) : NULL;
+
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED))
+    return name != NULL ? g_strdup_printf (_("%s already claimed this order. Leave it to them."), name)
+                        : g_strdup (_("Someone else already claimed this order."));
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED))
+    return g_strdup (_("This order was cancelled. Do not hand it over; return the items to stock."));
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAUTHORIZED))
+    return g_strdup (_("Your sign-in ran out. Sign in again."));
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION))
+    return g_strdup (_("This cannot be done now: the order changed. Look at the board."));
+  return g_strdup_printf (_("The hub refused: %s"), error->message);
+}
+
+static void
+on_act_ready (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean queued = FALSE;
+
+  if (curb_staging_link_act_finish (CURB_STAGING_LINK (source), result, &queued, &error))
+    {
+      g_object_set_data (G_OBJECT (task), "queued", GINT_TO_POINTER (queued));
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  {
+    CurbStagingStation *self = g_task_get_source_object (task);
+    g_autofree char *text = explain_refusal (self, error, g_object_get_data (G_OBJECT (result), "error-body"));
+
+    g_task_return_new_error (task, error->domain, error->code, "%s", text);
+  }
+}
+
 /**
  * curb_staging_station_act_async:
  * @action: "claim", "release", "stage", "handover", "no_show", "return_to_stock"
  * @body: (nullable): the route's JSON body
  *
- * Sends a staff action for @ref as the signed-in staff member.
+ * Sends a staff action for @ref as the signed-in staff member. Refusals
+ * come back as errors whose message a staff member understands ("Jo already
+ * claimed this order"). While the hub is unreachable the action waits in
+ * this station's queue; curb_staging_station_act_finish() says so.
  */
 void
 curb_staging_station_act_async (CurbStagingStation  *self,
@@ -315,18 +401,71 @@ curb_staging_station_act_async (CurbStagingStation  *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  CurbHubAction hub_action;
+  GTask *task;
+
   g_return_if_fail (CURB_IS_STAGING_STATION (self));
   g_return_if_fail (action != NULL && ref != NULL);
-  report_not_connected (self, curb_staging_station_act_async, callback, user_data);
+
+  if (self->link == NULL || !action_from_string (action, &hub_action))
+    {
+      report_not_connected (self, curb_staging_station_act_async, callback, user_data);
+      return;
+    }
+  curb_staff_session_touch (self->session, curb_staging_station_now (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, curb_staging_station_act_async);
+  curb_staging_link_act_async (self->link, hub_action, ref,
+                               body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL,
+                               cancellable, on_act_ready, task);
 }
 
 gboolean
 curb_staging_station_act_finish (CurbStagingStation  *self,
                                  GAsyncResult        *result,
+                                 gboolean            *out_queued,
                                  GError             **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (out_queued != NULL)
+    *out_queued = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "queued"));
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_sign_in_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CurbStagingStation *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  JsonObject *staff;
+
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAUTHORIZED)
+          || g_error_matches (error, CURB_ERROR, CURB_ERROR_NOT_FOUND))
+        g_task_return_new_error (task, error->domain, error->code, "%s",
+                                 _("Staff number, PIN or badge not recognised. Try again."));
+      else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_RATE_LIMITED))
+        g_task_return_new_error (task, error->domain, error->code, "%s",
+                                 _("Too many tries. Wait a minute, then try again."));
+      else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE))
+        g_task_return_new_error (task, error->domain, error->code, "%s",
+                                 _("The store hub does not answer, so sign-in cannot be checked. Alerts keep ringing here."));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  staff = json_object_get_object_member (reply, "staff");
+  curb_staff_session_sign_in (self->session,
+                              staff ? json_object_get_string_member_with_default (staff, "id", "?") : "?",
+                              staff ? json_object_get_string_member_with_default (staff, "first_name", NULL) : NULL,
+                              json_object_get_string_member_with_default (reply, "session", NULL),
+                              curb_staging_station_now (self));
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -338,8 +477,18 @@ curb_staging_station_sign_in_async (CurbStagingStation  *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
+  GTask *task;
+
   g_return_if_fail (CURB_IS_STAGING_STATION (self));
-  report_not_connected (self, curb_staging_station_sign_in_async, callback, user_data);
+  if (self->link == NULL)
+    {
+      report_not_connected (self, curb_staging_station_sign_in_async, callback, user_data);
+      return;
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, curb_staging_station_sign_in_async);
+  curb_hub_client_staff_sign_in_async (curb_staging_link_get_client (self->link), staff_id, pin, badge,
+                                       cancellable, on_sign_in_ready, task);
 }
 
 gboolean
@@ -355,5 +504,53 @@ gboolean
 curb_staging_station_is_connected (CurbStagingStation *self)
 {
   g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
-  return FALSE;
+  return self->link != NULL && curb_staging_link_is_online (self->link);
+}
+
+static void
+on_link_changed (CurbStagingStation *self)
+{
+  g_signal_emit (self, signals[LINK_CHANGED], 0);
+}
+
+static void
+on_session_signed_out (CurbStagingStation *self)
+{
+  if (self->link != NULL)
+    {
+      CurbHubClient *client = curb_staging_link_get_client (self->link);
+
+      curb_hub_client_request_async (client, "DELETE", "/v1/staff/session", NULL, NULL, NULL, NULL);
+      curb_hub_client_set_staff_session (client, NULL);
+    }
+}
+
+/**
+ * curb_staging_station_attach_hub:
+ * @client: an enrolled staging client of the store hub
+ *
+ * Loads the board from the hub and follows its event stream; alerts for
+ * orders already waiting ring at once (a restart never silences them).
+ */
+void
+curb_staging_station_attach_hub (CurbStagingStation *self,
+                                 CurbHubClient      *client)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  g_return_if_fail (CURB_IS_HUB_CLIENT (client));
+
+  if (self->link != NULL)
+    curb_staging_link_stop (self->link);
+  g_clear_object (&self->link);
+  self->link = curb_staging_link_new (client, self->board);
+  g_signal_connect_object (self->link, "changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  curb_staging_link_start (self->link);
+}
+
+/* Returns: (transfer none) (nullable): the hub link, once attached */
+CurbStagingLink *
+curb_staging_station_get_link (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->link;
 }

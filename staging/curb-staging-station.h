@@ -7,6 +7,7 @@
 #include "curb-board-model.h"
 #include "curb-sound.h"
 #include "curb-staff-session.h"
+#include "curb-staging-link.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,7 @@ void     curb_staging_station_act_async      (CurbStagingStation  *self,
                                               gpointer             user_data);
 gboolean curb_staging_station_act_finish     (CurbStagingStation  *self,
                                               GAsyncResult        *result,
+                                              gboolean            *out_queued,
                                               GError             **error);
 void     curb_staging_station_sign_in_async  (CurbStagingStation  *self,
                                               const char          *staff_id,
@@ -76,5 +78,8 @@ gboolean curb_staging_station_sign_in_finish (CurbStagingStation  *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 gboolean curb_staging_station_is_connected   (CurbStagingStation  *self);
+void     curb_staging_station_attach_hub     (CurbStagingStation  *self,
+                                              CurbHubClient       *client);
+CurbStagingLink *curb_staging_station_get_link (CurbStagingStation *self);
 
 G_END_DECLS

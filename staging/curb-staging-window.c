@@ -165,6 +165,54 @@ on_tick (CurbStagingStation *station,
     update_banner (self);
 }
 
+static char *
+format_clock (gint64 ms)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (ms / 1000);
+
+  return g_date_time_format (local, "%H:%M");
+}
+
+static void
+update_sync_pill (CurbStagingWindow *self,
+                  CurbStagingLink   *link)
+{
+  guint pending = curb_staging_link_get_n_pending (link);
+  g_autofree char *text = NULL, *since = NULL;
+
+  if (curb_staging_link_is_online (link))
+    {
+      text = pending > 0 ? g_strdup_printf (_("Hub: connected, sending %u"), pending)
+                         : g_strdup (_("Hub: connected"));
+      curb_staging_window_set_sync_text (self, text, TRUE);
+      return;
+    }
+  since = format_clock (curb_staging_link_get_offline_since (link));
+  text = pending > 0
+         ? g_strdup_printf (g_dngettext (NULL, "Hub unreachable since %s · %u action waiting",
+                                         "Hub unreachable since %s · %u actions waiting", pending), since, pending)
+         : g_strdup_printf (_("Hub unreachable since %s"), since);
+  curb_staging_window_set_sync_text (self, text, FALSE);
+}
+
+static void
+on_link_changed (CurbStagingWindow *self)
+{
+  CurbStagingLink *link = curb_staging_station_get_link (self->station);
+  g_autoptr(GPtrArray) health = NULL;
+  const char *sound_problem = curb_staging_station_get_sound_problem (self->station);
+
+  if (link == NULL)
+    return;
+  update_sync_pill (self, link);
+  health = curb_staging_link_dup_health (link);
+  if (sound_problem != NULL)
+    g_ptr_array_insert (health, 0, curb_health_entry_new (_("This station's speaker"), CURB_HEALTH_PROBLEM,
+                                                          sound_problem,
+                                                          _("Check the speaker cable and volume. Watch the screen for arrivals meanwhile.")));
+  curb_health_page_set_entries (CURB_HEALTH_PAGE (self->health), health);
+}
+
 static void
 on_user_activity (CurbStagingWindow *self)
 {
@@ -236,13 +284,19 @@ on_action_ready (GObject      *source,
 {
   CurbStagingWindow *self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean queued = FALSE;
 
-  if (curb_staging_station_act_finish (CURB_STAGING_STATION (source), result, &error))
-    return;
+  if (curb_staging_station_act_finish (CURB_STAGING_STATION (source), result, &queued, &error))
+    {
+      if (queued)
+        curb_staging_window_toast (self, _("The hub does not answer: saved here, and sent when it is back."));
+      return;
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   curb_detail_page_set_message (CURB_DETAIL_PAGE (self->detail), error->message, TRUE);
   curb_stage_page_set_message (CURB_STAGE_PAGE (self->stage), error->message, TRUE);
+  curb_staging_window_toast (self, error->message);
 }
 
 static void
@@ -390,6 +444,7 @@ connect_station (CurbStagingWindow *self)
   g_signal_connect_object (curb_staging_station_get_alerts (self->station), "ring",
                            G_CALLBACK (on_ring), self, 0);
   g_signal_connect_object (self->station, "tick", G_CALLBACK (on_tick), self, 0);
+  g_signal_connect_object (self->station, "link-changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -214,19 +214,23 @@ test_health_screen (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *since = curb_iso8601_from_ms (clock_now - 25 * MIN_MS);
-  g_autofree char *status = g_strdup_printf ("{\"online\":false,\"offline_since\":\"%s\",\"outbox_depth\":3}", since);
-  const char *devices = "[{\"id\":\"kiosk-1\",\"name\":\"Kiosk 1\",\"camera\":{\"ok\":true},\"printer\":\"ok\"},"
-                        "{\"id\":\"kiosk-2\",\"name\":\"Kiosk 2\",\"camera\":{\"ok\":false,\"message\":\"Camera unplugged\"},"
-                        "\"printer\":\"paper_out\"}]";
+  g_autofree char *status = g_strdup_printf ("{\"outbox_depth\":3,\"sync\":{\"configured\":true,"
+                                             "\"online\":false,\"offline_since\":\"%s\"}}", since);
+  const char *devices = "[{\"id\":\"kiosk-1\",\"name\":\"Kiosk 1\",\"online\":true,"
+                        "\"status\":{\"camera\":\"ok\",\"printer\":\"ok\"}},"
+                        "{\"id\":\"kiosk-2\",\"name\":\"Kiosk 2\",\"online\":true,"
+                        "\"status\":{\"camera\":\"unplugged\",\"printer\":\"paper_out\"}},"
+                        "{\"id\":\"staging-2\",\"name\":\"<b>Back door</b>\",\"online\":false,"
+                        "\"last_seen\":\"2026-11-27T14:02:00.000Z\"}]";
   g_autoptr(JsonParser) dparser = json_parser_new ();
 
   g_assert_true (json_parser_load_from_data (parser, status, -1, NULL));
   g_assert_true (json_parser_load_from_data (dparser, devices, -1, NULL));
   entries = curb_health_from_hub (json_node_get_object (json_parser_get_root (parser)),
                                   json_node_get_array (json_parser_get_root (dparser)), clock_now);
-  g_assert_cmpuint (entries->len, ==, 5);
+  g_assert_cmpuint (entries->len, ==, 6);
   curb_health_page_set_entries (health, entries);
-  g_assert_cmpuint (curb_health_page_get_n_problems (health), ==, 3);
+  g_assert_cmpuint (curb_health_page_get_n_problems (health), ==, 4);
   curb_staging_window_show_page (window, "health");
   shot ("health");
 }
