@@ -31,6 +31,7 @@ struct _CurbStagingLink
   GHashTable     *fetching;        /* ref → gboolean: refetch after this one */
   GQueue          pending;         /* PendingAction */
   gboolean        delivering;
+  gboolean        needs_sign_in;
   gboolean        online;
   gboolean        board_loaded;
   gint64          offline_since;
@@ -42,7 +43,7 @@ struct _CurbStagingLink
 
 G_DEFINE_FINAL_TYPE (CurbStagingLink, curb_staging_link, G_TYPE_OBJECT)
 
-enum { CHANGED, N_SIGNALS };
+enum { CHANGED, SESSION_REJECTED, ACTION_REFUSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void fetch_order (CurbStagingLink *self, const char *ref);
@@ -57,6 +58,17 @@ pending_action_free (PendingAction *p)
   g_free (p->ref);
   json_object_unref (p->body);
   g_free (p);
+}
+
+static PendingAction *
+pending_action_copy (const PendingAction *p)
+{
+  PendingAction *copy = g_new0 (PendingAction, 1);
+
+  copy->action = p->action;
+  copy->ref = g_strdup (p->ref);
+  copy->body = json_object_ref (p->body);
+  return copy;
 }
 
 static void
@@ -273,12 +285,25 @@ on_action_delivered (GObject      *source,
       set_online (self, FALSE);
       return;
     }
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAUTHORIZED))
+    {
+      /* the hub forgot the staff session (restart, expiry): the action
+       * waits until someone signs in again */
+      self->needs_sign_in = TRUE;
+      g_signal_emit (self, signals[CHANGED], 0);
+      g_signal_emit (self, signals[SESSION_REJECTED], 0);
+      return;
+    }
   p = g_queue_pop_head (&self->pending);
   if (reply != NULL)
     ingest_order (self, json_object_get_object_member (reply, "order"));
   else
-    g_warning ("A queued %s for order %s was refused: %s",
-               curb_hub_action_path (p->action), p->ref, error->message);
+    {
+      g_autofree char *text = g_strdup_printf (_("Order %s: a saved action was refused by the hub (%s)."),
+                                               p->ref, error->message);
+      g_message ("%s", text);
+      g_signal_emit (self, signals[ACTION_REFUSED], 0, text);
+    }
   pending_action_free (p);
   g_signal_emit (self, signals[CHANGED], 0);
   deliver_next (self);
@@ -289,7 +314,7 @@ deliver_next (CurbStagingLink *self)
 {
   PendingAction *p = g_queue_peek_head (&self->pending);
 
-  if (p == NULL || self->delivering)
+  if (p == NULL || self->delivering || self->needs_sign_in)
     return;
   self->delivering = TRUE;
   curb_hub_client_action_async (self->client, p->ref, p->action, p->body, self->cancellable,
@@ -332,6 +357,22 @@ curb_staging_link_class_init (CurbStagingLinkClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CurbStagingLink::session-rejected:
+   *
+   * The hub no longer knows the staff session: sign in again.
+   */
+  signals[SESSION_REJECTED] = g_signal_new ("session-rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CurbStagingLink::action-refused:
+   * @message: what happened, in plain words
+   *
+   * A queued action reached the hub and was refused (e.g. someone else
+   * claimed the order meanwhile).
+   */
+  signals[ACTION_REFUSED] = g_signal_new ("action-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -475,8 +516,7 @@ on_act_ready (GObject      *source,
     {
       g_clear_error (&error);
       set_online (self, FALSE);
-      g_queue_push_tail (&self->pending, g_steal_pointer (&p));
-      g_task_set_task_data (task, NULL, NULL);
+      g_queue_push_tail (&self->pending, pending_action_copy (p));
       g_object_set_data (G_OBJECT (task), "queued", GINT_TO_POINTER (TRUE));
       g_signal_emit (self, signals[CHANGED], 0);
       g_task_return_boolean (task, TRUE);
@@ -554,4 +594,20 @@ curb_staging_link_act_finish (CurbStagingLink  *self,
   if (out_queued != NULL)
     *out_queued = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "queued"));
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* A staff member signed in again: queued actions go out under them. */
+void
+curb_staging_link_resume (CurbStagingLink *self)
+{
+  g_return_if_fail (CURB_IS_STAGING_LINK (self));
+  self->needs_sign_in = FALSE;
+  deliver_next (self);
+}
+
+gboolean
+curb_staging_link_needs_sign_in (CurbStagingLink *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_LINK (self), FALSE);
+  return self->needs_sign_in && self->pending.length > 0;
 }

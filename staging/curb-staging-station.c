@@ -19,11 +19,12 @@ struct _CurbStagingStation
   gpointer             clock_data;
   guint                tick_id;
   gint64               last_sound_at;
+  guint                n_ticks;
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
 
-enum { TICK, LINK_CHANGED, N_SIGNALS };
+enum { TICK, LINK_CHANGED, NOTICE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void on_session_signed_out (CurbStagingStation *self);
@@ -105,10 +106,17 @@ on_sound_started (CurbSound          *sound,
   g_clear_pointer (&self->sound_problem, g_free);
 }
 
+/* Alerts are checked four times a second (a repeat is never late by more
+ * than 250 ms); timers on screen move once a second. */
 static gboolean
 on_tick (gpointer user_data)
 {
-  curb_staging_station_tick (user_data);
+  CurbStagingStation *self = user_data;
+  gint64 now = curb_staging_station_now (self);
+
+  curb_alert_tracker_tick (self->alerts, now);
+  if (++self->n_ticks % 4 == 0)
+    curb_staging_station_tick (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -185,6 +193,12 @@ curb_staging_station_class_init (CurbStagingStationClass *klass)
    *
    * The hub connection, the pending actions or device health changed.
    */
+  /**
+   * CurbStagingStation::notice:
+   * @message: something staff should read (a queued action was refused)
+   */
+  signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[LINK_CHANGED] = g_signal_new ("link-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -214,7 +228,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   g_signal_connect_object (self->alerts, "ring", G_CALLBACK (on_alert_ring), self, 0);
   g_signal_connect_object (self->session, "signed-out", G_CALLBACK (on_session_signed_out), self, G_CONNECT_SWAPPED);
   setup_sound (self);
-  self->tick_id = g_timeout_add (1000, on_tick, self);
+  self->tick_id = g_timeout_add (250, on_tick, self);
   return self;
 }
 
@@ -514,6 +528,26 @@ on_link_changed (CurbStagingStation *self)
 }
 
 static void
+on_link_action_refused (CurbStagingStation *self,
+                        const char         *message)
+{
+  g_signal_emit (self, signals[NOTICE], 0, message);
+}
+
+static void
+on_link_session_rejected (CurbStagingStation *self)
+{
+  curb_staff_session_sign_out (self->session, CURB_SIGN_OUT_REJECTED);
+}
+
+static void
+on_session_signed_in (CurbStagingStation *self)
+{
+  if (self->link != NULL && curb_staff_session_is_signed_in (self->session))
+    curb_staging_link_resume (self->link);
+}
+
+static void
 on_session_signed_out (CurbStagingStation *self)
 {
   if (self->link != NULL)
@@ -544,6 +578,12 @@ curb_staging_station_attach_hub (CurbStagingStation *self,
   g_clear_object (&self->link);
   self->link = curb_staging_link_new (client, self->board);
   g_signal_connect_object (self->link, "changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->link, "action-refused", G_CALLBACK (on_link_action_refused), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->link, "session-rejected", G_CALLBACK (on_link_session_rejected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_session_signed_in), self,
+                           G_CONNECT_SWAPPED);
   curb_staging_link_start (self->link);
 }
 

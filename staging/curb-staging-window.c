@@ -124,8 +124,8 @@ on_session_changed (CurbStagingWindow *self)
     }
   else
     {
-      curb_signin_page_reset (CURB_SIGNIN_PAGE (self->signin));
       curb_staging_window_show_page (self, "signin");
+      curb_signin_page_reset (CURB_SIGNIN_PAGE (self->signin));
     }
 }
 
@@ -136,6 +136,9 @@ on_signed_out (CurbStaffSession  *session,
 {
   if (reason == CURB_SIGN_OUT_INACTIVE)
     curb_staging_window_toast (self, _("Signed out after no activity."));
+  else if (reason == CURB_SIGN_OUT_REJECTED)
+    curb_signin_page_set_error (CURB_SIGNIN_PAGE (self->signin),
+                                _("The hub asks you to sign in again. Saved actions are sent after you sign in."));
 }
 
 static void
@@ -445,6 +448,7 @@ connect_station (CurbStagingWindow *self)
                            G_CALLBACK (on_ring), self, 0);
   g_signal_connect_object (self->station, "tick", G_CALLBACK (on_tick), self, 0);
   g_signal_connect_object (self->station, "link-changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "notice", G_CALLBACK (curb_staging_window_toast), self, G_CONNECT_SWAPPED);
 }
 
 static void

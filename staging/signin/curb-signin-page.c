@@ -162,6 +162,7 @@ curb_signin_page_reset (CurbSigninPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   curb_signin_page_set_busy (self, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->staff_entry));
   self->active = GTK_WIDGET (self->staff_entry);
 }
 
