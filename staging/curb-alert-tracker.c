@@ -19,7 +19,7 @@ struct _CurbAlertTracker
 
 G_DEFINE_FINAL_TYPE (CurbAlertTracker, curb_alert_tracker, G_TYPE_OBJECT)
 
-enum { RING, ESCALATED, SILENCED, N_SIGNALS };
+enum { STARTED, RING, ESCALATED, SILENCED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static gboolean
@@ -61,6 +61,7 @@ start_alert (CurbAlertTracker *self,
    * alert: same age, same escalation. */
   alert->started_at = arrived > 0 && arrived <= now_ms ? arrived : now_ms;
   g_hash_table_insert (self->alerts, g_strdup (ref), alert);
+  g_signal_emit (self, signals[STARTED], 0, ref);
   ring (self, ref, alert, now_ms);
 }
 
@@ -79,6 +80,14 @@ curb_alert_tracker_class_init (CurbAlertTrackerClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = curb_alert_tracker_finalize;
 
+  /**
+   * CurbAlertTracker::started:
+   * @ref: an order that just started waiting (or was found waiting)
+   *
+   * Emitted before its first #CurbAlertTracker::ring.
+   */
+  signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * CurbAlertTracker::ring:
    * @ref: the order that is waiting

@@ -413,6 +413,8 @@ curb_board_model_service_level (CurbBoardModel *self,
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), CURB_SERVICE_LEVEL_NONE);
   if (curb_board_order_get_arrived_at (order) <= 0)
     return CURB_SERVICE_LEVEL_NONE;
+  if (curb_board_order_is_done (order) && curb_board_order_get_handed_over_at (order) <= 0)
+    return CURB_SERVICE_LEVEL_NONE;   /* cancelled or no-show: nobody was served */
   wait = curb_board_model_wait_ms (self, order, now_ms);
   if (wait >= self->red_ms)
     return CURB_SERVICE_LEVEL_RED;

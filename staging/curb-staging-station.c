@@ -68,6 +68,16 @@ on_order_changed (CurbBoardModel     *board,
     curb_alert_tracker_forget (self->alerts, ref);
 }
 
+/* A new arrival always chimes at once (unless an escalation is sounding). */
+static void
+on_alert_started (CurbAlertTracker   *alerts,
+                  const char         *ref,
+                  CurbStagingStation *self)
+{
+  if (self->sound != NULL && curb_sound_play (self->sound, CURB_SOUND_ARRIVAL))
+    self->last_sound_at = curb_staging_station_now (self);
+}
+
 static void
 on_alert_ring (CurbAlertTracker   *alerts,
                const char         *ref,
@@ -78,8 +88,7 @@ on_alert_ring (CurbAlertTracker   *alerts,
 
   if (self->sound == NULL)
     return;
-  if (level != CURB_ALERT_LEVEL_ESCALATED && now - self->last_sound_at < MIN_SOUND_GAP_MS
-      && curb_sound_is_playing (self->sound))
+  if (level != CURB_ALERT_LEVEL_ESCALATED && now - self->last_sound_at < MIN_SOUND_GAP_MS)
     return;
   if (curb_sound_play (self->sound, level == CURB_ALERT_LEVEL_ESCALATED
                                     ? CURB_SOUND_ESCALATION : CURB_SOUND_ARRIVAL))
@@ -225,6 +234,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   self->alerts = curb_alert_tracker_new (settings->repeat_ms, settings->escalate_ms);
   self->session = curb_staff_session_new (settings->inactivity_ms);
   g_signal_connect_object (self->board, "order-changed", G_CALLBACK (on_order_changed), self, 0);
+  g_signal_connect_object (self->alerts, "started", G_CALLBACK (on_alert_started), self, 0);
   g_signal_connect_object (self->alerts, "ring", G_CALLBACK (on_alert_ring), self, 0);
   g_signal_connect_object (self->session, "signed-out", G_CALLBACK (on_session_signed_out), self, G_CONNECT_SWAPPED);
   setup_sound (self);

@@ -36,16 +36,24 @@ format_clock (gint64 ms)
   return local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("—");
 }
 
+/* Only the temperatures that have bags: "Bags: 2 ambient, 1 frozen". */
 static char *
 format_bags (CurbBoardOrder *order)
 {
-  if (curb_board_order_get_total_bags (order) == 0)
+  const char *names[] = { N_("ambient"), N_("chilled"), N_("frozen") };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
+    {
+      int n = curb_board_order_get_bags (order, t);
+
+      if (n > 0)
+        g_string_append_printf (text, "%s%d %s", text->len ? ", " : "", n, _(names[t]));
+    }
+  if (text->len == 0)
     return g_strdup (_("No bags counted yet"));
-  /* Translators: bag counts by temperature */
-  return g_strdup_printf (_("Bags: %d ambient · %d chilled · %d frozen"),
-                          curb_board_order_get_bags (order, CURB_BOARD_TEMP_AMBIENT),
-                          curb_board_order_get_bags (order, CURB_BOARD_TEMP_CHILLED),
-                          curb_board_order_get_bags (order, CURB_BOARD_TEMP_FROZEN));
+  /* Translators: %s is e.g. "2 ambient, 1 frozen" */
+  return g_strdup_printf (_("Bags: %s"), text->str);
 }
 
 static char *
