@@ -20,6 +20,7 @@ typedef struct
 /* --- store commands --- */
 
 /* --- scan commands --- */
+int ctl_scan (int argc, char **argv);
 
 /* --- print commands --- */
 
