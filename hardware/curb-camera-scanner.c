@@ -10,7 +10,7 @@
 #define FROZEN_US      (2 * G_USEC_PER_SEC)
 #define RETRY_MS       1000
 #define WATCHDOG_MS    250
-#define REARM_US       (1500 * G_TIME_SPAN_MILLISECOND)
+#define REARM_MS       1500
 #define IDLE_US        (400 * G_TIME_SPAN_MILLISECOND)
 #define SLOW_EVERY     4
 
@@ -29,6 +29,7 @@ struct _CurbCameraScanner
   GSource          *watchdog;
   GSource          *retry;
   gboolean          ever_had_frame;
+  gint64            rearm_us;
 
   /* shared with the streaming threads and the decode thread */
   GMutex            lock;
@@ -60,6 +61,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CurbCameraScanner, curb_camera_scanner, CURB_TYPE
 enum {
   PROP_0,
   PROP_PIPELINE,
+  PROP_REARM_TIME,
   N_PROPS
 };
 
@@ -79,7 +81,7 @@ seen_recently (CurbCameraScanner *self,
 {
   gpointer last;
   gboolean recent = g_hash_table_lookup_extended (self->seen, payload, NULL, &last)
-                    && now - *(gint64 *) last < REARM_US;
+                    && now - *(gint64 *) last < self->rearm_us;
   gint64 *stamp = g_new (gint64, 1);
 
   *stamp = now;
@@ -92,7 +94,22 @@ is_stale (gpointer key,
           gpointer value,
           gpointer user_data)
 {
-  return *(gint64 *) user_data - *(gint64 *) value >= REARM_US;
+  return ((gint64 *) user_data)[0] - *(gint64 *) value >= ((gint64 *) user_data)[1];
+}
+
+/* zxing-cpp (plain and inverted) on every frame; when that reads nothing,
+ * one of the slower passes on every fourth frame, in turn, so no frame
+ * waits long for the one before it. */
+static CurbQrPasses
+live_passes (guint64 decoded)
+{
+  static const CurbQrPasses slow[] = {
+    CURB_QR_PASS_ZBAR, CURB_QR_PASS_ZBAR_INVERTED, CURB_QR_PASS_STRETCH, CURB_QR_PASS_UPSCALE,
+  };
+
+  if (decoded % SLOW_EVERY)
+    return CURB_QR_PASSES_FAST;
+  return CURB_QR_PASSES_FAST | slow[(decoded / SLOW_EVERY) % G_N_ELEMENTS (slow)];
 }
 
 static void
@@ -148,6 +165,7 @@ decode_frame (CurbCameraScanner *self,
   g_autoptr(CurbScannerImage) image = curb_scanner_image_new_from_sample (sample, NULL);
   g_autoptr(GPtrArray) codes = NULL;
   gint64 now = g_get_monotonic_time ();
+  gint64 stale[2] = { now, self->rearm_us };
   CurbGrayImage gray;
   guint reads = 0;
 
@@ -160,9 +178,7 @@ decode_frame (CurbCameraScanner *self,
       update_stats (self, &gray, FALSE, 0, 0, now);
       return;
     }
-  codes = curb_qr_decoder_decode (self->decoder, &gray,
-                                  self->stats.decoded % SLOW_EVERY == 0 ? CURB_QR_PASSES_ALL
-                                                                         : CURB_QR_PASSES_FAST);
+  codes = curb_qr_decoder_decode (self->decoder, &gray, live_passes (self->stats.decoded));
   for (guint i = 0; i < codes->len; i++)
     {
       curb_scanner_gate_code_seen (self->gate, now);
@@ -171,7 +187,7 @@ decode_frame (CurbCameraScanner *self,
       curb_code_source_emit_code (CURB_CODE_SOURCE (self), codes->pdata[i], frame_time);
       reads++;
     }
-  g_hash_table_foreach_remove (self->seen, is_stale, &now);
+  g_hash_table_foreach_remove (self->seen, is_stale, stale);
   update_stats (self, &gray, TRUE, (g_get_monotonic_time () - now) / 1000.0, reads, now);
 }
 
@@ -627,6 +643,9 @@ curb_camera_scanner_set_property (GObject      *object,
       if (self->description && *g_strstrip (self->description) == '\0')
         g_clear_pointer (&self->description, g_free);
       break;
+    case PROP_REARM_TIME:
+      self->rearm_us = g_value_get_uint (value) * G_TIME_SPAN_MILLISECOND;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -644,6 +663,9 @@ curb_camera_scanner_get_property (GObject    *object,
     {
     case PROP_PIPELINE:
       g_value_set_string (value, self->description);
+      break;
+    case PROP_REARM_TIME:
+      g_value_set_uint (value, self->rearm_us / G_TIME_SPAN_MILLISECOND);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -696,6 +718,15 @@ curb_camera_scanner_class_init (CurbCameraScannerClass *klass)
   props[PROP_PIPELINE] =
     g_param_spec_string ("pipeline", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CurbCameraScanner:rearm-time:
+   *
+   * A payload is reported once, and again only after it has been out of
+   * view for this many milliseconds.
+   */
+  props[PROP_REARM_TIME] =
+    g_param_spec_uint ("rearm-time", NULL, NULL, 0, 60000, REARM_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 

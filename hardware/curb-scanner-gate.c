@@ -5,7 +5,6 @@
 #define ROW_STEP      4
 #define SEGMENT       32
 #define MIN_CONTRAST  24
-#define HITS_NEEDED   3
 #define WARM_US       (1500 * G_TIME_SPAN_MILLISECOND)
 
 struct _CurbScannerGate
@@ -31,7 +30,8 @@ curb_scanner_gate_free (CurbScannerGate *gate)
   g_free (gate);
 }
 
-/* Runs a, b, c, d, e alternating in colour, 1:1:3:1:1 within tolerance. */
+/* Runs alternating in colour, 1:1:3:1:1, each within half a module (the
+ * centre within 1.5 modules), as zxing-cpp's finder test. */
 static gboolean
 finder_like (const int runs[5])
 {
@@ -44,79 +44,191 @@ finder_like (const int runs[5])
     {
       int expected = (i == 2 ? 3 : 1) * unit4;
 
-      if (ABS (runs[i] * 4 - expected) * 2 > expected + unit4)
+      if (ABS (runs[i] * 4 - expected) * 2 >= expected)
         return FALSE;
     }
   return TRUE;
 }
 
-static void
-binarize_row (const guint8 *row,
-              int           width,
-              guint8       *bits)
+typedef struct
 {
-  for (int x0 = 0; x0 < width; x0 += SEGMENT)
-    {
-      int x1 = MIN (x0 + SEGMENT, width), lo = 255, hi = 0;
+  int x;
+  int y;
+  int size;
+} Finder;
 
-      for (int x = MAX (x0 - SEGMENT / 2, 0); x < MIN (x1 + SEGMENT / 2, width); x++)
-        {
-          lo = MIN (lo, row[x]);
-          hi = MAX (hi, row[x]);
-        }
-      for (int x = x0; x < x1; x++)
-        bits[x] = hi - lo < MIN_CONTRAST ? 2 : row[x] * 2 < lo + hi;
-    }
+static gboolean
+is_dark (const CurbGrayImage *image,
+         int                  x,
+         int                  y,
+         int                  threshold)
+{
+  return image->data[(gsize) y * image->stride + x] < threshold;
 }
 
-static guint
-row_hits (const guint8 *bits,
-          int           width)
+/* Walks from the centre run outwards, one direction, filling runs[2..0] or
+ * runs[2..4]. */
+static gboolean
+walk_column (const CurbGrayImage *image,
+             int                  x,
+             int                  y,
+             int                  step,
+             int                  threshold,
+             int                  limit,
+             int                  runs[5])
 {
-  int runs[5] = { 0 }, n = 0;
-  guint hits = 0;
+  gboolean centre_dark = is_dark (image, x, y, threshold);
+  int state = 2;
 
-  for (int x = 0; x < width; x++)
+  for (y += step; y >= 0 && y < image->height; y += step)
     {
-      if (bits[x] == 2)
+      gboolean want_dark = (state % 2 == 0) == centre_dark;
+
+      if (is_dark (image, x, y, threshold) != want_dark)
+        {
+          state += step;
+          if (state < 0 || state > 4)
+            return TRUE;
+          want_dark = !want_dark;
+        }
+      if (++runs[state] > limit)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* The row hit must also be a 1:1:3:1:1 pattern down its centre column. */
+static gboolean
+column_confirms (const CurbGrayImage *image,
+                 int                  x,
+                 int                  y,
+                 int                  threshold,
+                 int                  size)
+{
+  int runs[5] = { 0, 0, 1, 0, 0 };
+  int total;
+
+  if (!walk_column (image, x, y, -1, threshold, size, runs)
+      || !walk_column (image, x, y, 1, threshold, size, runs))
+    return FALSE;
+  total = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
+  return finder_like (runs) && total * 2 >= size && total <= size * 2;
+}
+
+static void
+add_finder (GArray *finders,
+            int     x,
+            int     y,
+            int     size)
+{
+  Finder finder = { x, y, size };
+
+  for (guint i = 0; i < finders->len; i++)
+    {
+      Finder *f = &g_array_index (finders, Finder, i);
+
+      if (ABS (f->x - x) * 2 < f->size && ABS (f->y - y) < f->size)
+        return;
+    }
+  g_array_append_val (finders, finder);
+}
+
+static void
+scan_row (const CurbGrayImage *image,
+          int                  y,
+          GArray              *finders)
+{
+  const guint8 *row = image->data + (gsize) y * image->stride;
+  int runs[5] = { 0 }, n = 0, threshold = -1;
+  int prev = -1, x_end;
+
+  for (int x = 0; x < image->width; x++)
+    {
+      int lo = 255, hi = 0, bit;
+
+      if (x % SEGMENT == 0)
+        {
+          for (int i = MAX (x - SEGMENT / 2, 0); i < MIN (x + SEGMENT * 3 / 2, image->width); i++)
+            {
+              lo = MIN (lo, row[i]);
+              hi = MAX (hi, row[i]);
+            }
+          threshold = hi - lo < MIN_CONTRAST ? -1 : (lo + hi + 1) / 2;
+        }
+      if (threshold < 0)
         {
           n = 0;
+          prev = -1;
           continue;
         }
-      if (n > 0 && bits[x] == bits[x - 1])
+      bit = row[x] < threshold;
+      if (n > 0 && bit == prev)
         {
-          runs[MIN (n, 5) - 1]++;
+          runs[n - 1]++;
           continue;
         }
       if (n == 5)
         {
-          if (finder_like (runs))
-            hits++;
+          x_end = x - runs[4] - runs[3];
+          if (finder_like (runs)
+              && column_confirms (image, x_end - runs[2] / 2 - 1, y, threshold,
+                                  runs[0] + runs[1] + runs[2] + runs[3] + runs[4]))
+            add_finder (finders, x_end - runs[2] / 2, y, runs[0] + runs[1] + runs[2] + runs[3] + runs[4]);
           memmove (runs, runs + 1, 4 * sizeof (int));
           n = 4;
         }
       runs[n++] = 1;
+      prev = bit;
     }
-  return hits;
 }
 
 /**
- * curb_scanner_finder_hits:
+ * curb_scanner_finder_count:
  *
- * Counts finder-pattern-like run sequences on every fourth row.
+ * Counts distinct finder-pattern-like features (1:1:3:1:1 across a row
+ * and down its centre column, either polarity) on every fourth row.
  */
 guint
-curb_scanner_finder_hits (const CurbGrayImage *image)
+curb_scanner_finder_count (const CurbGrayImage *image)
 {
-  g_autofree guint8 *bits = g_malloc (image->width);
-  guint hits = 0;
+  g_autoptr(GArray) finders = g_array_new (FALSE, FALSE, sizeof (Finder));
 
   for (int y = 0; y < image->height; y += ROW_STEP)
-    {
-      binarize_row (image->data + (gsize) y * image->stride, image->width, bits);
-      hits += row_hits (bits, image->width);
-    }
-  return hits;
+    scan_row (image, y, finders);
+  return finders->len;
+}
+
+/* Two finders of about the same size, as far apart as in a QR symbol
+ * (version 1: twice their size; version 40: 25 times). */
+static gboolean
+finders_pair (const Finder *a,
+              const Finder *b)
+{
+  int dx = a->x - b->x, dy = a->y - b->y;
+  int size = MAX (a->size, b->size);
+  gint64 d2 = (gint64) dx * dx + (gint64) dy * dy;
+
+  return a->size * 10 >= b->size * 7 && b->size * 10 >= a->size * 7
+         && d2 * 4 >= (gint64) 9 * size * size && d2 <= (gint64) 625 * size * size;
+}
+
+/**
+ * curb_scanner_frame_looks_coded:
+ *
+ * Whether two finder-pattern-like features sit where a QR symbol's would.
+ */
+gboolean
+curb_scanner_frame_looks_coded (const CurbGrayImage *image)
+{
+  g_autoptr(GArray) finders = g_array_new (FALSE, FALSE, sizeof (Finder));
+
+  for (int y = 0; y < image->height; y += ROW_STEP)
+    scan_row (image, y, finders);
+  for (guint i = 0; i < finders->len; i++)
+    for (guint j = i + 1; j < finders->len; j++)
+      if (finders_pair (&g_array_index (finders, Finder, i), &g_array_index (finders, Finder, j)))
+        return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -126,7 +238,7 @@ curb_scanner_gate_should_decode (CurbScannerGate     *gate,
 {
   gboolean decode = now_us < gate->warm_until
                     || now_us - gate->last_decode >= gate->idle_interval
-                    || curb_scanner_finder_hits (image) >= HITS_NEEDED;
+                    || curb_scanner_frame_looks_coded (image);
 
   if (decode)
     gate->last_decode = now_us;

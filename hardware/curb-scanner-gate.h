@@ -23,7 +23,8 @@ gboolean         curb_scanner_gate_should_decode (CurbScannerGate     *gate,
                                                   gint64               now_us);
 void             curb_scanner_gate_code_seen     (CurbScannerGate     *gate,
                                                   gint64               now_us);
-guint            curb_scanner_finder_hits        (const CurbGrayImage *image);
+guint            curb_scanner_finder_count       (const CurbGrayImage *image);
+gboolean         curb_scanner_frame_looks_coded  (const CurbGrayImage *image);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CurbScannerGate, curb_scanner_gate_free)
 

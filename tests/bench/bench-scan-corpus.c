@@ -6,12 +6,14 @@
 #include <zbar.h>
 
 #include "curb-qr-decoder.h"
+#include "curb-scanner-gate.h"
 #include "curb-scanner-image.h"
 #include "bench-scan-common.h"
 
 typedef struct
 {
   guint   frames;
+  guint   gate_open;
   guint   positives;
   guint   ok;
   guint   false_reads;
@@ -78,7 +80,8 @@ static void
 score (GHashTable            *table,
        const BenchCorpusEntry *entry,
        GPtrArray             *codes,
-       double                 ms)
+       double                 ms,
+       gboolean               gate_open)
 {
   const char *keys[] = { entry->category, entry->positive ? "all" : "all_negative" };
 
@@ -90,6 +93,7 @@ score (GHashTable            *table,
       t->positives += entry->positive;
       t->ok += entry->positive && bench_codes_contain (codes, entry->payload);
       t->false_reads += bench_false_reads (codes, entry);
+      t->gate_open += gate_open;
     }
   if (codes->len > 0)
     {
@@ -121,6 +125,8 @@ report (const char *who,
       if (t->positives > 0)
         bench_print_json ("%s/success/%s", "%", 100.0 * t->ok / t->positives, who, key);
       bench_print_json ("%s/false_reads/%s", "reads", t->false_reads, who, key);
+      if (g_str_equal (who, label))
+        bench_print_json ("gate/full_rate/%s", "%", 100.0 * t->gate_open / t->frames, key);
     }
 }
 
@@ -140,19 +146,21 @@ run (GPtrArray    *entries_list,
       g_autoptr(CurbScannerImage) image = curb_scanner_image_load (entry->path, &error);
       g_autoptr(GPtrArray) codes = NULL;
       CurbGrayImage gray;
+      gboolean gate_open;
       gint64 t0;
 
       g_assert_no_error (error);
       curb_scanner_image_get_gray (image, &gray);
+      gate_open = curb_scanner_frame_looks_coded (&gray);
       t0 = g_get_monotonic_time ();
       codes = curb_qr_decoder_decode (decoder, &gray, passes);
-      score (ours, entry, codes, (g_get_monotonic_time () - t0) / 1000.0);
+      score (ours, entry, codes, (g_get_monotonic_time () - t0) / 1000.0, gate_open);
       if (skip_stock)
         continue;
       g_clear_pointer (&codes, g_ptr_array_unref);
       t0 = g_get_monotonic_time ();
       codes = stock_decode (zbar, &gray);
-      score (stock, entry, codes, (g_get_monotonic_time () - t0) / 1000.0);
+      score (stock, entry, codes, (g_get_monotonic_time () - t0) / 1000.0, gate_open);
     }
   report (label, ours);
   if (!skip_stock)

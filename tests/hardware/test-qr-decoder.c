@@ -98,8 +98,8 @@ test_gate_sees_finder_patterns (void)
   CurbGrayImage without = { g_bytes_get_data (empty, NULL), 640, 480, 640 };
   g_autoptr(CurbScannerGate) gate = curb_scanner_gate_new (G_USEC_PER_SEC);
 
-  g_assert_cmpuint (curb_scanner_finder_hits (&with), >=, 3);
-  g_assert_cmpuint (curb_scanner_finder_hits (&without), ==, 0);
+  g_assert_cmpuint (curb_scanner_finder_count (&with), >=, 3);
+  g_assert_cmpuint (curb_scanner_finder_count (&without), ==, 0);
   /* Nothing code-like: one decode per interval; a code: every frame. */
   g_assert_true (curb_scanner_gate_should_decode (gate, &without, 0));
   g_assert_false (curb_scanner_gate_should_decode (gate, &without, 100000));
