@@ -338,11 +338,14 @@ make_source (CurbCameraScanner  *self,
              GError            **error)
 {
   g_autoptr(GError) parse_error = NULL;
+  g_autofree char *description = NULL;
   GstElement *source;
 
   if (self->description == NULL)
     return find_camera (error);
-  source = gst_parse_bin_from_description (self->description, TRUE, &parse_error);
+  /* a trailing caps filter ("… ! video/x-raw,width=640") needs an element after it */
+  description = g_strconcat (self->description, " ! identity silent=true", NULL);
+  source = gst_parse_bin_from_description (description, TRUE, &parse_error);
   if (source == NULL)
     g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
                  "Invalid camera pipeline “%s”: %s", self->description, parse_error->message);

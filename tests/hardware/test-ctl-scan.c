@@ -197,6 +197,32 @@ test_plain_output_escapes_control_characters (Fixture       *fx,
   g_assert_null (strchr (lines[0], '\x1b'));
 }
 
+static void
+test_live_camera_reports_rate (void)
+{
+  const char *args[] = { "--json", "--camera", "--seconds", "3",
+                         "videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=15/1",
+                         NULL };
+  g_auto(GStrv) lines = NULL;
+  guint ticks = 0;
+  int status;
+
+  lines = run_ctl (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonObject) tick = parse_line (lines[i]);
+
+      if (!json_object_has_member (tick, "fps"))
+        continue;
+      ticks++;
+      g_assert_cmpint (json_object_get_int_member (tick, "width"), ==, 320);
+      g_assert_cmpfloat (json_object_get_double_member (tick, "fps"), >, 5);
+      g_assert_cmpfloat (json_object_get_double_member (tick, "sharpness"), >, 0);
+    }
+  g_assert_cmpuint (ticks, >=, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,6 +233,8 @@ main (int    argc,
   g_test_add ("/ctl-scan/images-and-video", Fixture, NULL, fixture_set_up, test_images_and_video, fixture_tear_down);
   g_test_add ("/ctl-scan/folder", Fixture, NULL, fixture_set_up, test_folder_and_bad_file, fixture_tear_down);
   g_test_add ("/ctl-scan/escapes", Fixture, NULL, fixture_set_up, test_plain_output_escapes_control_characters, fixture_tear_down);
+
+  g_test_add_func ("/ctl-scan/live-camera", test_live_camera_reports_rate);
 
   return g_test_run ();
 }
