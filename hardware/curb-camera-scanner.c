@@ -315,17 +315,53 @@ on_preview_sample (GstAppSink *sink,
 
 /* --- building the pipeline ----------------------------------------------- */
 
+static gboolean
+is_libcamera (GstDevice *device)
+{
+  g_autoptr(GstStructure) properties = gst_device_get_properties (device);
+  const char *api = properties ? gst_structure_get_string (properties, "device.api") : NULL;
+
+  return g_strcmp0 (api, "libcamera") == 0;
+}
+
+/* 720p30 when the camera offers it: enough pixels for a phone at arm's
+ * length, little enough to decode every frame. */
+static GstElement *
+camera_bin (GstElement *camera)
+{
+  GstElement *bin = gst_bin_new (NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  g_autoptr(GstCaps) caps = gst_caps_from_string ("video/x-raw,width=1280,height=720,framerate=30/1;"
+                                                  "video/x-raw,width=1280,height=720;video/x-raw");
+  g_autoptr(GstPad) pad = NULL;
+
+  if (camera == NULL)
+    return NULL;
+  g_object_set (filter, "caps", caps, NULL);
+  gst_bin_add_many (GST_BIN (bin), camera, filter, NULL);
+  gst_element_link (camera, filter);
+  pad = gst_element_get_static_pad (filter, "src");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
+  return bin;
+}
+
+/* The first camera, preferring libcamera's view of it where libcamera is
+ * installed (cameras on a CSI bus work only through it). */
 static GstElement *
 find_camera (GError **error)
 {
   g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
   GList *devices;
+  GstDevice *chosen = NULL;
   GstElement *element = NULL;
 
   gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
   devices = gst_device_monitor_get_devices (monitor);
-  if (devices)
-    element = gst_device_create_element (devices->data, "curb_camera");
+  for (GList *l = devices; l; l = l->next)
+    if (chosen == NULL || (is_libcamera (l->data) && !is_libcamera (chosen)))
+      chosen = l->data;
+  if (chosen)
+    element = camera_bin (gst_device_create_element (chosen, "curb_camera"));
   g_list_free_full (devices, gst_object_unref);
   if (element == NULL)
     g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_NO_CAMERA,

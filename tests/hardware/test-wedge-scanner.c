@@ -1,6 +1,9 @@
+#include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/input.h>
+#include <linux/uinput.h>
 #include <gio/gunixinputstream.h>
 
 #include "curb-hardware.h"
@@ -211,6 +214,71 @@ test_missing_device (void)
   g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_IO);
 }
 
+/* A real virtual keyboard through uinput, where the machine allows it. */
+static char *
+create_uinput_keyboard (int fd)
+{
+  struct uinput_setup setup = { .id = { BUS_USB, 0x1234, 0x5678, 1 } };
+  char sysname[64] = "";
+  g_autofree char *sysdir = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  ioctl (fd, UI_SET_EVBIT, EV_KEY);
+  for (int key = 1; key < 128; key++)
+    ioctl (fd, UI_SET_KEYBIT, key);
+  g_strlcpy (setup.name, "Curbside test barcode scanner", UINPUT_MAX_NAME_SIZE);
+  if (ioctl (fd, UI_DEV_SETUP, &setup) < 0 || ioctl (fd, UI_DEV_CREATE) < 0
+      || ioctl (fd, UI_GET_SYSNAME (sizeof sysname), sysname) < 0)
+    return NULL;
+  sysdir = g_build_filename ("/sys/devices/virtual/input", sysname, NULL);
+  for (int tries = 0; tries < 40 && dir == NULL; tries++, g_usleep (50000))
+    dir = g_dir_open (sysdir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    if (g_str_has_prefix (name, "event"))
+      {
+        char *node = g_build_filename ("/dev/input", name, NULL);
+
+        for (int tries = 0; tries < 40 && !g_file_test (node, G_FILE_TEST_EXISTS); tries++)
+          g_usleep (50000);
+        if (g_file_test (node, G_FILE_TEST_EXISTS))
+          return node;
+        g_free (node);
+      }
+  return NULL;
+}
+
+static void
+test_uinput_device (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = NULL;
+
+  fx.write_fd = open ("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fx.write_fd < 0 || (node = create_uinput_keyboard (fx.write_fd)) == NULL)
+    {
+      g_test_skip ("no writable /dev/uinput with device nodes");
+      if (fx.write_fd >= 0)
+        close (fx.write_fd);
+      return;
+    }
+  fx.scanner = curb_wedge_scanner_new (node, NULL, &error);
+  g_assert_no_error (error);
+  fx.codes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  fx.errors = g_array_new (FALSE, FALSE, sizeof (int));
+  g_signal_connect (fx.scanner, "code", G_CALLBACK (on_code), &fx);
+  g_signal_connect (fx.scanner, "error", G_CALLBACK (on_error), &fx);
+  g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (fx.scanner), &error));
+  type_text (&fx, "CP1.uinput");
+  wait_for (&fx.codes->len, 1);
+  g_assert_true (scanner_test_bytes_equal (fx.codes->pdata[0], (const guint8 *) "CP1.uinput", 10));
+  ioctl (fx.write_fd, UI_DEV_DESTROY);
+  wait_for (&fx.errors->len, 1);
+  g_assert_cmpint (g_array_index (fx.errors, int, 0), ==, CURB_HARDWARE_ERROR_IO);
+  fixture_tear_down (&fx, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -222,6 +290,7 @@ main (int    argc,
   g_test_add ("/wedge-scanner/overlong", Fixture, NULL, fixture_set_up, test_overlong_code_is_dropped, fixture_tear_down);
   g_test_add ("/wedge-scanner/unplug", Fixture, NULL, fixture_set_up, test_unplug_reports_error, fixture_tear_down);
   g_test_add_func ("/wedge-scanner/missing-device", test_missing_device);
+  g_test_add_func ("/wedge-scanner/uinput", test_uinput_device);
 
   return g_test_run ();
 }
