@@ -219,12 +219,24 @@ decode_thread (gpointer data)
 
 /* --- streaming-thread callbacks ------------------------------------------ */
 
+/* appsink reuses its sample object and must find it unshared, so keep our
+ * own sample of the same buffer and caps. */
+static GstSample *
+pull_own_sample (GstAppSink *sink)
+{
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return NULL;
+  return gst_sample_new (gst_sample_get_buffer (sample), gst_sample_get_caps (sample), NULL, NULL);
+}
+
 static GstFlowReturn
 on_decode_sample (GstAppSink *sink,
                   gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstSample *sample = pull_own_sample (sink);
 
   if (sample == NULL)
     return GST_FLOW_OK;
@@ -296,7 +308,7 @@ on_preview_sample (GstAppSink *sink,
                    gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstSample *sample = pull_own_sample (sink);
   gboolean post;
 
   if (sample == NULL)
@@ -369,31 +381,42 @@ find_camera (GError **error)
   return element;
 }
 
+/* The configured description, ending in an identity whose src pad is the
+ * bin's only ghost pad (ghosting every unlinked pad would also ghost the
+ * sink pad a decodebin links to later). */
 static GstElement *
 make_source (CurbCameraScanner  *self,
              GError            **error)
 {
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *description = NULL;
+  g_autoptr(GstElement) end = NULL;
+  g_autoptr(GstPad) pad = NULL;
   GstElement *source;
 
   if (self->description == NULL)
     return find_camera (error);
-  /* a trailing caps filter ("… ! video/x-raw,width=640") needs an element after it */
-  description = g_strconcat (self->description, " ! identity silent=true", NULL);
-  source = gst_parse_bin_from_description (description, TRUE, &parse_error);
+  description = g_strconcat (self->description, " ! identity name=curb_source_end silent=true", NULL);
+  source = gst_parse_bin_from_description (description, FALSE, &parse_error);
   if (source == NULL)
-    g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
-                 "Invalid camera pipeline “%s”: %s", self->description, parse_error->message);
+    {
+      g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
+                   "Invalid camera pipeline “%s”: %s", self->description, parse_error->message);
+      return NULL;
+    }
+  end = gst_bin_get_by_name (GST_BIN (source), "curb_source_end");
+  pad = gst_element_get_static_pad (end, "src");
+  gst_element_add_pad (source, gst_ghost_pad_new ("src", pad));
   return source;
 }
 
 static GstElement *
-make_branch (const char *caps_string,
+make_branch (const char *queue_name,
+             const char *caps_string,
              GstElement *sink)
 {
   GstElement *bin = gst_bin_new (NULL);
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *queue = gst_element_factory_make ("queue", queue_name);
   GstElement *convert = gst_element_factory_make ("videoconvert", NULL);
   GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
   g_autoptr(GstCaps) caps = caps_string ? gst_caps_from_string (caps_string) : gst_caps_new_any ();
@@ -435,7 +458,8 @@ build_pipeline (CurbCameraScanner  *self,
   if (source == NULL)
     return NULL;
   g_object_set (tee, "allow-not-linked", TRUE, NULL);
-  decode = make_branch (gray_caps, make_appsink (self, "curb_decode", on_decode_sample));
+  decode = make_branch ("curb_decode_queue", gray_caps,
+                        make_appsink (self, "curb_decode", on_decode_sample));
   gst_bin_add_many (GST_BIN (pipeline), source, tee, decode, NULL);
   if (!gst_element_link (source, tee) || !gst_element_link (tee, decode))
     {
@@ -447,7 +471,8 @@ build_pipeline (CurbCameraScanner  *self,
     {
       GstElement *sink = self->preview_sink ? gst_object_ref (self->preview_sink)
                                             : make_appsink (self, "curb_preview", on_preview_sample);
-      GstElement *preview = make_branch (self->preview_sink ? NULL : preview_caps, sink);
+      GstElement *preview = make_branch ("curb_preview_queue",
+                                         self->preview_sink ? NULL : preview_caps, sink);
 
       gst_bin_add (GST_BIN (pipeline), preview);
       gst_element_link (tee, preview);
@@ -522,6 +547,24 @@ on_bus_message (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+/* A file or test source is played at its own pace: frames wait for the
+ * clock instead of being dropped. */
+static void
+pace_to_clock (GstElement *pipeline)
+{
+  const char *names[] = { "curb_decode", "curb_preview", "curb_decode_queue", "curb_preview_queue" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GstElement) element = gst_bin_get_by_name (GST_BIN (pipeline), names[i]);
+
+      if (element && i < 2)
+        g_object_set (element, "sync", TRUE, "drop", FALSE, NULL);
+      else if (element)
+        g_object_set (element, "leaky", 0, NULL);
+    }
+}
+
 static gboolean
 launch (CurbCameraScanner  *self,
         GError            **error)
@@ -538,7 +581,9 @@ launch (CurbCameraScanner  *self,
   self->had_frame = FALSE;
   self->last_frame_time = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
-  gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
+  /* a file plays at its own pace; a live camera is decoded on arrival */
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_NO_PREROLL)
+    pace_to_clock (self->pipeline);
   return TRUE;
 }
 

@@ -223,6 +223,39 @@ test_live_camera_reports_rate (void)
   g_assert_cmpuint (ticks, >=, 1);
 }
 
+static void
+test_video_file_as_camera (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autofree char *pipeline = g_strdup_printf ("filesrc location=\"%s\" ! decodebin", fx->video);
+  const char *args[] = { "--json", "--camera", "--seconds", "3", pipeline, NULL };
+  g_auto(GStrv) lines = NULL;
+  guint reads = 0, ticks = 0;
+  int status;
+
+  lines = run_ctl (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonObject) line = parse_line (lines[i]);
+
+      g_assert_false (json_object_has_member (line, "error"));
+      if (json_object_has_member (line, "codes"))
+        {
+          assert_codes (line, "camera", "CP1.video");
+          reads++;
+        }
+      else if (json_object_has_member (line, "fps"))
+        {
+          /* the 10 fps file plays at its own pace, looping */
+          g_assert_cmpfloat (json_object_get_double_member (line, "fps"), <, 20);
+          ticks++;
+        }
+    }
+  g_assert_cmpuint (reads, >=, 1);
+  g_assert_cmpuint (ticks, >=, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +268,7 @@ main (int    argc,
   g_test_add ("/ctl-scan/escapes", Fixture, NULL, fixture_set_up, test_plain_output_escapes_control_characters, fixture_tear_down);
 
   g_test_add_func ("/ctl-scan/live-camera", test_live_camera_reports_rate);
+  g_test_add ("/ctl-scan/video-as-camera", Fixture, NULL, fixture_set_up, test_video_file_as_camera, fixture_tear_down);
 
   return g_test_run ();
 }
