@@ -138,7 +138,7 @@ on_code (CurbCodeSource *source,
   counters->reads++;
 }
 
-static void
+static double
 run_ours (const char *scenario,
           GPtrArray  *frames)
 {
@@ -171,6 +171,7 @@ run_ours (const char *scenario,
       bench_print_percentiles (name, counters.latency);
     }
   g_array_unref (counters.latency);
+  return cpu;
 }
 
 /* --- the stock zbar element -------------------------------------------- */
@@ -218,7 +219,7 @@ on_processed (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-static void
+static double
 run_stock (const char *scenario,
            GPtrArray  *frames,
            gboolean    feed_only)
@@ -248,7 +249,7 @@ run_stock (const char *scenario,
       bench_print_json ("live/feed_only/%s/cpu", "% of a core", cpu, scenario);
       g_array_unref (stock.counters.latency);
       gst_object_unref (stock.pipeline);
-      return;
+      return cpu;
     }
   bench_print_json ("live/stock/%s/cpu", "% of a core", cpu, scenario);
   bench_print_json ("live/stock/%s/frames_pushed", "frames", feeder.pushed, scenario);
@@ -262,6 +263,7 @@ run_stock (const char *scenario,
     }
   g_array_unref (stock.counters.latency);
   gst_object_unref (stock.pipeline);
+  return cpu;
 }
 
 int
@@ -289,11 +291,13 @@ main (int    argc,
   for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
       g_autoptr(GPtrArray) frames = load_loop (dir, scenarios[i]);
+      double ours, stock;
 
       g_assert_cmpuint (frames->len, >, 0);
       run_stock (scenarios[i], frames, TRUE);
-      run_ours (scenarios[i], frames);
-      run_stock (scenarios[i], frames, FALSE);
+      ours = run_ours (scenarios[i], frames);
+      stock = run_stock (scenarios[i], frames, FALSE);
+      bench_print_json ("live/%s/cpu_ratio_ours_to_stock", "ratio", ours / MAX (stock, 0.01), scenarios[i]);
     }
   return 0;
 }
