@@ -305,6 +305,38 @@ test_preview_frames (Fixture       *fx,
 }
 
 static void
+on_handoff (GstElement *sink,
+            GstBuffer  *buffer,
+            GstPad     *pad,
+            Fixture    *fx)
+{
+  g_atomic_int_inc (&fx->previews);
+}
+
+/* The app's own sink (gtk4paintablesink where installed) gets frames, and
+ * gets them again after the camera came back. */
+static void
+test_preview_sink_survives_unplug (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", "app-preview");
+  g_autoptr(GstElement) src = NULL;
+  guint before;
+
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), fx);
+  curb_camera_scanner_set_preview_sink (fx->scanner, sink);
+  start (fx);
+  g_assert_true (wait_for (fx, &fx->previews, 5, 3000));
+  src = curb_camera_scanner_dup_element (fx->scanner, "cam");
+  GST_ELEMENT_ERROR (src, RESOURCE, READ, ("Camera unplugged"), (NULL));
+  g_assert_true (wait_for (fx, &fx->errors->len, 1, 2000));
+  before = g_atomic_int_get (&fx->previews);
+  g_assert_true (wait_for (fx, &fx->recovered, 1, 5000));
+  g_assert_true (wait_for (fx, &fx->previews, before + 5, 3000));
+}
+
+static void
 test_corpus_frames (Fixture       *fx,
                     gconstpointer  data)
 {
@@ -384,6 +416,7 @@ main (int    argc,
   ADD ("/camera-scanner/format-change", test_format_change);
   ADD ("/camera-scanner/no-frames-at-start", test_no_frames_at_start);
   ADD ("/camera-scanner/preview", test_preview_frames);
+  ADD ("/camera-scanner/preview-sink", test_preview_sink_survives_unplug);
   ADD ("/camera-scanner/corpus", test_corpus_frames);
 #undef ADD
   g_test_add_func ("/camera-scanner/no-camera", test_no_camera);
