@@ -67,7 +67,7 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-static const char gray_caps[] = "video/x-raw,format=(string){GRAY8,I420,YV12,NV12,NV21}";
+static const char gray_caps[] = "video/x-raw,format=(string){I420,YV12,NV12,NV21,GRAY8}";
 static const char preview_caps[] = "video/x-raw,format=BGRA";
 
 static void schedule_retry (CurbCameraScanner *self);
@@ -231,19 +231,43 @@ pull_own_sample (GstAppSink *sink)
   return gst_sample_new (gst_sample_get_buffer (sample), gst_sample_get_caps (sample), NULL, NULL);
 }
 
+/* When the frame was captured, in monotonic µs: its timestamp on the
+ * pipeline's clock where that is the monotonic system clock (v4l2src,
+ * libcamerasrc, a timestamping appsrc), else its arrival. */
+static gint64
+capture_time (GstAppSink *sink,
+              GstSample  *sample,
+              gint64      now)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (GST_ELEMENT (sink));
+  GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+  GstClockType type = GST_CLOCK_TYPE_REALTIME;
+  gint64 captured;
+
+  if (!GST_IS_SYSTEM_CLOCK (clock) || !GST_CLOCK_TIME_IS_VALID (pts))
+    return now;
+  g_object_get (clock, "clock-type", &type, NULL);
+  captured = (gint64) ((gst_element_get_base_time (GST_ELEMENT (sink)) + pts) / GST_USECOND);
+  if (type != GST_CLOCK_TYPE_MONOTONIC || captured > now || now - captured > G_USEC_PER_SEC)
+    return now;
+  return captured;
+}
+
 static GstFlowReturn
 on_decode_sample (GstAppSink *sink,
                   gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
   GstSample *sample = pull_own_sample (sink);
+  gint64 now = g_get_monotonic_time ();
 
   if (sample == NULL)
     return GST_FLOW_OK;
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->slot, gst_sample_unref);
+  self->slot_time = capture_time (sink, sample, now);
+  self->last_frame_time = now;
   self->slot = sample;
-  self->slot_time = self->last_frame_time = g_get_monotonic_time ();
   self->had_frame = TRUE;
   self->stats.frames++;
   g_cond_signal (&self->cond);
@@ -582,8 +606,9 @@ launch (CurbCameraScanner  *self,
   self->last_frame_time = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
   /* a file plays at its own pace; a live camera is decoded on arrival */
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_NO_PREROLL)
+  if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_ASYNC)
     pace_to_clock (self->pipeline);
+  gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
   return TRUE;
 }
 

@@ -67,6 +67,20 @@ load_loop (const char *dir,
   return frames;
 }
 
+/* Stamps the frame with the pipeline's running time now, so that ours
+ * and the stock element's latencies both start at the push. */
+static void
+push_now (GstElement *src,
+          GBytes     *frame)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (src);
+  GstBuffer *buffer = gst_buffer_new_wrapped_bytes (frame);
+
+  if (clock)
+    GST_BUFFER_PTS (buffer) = gst_clock_get_time (clock) - gst_element_get_base_time (src);
+  gst_app_src_push_buffer (GST_APP_SRC (src), buffer);
+}
+
 /* Pushes frames at 30 fps in real time until feeder->until. */
 static gpointer
 feed (gpointer data)
@@ -80,7 +94,7 @@ feed (gpointer data)
       GBytes *frame = feeder->frames->pdata[feeder->pushed % feeder->frames->len];
 
       if (src)
-        gst_app_src_push_buffer (GST_APP_SRC (src), gst_buffer_new_wrapped_bytes (frame));
+        push_now (src, frame);
       feeder->pushed++;
       next += G_USEC_PER_SEC / 30;
       if (next > g_get_monotonic_time ())
@@ -144,7 +158,7 @@ run_ours (const char *scenario,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
-    "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS, NULL, &error);
+    "appsrc name=cam is-live=true format=time caps=" CAPS, NULL, &error);
   Counters counters = { g_array_new (FALSE, FALSE, sizeof (double)) };
   Feeder feeder = { frames, scanner_src, scanner };
   CurbCameraStats stats;
@@ -226,9 +240,9 @@ run_stock (const char *scenario,
 {
   g_autoptr(GError) error = NULL;
   Stock stock = { gst_parse_launch (feed_only
-                                    ? "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS
+                                    ? "appsrc name=cam is-live=true format=time caps=" CAPS
                                       " ! fakesink name=sink sync=false"
-                                    : "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS
+                                    : "appsrc name=cam is-live=true format=time caps=" CAPS
                                       " ! queue leaky=downstream max-size-buffers=1 ! videoconvert"
                                       " ! zbar name=zbar ! fakesink name=sink sync=false", &error),
                   { g_array_new (FALSE, FALSE, sizeof (double)) } };
