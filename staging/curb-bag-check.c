@@ -15,7 +15,8 @@ struct _CurbBagCheck
 
 G_DEFINE_FINAL_TYPE (CurbBagCheck, curb_bag_check, G_TYPE_OBJECT)
 
-#define BAG_LABEL_PREFIX "CURB-BAG:1:"
+/* docs/design-printing.md: the bag label QR carries "CB1:<ref>:<n>/<N>". */
+#define BAG_LABEL_PREFIX "CB1:"
 
 static gboolean
 parse_count (const char *text,
@@ -24,10 +25,10 @@ parse_count (const char *text,
   char *end = NULL;
   long value;
 
-  if (text == NULL || !g_ascii_isdigit (*text))
+  if (text == NULL || !g_ascii_isdigit (*text) || strlen (text) > 2)
     return FALSE;
   value = strtol (text, &end, 10);
-  if (end == NULL || *end != '\0' || value < 1 || value > 999)
+  if (end == NULL || *end != '\0' || value < 1 || value > 99)
     return FALSE;
   *out = (int) value;
   return TRUE;
@@ -48,7 +49,7 @@ ref_is_valid (const char *ref)
 
 /**
  * curb_bag_label_parse:
- * @payload: a scanned code, "CURB-BAG:1:<ref>:<n>/<total>"
+ * @payload: a scanned code, "CB1:<ref>:<n>/<total>"
  * @out: (out caller-allocates): the label, cleared with curb_bag_label_clear()
  *
  * Returns: whether @payload is a well-formed bag label

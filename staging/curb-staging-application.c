@@ -3,6 +3,8 @@
 #include <glib/gi18n.h>
 
 #include "curbside-core.h"
+#include "curb-camera-scanner.h"
+#include "curb-wedge-scanner.h"
 
 #include "curb-staging-resources.h"
 
@@ -13,6 +15,8 @@ struct _CurbStagingApplication
   CurbStagingSettings  settings;
   CurbHubClient       *client;
   char                *sound_files[2];
+  char                *camera;          /* "auto", "none" or a pipeline */
+  char                *wedge;           /* "auto", "none" or /dev/input/… */
   CurbStagingStation  *station;
   CurbStagingWindow   *window;
   gboolean             fullscreen;
@@ -41,6 +45,10 @@ apply_config (CurbStagingApplication *self,
     }
   self->sound_files[0] = g_strdup (curb_config_get_path (config, "sounds", "arrival"));
   self->sound_files[1] = g_strdup (curb_config_get_path (config, "sounds", "escalation"));
+  g_free (self->camera);
+  self->camera = g_strdup (curb_config_get_string (config, "camera", "pipeline"));
+  if (self->wedge == NULL)
+    self->wedge = g_strdup ("auto");
   self->client = curb_hub_client_new (curb_config_get_string (config, "hub", "url"));
   return curb_staging_application_use_credential_file (self, curb_config_get_path (config, "hub", "credential-file"),
                                                        error);
@@ -81,6 +89,19 @@ enroll (CurbStagingApplication *self,
   return TRUE;
 }
 
+static void
+override_string (GVariantDict *options,
+                 const char   *name,
+                 char        **field)
+{
+  const char *value;
+
+  if (!g_variant_dict_lookup (options, name, "&s", &value))
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
 static int
 connect_options (CurbStagingApplication *self,
                  GVariantDict           *options)
@@ -95,6 +116,8 @@ connect_options (CurbStagingApplication *self,
   g_variant_dict_lookup (options, "enroll", "&s", &code);
   if (config != NULL && !apply_config (self, config, &error))
     goto fail;
+  override_string (options, "camera", &self->camera);
+  override_string (options, "wedge", &self->wedge);
   if (url != NULL)
     {
       g_clear_object (&self->client);
@@ -147,6 +170,48 @@ on_handle_local_options (GApplication           *app,
   return connect_options (self, options);
 }
 
+static CurbCodeSource *
+open_camera (const char  *pipeline,
+             GError     **error)
+{
+  return CURB_CODE_SOURCE (curb_camera_scanner_new (g_str_equal (pipeline, "auto") ? NULL : pipeline,
+                                                    NULL, error));
+}
+
+static CurbCodeSource *
+open_wedge (const char  *device,
+            GError     **error)
+{
+  g_autofree char *found = g_str_equal (device, "auto") ? curb_wedge_scanner_find_device () : g_strdup (device);
+
+  if (found == NULL)
+    return NULL;   /* none plugged in: not a fault */
+  return CURB_CODE_SOURCE (curb_wedge_scanner_new (found, NULL, error));
+}
+
+/* Scanners are optional: a missing one is shown on the health screen
+ * and bag and bin labels can still be typed. */
+static void
+setup_scanners (CurbStagingApplication *self)
+{
+  const char *wanted[] = { self->camera, self->wedge };
+  CurbCodeSource *(*open[]) (const char *, GError **) = { open_camera, open_wedge };
+
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CurbCodeSource) source = NULL;
+
+      if (wanted[i] == NULL || g_str_equal (wanted[i], "none"))
+        continue;
+      source = open[i] (wanted[i], &error);
+      if (source == NULL && error != NULL)
+        g_message ("No %s scanner: %s", i == 0 ? "camera" : "keyboard-wedge", error->message);
+      if (source != NULL && !curb_staging_station_add_code_source (self->station, source, &error))
+        g_message ("Scanner does not start: %s", error->message);
+    }
+}
+
 static void
 setup_sounds (CurbStagingApplication *self)
 {
@@ -171,6 +236,7 @@ curb_staging_application_activate (GApplication *app)
     {
       self->station = curb_staging_station_new (&self->settings);
       setup_sounds (self);
+      setup_scanners (self);
       if (self->client != NULL)
         curb_staging_station_attach_hub (self->station, self->client);
       self->window = curb_staging_window_new (ADW_APPLICATION (app), self->station);
@@ -200,6 +266,8 @@ curb_staging_application_finalize (GObject *object)
   curb_staging_settings_clear (&self->settings);
   g_free (self->sound_files[0]);
   g_free (self->sound_files[1]);
+  g_free (self->camera);
+  g_free (self->wedge);
 
   G_OBJECT_CLASS (curb_staging_application_parent_class)->finalize (object);
 }
@@ -227,6 +295,8 @@ add_options (CurbStagingApplication *self)
     { "hub-fingerprint", 0, 0, G_OPTION_ARG_STRING, NULL, N_("SHA-256 fingerprint of the hub's certificate"), "HEX" },
     { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("This station's device credential"), "FILE" },
     { "enroll", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Enroll with this one-time code and store the credential"), "CODE" },
+    { "camera", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Camera for bag and bin labels: auto, none or a GStreamer pipeline"), "PIPELINE" },
+    { "wedge", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Keyboard-wedge scanner: auto, none or an evdev device"), "DEVICE" },
     { NULL },
   };
 

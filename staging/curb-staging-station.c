@@ -3,6 +3,9 @@
 #include <glib/gi18n.h>
 
 #include "curbside-core.h"
+#include "curb-health.h"
+
+#include <string.h>
 
 struct _CurbStagingStation
 {
@@ -20,11 +23,12 @@ struct _CurbStagingStation
   guint                tick_id;
   gint64               last_sound_at;
   guint                n_ticks;
+  GPtrArray           *code_sources;
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
 
-enum { TICK, LINK_CHANGED, NOTICE, N_SIGNALS };
+enum { TICK, LINK_CHANGED, NOTICE, CODE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void on_session_signed_out (CurbStagingStation *self);
@@ -163,6 +167,9 @@ curb_staging_station_dispose (GObject *object)
   if (self->sound != NULL)
     curb_sound_stop (self->sound);
   g_clear_object (&self->sound);
+  if (self->code_sources != NULL)
+    g_ptr_array_foreach (self->code_sources, (GFunc) curb_code_source_stop, NULL);
+  g_clear_pointer (&self->code_sources, g_ptr_array_unref);
   g_clear_object (&self->board);
   g_clear_object (&self->alerts);
   g_clear_object (&self->session);
@@ -206,6 +213,12 @@ curb_staging_station_class_init (CurbStagingStationClass *klass)
    * CurbStagingStation::notice:
    * @message: something staff should read (a queued action was refused)
    */
+  /**
+   * CurbStagingStation::code:
+   * @code: a scanned code (badge, bag label, bin label) as text
+   */
+  signals[CODE] = g_signal_new ("code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[LINK_CHANGED] = g_signal_new ("link-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -603,4 +616,85 @@ curb_staging_station_get_link (CurbStagingStation *self)
 {
   g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
   return self->link;
+}
+
+static void
+on_code (CurbCodeSource     *source,
+         GBytes             *payload,
+         const char         *kind,
+         gint64              frame_time,
+         CurbStagingStation *self)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (payload, &size);
+  g_autofree char *text = NULL;
+
+  /* codes we act on are short printable text; anything else is dropped */
+  if (size == 0 || size > 512 || !g_utf8_validate_len (data, size, NULL))
+    return;
+  text = g_strstrip (g_strndup (data, size));
+  if (*text == '\0' || memchr (data, '\0', size) != NULL)
+    return;
+  curb_staff_session_touch (self->session, curb_staging_station_now (self));
+  g_signal_emit (self, signals[CODE], 0, text);
+}
+
+static void
+on_code_source_error (CurbCodeSource     *source,
+                      const GError       *error,
+                      CurbStagingStation *self)
+{
+  g_message ("Scanner %s: %s", curb_code_source_get_name (source), error->message);
+  g_signal_emit (self, signals[LINK_CHANGED], 0);
+}
+
+/**
+ * curb_staging_station_add_code_source:
+ * @source: a camera or keyboard-wedge scanner (started here)
+ *
+ * Its codes arrive as #CurbStagingStation::code: badges sign in, bag labels
+ * prove bags, bin labels give staging locations.
+ */
+gboolean
+curb_staging_station_add_code_source (CurbStagingStation  *self,
+                                      CurbCodeSource      *source,
+                                      GError             **error)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
+  g_return_val_if_fail (CURB_IS_CODE_SOURCE (source), FALSE);
+
+  if (self->code_sources == NULL)
+    self->code_sources = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect_object (source, "code", G_CALLBACK (on_code), self, 0);
+  g_signal_connect_object (source, "error", G_CALLBACK (on_code_source_error), self, 0);
+  g_signal_connect_object (source, "recovered", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_ptr_array_add (self->code_sources, g_object_ref (source));
+  return curb_code_source_start (source, error);
+}
+
+/* Returns: (transfer full) (element-type CurbHealthEntry): this station's own devices */
+GPtrArray *
+curb_staging_station_dup_local_health (CurbStagingStation *self)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_health_entry_free);
+
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), entries);
+  if (self->sound_problem != NULL)
+    g_ptr_array_add (entries, curb_health_entry_new (_("This station's speaker"), CURB_HEALTH_PROBLEM,
+                                                     self->sound_problem,
+                                                     _("Check the speaker cable and volume. Watch the screen for arrivals meanwhile.")));
+  for (guint i = 0; self->code_sources != NULL && i < self->code_sources->len; i++)
+    {
+      CurbCodeSource *source = g_ptr_array_index (self->code_sources, i);
+      const GError *error = curb_code_source_get_error (source);
+      g_autofree char *name = g_strdup_printf (_("This station's scanner (%s)"), curb_code_source_get_name (source));
+
+      if (curb_code_source_get_state (source) == CURB_CODE_SOURCE_RUNNING)
+        g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_OK, _("Working"), ""));
+      else
+        g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM,
+                                                         error != NULL ? error->message : _("Not reading"),
+                                                         _("Check its cable. Meanwhile type bag and bin labels by hand.")));
+    }
+  return entries;
 }

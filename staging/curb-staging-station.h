@@ -5,6 +5,7 @@
 
 #include "curb-alert-tracker.h"
 #include "curb-board-model.h"
+#include "curb-code-source.h"
 #include "curb-sound.h"
 #include "curb-staff-session.h"
 #include "curb-staging-link.h"
@@ -81,5 +82,9 @@ gboolean curb_staging_station_is_connected   (CurbStagingStation  *self);
 void     curb_staging_station_attach_hub     (CurbStagingStation  *self,
                                               CurbHubClient       *client);
 CurbStagingLink *curb_staging_station_get_link (CurbStagingStation *self);
+gboolean curb_staging_station_add_code_source (CurbStagingStation *self,
+                                               CurbCodeSource     *source,
+                                               GError            **error);
+GPtrArray *curb_staging_station_dup_local_health (CurbStagingStation *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

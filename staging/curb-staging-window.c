@@ -202,17 +202,15 @@ static void
 on_link_changed (CurbStagingWindow *self)
 {
   CurbStagingLink *link = curb_staging_station_get_link (self->station);
-  g_autoptr(GPtrArray) health = NULL;
-  const char *sound_problem = curb_staging_station_get_sound_problem (self->station);
+  g_autoptr(GPtrArray) health = curb_staging_station_dup_local_health (self->station);
+  g_autoptr(GPtrArray) hub = NULL;
 
-  if (link == NULL)
-    return;
-  update_sync_pill (self, link);
-  health = curb_staging_link_dup_health (link);
-  if (sound_problem != NULL)
-    g_ptr_array_insert (health, 0, curb_health_entry_new (_("This station's speaker"), CURB_HEALTH_PROBLEM,
-                                                          sound_problem,
-                                                          _("Check the speaker cable and volume. Watch the screen for arrivals meanwhile.")));
+  if (link != NULL)
+    {
+      update_sync_pill (self, link);
+      hub = curb_staging_link_dup_health (link);
+      g_ptr_array_extend_and_steal (health, g_steal_pointer (&hub));
+    }
   curb_health_page_set_entries (CURB_HEALTH_PAGE (self->health), health);
 }
 
@@ -448,6 +446,8 @@ connect_station (CurbStagingWindow *self)
                            G_CALLBACK (on_ring), self, 0);
   g_signal_connect_object (self->station, "tick", G_CALLBACK (on_tick), self, 0);
   g_signal_connect_object (self->station, "link-changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "code", G_CALLBACK (curb_staging_window_handle_code), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notice", G_CALLBACK (curb_staging_window_toast), self, G_CONNECT_SWAPPED);
 }
 

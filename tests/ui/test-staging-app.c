@@ -144,13 +144,13 @@ test_detail_screen (void)
   g_assert_cmpint (curb_alert_tracker_get_level (curb_staging_station_get_alerts (station), "A7K3Q9"), ==,
                    CURB_ALERT_LEVEL_NONE);
   g_assert_false (curb_detail_page_can_complete (detail));
-  curb_detail_page_scan (detail, "CURB-BAG:1:A7K3Q9:1/4");
-  curb_detail_page_scan (detail, "CURB-BAG:1:A7K3Q9:2/4");
+  curb_detail_page_scan (detail, "CB1:A7K3Q9:1/4");
+  curb_detail_page_scan (detail, "CB1:A7K3Q9:2/4");
   shot ("detail-handoff");
-  curb_staging_window_handle_code (window, "CURB-BAG:1:M2X8:1/1");
+  curb_staging_window_handle_code (window, "CB1:M2X8:1/1");
   shot ("detail-wrong-bag");
-  curb_detail_page_scan (detail, "CURB-BAG:1:A7K3Q9:3/4");
-  curb_detail_page_scan (detail, "CURB-BAG:1:A7K3Q9:4/4");
+  curb_detail_page_scan (detail, "CB1:A7K3Q9:3/4");
+  curb_detail_page_scan (detail, "CB1:A7K3Q9:4/4");
   g_assert_false (curb_detail_page_can_complete (detail));   /* ID not checked */
   curb_detail_page_set_id_checked (detail, TRUE);
   g_assert_true (curb_detail_page_can_complete (detail));

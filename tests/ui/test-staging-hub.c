@@ -2,7 +2,10 @@
  * a real store in a temp dir): arrival → ringing card within 1 s, repeats
  * until claimed, escalation, the double-claim race, a partial handoff, a
  * restart that keeps ringing, and actions queued while the hub is down. */
+#include <linux/input.h>
+
 #include "curb-hub-cert.h"
+#include "curb-wedge-scanner.h"
 #include "curb-staging-application.h"
 #include "detail/curb-detail-page.h"
 #include "signin/curb-signin-page.h"
@@ -306,6 +309,95 @@ test_hub_down_queues_actions (void)
 }
 
 static void
+add_key (GByteArray *events,
+         guint16     code,
+         gint32      value)
+{
+  struct input_event ev = { .type = EV_KEY, .code = code, .value = value };
+  struct input_event syn = { .type = EV_SYN, .code = SYN_REPORT, .value = 0 };
+
+  g_byte_array_append (events, (const guint8 *) &ev, sizeof ev);
+  g_byte_array_append (events, (const guint8 *) &syn, sizeof syn);
+}
+
+/* What a keyboard-wedge scanner sends for @text and Enter (US keymap). */
+static GBytes *
+wedge_events (const char *text)
+{
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
+  static const guint16 letter_keys[] = {
+    KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_M,
+    KEY_N, KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z };
+  static const guint16 digit_keys[] = { KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9 };
+  GByteArray *events = g_byte_array_new ();
+
+  for (const char *p = text; *p; p++)
+    {
+      gboolean shift = g_ascii_isupper (*p) || *p == ':';
+      guint16 key = *p == '-' ? KEY_MINUS : *p == '/' ? KEY_SLASH : *p == ':' ? KEY_SEMICOLON
+                    : g_ascii_isdigit (*p) ? digit_keys[*p - '0']
+                    : letter_keys[strchr (letters, g_ascii_tolower (*p)) - letters];
+
+      if (shift)
+        add_key (events, KEY_LEFTSHIFT, 1);
+      add_key (events, key, 1);
+      add_key (events, key, 0);
+      if (shift)
+        add_key (events, KEY_LEFTSHIFT, 0);
+    }
+  add_key (events, KEY_ENTER, 1);
+  add_key (events, KEY_ENTER, 0);
+  return g_byte_array_free_to_bytes (events);
+}
+
+static void
+scan_with_wedge (const char *text)
+{
+  g_autoptr(GBytes) bytes = wedge_events (text);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(CurbWedgeScanner) wedge = curb_wedge_scanner_new_for_stream (stream);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (curb_staging_station_add_code_source (station, CURB_CODE_SOURCE (wedge), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_badge_and_bag_scans (void)
+{
+  g_autoptr(GError) error = NULL;
+  CurbDetailPage *detail = CURB_DETAIL_PAGE (curb_staging_window_get_page_widget (window, "detail"));
+  const char *stage = "{\"locations\":[{\"zone\":\"C\",\"shelf\":\"2\",\"bin\":\"14\"}],"
+                      "\"bags\":{\"ambient\":1,\"chilled\":1,\"frozen\":0}}";
+  g_autoptr(JsonObject) staged = NULL;
+  g_autoptr(CurbHubClient) staff = hub_fixture_staff (&fx, "1009", "1357");
+
+  curb_store_add_staff (fx.store, "1011", "Kim", CURB_STAFF_ROLE_STAFF, "9999", "BADGE-7781", &error);
+  g_assert_no_error (error);
+  curb_staff_session_sign_out (curb_staging_station_get_session (station), CURB_SIGN_OUT_USER);
+  scan_with_wedge ("BADGE-7781");
+  g_assert_true (curb_test_spin_until (signed_in, NULL, 5000));
+  g_assert_cmpstr (curb_staff_session_get_first_name (curb_staging_station_get_session (station)), ==, "Kim");
+
+  hub_fixture_add_order (&fx, "W3DG3", FALSE);
+  staged = hub_action (staff, "W3DG3", CURB_HUB_ACTION_STAGE, stage, NULL, &error);
+  g_assert_no_error (error);
+  check_in ("W3DG3", "6");
+  g_assert_true (wait_for_state ("W3DG3", CURB_BOARD_STATE_ARRIVED, 1000));
+  g_assert_true (curb_staging_window_open_order (window, "W3DG3"));
+  g_signal_emit_by_name (detail, "claim", "W3DG3");
+  g_assert_true (wait_for_state ("W3DG3", CURB_BOARD_STATE_CLAIMED, 2000));
+  curb_test_spin (100);
+  g_assert_false (curb_detail_page_can_complete (detail));
+  scan_with_wedge ("CB1:W3DG3:2/2");
+  scan_with_wedge ("CB1:A7K3Q9:1/1");
+  g_assert_true (curb_test_spin_until (detail_says, (gpointer) "WRONG BAG", 3000));
+  scan_with_wedge ("CB1:W3DG3:1/2");
+  g_assert_true (curb_test_spin_until (detail_says, (gpointer) "All 2 bags scanned", 3000));
+  g_assert_true (curb_detail_page_can_complete (detail));
+}
+
+static void
 start_app (void)
 {
   g_autofree char *credential = hub_fixture_enroll (&fx, CURB_DEVICE_ROLE_STAGING, NULL);
@@ -358,6 +450,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/staging/hub/escalation", test_escalation);
   g_test_add_func ("/staging/hub/double-claim", test_double_claim);
   g_test_add_func ("/staging/hub/restart-keeps-ringing", test_restart_keeps_ringing);
+  g_test_add_func ("/staging/hub/badge-and-bag-scans", test_badge_and_bag_scans);
   g_test_add_func ("/staging/hub/hub-down-queues-actions", test_hub_down_queues_actions);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));

@@ -373,13 +373,13 @@ test_bag_check (void)
   g_assert_cmpint (curb_bag_check_scan (check, bag1, NULL), ==, CURB_BAG_SCAN_DUPLICATE);
   g_assert_cmpint (curb_bag_check_scan (check, other, &other_ref), ==, CURB_BAG_SCAN_WRONG_ORDER);
   g_assert_cmpstr (other_ref, ==, "ZZ1");
-  g_assert_cmpint (curb_bag_check_scan (check, "CURB-BAG:1:A7K3Q9:4/3", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
-  g_assert_cmpint (curb_bag_check_scan (check, "CURB-BAG:1:A7K3Q9:2/5", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:4/3", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:2/5", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
   g_assert_cmpint (curb_bag_check_scan (check, "hello", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
-  g_assert_cmpint (curb_bag_check_scan (check, "CURB-BAG:1:<i>:1/1", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:<i>:1/1", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
   g_assert_false (curb_bag_check_is_complete (check));
   g_assert_cmpint (curb_bag_check_scan (check, bag3, NULL), ==, CURB_BAG_SCAN_OK);
-  g_assert_cmpint (curb_bag_check_scan (check, "CURB-BAG:1:A7K3Q9:2/3", NULL), ==, CURB_BAG_SCAN_OK);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:2/3", NULL), ==, CURB_BAG_SCAN_OK);
   g_assert_true (curb_bag_check_is_complete (check));
   g_assert_true (curb_bag_check_has_bag (check, 2));
 }
