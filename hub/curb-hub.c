@@ -1,4 +1,6 @@
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "curb-error.h"
@@ -216,6 +218,11 @@ on_early_request (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* Replies and stream frames are small: send them without Nagle delay. */
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
