@@ -98,6 +98,27 @@ gboolean    curb_store_upsert_order  (CurbStore          *self,
                                       gboolean           *out_alert_staff,
                                       GError            **error);
 
+/**
+ * curb_store_upsert_orders:
+ * @central_orders: a page of central's orders
+ * @out_cancelled: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   the `cancelled` events this page appended
+ * @out_alerts: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   those of them whose shopper had already arrived: staff must be told
+ * @out_rejected: (out) (optional) (transfer container) (element-type GError):
+ *   one error per invalid order, naming its position and ref; the others
+ *   are stored anyway so one bad order cannot stall the sync
+ *
+ * curb_store_upsert_order() for a whole page in one durable transaction.
+ * Returns %FALSE only when nothing could be written (disk full, database).
+ */
+gboolean    curb_store_upsert_orders (CurbStore   *self,
+                                      JsonArray   *central_orders,
+                                      GPtrArray  **out_cancelled,
+                                      GPtrArray  **out_alerts,
+                                      GPtrArray  **out_rejected,
+                                      GError     **error);
+
 /* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
 JsonObject *curb_store_get_order     (CurbStore       *self,
                                       const char      *ref,
@@ -147,6 +168,24 @@ JsonObject *curb_store_lookup        (CurbStore   *self,
 gboolean    curb_store_append_event  (CurbStore  *self,
                                       CurbEvent  *event,
                                       gboolean   *out_duplicate,
+                                      GError    **error);
+/**
+ * curb_store_append_events:
+ * @events: (element-type CurbEvent): events to append, in order
+ * @out_duplicates: (out caller-allocates) (optional): @events->len flags
+ * @out_errors: (out caller-allocates): @events->len slots, %NULL on entry;
+ *   each refused event gets its error (invalid, unknown order, illegal
+ *   transition…) and changes nothing
+ *
+ * Like curb_store_append_event() for a batch in ONE durable transaction
+ * (group commit): far fewer fsyncs when many devices check in at once.
+ * Returns %FALSE only when the batch as a whole failed (e.g.
+ * %CURB_ERROR_DISK_FULL): then nothing is written and no seq is set.
+ */
+gboolean    curb_store_append_events (CurbStore  *self,
+                                      GPtrArray  *events,
+                                      gboolean   *out_duplicates,
+                                      GError    **out_errors,
                                       GError    **error);
 CurbEvent  *curb_store_get_event     (CurbStore  *self,
                                       const char *event_id,
