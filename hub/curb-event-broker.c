@@ -297,6 +297,24 @@ curb_event_broker_publish (CurbEventBroker *self,
     }
 }
 
+void
+curb_event_broker_notify (CurbEventBroker *self,
+                          JsonObject      *notice)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  text = object_to_text (notice);
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (is_open (sub))
+        soup_websocket_connection_send_text (sub->connection, text);
+    }
+}
+
 guint
 curb_event_broker_get_n_subscribers (CurbEventBroker *self)
 {

@@ -134,7 +134,7 @@ start_hub (Bench *b)
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   b->hub = g_subprocess_launcher_spawn (launcher, &error, binary, "--config", b->config,
-                                        "--listen", "127.0.0.1:0", NULL);
+                                        "--listen", "127.0.0.1:0", "--no-sync", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (b->hub));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_ready_line, &line);
