@@ -126,6 +126,35 @@ check_members (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* json-glib parses recursively: refuse absurd nesting before it does. */
+static gboolean
+nesting_too_deep (const char *data,
+                  gsize       length)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > CURB_HUB_MAX_DEPTH)
+        return TRUE;
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return FALSE;
+}
+
 JsonObject *
 curb_hub_read_body (SoupServerMessage *msg,
                     const char *const *allowed)
@@ -142,6 +171,7 @@ curb_hub_read_body (SoupServerMessage *msg,
       return NULL;
     }
   if (body->length == 0 || !g_utf8_validate (body->data, body->length, NULL)
+      || nesting_too_deep (body->data, body->length)
       || !json_parser_load_from_data (parser, body->data, body->length, &error))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_json",

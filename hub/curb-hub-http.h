@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 #define CURB_HUB_MAX_BODY (64 * 1024)
 #define CURB_HUB_STATUS_TOO_MANY_REQUESTS 429
+#define CURB_HUB_MAX_DEPTH 32
 
 /* Replies with @object (may be NULL for {}) as JSON. */
 void        curb_hub_reply_json    (SoupServerMessage *msg,

@@ -200,14 +200,23 @@ curb_hub_handle_checkin (CurbHub           *hub,
   g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(CurbEvent) event = NULL;
   g_autofree char *ref = NULL;
-  const char *token, *ticket, *bay;
+  const char *token, *ticket, *bay, *event_id;
+  gint64 at_ms;
   gboolean replayed;
 
   if (body == NULL
       || !curb_hub_get_string (msg, body, "token", FALSE, &token)
       || !curb_hub_get_string (msg, body, "ticket", FALSE, &ticket)
-      || !curb_hub_get_string (msg, body, "bay", TRUE, &bay))
+      || !curb_hub_get_string (msg, body, "bay", TRUE, &bay)
+      || !curb_hub_get_string (msg, body, "event_id", FALSE, &event_id)
+      || !curb_hub_get_time (msg, body, "at", &at_ms))
     return;
+  if (event_id != NULL && (strlen (event_id) > 64 || *event_id == '\0'))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “event_id” must be 1 to 64 characters", NULL);
+      return;
+    }
   if (!bay_is_valid (bay))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",

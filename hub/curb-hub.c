@@ -1,9 +1,14 @@
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
 #include "curb-util.h"
+
+static void handle_stream (CurbHub *self, SoupServerMessage *msg, CurbHubCaller *caller,
+                           const char *unused_ref, const char *unused_action);
 
 typedef struct
 {
@@ -28,6 +33,7 @@ static const Route routes[] = {
   { "POST", "/v1/heartbeat",      CURB_HUB_AUTH_DEVICE,  curb_hub_handle_heartbeat },
   { "GET",  "/v1/devices",        CURB_HUB_AUTH_STAGING, curb_hub_handle_devices },
   { "GET",  "/v1/status",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_status },
+  { "GET",  "/v1/stream",         CURB_HUB_AUTH_DEVICE,  handle_stream },
 };
 
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
@@ -212,6 +218,11 @@ on_early_request (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* Replies and stream frames are small: send them without Nagle delay. */
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
@@ -220,13 +231,6 @@ on_early_request (SoupServer        *server,
   else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
     curb_hub_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
                           "Send a Content-Length", NULL);
-  else if (g_str_equal (path, "/v1/stream"))
-    {
-      CurbHubCaller caller = { NULL, };
-
-      authenticate_device (user_data, msg, &caller);
-      caller_clear (&caller);
-    }
 }
 
 static gint64
@@ -247,25 +251,43 @@ parse_after (SoupServerMessage *msg)
 }
 
 static void
-on_stream (SoupServer              *server,
-           SoupServerMessage       *msg,
-           const char              *path,
-           SoupWebsocketConnection *connection,
-           gpointer                 user_data)
+on_upgrade_written (SoupServerMessage *msg,
+                    gpointer           user_data)
 {
   CurbHub *self = user_data;
-  g_autofree char *device_id = NULL;
-  CurbDeviceRole role;
-  const char *credential = bearer_credential (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  const char *device_id = g_object_get_data (G_OBJECT (msg), "curb-device-id");
 
-  if (credential == NULL
-      || !curb_store_authenticate_device (self->store, credential, &device_id, &role, NULL))
+  connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                              SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                              soup_message_headers_get_one (headers, "Origin"),
+                                              NULL, NULL);
+  curb_event_broker_add (self->broker, connection, device_id,
+                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1);
+}
+
+/* The WebSocket upgrade, done here rather than by libsoup's websocket
+ * handler so that a bad credential is refused before the handshake. */
+static void
+handle_stream (CurbHub           *self,
+               SoupServerMessage *msg,
+               CurbHubCaller     *caller,
+               const char        *unused_ref,
+               const char        *unused_action)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
     {
-      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                       "unauthorized");
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "websocket_required", error->message, NULL);
       return;
     }
-  curb_event_broker_add (self->broker, connection, device_id, parse_after (msg));
+  soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "curb-device-id", g_strdup (caller->device_id), g_free);
+  g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) parse_after (msg) + 1));
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
 }
 
 static void
@@ -306,7 +328,7 @@ curb_hub_dispose (GObject *object)
   curb_hub_shutdown (self);
   g_clear_object (&self->broker);
   g_clear_object (&self->server);
-  g_clear_object (&self->sync);
+  curb_hub_set_sync (self, NULL);
   G_OBJECT_CLASS (curb_hub_parent_class)->dispose (object);
 }
 
@@ -411,14 +433,6 @@ curb_hub_set_stream_window (CurbHub *self,
   curb_event_broker_set_window (self->broker, window);
 }
 
-void
-curb_hub_set_sync (CurbHub *self,
-                   GObject *sync)
-{
-  g_return_if_fail (CURB_IS_HUB (self));
-  g_set_object (&self->sync, sync);
-}
-
 static gboolean
 create_server (CurbHub  *self,
                GError  **error)
@@ -427,7 +441,6 @@ create_server (CurbHub  *self,
                                   "tls-certificate", self->certificate,
                                   NULL);
   soup_server_add_early_handler (self->server, NULL, on_early_request, self, NULL);
-  soup_server_add_websocket_handler (self->server, "/v1/stream", NULL, NULL, on_stream, self, NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (on_request_finished), self);
   return TRUE;
@@ -532,6 +545,8 @@ curb_hub_broadcast (CurbHub   *self,
   g_autoptr(JsonObject) object = curb_event_to_json (event);
 
   curb_event_broker_publish (self->broker, object);
+  if (self->sync != NULL && curb_event_kind_is_store_owned (curb_event_get_kind (event)))
+    curb_sync_kick (self->sync);
 }
 
 void
@@ -552,23 +567,3 @@ curb_hub_get_n_subscribers (CurbHub *self)
   return curb_event_broker_get_n_subscribers (self->broker);
 }
 
-JsonObject *
-curb_hub_sync_status (CurbHub *self)
-{
-  JsonObject *sync = json_object_new ();
-
-  json_object_set_boolean_member (sync, "configured", self->sync != NULL);
-  return sync;
-}
-
-void
-curb_hub_append_sync_metrics (CurbHub *self,
-                              GString *out)
-{
-  curb_hub_metrics_append_gauge (out, "curbside_central_online",
-                                 "1 while the central order system answers.", NULL, 0);
-  curb_hub_metrics_append_gauge (out, "curbside_last_sync_success_timestamp_seconds",
-                                 "Unix time of the last successful pull from central.", NULL, 0);
-  curb_hub_metrics_append_gauge (out, "curbside_sync_lag_seconds",
-                                 "Seconds since the last successful pull from central.", NULL, NAN);
-}
