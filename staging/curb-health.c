@@ -93,12 +93,12 @@ sync_entry (JsonObject *status)
                                   _("Orders only come from this store's own list. Ask store IT to connect the hub to central."));
   if (sync == NULL || bool_member (sync, "online", FALSE))
     {
-      text = outbox > 0 ? g_strdup_printf (_("Online, sending %" G_GINT64_FORMAT " waiting updates"), outbox)
+      text = outbox > 0 ? g_strdup_printf (_("Online, sending %u waiting updates"), (guint) outbox)
                         : g_strdup (_("Online, up to date"));
       return curb_health_entry_new (name, CURB_HEALTH_OK, text, "");
     }
   since = format_since (str_member (sync, "offline_since"));
-  text = g_strdup_printf (_("Offline since %s; %" G_GINT64_FORMAT " updates wait to be sent"), since, outbox);
+  text = g_strdup_printf (_("Offline since %s; %u updates wait to be sent"), since, (guint) outbox);
   return curb_health_entry_new (name, CURB_HEALTH_WARNING, text,
                                 _("Pickups keep working in the store. Nothing is lost: updates are sent when the internet is back. If it lasts, call store IT."));
 }
