@@ -11,6 +11,7 @@
  * and are delivered once (each carries its own event id). */
 
 #define STATUS_INTERVAL_S 10
+#define BOARD_RELOAD_EVERY 3     /* status rounds: new orders from central show within 30 s */
 #define RETRY_INTERVAL_MS 3000
 
 typedef struct
@@ -38,6 +39,7 @@ struct _CurbStagingLink
   JsonObject     *status;
   JsonArray      *devices;
   guint           status_id;
+  guint           status_rounds;
   guint           retry_id;
 };
 
@@ -263,7 +265,11 @@ on_devices_ready (GObject      *source,
 static gboolean
 on_status_timeout (gpointer data)
 {
-  curb_staging_link_refresh_status (data);
+  CurbStagingLink *self = data;
+
+  curb_staging_link_refresh_status (self);
+  if (++self->status_rounds % BOARD_RELOAD_EVERY == 0)
+    curb_staging_link_reload_board (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -610,4 +616,13 @@ curb_staging_link_needs_sign_in (CurbStagingLink *self)
 {
   g_return_val_if_fail (CURB_IS_STAGING_LINK (self), FALSE);
   return self->needs_sign_in && self->pending.length > 0;
+}
+
+/* The hub streams events, not orders central adds: the board is reloaded
+ * now and then (and on demand), keeping the stream as it is. */
+void
+curb_staging_link_reload_board (CurbStagingLink *self)
+{
+  g_return_if_fail (CURB_IS_STAGING_LINK (self));
+  load_board (self);
 }

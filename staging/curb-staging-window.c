@@ -37,6 +37,7 @@ struct _CurbStagingWindow
   GtkWidget            *kpi;
   GtkWidget            *health;
   char                 *alert_ref;      /* the order the banner points to */
+  gboolean              syncing_nav;
   GCancellable         *cancellable;
 };
 
@@ -96,6 +97,7 @@ update_nav (CurbStagingWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
+  self->syncing_nav = TRUE;
   if (g_strcmp0 (page, "board") == 0 || g_strcmp0 (page, "detail") == 0)
     gtk_toggle_button_set_active (self->nav_board, TRUE);
   else if (g_strcmp0 (page, "stage") == 0)
@@ -104,6 +106,7 @@ update_nav (CurbStagingWindow *self)
     gtk_toggle_button_set_active (self->nav_kpi, TRUE);
   else if (g_strcmp0 (page, "health") == 0)
     gtk_toggle_button_set_active (self->nav_health, TRUE);
+  self->syncing_nav = FALSE;
 }
 
 static void
@@ -238,7 +241,7 @@ static void
 on_nav_toggled (GtkToggleButton   *button,
                 CurbStagingWindow *self)
 {
-  if (!gtk_toggle_button_get_active (button))
+  if (!gtk_toggle_button_get_active (button) || self->syncing_nav)
     return;
   curb_staging_window_show_page (self, g_object_get_data (G_OBJECT (button), "page"));
 }

@@ -9,6 +9,7 @@
 #include "curb-staging-application.h"
 #include "detail/curb-detail-page.h"
 #include "signin/curb-signin-page.h"
+#include "stage/curb-stage-page.h"
 #include "test-hub-fixture.h"
 #include "test-staging-display.h"
 
@@ -398,6 +399,52 @@ test_badge_and_bag_scans (void)
 }
 
 static void
+test_stage_then_no_show (void)
+{
+  CurbStagePage *stage = CURB_STAGE_PAGE (curb_staging_window_get_page_widget (window, "stage"));
+  CurbDetailPage *detail = CURB_DETAIL_PAGE (curb_staging_window_get_page_widget (window, "detail"));
+  CurbBoardOrder *order;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+
+  /* new orders from central come with the periodic board reload */
+  hub_fixture_add_order (&fx, "ST4G3", FALSE);
+  curb_staging_link_reload_board (curb_staging_station_get_link (station));
+  g_assert_true (wait_for_state ("ST4G3", CURB_BOARD_STATE_PENDING, 3000));
+  curb_staging_window_show_page (window, "stage");
+  g_assert_true (curb_stage_page_select (stage, "ST4G3"));
+  g_assert_true (curb_stage_page_scan (stage, "BIN:D-1-03"));
+  curb_stage_page_set_bags (stage, CURB_BOARD_TEMP_AMBIENT, 2);
+  curb_stage_page_set_bags (stage, CURB_BOARD_TEMP_FROZEN, 1);
+  {
+    g_autoptr(JsonNode) body = curb_stage_page_dup_body (stage);
+    g_signal_emit_by_name (stage, "stage", "ST4G3", body);
+  }
+  g_assert_true (wait_for_state ("ST4G3", CURB_BOARD_STATE_READY, 3000));
+  order = curb_board_model_lookup (curb_staging_station_get_board (station), "ST4G3");
+  g_assert_true (curb_board_order_get_staged (order));
+  g_assert_cmpint (curb_board_order_get_bags (order, CURB_BOARD_TEMP_FROZEN), ==, 1);
+  g_clear_pointer (&reply, json_object_unref);
+  reply = hub_call (kiosk, "GET", "/v1/orders/ST4G3", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                   json_object_get_object_member (reply, "order"), "bags"), "frozen"), ==, 1);
+
+  /* its pickup window (15:00–16:00 in the fixture) is over: no-show, then back to stock */
+  g_assert_true (curb_staging_window_open_order (window, "ST4G3"));
+  g_assert_cmpstr (curb_staging_window_get_page (window), ==, "detail");
+  g_signal_emit_by_name (detail, "no-show", "ST4G3");
+  g_assert_true (wait_for_state ("ST4G3", CURB_BOARD_STATE_NO_SHOW, 3000));
+  g_signal_emit_by_name (detail, "return-to-stock", "ST4G3");
+  curb_test_spin (300);
+  g_clear_pointer (&reply, json_object_unref);
+  reply = hub_call (kiosk, "GET", "/v1/orders/ST4G3", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "order"), "state"), ==,
+                   "no_show");
+}
+
+static void
 start_app (void)
 {
   g_autofree char *credential = hub_fixture_enroll (&fx, CURB_DEVICE_ROLE_STAGING, NULL);
@@ -411,6 +458,7 @@ start_app (void)
   settings->audio_sink = g_strdup ("fakesink sync=true");
   settings->repeat_ms = 400;
   settings->escalate_ms = 2000;
+  settings->no_show_grace_ms = 0;
   curb_staging_application_set_hub_client (app, client);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_application_activate (G_APPLICATION (app));
@@ -451,6 +499,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/staging/hub/double-claim", test_double_claim);
   g_test_add_func ("/staging/hub/restart-keeps-ringing", test_restart_keeps_ringing);
   g_test_add_func ("/staging/hub/badge-and-bag-scans", test_badge_and_bag_scans);
+  g_test_add_func ("/staging/hub/stage-then-no-show", test_stage_then_no_show);
   g_test_add_func ("/staging/hub/hub-down-queues-actions", test_hub_down_queues_actions);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
