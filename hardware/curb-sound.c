@@ -28,8 +28,7 @@ static const char *const cue_tones[CURB_SOUND_N_CUES] = {
   [CURB_SOUND_OK] = "sine:1320:90",
   [CURB_SOUND_ARRIVAL] = "sine:880:180 sine:1175:180 sine:1568:320",
   [CURB_SOUND_ERROR] = "saw:196:250 silence:0:80 saw:196:450",
-  [CURB_SOUND_ESCALATION] = "square:988:120 square:740:120 square:988:120 square:740:120 "
-                            "square:988:120 square:740:120",
+  [CURB_SOUND_ESCALATION] = "square:988:120 square:740:120 square:988:120 square:740:120 square:988:120",
 };
 
 static char *
