@@ -22,5 +22,6 @@ typedef struct
 /* --- scan commands --- */
 
 /* --- print commands --- */
+int ctl_print_preview (int argc, char **argv);
 
 G_END_DECLS

@@ -14,6 +14,7 @@ static const CtlCommand commands[] = {
   /* --- scan commands --- */
 
   /* --- print commands --- */
+  { "print-preview", "Render a receipt, ticket or label to PNG", ctl_print_preview },
 
   { "version", "Print the version", ctl_version },
 };
