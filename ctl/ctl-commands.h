@@ -23,5 +23,6 @@ typedef struct
 
 /* --- print commands --- */
 int ctl_print_preview (int argc, char **argv);
+int ctl_print_test    (int argc, char **argv);
 
 G_END_DECLS

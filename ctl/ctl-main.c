@@ -15,6 +15,7 @@ static const CtlCommand commands[] = {
 
   /* --- print commands --- */
   { "print-preview", "Render a receipt, ticket or label to PNG", ctl_print_preview },
+  { "print-test", "Print a test page and report the printer's status", ctl_print_test },
 
   { "version", "Print the version", ctl_version },
 };

@@ -1,8 +1,7 @@
-#include <glib/gi18n.h>
-#include <locale.h>
-
 #include "ctl-commands.h"
 #include "curb-label.h"
+#include "curb-printer.h"
+#include "curb-printer-messages.h"
 #include "curb-receipt.h"
 #include "curb-virtual-printer-renderer.h"
 
@@ -131,4 +130,103 @@ ctl_print_preview (int    argc,
     }
   g_print ("%s: %s, %s, %zu bytes of ESC/POS\n", out, template, profile->name, g_bytes_get_size (bytes));
   return 0;
+}
+
+static void
+report_status (const char        *when,
+               CurbPrinterStatus  status,
+               const char        *station)
+{
+  g_autofree char *flags = curb_printer_status_to_string (status);
+  g_autofree char *words = curb_printer_staff_message (status, CURB_PRINTER_ROLE_RECEIPT, station, NULL);
+
+  g_print ("%s: %s%s%s\n", when, flags, words != NULL ? " — " : "", words != NULL ? words : "");
+}
+
+static gboolean
+send_test_page (CurbPrinter               *printer,
+                const CurbPrinterProfile  *profile,
+                const char                *station,
+                GError                   **error)
+{
+  g_autoptr(GBytes) page = curb_receipt_encode_test_page (profile, station, NULL);
+  g_autoptr(CurbEscpos) escpos = curb_escpos_new (profile);
+  g_autoptr(GBytes) bytes = NULL;
+
+  curb_escpos_raw (escpos, g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+  curb_escpos_process_id (escpos, "0000");
+  bytes = curb_escpos_get_bytes (escpos);
+  if (!curb_printer_write_all (printer, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
+    return FALSE;
+  if (profile->process_id && curb_printer_can_read (printer)
+      && !curb_printer_wait_process_id (printer, "0000", 10000, error))
+    return FALSE;
+  return TRUE;
+}
+
+static int
+print_test_run (const char               *uri,
+                const CurbPrinterProfile *profile,
+                const char               *station)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbPrinter) printer = curb_printer_create (uri, &error);
+  CurbPrinterStatus status = CURB_PRINTER_STATUS_OK;
+
+  if (printer == NULL || !curb_printer_open (printer, &error))
+    {
+      g_print ("The printer at %s cannot be reached: %s\n", uri, error->message);
+      return 1;
+    }
+  if (!curb_printer_can_read (printer))
+    g_print ("This connection cannot report the printer's status (no back channel).\n");
+  if (!curb_printer_query_status (printer, CURB_PRINTER_STATUS_TIMEOUT_MS, &status, &error))
+    {
+      g_print ("The printer does not answer status queries: %s\n", error->message);
+      return 1;
+    }
+  report_status ("Before printing", status, station);
+  if (status & CURB_PRINTER_STATUS_BLOCKING)
+    return 1;
+  if (!send_test_page (printer, profile, station, &error)
+      || !curb_printer_query_status (printer, CURB_PRINTER_STATUS_TIMEOUT_MS, &status, &error))
+    {
+      g_print ("The test page did not print: %s\n", error->message);
+      return 1;
+    }
+  report_status ("After printing", status, station);
+  g_print ("%s\n", status & CURB_PRINTER_STATUS_BLOCKING ? "The test page may be incomplete."
+                                                         : "Test page printed.");
+  return status & CURB_PRINTER_STATUS_BLOCKING ? 1 : 0;
+}
+
+int
+ctl_print_test (int    argc,
+                char **argv)
+{
+  g_autofree char *uri = NULL, *profile_name = NULL, *station = NULL;
+  GOptionEntry entries[] = {
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &uri,
+      "tcp://HOST:PORT, usb:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=19200, file:/path", "URI" },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile_name, "Printer profile (default generic-80)", "NAME" },
+    { "station", 0, 0, G_OPTION_ARG_STRING, &station, "Station name for messages (default “this station”)", "NAME" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- print a test page and report the printer's status");
+  g_autoptr(GError) error = NULL;
+  const CurbPrinterProfile *profile;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || uri == NULL)
+    {
+      g_printerr ("print-test: %s\n", error != NULL ? error->message : "--printer is required");
+      return 2;
+    }
+  profile = profile_name != NULL ? curb_printer_profile_lookup (profile_name) : curb_printer_profile_default ();
+  if (profile == NULL)
+    {
+      g_printerr ("print-test: unknown profile “%s”\n", profile_name);
+      return 2;
+    }
+  return print_test_run (uri, profile, station != NULL ? station : "this station");
 }
