@@ -300,6 +300,7 @@ curb_receipt_encode_ticket (const CurbPrinterProfile  *profile,
   g_autofree char *person = NULL;
   g_autofree char *greeting = NULL;
   g_autofree char *bay = NULL;
+  g_autofree char *order_line = NULL;
   g_autofree char *time = NULL;
   gint64 when;
 
@@ -311,8 +312,9 @@ curb_receipt_encode_ticket (const CurbPrinterProfile  *profile,
   bay = g_strdup_printf (tr (catalog, N_("Bay %s")), order->bay != NULL ? order->bay : "?");
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD | CURB_ESCPOS_STYLE_DOUBLE);
   curb_layout_wrap (escpos, bay, 0);
-  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE_HEIGHT);
-  curb_layout_wrap (escpos, order->ref, 0);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD | CURB_ESCPOS_STYLE_DOUBLE_HEIGHT);
+  order_line = g_strdup_printf ("%s %s", tr (catalog, N_("Order")), order->ref);
+  curb_layout_wrap (escpos, order_line, 0);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
   curb_escpos_feed (escpos, 1);
   person = curb_layout_person (order);
