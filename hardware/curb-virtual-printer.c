@@ -262,10 +262,14 @@ replay_held (Connection *conn)
     }
 }
 
-/* How many of @len bytes to take before a programmed fault fires. */
+/* How many of @len bytes to take before a programmed fault or disconnect
+ * fires; counted before they are parsed, so arming a trigger only ever
+ * applies to bytes that arrive later. */
 static gsize
-take_before_trigger (CurbVirtualPrinter *self,
-                     gsize               len)
+take_bytes (CurbVirtualPrinter *self,
+            gsize               len,
+            gboolean           *fire_fault,
+            gboolean           *disconnect)
 {
   gsize take = len;
 
@@ -274,33 +278,27 @@ take_before_trigger (CurbVirtualPrinter *self,
     take = MIN (take, (gsize) self->fault_countdown);
   if (self->disconnect_countdown >= 0)
     take = MIN (take, (gsize) self->disconnect_countdown);
+  self->bytes_received += take;
+  *fire_fault = self->fault_countdown >= 0 && (self->fault_countdown -= (gssize) take) == 0;
+  if (*fire_fault)
+    self->fault_countdown = -1;
+  *disconnect = self->disconnect_countdown >= 0 && (self->disconnect_countdown -= (gssize) take) == 0;
+  if (*disconnect)
+    self->disconnect_countdown = -1;
   g_mutex_unlock (&self->lock);
   return take;
 }
 
-/* Returns FALSE when a programmed disconnect fires. */
-static gboolean
-count_bytes (CurbVirtualPrinter *self,
-             gsize               taken)
+static void
+fire_fault (CurbVirtualPrinter *self)
 {
-  gboolean keep = TRUE;
-
   g_mutex_lock (&self->lock);
-  self->bytes_received += taken;
-  if (self->fault_countdown >= 0 && (self->fault_countdown -= (gssize) taken) == 0)
-    {
-      self->fault |= self->pending_fault;
-      self->fault_countdown = -1;
-    }
-  if (self->disconnect_countdown >= 0 && (self->disconnect_countdown -= (gssize) taken) == 0)
-    {
-      self->disconnect_countdown = -1;
-      keep = FALSE;
-    }
+  self->fault |= self->pending_fault;
+  g_cond_broadcast (&self->changed);
   g_mutex_unlock (&self->lock);
-  return keep;
 }
 
+/* Returns FALSE when a programmed disconnect fires. */
 static gboolean
 process_chunk (Connection   *conn,
                const guint8 *data,
@@ -308,11 +306,14 @@ process_chunk (Connection   *conn,
 {
   while (len > 0)
     {
-      gsize take = take_before_trigger (conn->vp, len);
+      gboolean fault, disconnect;
+      gsize take = take_bytes (conn->vp, len, &fault, &disconnect);
 
       g_byte_array_append (conn->pending, data, (guint) take);
       parse_pending (conn);
-      if (!count_bytes (conn->vp, take))
+      if (fault)
+        fire_fault (conn->vp);
+      if (disconnect)
         return FALSE;
       data += take;
       len -= take;
