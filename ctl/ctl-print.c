@@ -1,6 +1,7 @@
 #include "ctl-commands.h"
 #include "curb-label.h"
 #include "curb-printer.h"
+#include "curb-printer-logo.h"
 #include "curb-printer-messages.h"
 #include "curb-receipt.h"
 #include "curb-virtual-printer-renderer.h"
@@ -28,12 +29,14 @@ encode_template (const char                *template,
                  const CurbPrintOrder      *order,
                  const char                *lang,
                  guint                      bag,
+                 const CurbBitmap          *logo,
                  GError                   **error)
 {
   CurbPrintContext context = {
     .store_name = "Curbside Market",
     .receipt_url = "https://shop.example.com/r/",
     .station = "kiosk 1",
+    .logo = logo,
   };
 
   if (g_str_equal (template, "receipt"))
@@ -89,7 +92,8 @@ ctl_print_preview (int    argc,
                    char **argv)
 {
   g_autofree char *template = NULL, *lang = NULL, *profile_name = NULL, *out = NULL;
-  g_autofree char *order_path = NULL, *bin_out = NULL;
+  g_autofree char *order_path = NULL, *bin_out = NULL, *logo_path = NULL;
+  g_autoptr(CurbBitmap) logo = NULL;
   int bag = 1;
   GOptionEntry entries[] = {
     { "template", 't', 0, G_OPTION_ARG_STRING, &template, "receipt, ticket, label or test", "NAME" },
@@ -98,6 +102,7 @@ ctl_print_preview (int    argc,
     { "order", 0, 0, G_OPTION_ARG_FILENAME, &order_path, "Order JSON (default: a built-in sample)", "FILE" },
     { "bag", 0, 0, G_OPTION_ARG_INT, &bag, "Bag number for labels (default 1)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "PNG to write", "FILE" },
+    { "logo", 0, 0, G_OPTION_ARG_FILENAME, &logo_path, "Store logo (PNG or PGM) for receipts", "FILE" },
     { "escpos-out", 0, 0, G_OPTION_ARG_FILENAME, &bin_out, "Also write the ESC/POS bytes", "FILE" },
     { NULL }
   };
@@ -119,8 +124,9 @@ ctl_print_preview (int    argc,
       g_printerr ("print-preview: unknown profile “%s”\n", profile_name);
       return 2;
     }
-  if ((order = load_order (order_path, &error)) == NULL
-      || (bytes = encode_template (template, profile, order, lang, (guint) MAX (bag, 0), &error)) == NULL
+  if ((logo_path != NULL && (logo = curb_printer_logo_load (logo_path, profile->dots, &error)) == NULL)
+      || (order = load_order (order_path, &error)) == NULL
+      || (bytes = encode_template (template, profile, order, lang, (guint) MAX (bag, 0), logo, &error)) == NULL
       || (bin_out != NULL && !g_file_set_contents (bin_out, g_bytes_get_data (bytes, NULL),
                                                    (gssize) g_bytes_get_size (bytes), &error))
       || !render_png (profile, bytes, out, &error))

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -607,33 +608,37 @@ curb_virtual_printer_feed (CurbVirtualPrinter *self,
   connection_free (conn);
 }
 
+static gboolean
+wait_readable (int fd)
+{
+  struct pollfd pfd = { fd, POLLIN, 0 };
+
+  return poll (&pfd, 1, ACCEPT_POLL_US / 1000) > 0;
+}
+
+/* The FIFO is held open for writing too, so writers never meet a closed
+ * end and the reader never sees end-of-file between jobs. */
 static gpointer
 fifo_thread (gpointer data)
 {
-  g_autofree char *path = g_object_get_data (G_OBJECT (data), "fifo-path");
   CurbVirtualPrinter *self = data;
+  int fd = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "fifo-fd"));
+  Connection *conn = connection_new (self, NULL);
+  guint8 buf[4096];
 
-  g_object_set_data (G_OBJECT (self), "fifo-path", NULL);
   while (!is_stopping (self))
     {
-      int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-      Connection *conn;
-      guint8 buf[4096];
       gssize n;
 
-      if (fd < 0)
-        break;
-      conn = connection_new (self, NULL);
-      while (!is_stopping (self) && (n = read (fd, buf, sizeof buf)) != 0)
-        if (n > 0)
-          process_chunk (conn, buf, (gsize) n);
-        else if (errno == EAGAIN)
-          g_usleep (POLL_US);
       replay_held (conn);
-      connection_free (conn);
-      close (fd);
-      g_usleep (POLL_US);
+      if (!wait_readable (fd))
+        continue;
+      n = read (fd, buf, sizeof buf);
+      if (n > 0)
+        process_chunk (conn, buf, (gsize) n);
     }
+  connection_free (conn);
+  close (fd);
   return NULL;
 }
 
@@ -643,13 +648,15 @@ fifo_thread (gpointer data)
  * @path: a FIFO, created when missing
  * @error: return location for a #GError
  *
- * Prints what writers send to @path, one job per writer.
+ * Prints what writers send to @path (no status: a FIFO has no way back).
  */
 gboolean
 curb_virtual_printer_read_fifo (CurbVirtualPrinter  *self,
                                 const char          *path,
                                 GError             **error)
 {
+  int fd;
+
   g_return_val_if_fail (CURB_IS_VIRTUAL_PRINTER (self), FALSE);
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS) && mkfifo (path, 0600) < 0)
@@ -658,7 +665,14 @@ curb_virtual_printer_read_fifo (CurbVirtualPrinter  *self,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "mkfifo %s: %s", path, g_strerror (errsv));
       return FALSE;
     }
-  g_object_set_data (G_OBJECT (self), "fifo-path", g_strdup (path));
+  fd = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "open %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  g_object_set_data (G_OBJECT (self), "fifo-fd", GINT_TO_POINTER (fd));
   track_thread (self, g_thread_new ("vprinter-fifo", fifo_thread, self));
   return TRUE;
 }
