@@ -13,20 +13,23 @@ curb_layout_rule (CurbEscpos *escpos)
   curb_escpos_line (escpos, rule);
 }
 
-/* Split at the last space that fits, or hard-break a word longer than a line. */
+/* Split at the last space (or after the last slash, for URLs) that fits,
+ * or hard-break a word longer than a line. */
 static const char *
 next_break (const char *text,
             guint       width)
 {
   const char *p = text;
-  const char *last_space = NULL;
+  const char *last_break = NULL;
 
   for (guint col = 0; *p != '\0' && col < width; col++, p = g_utf8_next_char (p))
     if (*p == ' ')
-      last_space = p;
+      last_break = p;
+    else if (*p == '/' && p[1] != '/' && p[1] != '\0')
+      last_break = p + 1;
   if (*p == '\0' || *p == ' ')
     return p;
-  return last_space != NULL && last_space > text ? last_space : p;
+  return last_break != NULL && last_break > text ? last_break : p;
 }
 
 /**

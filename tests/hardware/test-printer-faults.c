@@ -215,6 +215,23 @@ assert_ok_again (Fixture *fx)
   g_assert_null (staff);
 }
 
+/* For people: what the paper looks like after the fault. */
+static void
+save_samples (GPtrArray  *pages,
+              const char *prefix)
+{
+  g_autofree char *dir = pt_sample_dir ();
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      CurbVirtualPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *name = g_strdup_printf ("%s-%u-%s.png", prefix, i + 1, page->fragment ? "fragment" : "page");
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (curb_rendered_page_write_png (page->page, path, NULL));
+    }
+}
+
 static void
 run_before (Fixture *fx,
             Fault    fault)
@@ -252,6 +269,8 @@ run_during (Fixture *fx,
       repair (fx);
     }
   pages = assert_exactly_once (fx);
+  if (fault == FAULT_DISCONNECT)
+    save_samples (pages, "disconnect-during");
   g_assert_cmpuint (count_pages_with (pages, "** REPRINT **", FALSE), ==, fault == FAULT_DISCONNECT ? 1 : 0);
   g_assert_cmpuint (curb_virtual_printer_get_n_pages (fx->vp, TRUE), ==, fault == FAULT_DISCONNECT ? 1 : 0);
   assert_ok_again (fx);
