@@ -593,34 +593,18 @@ curb_printer_queue_set_timing (CurbPrinterQueue *self,
   self->confirm_ms = MAX (confirm_ms, 10);
 }
 
-/**
- * curb_printer_queue_enqueue:
- * @self: a queue
- * @kind: what it is, for logs ("receipt", "label", "ticket")
- * @escpos: the job's bytes, from a template
- * @lang: (nullable): language for the reprint banner
- * @error: return location for a #CURB_HARDWARE_ERROR_IO error
- *
- * The job is on disk when this returns.
- *
- * Returns: the job id, or 0 on error
- */
-gint64
-curb_printer_queue_enqueue (CurbPrinterQueue  *self,
-                            const char        *kind,
-                            GBytes            *escpos,
-                            const char        *lang,
-                            GError           **error)
+static gint64
+insert_job (CurbPrinterQueue  *self,
+            const char        *kind,
+            GBytes            *escpos,
+            const char        *lang,
+            GError           **error)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
   gsize len = 0;
-  const void *data;
+  const void *data = g_bytes_get_data (escpos, &len);
 
-  g_return_val_if_fail (CURB_IS_PRINTER_QUEUE (self), 0);
-  g_return_val_if_fail (kind != NULL && escpos != NULL, 0);
-
-  data = g_bytes_get_data (escpos, &len);
   g_mutex_lock (&self->lock);
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO jobs (kind, lang, payload, created_ms) VALUES (?1, ?2, ?3, ?4)",
                           -1, &stmt, NULL) == SQLITE_OK
@@ -637,9 +621,132 @@ curb_printer_queue_enqueue (CurbPrinterQueue  *self,
     self->pending = count_pending_locked (self);
   g_cond_broadcast (&self->wake);
   g_mutex_unlock (&self->lock);
+  return id;
+}
+
+/**
+ * curb_printer_queue_enqueue:
+ * @self: a queue
+ * @kind: what it is, for logs ("receipt", "label", "ticket")
+ * @escpos: the job's bytes, from a template
+ * @lang: (nullable): language for the reprint banner
+ * @error: return location for a #CURB_HARDWARE_ERROR_IO error
+ *
+ * The job is on disk (fsynced) when this returns; from a GTK main loop
+ * prefer curb_printer_queue_enqueue_async().
+ *
+ * Returns: the job id, or 0 on error
+ */
+gint64
+curb_printer_queue_enqueue (CurbPrinterQueue  *self,
+                            const char        *kind,
+                            GBytes            *escpos,
+                            const char        *lang,
+                            GError           **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (CURB_IS_PRINTER_QUEUE (self), 0);
+  g_return_val_if_fail (kind != NULL && escpos != NULL, 0);
+
+  id = insert_job (self, kind, escpos, lang, error);
   if (id > 0)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PENDING]);
   return id;
+}
+
+typedef struct
+{
+  char   *kind;
+  GBytes *escpos;
+  char   *lang;
+} EnqueueData;
+
+static void
+enqueue_data_free (gpointer data)
+{
+  EnqueueData *job = data;
+
+  g_free (job->kind);
+  g_bytes_unref (job->escpos);
+  g_free (job->lang);
+  g_free (job);
+}
+
+static void
+enqueue_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  EnqueueData *job = task_data;
+  GError *error = NULL;
+  gint64 id = insert_job (source, job->kind, job->escpos, job->lang, &error);
+
+  if (id > 0)
+    g_task_return_int (task, id);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * curb_printer_queue_enqueue_async:
+ * @self: a queue
+ * @kind: what it is ("receipt", "label", "ticket")
+ * @escpos: the job's bytes
+ * @lang: (nullable): language for the reprint banner
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the job is on disk
+ * @user_data: for @callback
+ *
+ * curb_printer_queue_enqueue() off the calling thread.
+ */
+void
+curb_printer_queue_enqueue_async (CurbPrinterQueue    *self,
+                                  const char          *kind,
+                                  GBytes              *escpos,
+                                  const char          *lang,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  EnqueueData *job;
+
+  g_return_if_fail (CURB_IS_PRINTER_QUEUE (self));
+  g_return_if_fail (kind != NULL && escpos != NULL);
+
+  job = g_new0 (EnqueueData, 1);
+  job->kind = g_strdup (kind);
+  job->escpos = g_bytes_ref (escpos);
+  job->lang = g_strdup (lang);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, curb_printer_queue_enqueue_async);
+  g_task_set_task_data (task, job, enqueue_data_free);
+  g_task_run_in_thread (task, enqueue_in_thread);
+}
+
+/**
+ * curb_printer_queue_enqueue_finish:
+ * @self: a queue
+ * @result: the #GAsyncResult
+ * @error: return location for a #CURB_HARDWARE_ERROR_IO error
+ *
+ * Returns: the job id, or 0 on error
+ */
+gint64
+curb_printer_queue_enqueue_finish (CurbPrinterQueue  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), error);
+  if (id > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PENDING]);
+  return MAX (id, 0);
 }
 
 /* Starts the worker thread; jobs print in the order they were enqueued. */

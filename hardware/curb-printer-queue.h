@@ -26,6 +26,16 @@ gint64             curb_printer_queue_enqueue         (CurbPrinterQueue  *self,
                                                        GBytes            *escpos,
                                                        const char        *lang,
                                                        GError           **error);
+void               curb_printer_queue_enqueue_async   (CurbPrinterQueue    *self,
+                                                       const char          *kind,
+                                                       GBytes              *escpos,
+                                                       const char          *lang,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gint64             curb_printer_queue_enqueue_finish  (CurbPrinterQueue  *self,
+                                                       GAsyncResult      *result,
+                                                       GError           **error);
 void               curb_printer_queue_start           (CurbPrinterQueue *self);
 void               curb_printer_queue_stop            (CurbPrinterQueue *self);
 guint              curb_printer_queue_get_pending     (CurbPrinterQueue *self);

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "curb-escpos.h"
+#include "curb-label.h"
 #include "curb-printer-queue.h"
 #include "curb-receipt.h"
 #include "curb-test-helpers.h"
@@ -364,6 +365,63 @@ test_signals (Fixture       *fx,
   g_signal_handlers_disconnect_by_data (fx->queue, &done);
 }
 
+static void
+on_enqueued (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *ids = data;
+  gint64 id = curb_printer_queue_enqueue_finish (CURB_PRINTER_QUEUE (source), result, &error);
+
+  g_assert_no_error (error);
+  g_array_append_val (ids, id);
+}
+
+/* Staging prints one label per bag; each label is a job of its own, so a
+ * fault reprints one label, never the whole set. */
+static void
+test_bag_labels (Fixture       *fx,
+                 gconstpointer  data)
+{
+  const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-80");
+  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) labels = curb_label_encode_all_bags (profile, order, "es", &error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) pages = NULL;
+
+  g_assert_no_error (error);
+  curb_printer_queue_set_role (fx->queue, CURB_PRINTER_ROLE_LABEL);
+  for (guint i = 0; i < labels->len; i++)
+    curb_printer_queue_enqueue_async (fx->queue, "label", labels->pdata[i], "es", NULL, on_enqueued, ids);
+  while (ids->len < labels->len)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (curb_printer_queue_wait_idle (fx->queue, WAIT_MS));
+  g_assert_cmpuint (curb_virtual_printer_get_n_markers (fx->vp), ==, 4);
+  pages = curb_virtual_printer_take_pages (fx->vp);
+  g_assert_cmpuint (pages->len, ==, 4);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      CurbVirtualPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *code = curb_label_bag_code ("A7K3Q9", i + 1, 4);
+      g_auto(GStrv) codes = pt_decode_qr (page->page->surface);
+
+      g_assert_cmpstrv (codes, ((const char *[]) { code, NULL }));
+    }
+  curb_virtual_printer_set_fault (fx->vp, CURB_PRINTER_STATUS_PAPER_OUT);
+  curb_printer_queue_enqueue (fx->queue, "label", labels->pdata[0], "es", &error);
+  g_assert_true (curb_printer_queue_wait_status (fx->queue, CURB_PRINTER_STATUS_PAPER_OUT, WAIT_MS));
+  {
+    g_autofree char *staff = curb_printer_queue_dup_staff_message (fx->queue, "es");
+    g_autofree char *shopper = curb_printer_queue_dup_shopper_message (fx->queue, "es");
+    g_assert_cmpstr (staff, ==, "La impresora de etiquetas de kiosk 2 no tiene etiquetas");
+    g_assert_null (shopper);
+  }
+  repair (fx);
+  g_assert_true (curb_printer_queue_wait_idle (fx->queue, WAIT_MS));
+}
+
 static const char *fault_names[] = { "paper-out", "cover-open", "offline", "disconnect" };
 static const char *when_names[] = { "before", "during", "after" };
 
@@ -385,6 +443,7 @@ main (int argc, char **argv)
         n++;
       }
   g_test_add ("/printer/faults/near-end", Fixture, NULL, fixture_set_up, test_near_end, fixture_tear_down);
+  g_test_add ("/printer/queue/bag-labels", Fixture, NULL, fixture_set_up, test_bag_labels, fixture_tear_down);
   g_test_add ("/printer/queue/signals", Fixture, NULL, fixture_set_up, test_signals, fixture_tear_down);
   return g_test_run ();
 }
