@@ -16,8 +16,16 @@ typedef struct
 } CtlCommand;
 
 /* --- token commands --- */
+int ctl_keygen       (int argc, char **argv);
+int ctl_token_sign   (int argc, char **argv);
+int ctl_token_verify (int argc, char **argv);
+int ctl_config       (int argc, char **argv);
 
 /* --- store commands --- */
+int   ctl_backup  (int argc, char **argv);
+int   ctl_restore (int argc, char **argv);
+int   ctl_staff   (int argc, char **argv);
+char *ctl_store_resolve_db (const char *db, const char *config_path, GError **error);
 
 /* --- scan commands --- */
 

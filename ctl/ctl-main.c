@@ -8,8 +8,15 @@ static int ctl_version (int argc, char **argv);
 
 static const CtlCommand commands[] = {
   /* --- token commands --- */
+  { "keygen", "Generate a pickup token signing key", ctl_keygen },
+  { "token-sign", "Sign a pickup token for an order", ctl_token_sign },
+  { "token-verify", "Verify a pickup token (exit 0 valid, 3 rejected)", ctl_token_verify },
+  { "config", "Check a configuration file (config check FILE)", ctl_config },
 
   /* --- store commands --- */
+  { "backup", "Online backup of the hub database (SQLite backup API)", ctl_backup },
+  { "restore", "Restore the hub database from a backup (hub stopped)", ctl_restore },
+  { "staff", "Add, list or remove staff who sign in at staging stations", ctl_staff },
 
   /* --- scan commands --- */
 
