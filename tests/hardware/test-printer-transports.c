@@ -208,7 +208,7 @@ test_bad_addresses (void)
       g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED);
       g_clear_error (&error);
     }
-  missing = curb_printer_new_for_uri ("usb:/dev/usb/no-such-lp9", NULL, &error);
+  missing = curb_printer_new_for_uri ("usb:///dev/usb/no-such-lp9", NULL, &error);
   g_assert_null (missing);
   g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_PRINTER_OFFLINE);
   g_clear_error (&error);
