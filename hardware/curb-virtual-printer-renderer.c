@@ -194,7 +194,7 @@ draw_bitmap (CurbVirtualPrinterRenderer *self,
   for (guint y = 0; y < bitmap->height * ymul; y++)
     for (guint x = 0; x < bitmap->width * xmul; x++)
       if ((int) x + x0 < width (self) && curb_bitmap_get (bitmap, x / xmul, y / ymul))
-        *(guint32 *) (pixels + y * stride + (x + x0) * 4) = 0;
+        memset (pixels + y * stride + (x + x0) * 4, 0, 4);
   cairo_surface_mark_dirty (band);
 }
 
