@@ -31,6 +31,7 @@ struct _CurbPrinterQueue
   GMutex                    lock;
   GCond                     wake;
   GThread                  *worker;
+  GThreadPool              *enqueuer;   /* one thread: async enqueues keep their order */
   gboolean                  stopping;
   CurbPrinterStatus         status;
   guint                     pending;
@@ -62,6 +63,9 @@ enum
 
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
+
+static void enqueue_in_pool (gpointer data,
+                             gpointer pool_data);
 
 G_DEFINE_FINAL_TYPE (CurbPrinterQueue, curb_printer_queue, G_TYPE_OBJECT)
 
@@ -452,7 +456,11 @@ curb_printer_queue_set_property (GObject      *object,
 static void
 curb_printer_queue_dispose (GObject *object)
 {
-  curb_printer_queue_stop (CURB_PRINTER_QUEUE (object));
+  CurbPrinterQueue *self = CURB_PRINTER_QUEUE (object);
+
+  if (self->enqueuer != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->enqueuer), FALSE, TRUE);
+  curb_printer_queue_stop (self);
   G_OBJECT_CLASS (curb_printer_queue_parent_class)->dispose (object);
 }
 
@@ -511,6 +519,7 @@ curb_printer_queue_init (CurbPrinterQueue *self)
   self->retry_ms = DEFAULT_RETRY_MS;
   self->confirm_ms = DEFAULT_CONFIRM_MS;
   self->context = g_main_context_ref_thread_default ();
+  self->enqueuer = g_thread_pool_new (enqueue_in_pool, NULL, 1, FALSE, NULL);
 }
 
 /**
@@ -674,15 +683,17 @@ enqueue_data_free (gpointer data)
 }
 
 static void
-enqueue_in_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+enqueue_in_pool (gpointer data,
+                 gpointer pool_data)
 {
-  EnqueueData *job = task_data;
+  g_autoptr(GTask) task = data;
+  EnqueueData *job = g_task_get_task_data (task);
   GError *error = NULL;
-  gint64 id = insert_job (source, job->kind, job->escpos, job->lang, &error);
+  gint64 id;
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  id = insert_job (g_task_get_source_object (task), job->kind, job->escpos, job->lang, &error);
   if (id > 0)
     g_task_return_int (task, id);
   else
@@ -699,7 +710,8 @@ enqueue_in_thread (GTask        *task,
  * @callback: called once the job is on disk
  * @user_data: for @callback
  *
- * curb_printer_queue_enqueue() off the calling thread.
+ * curb_printer_queue_enqueue() off the calling thread; jobs enqueued this
+ * way keep the order of the calls.
  */
 void
 curb_printer_queue_enqueue_async (CurbPrinterQueue    *self,
@@ -723,7 +735,7 @@ curb_printer_queue_enqueue_async (CurbPrinterQueue    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, curb_printer_queue_enqueue_async);
   g_task_set_task_data (task, job, enqueue_data_free);
-  g_task_run_in_thread (task, enqueue_in_thread);
+  g_thread_pool_push (self->enqueuer, g_steal_pointer (&task), NULL);
 }
 
 /**

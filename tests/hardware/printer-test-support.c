@@ -1,3 +1,4 @@
+#include <fontconfig/fontconfig.h>
 #include <zbar.h>
 
 #include "curb-test-helpers.h"
@@ -110,4 +111,24 @@ pt_sample_dir (void)
 
   g_mkdir_with_parents (dir, 0755);
   return dir;
+}
+
+/* cairo's toy fonts keep fontconfig caches for the life of the process;
+ * free them so leak checkers see only our own leaks. */
+void
+pt_release_fonts (void)
+{
+  cairo_debug_reset_static_data ();
+  FcFini ();
+}
+
+/* For programs the tests spawn: fontconfig's caches are not our leaks. */
+const char *
+pt_lsan_suppressions (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("CURB_SOURCE_ROOT"), "tests", "hardware", "lsan-fontconfig.supp", NULL);
+  return path;
 }

@@ -18,5 +18,7 @@ char           *pt_golden_path       (const char *name);
 void            pt_assert_golden_text (const char *name,
                                        const char *text);
 char           *pt_sample_dir        (void);
+void            pt_release_fonts     (void);
+const char     *pt_lsan_suppressions (void);
 
 G_END_DECLS

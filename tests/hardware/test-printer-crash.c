@@ -209,9 +209,12 @@ test_killed_idle (Fixture       *fx,
 int
 main (int argc, char **argv)
 {
+  int status;
   pt_init_env ();
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/printer/queue/killed-mid-job", Fixture, NULL, fixture_set_up, test_killed_mid_job, fixture_tear_down);
   g_test_add ("/printer/queue/killed-idle", Fixture, NULL, fixture_set_up, test_killed_idle, fixture_tear_down);
-  return g_test_run ();
+  status = g_test_run ();
+  pt_release_fonts ();
+  return status;
 }

@@ -428,6 +428,7 @@ static const char *when_names[] = { "before", "during", "after" };
 int
 main (int argc, char **argv)
 {
+  int status;
   static Case cases[G_N_ELEMENTS (fault_names) * G_N_ELEMENTS (when_names)];
   guint n = 0;
 
@@ -445,5 +446,7 @@ main (int argc, char **argv)
   g_test_add ("/printer/faults/near-end", Fixture, NULL, fixture_set_up, test_near_end, fixture_tear_down);
   g_test_add ("/printer/queue/bag-labels", Fixture, NULL, fixture_set_up, test_bag_labels, fixture_tear_down);
   g_test_add ("/printer/queue/signals", Fixture, NULL, fixture_set_up, test_signals, fixture_tear_down);
-  return g_test_run ();
+  status = g_test_run ();
+  pt_release_fonts ();
+  return status;
 }

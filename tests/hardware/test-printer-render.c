@@ -159,6 +159,7 @@ static const char *langs[] = { "en", "es" };
 int
 main (int argc, char **argv)
 {
+  int status;
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
 
   pt_init_env ();
@@ -180,5 +181,7 @@ main (int argc, char **argv)
           }
   g_test_add_func ("/printer/render/structure-golden", test_structure_golden);
   g_test_add_func ("/printer/render/lines-fit", test_lines_fit);
-  return g_test_run ();
+  status = g_test_run ();
+  pt_release_fonts ();
+  return status;
 }

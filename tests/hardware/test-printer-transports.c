@@ -362,8 +362,10 @@ run_ctl (int          *status,
 {
   g_autofree char *ctl = curb_test_build_path ("ctl", "curbside-ctl");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *lsan = NULL;
   char *out = NULL;
   va_list args;
 
@@ -373,7 +375,10 @@ run_ctl (int          *status,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  lsan = g_strdup_printf ("suppressions=%s", pt_lsan_suppressions ());
+  g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
   *status = g_subprocess_get_exit_status (process);
@@ -432,6 +437,7 @@ test_ctl_print_test (void)
 int
 main (int argc, char **argv)
 {
+  int status;
   pt_init_env ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/printer/transport/file", test_file);
@@ -443,5 +449,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printer/logo", test_logo);
   g_test_add_func ("/printer/ctl/print-preview", test_ctl_preview);
   g_test_add_func ("/printer/ctl/print-test", test_ctl_print_test);
-  return g_test_run ();
+  status = g_test_run ();
+  pt_release_fonts ();
+  return status;
 }
