@@ -11,6 +11,8 @@
 #define FONT_SIZE    20.0
 #define FONT_DESCENT 5.0
 #define FONT_FAMILY  "DejaVu Sans Mono"
+/* Pictures stay below cairo's 32767-pixel limit: longer paper is split. */
+#define MAX_PAGE_DOTS 30000
 
 typedef struct
 {
@@ -29,6 +31,7 @@ struct _CurbVirtualPrinterRenderer
   GByteArray               *pending;
   GArray                   *cells;
   GPtrArray                *bands;
+  int                       page_height;
   GString                  *text;
   GPtrArray                *pages;
 
@@ -67,12 +70,21 @@ width (CurbVirtualPrinterRenderer *self)
   return (int) self->profile->dots;
 }
 
+static void finish_page (CurbVirtualPrinterRenderer *self);
+
 static cairo_surface_t *
 band_new (CurbVirtualPrinterRenderer *self,
           int                         height)
 {
-  cairo_surface_t *band = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width (self), MAX (height, 1));
-  cairo_t *cr = cairo_create (band);
+  cairo_surface_t *band;
+  cairo_t *cr;
+
+  height = CLAMP (height, 1, MAX_PAGE_DOTS);
+  if (self->page_height + height > MAX_PAGE_DOTS)
+    finish_page (self);
+  band = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width (self), height);
+  cr = cairo_create (band);
+  self->page_height += height;
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -191,7 +203,7 @@ draw_bitmap (CurbVirtualPrinterRenderer *self,
   cairo_surface_flush (band);
   pixels = cairo_image_surface_get_data (band);
   stride = cairo_image_surface_get_stride (band);
-  for (guint y = 0; y < bitmap->height * ymul; y++)
+  for (guint y = 0; y < bitmap->height * ymul && y < (guint) cairo_image_surface_get_height (band); y++)
     for (guint x = 0; x < bitmap->width * xmul; x++)
       if ((int) x + x0 < width (self) && curb_bitmap_get (bitmap, x / xmul, y / ymul))
         memset (pixels + y * stride + (x + x0) * 4, 0, 4);
@@ -247,7 +259,8 @@ finish_page (CurbVirtualPrinterRenderer *self)
   int height = 0, y = 0;
   cairo_t *cr;
 
-  flush_line (self, FALSE);
+  if (self->cells->len > 0)
+    flush_line (self, FALSE);
   if (self->bands->len == 0)
     return;
   for (guint i = 0; i < self->bands->len; i++)
@@ -266,6 +279,7 @@ finish_page (CurbVirtualPrinterRenderer *self)
   page->text = g_strdup (self->text->str);
   g_string_truncate (self->text, 0);
   g_ptr_array_set_size (self->bands, 0);
+  self->page_height = 0;
   g_ptr_array_add (self->pages, page);
 }
 

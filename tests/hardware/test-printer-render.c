@@ -151,6 +151,57 @@ test_lines_fit (void)
       g_assert_cmpint (g_utf8_strlen (lines[i], -1), <=, profile->columns);
 }
 
+static void
+render_bytes (const guint8 *data,
+              gsize         len)
+{
+  const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-58");
+  g_autoptr(CurbVirtualPrinterRenderer) renderer = curb_virtual_printer_renderer_new (profile);
+  g_autoptr(GPtrArray) pages = NULL;
+
+  curb_virtual_printer_renderer_feed (renderer, data, len);
+  curb_virtual_printer_renderer_finish (renderer);
+  pages = curb_virtual_printer_renderer_take_pages (renderer);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      CurbRenderedPage *page = g_ptr_array_index (pages, i);
+      g_assert_cmpint (cairo_image_surface_get_width (page->surface), ==, 384);
+      g_assert_true (g_utf8_validate (page->text, -1, NULL));
+    }
+}
+
+/* The virtual printer reads whatever a client sends: random bytes, every
+ * truncation of a real job, absurd sizes. It must draw what it can and
+ * never crash or allocate without bound. */
+static void
+test_hostile_input (void)
+{
+  static const guint8 absurd[] = {
+    0x1d, 'v', '0', 0, 0xff, 0xff, 0xff, 0xff,           /* 65535×65535 raster: skipped */
+    0x1d, '!', 0x77, 'W', '\n',                          /* 8×8 characters */
+    0x1d, '(', 'k', 3, 0, 49, 67, 16,                     /* QR module 16 */
+    0x1d, '(', 'k', 3, 0, 49, 81, 48,                     /* print with nothing stored */
+    0x1b, 't', 200, 0x80, 0xff, '\n',                    /* unknown code page */
+    0x10, 0x04, 9, 0x1b, 0x1d, 0x10,                      /* bad status query, dangling prefixes */
+  };
+  const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-58");
+  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(GBytes) receipt = curb_receipt_encode_pickup (profile, &pt_context, order, "en", NULL);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (receipt, &len);
+  guint8 noise[2048];
+
+  render_bytes (absurd, sizeof absurd);
+  for (gsize cut = 1; cut < len; cut += 37)
+    render_bytes (data, cut);
+  for (guint round = 0; round < 200; round++)
+    {
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = (guint8) g_test_rand_int_range (0, 256);
+      render_bytes (noise, sizeof noise);
+    }
+}
+
 static const char *templates[] = { "receipt", "ticket", "label" };
 static const char *profiles[] = { "generic-80", "generic-58", "epson-tm-t20ii", "epson-tm-t88v",
                                   "xprinter-58", "star-tsp100-escpos", "ascii-80" };
@@ -181,6 +232,7 @@ main (int argc, char **argv)
           }
   g_test_add_func ("/printer/render/structure-golden", test_structure_golden);
   g_test_add_func ("/printer/render/lines-fit", test_lines_fit);
+  g_test_add_func ("/printer/render/hostile-input", test_hostile_input);
   status = g_test_run ();
   pt_release_fonts ();
   return status;
