@@ -70,7 +70,7 @@ width (CurbVirtualPrinterRenderer *self)
   return (int) self->profile->dots;
 }
 
-static void finish_page (CurbVirtualPrinterRenderer *self);
+static void emit_page (CurbVirtualPrinterRenderer *self);
 
 static cairo_surface_t *
 band_new (CurbVirtualPrinterRenderer *self,
@@ -81,7 +81,7 @@ band_new (CurbVirtualPrinterRenderer *self,
 
   height = CLAMP (height, 1, MAX_PAGE_DOTS);
   if (self->page_height + height > MAX_PAGE_DOTS)
-    finish_page (self);
+    emit_page (self);
   band = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width (self), height);
   cr = cairo_create (band);
   self->page_height += height;
@@ -252,21 +252,18 @@ qr_function (CurbVirtualPrinterRenderer *self,
   g_string_append_printf (self->text, "[QR %s]\n", payload);
 }
 
+/* The bands drawn so far become one picture. */
 static void
-finish_page (CurbVirtualPrinterRenderer *self)
+emit_page (CurbVirtualPrinterRenderer *self)
 {
   CurbRenderedPage *page;
-  int height = 0, y = 0;
+  int y = 0;
   cairo_t *cr;
 
-  if (self->cells->len > 0)
-    flush_line (self, FALSE);
   if (self->bands->len == 0)
     return;
-  for (guint i = 0; i < self->bands->len; i++)
-    height += cairo_image_surface_get_height (g_ptr_array_index (self->bands, i));
   page = g_new0 (CurbRenderedPage, 1);
-  page->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width (self), height);
+  page->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width (self), self->page_height);
   cr = cairo_create (page->surface);
   for (guint i = 0; i < self->bands->len; i++)
     {
@@ -281,6 +278,13 @@ finish_page (CurbVirtualPrinterRenderer *self)
   g_ptr_array_set_size (self->bands, 0);
   self->page_height = 0;
   g_ptr_array_add (self->pages, page);
+}
+
+static void
+finish_page (CurbVirtualPrinterRenderer *self)
+{
+  flush_line (self, FALSE);
+  emit_page (self);
 }
 
 static void
