@@ -8,6 +8,8 @@
 
 #define DEFAULT_RETRY_MS     2000
 #define DEFAULT_CONFIRM_MS   3000
+#define DEFAULT_IDLE_POLL_MS 30000
+#define MAX_JOB_BYTES        (4 * 1024 * 1024)
 /* A printer that says it is fine but never confirms a job (a profile that
  * claims process IDs it lacks): after this long the job counts as printed. */
 #define MAX_SILENT_CONFIRM_MS 60000
@@ -27,6 +29,8 @@ struct _CurbPrinterQueue
   GMainContext             *context;
   guint                     retry_ms;
   guint                     confirm_ms;
+  guint                     idle_poll_ms;
+  gint64                    last_check;
 
   GMutex                    lock;
   GCond                     wake;
@@ -252,6 +256,7 @@ check_status (CurbPrinterQueue  *self,
 {
   CurbPrinterStatus status = CURB_PRINTER_STATUS_OK;
 
+  self->last_check = g_get_monotonic_time ();
   if (!curb_printer_open (self->printer, NULL)
       || !curb_printer_query_status (self->printer, CURB_PRINTER_STATUS_TIMEOUT_MS, &status, NULL))
     {
@@ -387,6 +392,15 @@ finish_job (CurbPrinterQueue *self,
   notify_in_context (self, job->id, FALSE);
 }
 
+/* Paper can run out between jobs too: staff should know before a shopper waits. */
+static void
+poll_when_idle (CurbPrinterQueue *self)
+{
+  if (self->idle_poll_ms > 0
+      && g_get_monotonic_time () - self->last_check >= (gint64) self->idle_poll_ms * 1000)
+    check_status (self, NULL);
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -401,7 +415,10 @@ worker_thread (gpointer data)
       self->pending = count_pending_locked (self);
       g_mutex_unlock (&self->lock);
       if (job == NULL)
-        wait_for_work (self, self->retry_ms);
+        {
+          poll_when_idle (self);
+          wait_for_work (self, self->retry_ms);
+        }
       else if (print_job (self, job))
         finish_job (self, job);
       else
@@ -518,6 +535,7 @@ curb_printer_queue_init (CurbPrinterQueue *self)
   g_cond_init (&self->wake);
   self->retry_ms = DEFAULT_RETRY_MS;
   self->confirm_ms = DEFAULT_CONFIRM_MS;
+  self->idle_poll_ms = DEFAULT_IDLE_POLL_MS;
   self->context = g_main_context_ref_thread_default ();
   self->enqueuer = g_thread_pool_new (enqueue_in_pool, NULL, 1, FALSE, NULL);
 }
@@ -633,13 +651,36 @@ insert_job (CurbPrinterQueue  *self,
   return id;
 }
 
+/* How often an idle queue asks the printer how it is; 0 never. */
+void
+curb_printer_queue_set_idle_poll (CurbPrinterQueue *self,
+                                  guint             idle_poll_ms)
+{
+  g_return_if_fail (CURB_IS_PRINTER_QUEUE (self));
+  g_return_if_fail (self->worker == NULL);
+
+  self->idle_poll_ms = idle_poll_ms;
+}
+
+static gboolean
+check_job_size (GBytes  *escpos,
+                GError **error)
+{
+  if (g_bytes_get_size (escpos) <= MAX_JOB_BYTES)
+    return TRUE;
+  g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED,
+               "A print job of %zu bytes is too large (at most %d)", g_bytes_get_size (escpos), MAX_JOB_BYTES);
+  return FALSE;
+}
+
 /**
  * curb_printer_queue_enqueue:
  * @self: a queue
  * @kind: what it is, for logs ("receipt", "label", "ticket")
  * @escpos: the job's bytes, from a template
  * @lang: (nullable): language for the reprint banner
- * @error: return location for a #CURB_HARDWARE_ERROR_IO error
+ * @error: return location for a #CURB_HARDWARE_ERROR_IO error, or
+ *   #CURB_HARDWARE_ERROR_UNSUPPORTED for a job over 4 MiB
  *
  * The job is on disk (fsynced) when this returns; from a GTK main loop
  * prefer curb_printer_queue_enqueue_async().
@@ -658,6 +699,8 @@ curb_printer_queue_enqueue (CurbPrinterQueue  *self,
   g_return_val_if_fail (CURB_IS_PRINTER_QUEUE (self), 0);
   g_return_val_if_fail (kind != NULL && escpos != NULL, 0);
 
+  if (!check_job_size (escpos, error))
+    return 0;
   id = insert_job (self, kind, escpos, lang, error);
   if (id > 0)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PENDING]);
@@ -693,6 +736,11 @@ enqueue_in_pool (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  if (!check_job_size (job->escpos, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   id = insert_job (g_task_get_source_object (task), job->kind, job->escpos, job->lang, &error);
   if (id > 0)
     g_task_return_int (task, id);

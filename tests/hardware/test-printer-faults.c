@@ -61,6 +61,7 @@ fixture_set_up (Fixture       *fx,
   g_assert_no_error (error);
   curb_printer_queue_set_station (fx->queue, "kiosk 2");
   curb_printer_queue_set_timing (fx->queue, 50, 200);
+  curb_printer_queue_set_idle_poll (fx->queue, 0);
   curb_printer_queue_start (fx->queue);
 }
 
@@ -422,6 +423,29 @@ test_bag_labels (Fixture       *fx,
   g_assert_true (curb_printer_queue_wait_idle (fx->queue, WAIT_MS));
 }
 
+/* An idle station still notices the paper running out, and says so. */
+static void
+test_idle_poll (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *staff = NULL;
+  g_autoptr(GBytes) huge = g_bytes_new_take (g_malloc0 (5 * 1024 * 1024), 5 * 1024 * 1024);
+  g_autoptr(GError) error = NULL;
+
+  curb_printer_queue_stop (fx->queue);
+  curb_printer_queue_set_idle_poll (fx->queue, 100);
+  curb_printer_queue_start (fx->queue);
+  curb_virtual_printer_set_fault (fx->vp, CURB_PRINTER_STATUS_PAPER_OUT);
+  g_assert_true (curb_printer_queue_wait_status (fx->queue, CURB_PRINTER_STATUS_PAPER_OUT, WAIT_MS));
+  staff = curb_printer_queue_dup_staff_message (fx->queue, "en");
+  g_assert_cmpstr (staff, ==, "Receipt printer at kiosk 2 is out of paper");
+  repair (fx);
+  g_assert_true (curb_printer_queue_wait_status (fx->queue, 0, WAIT_MS));
+  g_assert_cmpint (curb_printer_queue_enqueue (fx->queue, "receipt", huge, NULL, &error), ==, 0);
+  g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED);
+  g_assert_cmpuint (curb_printer_queue_get_pending (fx->queue), ==, 0);
+}
+
 static const char *fault_names[] = { "paper-out", "cover-open", "offline", "disconnect" };
 static const char *when_names[] = { "before", "during", "after" };
 
@@ -444,6 +468,7 @@ main (int argc, char **argv)
         n++;
       }
   g_test_add ("/printer/faults/near-end", Fixture, NULL, fixture_set_up, test_near_end, fixture_tear_down);
+  g_test_add ("/printer/queue/idle-poll", Fixture, NULL, fixture_set_up, test_idle_poll, fixture_tear_down);
   g_test_add ("/printer/queue/bag-labels", Fixture, NULL, fixture_set_up, test_bag_labels, fixture_tear_down);
   g_test_add ("/printer/queue/signals", Fixture, NULL, fixture_set_up, test_signals, fixture_tear_down);
   status = g_test_run ();
