@@ -150,7 +150,8 @@ curb_escpos_set_align (CurbEscpos     *self,
  * @self: a #CurbEscpos
  * @style: the styles for the text that follows
  *
- * ESC E (bold), ESC - (underline) and GS ! (double width/height).
+ * ESC E (bold), ESC - (underline), GS B (white on black) and GS !
+ * (double width/height).
  */
 void
 curb_escpos_set_style (CurbEscpos     *self,
@@ -166,6 +167,7 @@ curb_escpos_set_style (CurbEscpos     *self,
     size |= 0x01;
   put (self, 3, ESC, 'E', (style & CURB_ESCPOS_STYLE_BOLD) ? 1 : 0);
   put (self, 3, ESC, '-', (style & CURB_ESCPOS_STYLE_UNDERLINE) ? 1 : 0);
+  put (self, 3, GS, 'B', (style & CURB_ESCPOS_STYLE_INVERT) ? 1 : 0);
   put (self, 3, GS, '!', size);
   self->style = style;
 }

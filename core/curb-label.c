@@ -137,9 +137,9 @@ print_temperature (CurbEscpos             *escpos,
   g_autofree char *fitted = curb_escpos_fit (escpos, upper);
   g_autofree char *boxed = NULL;
 
-  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE | CURB_ESCPOS_STYLE_BOLD);
-  if ((guint) g_utf8_strlen (fitted, -1) + 4 <= curb_escpos_get_columns (escpos))
-    boxed = g_strdup_printf ("[ %s ]", fitted);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE | CURB_ESCPOS_STYLE_BOLD | CURB_ESCPOS_STYLE_INVERT);
+  if ((guint) g_utf8_strlen (fitted, -1) + 2 <= curb_escpos_get_columns (escpos))
+    boxed = g_strdup_printf (" %s ", fitted);
   else
     boxed = g_strdup (fitted);
   curb_layout_wrap (escpos, boxed, 0);

@@ -134,10 +134,11 @@ parse_gs (const guint8      *buf,
     {
     case '!': return simple (cmd, CURB_ESCPOS_CMD_SIZE, buf, len, 3);
     case 'r': return simple (cmd, CURB_ESCPOS_CMD_STATUS_TRANSMIT, buf, len, 3);
+    case 'B': return simple (cmd, CURB_ESCPOS_CMD_INVERT, buf, len, 3);
     case 'V': return parse_cut (buf, len, cmd);
     case 'v': return parse_raster (buf, len, cmd);
     case '(': return parse_gs_paren (buf, len, cmd);
-    case 'B': case 'H': case 'f': case 'h': case 'w': case 'a': case 'b': case 'I':
+    case 'H': case 'f': case 'h': case 'w': case 'a': case 'b': case 'I':
       return simple (cmd, CURB_ESCPOS_CMD_IGNORED, buf, len, 3);
     case 'L': case 'W': return simple (cmd, CURB_ESCPOS_CMD_IGNORED, buf, len, 4);
     default:  return unknown (cmd);

@@ -12,6 +12,7 @@ typedef enum
   CURB_ESCPOS_CMD_ALIGN,            /* ESC a n */
   CURB_ESCPOS_CMD_BOLD,             /* ESC E n */
   CURB_ESCPOS_CMD_UNDERLINE,        /* ESC - n */
+  CURB_ESCPOS_CMD_INVERT,           /* GS B n */
   CURB_ESCPOS_CMD_SIZE,             /* GS ! n */
   CURB_ESCPOS_CMD_PRINT_MODE,       /* ESC ! n */
   CURB_ESCPOS_CMD_CODE_PAGE,        /* ESC t n */

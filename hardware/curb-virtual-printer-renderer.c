@@ -19,6 +19,7 @@ typedef struct
   gunichar c;
   guint8   bold;
   guint8   underline;
+  guint8   invert;
   guint8   wmul;
   guint8   hmul;
 } Cell;
@@ -40,6 +41,7 @@ struct _CurbVirtualPrinterRenderer
   guint                     line_align;
   gboolean                  bold;
   guint                     underline;
+  gboolean                  invert;
   guint                     wmul;
   guint                     hmul;
 
@@ -58,6 +60,7 @@ reset_state (CurbVirtualPrinterRenderer *self)
   self->align = 0;
   self->bold = FALSE;
   self->underline = 0;
+  self->invert = FALSE;
   self->wmul = 1;
   self->hmul = 1;
   self->qr_module = 3;
@@ -135,6 +138,12 @@ draw_cell (cairo_t    *cr,
   cairo_save (cr);
   cairo_translate (cr, x, bottom);
   cairo_scale (cr, cell->wmul, cell->hmul);
+  if (cell->invert)
+    {
+      cairo_rectangle (cr, 0, -CELL_H, CELL_W, CELL_H);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+    }
   cairo_select_font_face (cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL,
                           cell->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, FONT_SIZE);
@@ -178,7 +187,7 @@ static void
 add_char (CurbVirtualPrinterRenderer *self,
           gunichar                    c)
 {
-  Cell cell = { c, self->bold, self->underline, self->wmul, self->hmul };
+  Cell cell = { c, self->bold, self->underline, self->invert, self->wmul, self->hmul };
   guint max_h;
 
   if (line_used (self, &max_h) + CELL_W * (int) self->wmul > width (self))
@@ -371,6 +380,7 @@ curb_virtual_printer_renderer_execute (CurbVirtualPrinterRenderer *self,
     case CURB_ESCPOS_CMD_ALIGN:      self->align = cmd->n % 48 <= 2 ? cmd->n % 48 : 0; break;
     case CURB_ESCPOS_CMD_BOLD:       self->bold = cmd->n & 1; break;
     case CURB_ESCPOS_CMD_UNDERLINE:  self->underline = MIN (cmd->n % 48, 2); break;
+    case CURB_ESCPOS_CMD_INVERT:     self->invert = cmd->n & 1; break;
     case CURB_ESCPOS_CMD_PRINT_MODE: set_print_mode (self, cmd->n); break;
     case CURB_ESCPOS_CMD_SIZE:
       self->wmul = MIN (((cmd->n >> 4) & 7) + 1, 8);

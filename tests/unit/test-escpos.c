@@ -115,7 +115,7 @@ test_builder_commands (void)
   static const guint8 expected[] = {
     0x1b, '@', 0x1b, 't', 19,
     0x1b, 'a', 1,
-    0x1b, 'E', 1, 0x1b, '-', 1, 0x1d, '!', 0x11,
+    0x1b, 'E', 1, 0x1b, '-', 1, 0x1d, 'B', 0, 0x1d, '!', 0x11,
     'H', 'i', '\n',
     0x1b, 'd', 2,
     0x1d, 'V', 66, 3,
