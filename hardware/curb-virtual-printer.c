@@ -223,28 +223,6 @@ answer_realtime (Connection              *conn,
   reply (conn, &answer, 1);
 }
 
-/* Real-time queries are answered at once; everything else waits while the
- * printer is stopped (paper out, cover open, offline). */
-static void
-parse_pending (Connection *conn)
-{
-  gsize offset = 0, used;
-  CurbEscposCommand cmd;
-
-  while ((used = curb_escpos_parse_next (conn->pending->data + offset,
-                                         conn->pending->len - offset, &cmd)) > 0)
-    {
-      if (cmd.kind == CURB_ESCPOS_CMD_STATUS_REALTIME)
-        answer_realtime (conn, &cmd);
-      else if (conn->held->len > 0 || faulted (conn->vp))
-        g_byte_array_append (conn->held, conn->pending->data + offset, used);
-      else
-        execute (conn, &cmd);
-      offset += used;
-    }
-  g_byte_array_remove_range (conn->pending, 0, offset);
-}
-
 static void
 replay_held (Connection *conn)
 {
@@ -261,6 +239,31 @@ replay_held (Connection *conn)
       execute (conn, &cmd);
       offset += used;
     }
+}
+
+/* Real-time queries are answered at once; everything else waits while the
+ * printer is stopped (paper out, cover open, offline). */
+static void
+parse_pending (Connection *conn)
+{
+  gsize offset = 0, used;
+  CurbEscposCommand cmd;
+
+  while ((used = curb_escpos_parse_next (conn->pending->data + offset,
+                                         conn->pending->len - offset, &cmd)) > 0)
+    {
+      if (cmd.kind == CURB_ESCPOS_CMD_STATUS_REALTIME)
+        {
+          replay_held (conn);
+          answer_realtime (conn, &cmd);
+        }
+      else if (conn->held->len > 0 || faulted (conn->vp))
+        g_byte_array_append (conn->held, conn->pending->data + offset, used);
+      else
+        execute (conn, &cmd);
+      offset += used;
+    }
+  g_byte_array_remove_range (conn->pending, 0, offset);
 }
 
 /* How many of @len bytes to take before a programmed fault or disconnect
@@ -374,11 +377,13 @@ connection_thread (gpointer data)
   Connection *conn = data;
   guint8 buf[4096];
 
-  while (!connection_kicked (conn))
+  for (;;)
     {
       gssize n;
 
       replay_held (conn);
+      if (connection_kicked (conn))
+        break;
       if (!g_socket_condition_timed_wait (conn->socket, G_IO_IN, POLL_US, NULL, NULL))
         continue;
       n = g_socket_receive_with_blocking (conn->socket, (char *) buf, sizeof buf, FALSE, NULL, NULL);

@@ -446,6 +446,53 @@ test_idle_poll (Fixture       *fx,
   g_assert_cmpuint (curb_printer_queue_get_pending (fx->queue), ==, 0);
 }
 
+/* A printer without process IDs or native QR (xprinter-58): confirmed by
+ * its status after the job, QR codes sent as raster images. */
+static void
+test_without_process_id (void)
+{
+  const CurbPrinterProfile *profile = curb_printer_profile_lookup ("xprinter-58");
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *db = g_build_filename (dir, "print-queue.db", NULL);
+  g_autoptr(CurbVirtualPrinter) vp = curb_virtual_printer_new (profile);
+  g_autoptr(CurbPrinter) printer = NULL;
+  g_autoptr(CurbPrinterQueue) queue = NULL;
+  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) receipt = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autofree char *uri = NULL;
+
+  g_assert_true (curb_virtual_printer_listen (vp, 0, &error));
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u", curb_virtual_printer_get_port (vp));
+  printer = curb_printer_create (uri, &error);
+  queue = curb_printer_queue_new (db, printer, profile, &error);
+  g_assert_no_error (error);
+  curb_printer_queue_set_timing (queue, 50, 200);
+  curb_printer_queue_set_idle_poll (queue, 0);
+  receipt = curb_receipt_encode_pickup (profile, &pt_context, order, "es", &error);
+  curb_printer_queue_enqueue (queue, "receipt", receipt, "es", &error);
+  curb_virtual_printer_fault_after (vp, CURB_PRINTER_STATUS_PAPER_OUT, STATUS_BYTES + MID_JOB_BYTES);
+  curb_printer_queue_start (queue);
+  g_assert_true (curb_printer_queue_wait_status (queue, CURB_PRINTER_STATUS_PAPER_OUT, WAIT_MS));
+  curb_virtual_printer_set_fault (vp, CURB_PRINTER_STATUS_OK);
+  g_assert_true (curb_printer_queue_wait_idle (queue, WAIT_MS));
+  curb_printer_queue_stop (queue);
+  curb_virtual_printer_stop (vp);
+  pages = curb_virtual_printer_take_pages (vp);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpuint (curb_virtual_printer_get_n_markers (vp), ==, 0);
+  {
+    CurbVirtualPage *page = g_ptr_array_index (pages, 0);
+    g_auto(GStrv) codes = pt_decode_qr (page->page->surface);
+    g_assert_cmpstrv (codes, ((const char *[]) { "https://shop.example.com/r/A7K3Q9", NULL }));
+    g_assert_null (strstr (page->page->text, "REPRINT"));
+  }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  curb_test_rmdir (dir);
+}
+
 static const char *fault_names[] = { "paper-out", "cover-open", "offline", "disconnect" };
 static const char *when_names[] = { "before", "during", "after" };
 
@@ -470,6 +517,7 @@ main (int argc, char **argv)
   g_test_add ("/printer/faults/near-end", Fixture, NULL, fixture_set_up, test_near_end, fixture_tear_down);
   g_test_add ("/printer/queue/idle-poll", Fixture, NULL, fixture_set_up, test_idle_poll, fixture_tear_down);
   g_test_add ("/printer/queue/bag-labels", Fixture, NULL, fixture_set_up, test_bag_labels, fixture_tear_down);
+  g_test_add_func ("/printer/queue/without-process-id", test_without_process_id);
   g_test_add ("/printer/queue/signals", Fixture, NULL, fixture_set_up, test_signals, fixture_tear_down);
   status = g_test_run ();
   pt_release_fonts ();
