@@ -29,7 +29,9 @@ struct _CurbVirtualPrinter
   GSocket                  *control;
   guint16                   port;
   guint16                   control_port;
+  int                       fifo_fd;
   GPtrArray                *threads;
+  guint                     n_connections;
 
   CurbPrinterStatus         fault;
   CurbPrinterStatus         pending_fault;
@@ -339,6 +341,7 @@ connection_new (CurbVirtualPrinter *self,
     conn->renderer = curb_virtual_printer_renderer_new (self->profile);
   g_mutex_lock (&self->lock);
   conn->kick_serial = self->kick_serial;
+  self->n_connections++;
   g_mutex_unlock (&self->lock);
   return conn;
 }
@@ -348,6 +351,8 @@ connection_new (CurbVirtualPrinter *self,
 static void
 connection_free (Connection *conn)
 {
+  CurbVirtualPrinter *self = conn->vp;
+
   collect_pages (conn, TRUE);
   if (conn->socket != NULL)
     g_socket_close (conn->socket, NULL);
@@ -355,8 +360,12 @@ connection_free (Connection *conn)
   g_clear_object (&conn->renderer);
   g_byte_array_unref (conn->pending);
   g_byte_array_unref (conn->held);
-  g_object_unref (conn->vp);
   g_free (conn);
+  g_mutex_lock (&self->lock);
+  self->n_connections--;
+  g_cond_broadcast (&self->changed);
+  g_mutex_unlock (&self->lock);
+  g_object_unref (self);
 }
 
 static gboolean
@@ -440,7 +449,7 @@ accept_thread (gpointer data)
           continue;
         }
       g_socket_set_blocking (socket, TRUE);
-      track_thread (self, g_thread_new ("vprinter-conn", connection_thread, connection_new (self, socket)));
+      g_thread_unref (g_thread_new ("vprinter-conn", connection_thread, connection_new (self, socket)));
     }
   return NULL;
 }
@@ -504,6 +513,7 @@ curb_virtual_printer_init (CurbVirtualPrinter *self)
   self->render = TRUE;
   self->fault_countdown = -1;
   self->disconnect_countdown = -1;
+  self->fifo_fd = -1;
   self->threads = g_ptr_array_new ();
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_virtual_page_free);
   self->markers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -570,6 +580,10 @@ curb_virtual_printer_stop (CurbVirtualPrinter *self)
   g_mutex_unlock (&self->lock);
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  g_mutex_lock (&self->lock);
+  while (self->n_connections > 0)
+    g_cond_wait (&self->changed, &self->lock);
+  g_mutex_unlock (&self->lock);
   if (self->listener != NULL)
     g_socket_close (self->listener, NULL);
   if (self->control != NULL)
@@ -627,7 +641,7 @@ static gpointer
 fifo_thread (gpointer data)
 {
   CurbVirtualPrinter *self = data;
-  int fd = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "fifo-fd"));
+  int fd = self->fifo_fd;
   Connection *conn = connection_new (self, NULL);
   guint8 buf[4096];
 
@@ -677,7 +691,7 @@ curb_virtual_printer_read_fifo (CurbVirtualPrinter  *self,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "open %s: %s", path, g_strerror (errsv));
       return FALSE;
     }
-  g_object_set_data (G_OBJECT (self), "fifo-fd", GINT_TO_POINTER (fd));
+  self->fifo_fd = fd;
   track_thread (self, g_thread_new ("vprinter-fifo", fifo_thread, self));
   return TRUE;
 }
@@ -943,11 +957,18 @@ curb_virtual_printer_command (CurbVirtualPrinter *self,
   return g_strdup ("ok");
 }
 
+typedef struct
+{
+  CurbVirtualPrinter *self;
+  GSocket            *socket;
+} ControlConnection;
+
 static gpointer
 control_connection_thread (gpointer data)
 {
-  g_autoptr(GSocket) socket = data;
-  CurbVirtualPrinter *self = g_object_get_data (G_OBJECT (socket), "vprinter");
+  g_autofree ControlConnection *control = data;
+  CurbVirtualPrinter *self = control->self;
+  g_autoptr(GSocket) socket = control->socket;
   g_autoptr(GString) line = g_string_new (NULL);
   char c;
 
@@ -982,6 +1003,7 @@ control_accept_thread (gpointer data)
 
   while (!is_stopping (self))
     {
+      ControlConnection *control;
       GSocket *socket;
 
       if (!g_socket_condition_timed_wait (self->control, G_IO_IN, ACCEPT_POLL_US, NULL, NULL))
@@ -990,8 +1012,10 @@ control_accept_thread (gpointer data)
       if (socket == NULL)
         continue;
       g_socket_set_blocking (socket, TRUE);
-      g_object_set_data (G_OBJECT (socket), "vprinter", self);
-      track_thread (self, g_thread_new ("vprinter-control", control_connection_thread, socket));
+      control = g_new0 (ControlConnection, 1);
+      control->self = self;
+      control->socket = socket;
+      track_thread (self, g_thread_new ("vprinter-control", control_connection_thread, control));
     }
   return NULL;
 }
