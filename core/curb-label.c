@@ -4,6 +4,7 @@
 
 #include "curb-error.h"
 #include "curb-label.h"
+#include "curb-order.h"
 #include "curb-receipt-layout.h"
 
 #define MAX_BAGS 99
@@ -73,6 +74,7 @@ curb_label_parse_bag_code (const char  *code,
                            guint       *out_n,
                            guint       *out_total)
 {
+  g_autofree char *ref_copy = NULL;
   const char *ref, *colon, *slash;
   guint n = 0, total = 0;
 
@@ -80,17 +82,17 @@ curb_label_parse_bag_code (const char  *code,
     return FALSE;
   ref = code + strlen (CURB_LABEL_CODE_PREFIX);
   colon = strchr (ref, ':');
-  if (colon == NULL || colon == ref || colon - ref > 32)
+  if (colon == NULL || colon - ref > 32)
     return FALSE;
-  for (const char *p = ref; p < colon; p++)
-    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
+  ref_copy = g_strndup (ref, colon - ref);
+  if (!curb_order_ref_is_valid (ref_copy))
+    return FALSE;
   slash = strchr (colon, '/');
   if (slash == NULL || !parse_count (colon + 1, slash, &n)
       || !parse_count (slash + 1, slash + 1 + strlen (slash + 1), &total) || n > total)
     return FALSE;
   if (out_ref != NULL)
-    *out_ref = g_strndup (ref, colon - ref);
+    *out_ref = g_steal_pointer (&ref_copy);
   if (out_n != NULL)
     *out_n = n;
   if (out_total != NULL)

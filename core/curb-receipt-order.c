@@ -6,8 +6,6 @@
 
 #define MAX_QTY 9999
 
-static const char *temperature_names[] = { "ambient", "chilled", "frozen" };
-
 static void
 line_free (gpointer data)
 {
@@ -186,19 +184,6 @@ join_locations (JsonObject *root)
   return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
-static gboolean
-ref_valid (const char *ref)
-{
-  gsize len = ref != NULL ? strlen (ref) : 0;
-
-  if (len == 0 || len > 32)
-    return FALSE;
-  for (const char *p = ref; *p != '\0'; p++)
-    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 /**
  * curb_print_order_new_from_json:
  * @node: an order object as the hub API returns it
@@ -224,7 +209,7 @@ curb_print_order_new_from_json (JsonNode  *node,
   order->not_taken = g_ptr_array_new_with_free_func (not_taken_free);
   order->substitutions = g_ptr_array_new_with_free_func (substitution_free);
   order->ref = dup_string (root, "ref");
-  if (!ref_valid (order->ref))
+  if (!curb_order_ref_is_valid (order->ref))
     {
       g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID,
                            "The order has no valid \"ref\" ([A-Z0-9-]{1,32})");
@@ -240,7 +225,7 @@ curb_print_order_new_from_json (JsonNode  *node,
   order->handed_over_ms = get_time (root, "handed_over_at");
   bags = get_object (root, "bags");
   for (guint i = 0; i < CURB_TEMPERATURE_COUNT; i++)
-    order->bags[i] = MIN (get_count (bags, temperature_names[i]), 99);
+    order->bags[i] = MIN (get_count (bags, curb_temperature_to_string (i)), 99);
   parse_lines (order, root);
   parse_not_taken (order, root);
   parse_substitutions (order, root);
@@ -284,13 +269,6 @@ curb_print_order_free (CurbPrintOrder *order)
   g_clear_pointer (&order->not_taken, g_ptr_array_unref);
   g_clear_pointer (&order->substitutions, g_ptr_array_unref);
   g_free (order);
-}
-
-const char *
-curb_temperature_to_string (CurbTemperature temperature)
-{
-  g_return_val_if_fail ((guint) temperature < CURB_TEMPERATURE_COUNT, NULL);
-  return temperature_names[temperature];
 }
 
 guint

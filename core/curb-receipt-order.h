@@ -3,17 +3,9 @@
 #include <json-glib/json-glib.h>
 
 #include "curb-escpos-bitmap.h"
+#include "curb-order.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  CURB_TEMPERATURE_AMBIENT,
-  CURB_TEMPERATURE_CHILLED,
-  CURB_TEMPERATURE_FROZEN,
-} CurbTemperature;
-
-#define CURB_TEMPERATURE_COUNT 3
 
 typedef struct
 {
@@ -83,7 +75,6 @@ CurbPrintOrder *curb_print_order_new_from_json   (JsonNode   *node,
 CurbPrintOrder *curb_print_order_new_from_string (const char *json,
                                                   GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 void            curb_print_order_free            (CurbPrintOrder *order);
-const char     *curb_temperature_to_string       (CurbTemperature temperature);
 guint           curb_print_order_bag_total       (const CurbPrintOrder *order);
 guint           curb_print_order_not_taken_qty   (const CurbPrintOrder *order,
                                                   const char           *line_id);
