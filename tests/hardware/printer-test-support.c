@@ -1,4 +1,6 @@
 #include <fontconfig/fontconfig.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <zbar.h>
 
 #include "curb-test-helpers.h"
@@ -131,4 +133,11 @@ pt_lsan_suppressions (void)
   if (path == NULL)
     path = g_build_filename (g_getenv ("CURB_SOURCE_ROOT"), "tests", "hardware", "lsan-fontconfig.supp", NULL);
   return path;
+}
+
+/* GSubprocessLauncher child setup: a failing test leaves no process behind. */
+void
+pt_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }

@@ -20,5 +20,6 @@ void            pt_assert_golden_text (const char *name,
 char           *pt_sample_dir        (void);
 void            pt_release_fonts     (void);
 const char     *pt_lsan_suppressions (void);
+void            pt_die_with_parent   (gpointer data);
 
 G_END_DECLS

@@ -1,5 +1,4 @@
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 
 #include "curb-escpos.h"
@@ -51,13 +50,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->uri);
 }
 
-/* A failing test must not leave a worker behind. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static GSubprocess *
 spawn_worker (Fixture *fx)
 {
@@ -66,7 +58,7 @@ spawn_worker (Fixture *fx)
   g_autoptr(GError) error = NULL;
   GSubprocess *worker;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, pt_die_with_parent, NULL, NULL);
   worker = g_subprocess_launcher_spawn (launcher, &error, program, fx->db, fx->uri, "generic-80", NULL);
 
   g_assert_no_error (error);

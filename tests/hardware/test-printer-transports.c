@@ -1,4 +1,6 @@
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <poll.h>
 #include <pty.h>
 #include <string.h>
@@ -434,6 +436,48 @@ test_ctl_print_test (void)
   curb_virtual_printer_stop (vp);
 }
 
+/* The curbside-virtual-printer program, as store IT and the demo run it. */
+static void
+test_virtual_printer_program (void)
+{
+  g_autofree char *program = curb_test_build_path ("hardware", "curbside-virtual-printer");
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *png = g_build_filename (dir, "page-0001.png", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) printer = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *banner = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *lsan = g_strdup_printf ("suppressions=%s", pt_lsan_suppressions ());
+  unsigned port = 0, control = 0;
+  cairo_surface_t *surface;
+  g_auto(GStrv) codes = NULL;
+  int status = -1;
+
+  g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", lsan, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, pt_die_with_parent, NULL, NULL);
+  printer = g_subprocess_launcher_spawn (launcher, &error, program, "--port", "0", "--profile", "generic-58",
+                                         "--out-dir", dir, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (printer));
+  banner = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_nonnull (banner);
+  g_assert_cmpint (sscanf (banner, "printer tcp://127.0.0.1:%u control 127.0.0.1:%u", &port, &control), ==, 2);
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u", port);
+  report = run_ctl (&status, "print-test", "--printer", uri, "--profile", "generic-58", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_subprocess_send_signal (printer, SIGTERM);
+  g_assert_true (g_subprocess_wait_check (printer, NULL, &error));
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 384);
+  codes = pt_decode_qr (surface);
+  cairo_surface_destroy (surface);
+  g_assert_cmpstrv (codes, ((const char *[]) { "CURBSIDE-TEST", NULL }));
+  curb_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -449,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/printer/logo", test_logo);
   g_test_add_func ("/printer/ctl/print-preview", test_ctl_preview);
   g_test_add_func ("/printer/ctl/print-test", test_ctl_print_test);
+  g_test_add_func ("/printer/virtual/program", test_virtual_printer_program);
   status = g_test_run ();
   pt_release_fonts ();
   return status;
