@@ -22,6 +22,7 @@ struct _CurbPrinterDevice
   char        *path;
   guint        baud;
   gboolean     rtscts;
+  gboolean     no_status;
   int          fd;
 };
 
@@ -200,7 +201,9 @@ curb_printer_device_read (CurbPrinter  *printer,
 static gboolean
 curb_printer_device_can_read (CurbPrinter *printer)
 {
-  return CURB_PRINTER_DEVICE (printer)->kind != DEVICE_FILE;
+  CurbPrinterDevice *self = CURB_PRINTER_DEVICE (printer);
+
+  return self->kind != DEVICE_FILE && !self->no_status;
 }
 
 static void
@@ -243,7 +246,7 @@ parse_options (CurbPrinterDevice  *self,
 
   for (guint i = 0; pairs[i] != NULL; i++)
     {
-      if (g_str_has_prefix (pairs[i], "baud="))
+      if (g_str_has_prefix (pairs[i], "baud=") && self->kind == DEVICE_SERIAL)
         {
           self->baud = (guint) g_ascii_strtoull (pairs[i] + 5, NULL, 10);
           if (!speed_for (self->baud, &speed))
@@ -255,11 +258,20 @@ parse_options (CurbPrinterDevice  *self,
         }
       else if (g_str_equal (pairs[i], "flow=rtscts"))
         self->rtscts = TRUE;
+      else if (g_str_equal (pairs[i], "status=none"))
+        self->no_status = TRUE;
+      else
+        {
+          g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED,
+                       "Unknown printer option “%s” (baud=N, flow=rtscts, status=none)", pairs[i]);
+          return FALSE;
+        }
     }
   return TRUE;
 }
 
-/* usb:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=19200&flow=rtscts, file:/path */
+/* usb:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=19200&flow=rtscts, file:/path;
+ * "status=none" for a printer that never answers (one-way USB/serial). */
 CurbPrinter *
 curb_printer_device_new (const char  *uri,
                          GError     **error)
@@ -274,7 +286,7 @@ curb_printer_device_new (const char  *uri,
     self->kind = DEVICE_SERIAL;
   else
     self->kind = DEVICE_FILE;
-  self->path = query != NULL && self->kind == DEVICE_SERIAL
+  self->path = query != NULL && self->kind != DEVICE_FILE
                ? g_strndup (colon + 1, query - colon - 1) : g_strdup (colon + 1);
   if (g_str_has_prefix (self->path, "//"))
     memmove (self->path, self->path + 2, strlen (self->path + 2) + 1);
@@ -284,7 +296,7 @@ curb_printer_device_new (const char  *uri,
                    "The printer path in “%s” must be absolute", uri);
       return NULL;
     }
-  if (query != NULL && self->kind == DEVICE_SERIAL && !parse_options (self, query + 1, error))
+  if (query != NULL && self->kind != DEVICE_FILE && !parse_options (self, query + 1, error))
     return NULL;
   return CURB_PRINTER (g_steal_pointer (&self));
 }

@@ -193,7 +193,9 @@ test_serial (void)
 static void
 test_bad_addresses (void)
 {
-  const char *bad[] = { "lpr://printer", "tcp://", "tcp://127.0.0.1:0", "usb:relative/lp0", "file:", "" };
+  const char *bad[] = { "lpr://printer", "tcp://", "tcp://127.0.0.1:0", "usb:relative/lp0", "file:", "",
+                        "usb:/dev/usb/lp0?baud=9600", "serial:/dev/ttyS0?parity=odd" };
+  g_autoptr(CurbPrinter) one_way = curb_printer_create ("usb:///dev/usb/lp0?status=none", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbPrinter) missing = NULL;
   g_autoptr(CurbPrinter) refused = NULL;
@@ -210,6 +212,7 @@ test_bad_addresses (void)
       g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED);
       g_clear_error (&error);
     }
+  g_assert_false (curb_printer_can_read (one_way));
   missing = curb_printer_new_for_uri ("usb:///dev/usb/no-such-lp9", NULL, &error);
   g_assert_null (missing);
   g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_PRINTER_OFFLINE);
