@@ -10,6 +10,8 @@
 #define DEFAULT_CONFIRM_MS   3000
 #define DEFAULT_IDLE_POLL_MS 30000
 #define MAX_JOB_BYTES        (4 * 1024 * 1024)
+/* Printed jobs hold first names: kept a day (for support), then deleted. */
+#define DEFAULT_RETENTION_MS (24 * 3600 * 1000)
 /* A printer that says it is fine but never confirms a job (a profile that
  * claims process IDs it lacks): after this long the job counts as printed. */
 #define MAX_SILENT_CONFIRM_MS 60000
@@ -30,6 +32,7 @@ struct _CurbPrinterQueue
   guint                     retry_ms;
   guint                     confirm_ms;
   guint                     idle_poll_ms;
+  gint64                    retention_ms;
   gint64                    last_check;
 
   GMutex                    lock;
@@ -142,7 +145,7 @@ next_job_locked (CurbPrinterQueue *self)
 static gboolean
 exec_job_update (CurbPrinterQueue *self,
                  const char       *sql,
-                 gint64            id)
+                 gint64            value)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
@@ -150,7 +153,7 @@ exec_job_update (CurbPrinterQueue *self,
   g_mutex_lock (&self->lock);
   ok = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK
        && sqlite3_bind_int64 (stmt, 1, curb_now_ms ()) == SQLITE_OK
-       && sqlite3_bind_int64 (stmt, 2, id) == SQLITE_OK
+       && sqlite3_bind_int64 (stmt, 2, value) == SQLITE_OK
        && sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   g_mutex_unlock (&self->lock);
@@ -171,6 +174,13 @@ mark_done (CurbPrinterQueue *self,
            Job              *job)
 {
   return exec_job_update (self, "UPDATE jobs SET done_ms = ?1 WHERE id = ?2 AND done_ms IS NULL", job->id);
+}
+
+static void
+prune_done (CurbPrinterQueue *self)
+{
+  exec_job_update (self, "DELETE FROM jobs WHERE done_ms IS NOT NULL AND done_ms <= ?1 - ?2",
+                   self->retention_ms);
 }
 
 typedef struct
@@ -385,6 +395,7 @@ finish_job (CurbPrinterQueue *self,
             Job              *job)
 {
   mark_done (self, job);
+  prune_done (self);
   g_mutex_lock (&self->lock);
   self->pending = count_pending_locked (self);
   g_cond_broadcast (&self->wake);
@@ -536,6 +547,7 @@ curb_printer_queue_init (CurbPrinterQueue *self)
   self->retry_ms = DEFAULT_RETRY_MS;
   self->confirm_ms = DEFAULT_CONFIRM_MS;
   self->idle_poll_ms = DEFAULT_IDLE_POLL_MS;
+  self->retention_ms = DEFAULT_RETENTION_MS;
   self->context = g_main_context_ref_thread_default ();
   self->enqueuer = g_thread_pool_new (enqueue_in_pool, NULL, 1, FALSE, NULL);
 }
@@ -660,6 +672,17 @@ curb_printer_queue_set_idle_poll (CurbPrinterQueue *self,
   g_return_if_fail (self->worker == NULL);
 
   self->idle_poll_ms = idle_poll_ms;
+}
+
+/* How long printed jobs stay in the file; 0 deletes them once confirmed. */
+void
+curb_printer_queue_set_retention (CurbPrinterQueue *self,
+                                  guint64           retention_ms)
+{
+  g_return_if_fail (CURB_IS_PRINTER_QUEUE (self));
+  g_return_if_fail (self->worker == NULL);
+
+  self->retention_ms = (gint64) MIN (retention_ms, G_MAXINT64 / 2);
 }
 
 static gboolean
@@ -818,6 +841,7 @@ curb_printer_queue_start (CurbPrinterQueue *self)
   if (self->worker != NULL)
     return;
   self->stopping = FALSE;
+  prune_done (self);
   self->worker = g_thread_new ("print-queue", worker_thread, self);
 }
 

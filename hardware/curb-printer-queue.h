@@ -21,6 +21,8 @@ void               curb_printer_queue_set_role        (CurbPrinterQueue *self,
 void               curb_printer_queue_set_timing      (CurbPrinterQueue *self,
                                                        guint             retry_ms,
                                                        guint             confirm_ms);
+void               curb_printer_queue_set_retention   (CurbPrinterQueue *self,
+                                                       guint64           retention_ms);
 void               curb_printer_queue_set_idle_poll   (CurbPrinterQueue *self,
                                                        guint             idle_poll_ms);
 gint64             curb_printer_queue_enqueue         (CurbPrinterQueue  *self,

@@ -1,3 +1,4 @@
+#include <sqlite3.h>
 #include <string.h>
 
 #include "curb-escpos.h"
@@ -78,6 +79,22 @@ fixture_tear_down (Fixture       *fx,
   g_ptr_array_unref (fx->refs);
   curb_test_rmdir (fx->dir);
   g_free (fx->dir);
+}
+
+static gint64
+count_rows (const char *db_path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM jobs", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }
 
 static gint64
@@ -328,6 +345,10 @@ test_near_end (Fixture       *fx,
   enqueue_receipt (fx);
   enqueue_receipt (fx);
   pages = assert_exactly_once (fx);
+  {
+    g_autofree char *db = g_build_filename (fx->dir, "print-queue.db", NULL);
+    g_assert_cmpint (count_rows (db), ==, 2);
+  }
   g_assert_true (curb_printer_queue_wait_status (fx->queue, CURB_PRINTER_STATUS_PAPER_NEAR_END, WAIT_MS));
   staff = curb_printer_queue_dup_staff_message (fx->queue, "es");
   shopper = curb_printer_queue_dup_shopper_message (fx->queue, "en");
@@ -470,6 +491,7 @@ test_without_process_id (void)
   g_assert_no_error (error);
   curb_printer_queue_set_timing (queue, 50, 200);
   curb_printer_queue_set_idle_poll (queue, 0);
+  curb_printer_queue_set_retention (queue, 0);
   receipt = curb_receipt_encode_pickup (profile, &pt_context, order, "es", &error);
   curb_printer_queue_enqueue (queue, "receipt", receipt, "es", &error);
   curb_virtual_printer_fault_after (vp, CURB_PRINTER_STATUS_PAPER_OUT, STATUS_BYTES + MID_JOB_BYTES);
@@ -479,6 +501,7 @@ test_without_process_id (void)
   g_assert_true (curb_printer_queue_wait_idle (queue, WAIT_MS));
   curb_printer_queue_stop (queue);
   curb_virtual_printer_stop (vp);
+  g_assert_cmpint (count_rows (db), ==, 0);
   pages = curb_virtual_printer_take_pages (vp);
   g_assert_cmpuint (pages->len, ==, 1);
   g_assert_cmpuint (curb_virtual_printer_get_n_markers (vp), ==, 0);
