@@ -202,6 +202,13 @@ curb_label_encode_bag (const CurbPrinterProfile  *profile,
   print_big (escpos, order->ref, TRUE);
   if (*person != '\0')
     print_big (escpos, person, FALSE);
+  if (order->alternate_pickup != NULL)
+    {
+      g_autofree char *alternate = g_strdup_printf (tr (catalog, N_("Collected by %s")), order->alternate_pickup);
+      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD);
+      curb_layout_wrap (escpos, alternate, 0);
+      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
+    }
   bag = g_strdup_printf (tr (catalog, N_("Bag %u of %u")), n, total);
   print_big (escpos, bag, TRUE);
   print_temperature (escpos, catalog, temperature);

@@ -184,6 +184,20 @@ join_locations (JsonObject *root)
   return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
+/* "Alex K." from {first_name, last_initial}; first name and initial only. */
+static char *
+person_name (JsonObject *person)
+{
+  g_autofree char *first = dup_string (person, "first_name");
+  g_autofree char *initial = dup_string (person, "last_initial");
+
+  if (first == NULL || *first == '\0')
+    return NULL;
+  if (initial == NULL || *initial == '\0')
+    return g_steal_pointer (&first);
+  return g_strdup_printf ("%s %.*s.", first, (int) (g_utf8_next_char (initial) - initial), initial);
+}
+
 /**
  * curb_print_order_new_from_json:
  * @node: an order object as the hub API returns it
@@ -220,6 +234,7 @@ curb_print_order_new_from_json (JsonNode  *node,
   order->language = dup_string (root, "language");
   order->bay = dup_string (root, "bay");
   order->staff_first_name = dup_string (get_object (root, "claimed_by"), "first_name");
+  order->alternate_pickup = person_name (get_object (root, "alternate_pickup"));
   order->location = join_locations (root);
   order->arrived_ms = get_time (root, "arrived_at");
   order->handed_over_ms = get_time (root, "handed_over_at");
@@ -264,6 +279,7 @@ curb_print_order_free (CurbPrintOrder *order)
   g_free (order->language);
   g_free (order->bay);
   g_free (order->staff_first_name);
+  g_free (order->alternate_pickup);
   g_free (order->location);
   g_clear_pointer (&order->lines, g_ptr_array_unref);
   g_clear_pointer (&order->not_taken, g_ptr_array_unref);

@@ -44,6 +44,7 @@ typedef struct
   char      *language;
   char      *bay;
   char      *staff_first_name;
+  char      *alternate_pickup;  /* "Alex K." when someone else collects, else NULL */
   char      *location;          /* "C-2-14", several joined with ", " */
   gint64     arrived_ms;
   gint64     handed_over_ms;

@@ -88,6 +88,8 @@ print_facts (CurbEscpos             *escpos,
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
   if (*person != '\0')
     curb_layout_pair (escpos, tr (catalog, N_("Name")), person);
+  if (order->alternate_pickup != NULL)
+    curb_layout_pair (escpos, tr (catalog, N_("Collected by")), order->alternate_pickup);
   if (order->staff_first_name != NULL)
     curb_layout_pair (escpos, tr (catalog, N_("Handed over by")), order->staff_first_name);
   curb_layout_pair (escpos, tr (catalog, N_("Date")), time);

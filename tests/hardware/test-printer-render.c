@@ -68,6 +68,8 @@ assert_text (const Case       *c,
     g_assert_nonnull (strstr (page->text, g_str_equal (c->lang, "es") ? "ya vamos" : "on our way"));
   if (g_str_equal (c->template, "label"))
     g_assert_nonnull (strstr (page->text, "C-2-14"));
+  if (!g_str_equal (c->template, "ticket"))
+    g_assert_nonnull (strstr (page->text, "lex K."));
 }
 
 /* One page per job, at the paper's width, and its QR code scans back to
