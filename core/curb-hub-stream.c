@@ -139,7 +139,6 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 data)
 {
   CurbHubStream *self = data;
-  g_autoptr(CurbHubStream) hold = g_object_ref (self);
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len;
   const char *text = g_bytes_get_data (message, &len);
@@ -150,10 +149,13 @@ on_message (SoupWebsocketConnection *connection,
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   object = json_node_get_object (json_parser_get_root (parser));
+  /* A handler may drop its last reference to the stream. */
+  g_object_ref (self);
   if (!json_object_has_member (object, "type"))
     handle_event (self, object);
   else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "orders") == 0)
     handle_orders (self, object);
+  g_object_unref (self);
 }
 
 static void
