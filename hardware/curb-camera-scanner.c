@@ -727,6 +727,10 @@ curb_camera_scanner_initable_init (GInitable     *initable,
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
+  /* A missing camera is not fatal: start() reports NO_CAMERA and keeps
+   * looking, so a kiosk that boots before its USB camera recovers alone. */
+  if (self->description == NULL)
+    return TRUE;
   probe = make_source (self, error);
   return probe != NULL;
 }
@@ -856,9 +860,10 @@ curb_camera_scanner_init (CurbCameraScanner *self)
  * @pipeline: (nullable): the camera as a GStreamer description, or %NULL to
  *   find one
  *
- * Returns: a stopped scanner, or %NULL with CURB_HARDWARE_ERROR_NO_CAMERA
- *   when no camera is found, CURB_HARDWARE_ERROR_FAILED when @pipeline is
- *   not a valid description
+ * Returns: a stopped scanner, or %NULL with CURB_HARDWARE_ERROR_FAILED when
+ *   @pipeline is not a valid description. A missing camera is reported by
+ *   #CurbCodeSource::error (NO_CAMERA) after starting, and looked for again
+ *   every second.
  */
 CurbCameraScanner *
 curb_camera_scanner_new (const char    *pipeline,

@@ -30,11 +30,13 @@ typedef struct
 static int      seconds = 4;
 static int      max_frames = 30;
 static char    *corpus_dir;
+static gboolean with_preview;
 
 static const GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Seconds per scenario", "N" },
   { "frames", 0, 0, G_OPTION_ARG_INT, &max_frames, "Frames per video loop", "N" },
   { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus_dir, "Corpus directory", "DIR" },
+  { "preview", 0, 0, G_OPTION_ARG_NONE, &with_preview, "Also measure with the BGRA preview branch", NULL },
   { NULL }
 };
 
@@ -152,10 +154,22 @@ on_code (CurbCodeSource *source,
   counters->reads++;
 }
 
+static void
+on_preview (GBytes   *pixels,
+            int       width,
+            int       height,
+            gsize     stride,
+            gpointer  user_data)
+{
+  (*(guint *) user_data)++;
+}
+
 static double
 run_ours (const char *scenario,
-          GPtrArray  *frames)
+          GPtrArray  *frames,
+          gboolean    preview)
 {
+  guint previews = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
     "appsrc name=cam is-live=true format=time caps=" CAPS, NULL, &error);
@@ -168,11 +182,20 @@ run_ours (const char *scenario,
   /* every read counts for latency, not only the first of each code */
   g_object_set (scanner, "rearm-time", 0, NULL);
   g_signal_connect (scanner, "code", G_CALLBACK (on_code), &counters);
+  if (preview)
+    curb_camera_scanner_set_preview_func (scanner, on_preview, &previews, NULL);
   curb_code_source_start (CURB_CODE_SOURCE (scanner), &error);
   g_assert_no_error (error);
   run_for (&feeder, &cpu);
   curb_camera_scanner_get_stats (scanner, &stats);
   curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+  if (preview)
+    {
+      bench_print_json ("live/ours_with_preview/%s/cpu", "% of a core", cpu, scenario);
+      bench_print_json ("live/ours_with_preview/%s/preview_frames", "frames", previews, scenario);
+      g_array_unref (counters.latency);
+      return cpu;
+    }
   bench_print_json ("live/ours/%s/cpu", "% of a core", cpu, scenario);
   bench_print_json ("live/ours/%s/frames_pushed", "frames", feeder.pushed, scenario);
   bench_print_json ("live/ours/%s/frames_decoded", "frames", stats.decoded, scenario);
@@ -309,9 +332,11 @@ main (int    argc,
 
       g_assert_cmpuint (frames->len, >, 0);
       run_stock (scenarios[i], frames, TRUE);
-      ours = run_ours (scenarios[i], frames);
+      ours = run_ours (scenarios[i], frames, FALSE);
       stock = run_stock (scenarios[i], frames, FALSE);
       bench_print_json ("live/%s/cpu_ratio_ours_to_stock", "ratio", ours / MAX (stock, 0.01), scenarios[i]);
+      if (with_preview)
+        run_ours (scenarios[i], frames, TRUE);
     }
   return 0;
 }

@@ -11,7 +11,15 @@ typedef struct
 {
   GPtrArray *kinds;
   gboolean   cancelled;
+  gboolean   orders_changed;
 } Watch;
+
+static void
+on_orders_changed (CurbHubStream *stream, const char *const *refs, Watch *watch)
+{
+  g_assert_nonnull (refs[0]);
+  watch->orders_changed = TRUE;
+}
 
 static void
 on_event (CurbHubStream *stream, JsonObject *event, Watch *watch)
@@ -76,6 +84,7 @@ test_sync_end_to_end (HubFixture *fx, gconstpointer data)
   curb_hub_set_sync (fx->hub, sync);
   stream = curb_hub_client_open_stream (staging, 0);
   g_signal_connect (stream, "event", G_CALLBACK (on_event), &watch);
+  g_signal_connect (stream, "orders-changed", G_CALLBACK (on_orders_changed), &watch);
   curb_hub_stream_start (stream);
   curb_sync_start (sync);
 
@@ -107,8 +116,10 @@ test_sync_end_to_end (HubFixture *fx, gconstpointer data)
     hub_spin (20);
   g_assert_true (central_has_event (central, "sync-arrival-1"));
 
+  watch.orders_changed = FALSE;
   central_fixture_patch (central, second, "{\"cancelled\": true}");
   g_assert_true (hub_spin_until (&watch.cancelled, 10000));
+  g_assert_true (hub_spin_until (&watch.orders_changed, 5000));
 
   status = hub_call (staging, "GET", "/v1/status", NULL, NULL, &error);
   g_assert_no_error (error);
