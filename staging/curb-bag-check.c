@@ -1,7 +1,6 @@
 #include "curb-bag-check.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include "curb-label.h"
 
 struct _CurbBagCheck
 {
@@ -15,41 +14,9 @@ struct _CurbBagCheck
 
 G_DEFINE_FINAL_TYPE (CurbBagCheck, curb_bag_check, G_TYPE_OBJECT)
 
-/* docs/design-printing.md: the bag label QR carries "CB1:<ref>:<n>/<N>". */
-#define BAG_LABEL_PREFIX "CB1:"
-
-static gboolean
-parse_count (const char *text,
-             int        *out)
-{
-  char *end = NULL;
-  long value;
-
-  if (text == NULL || !g_ascii_isdigit (*text) || strlen (text) > 2)
-    return FALSE;
-  value = strtol (text, &end, 10);
-  if (end == NULL || *end != '\0' || value < 1 || value > 99)
-    return FALSE;
-  *out = (int) value;
-  return TRUE;
-}
-
-static gboolean
-ref_is_valid (const char *ref)
-{
-  gsize len = strlen (ref);
-
-  if (len == 0 || len > 32)
-    return FALSE;
-  for (const char *p = ref; *p; p++)
-    if (!g_ascii_isupper (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 /**
  * curb_bag_label_parse:
- * @payload: a scanned code, "CB1:<ref>:<n>/<total>"
+ * @payload: a scanned code, "CB1:<ref>:<n>/<total>" (docs/design-printing.md)
  * @out: (out caller-allocates): the label, cleared with curb_bag_label_clear()
  *
  * Returns: whether @payload is a well-formed bag label
@@ -58,23 +25,13 @@ gboolean
 curb_bag_label_parse (const char   *payload,
                       CurbBagLabel *out)
 {
-  g_auto(GStrv) fields = NULL;
-  g_auto(GStrv) counts = NULL;
-  int number, total;
+  guint number, total;
 
   g_return_val_if_fail (out != NULL, FALSE);
-  if (payload == NULL || !g_str_has_prefix (payload, BAG_LABEL_PREFIX))
+  if (payload == NULL || !curb_label_parse_bag_code (payload, &out->order_ref, &number, &total))
     return FALSE;
-  fields = g_strsplit (payload + strlen (BAG_LABEL_PREFIX), ":", 3);
-  if (g_strv_length (fields) != 2 || !ref_is_valid (fields[0]))
-    return FALSE;
-  counts = g_strsplit (fields[1], "/", 3);
-  if (g_strv_length (counts) != 2 || !parse_count (counts[0], &number)
-      || !parse_count (counts[1], &total) || number > total)
-    return FALSE;
-  out->order_ref = g_strdup (fields[0]);
-  out->number = number;
-  out->total = total;
+  out->number = (int) number;
+  out->total = (int) total;
   return TRUE;
 }
 
@@ -84,7 +41,7 @@ curb_bag_label_format (const char *order_ref,
                        int         total)
 {
   g_return_val_if_fail (order_ref != NULL, NULL);
-  return g_strdup_printf (BAG_LABEL_PREFIX "%s:%d/%d", order_ref, number, total);
+  return curb_label_bag_code (order_ref, (guint) number, (guint) total);
 }
 
 void

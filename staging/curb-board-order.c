@@ -32,6 +32,7 @@ struct _CurbBoardOrder
   GArray         *locations;
   guint           pending_substitutions;
   guint           n_not_taken;
+  JsonObject     *json;
 };
 
 G_DEFINE_FINAL_TYPE (CurbBoardOrder, curb_board_order, G_TYPE_OBJECT)
@@ -262,6 +263,7 @@ curb_board_order_finalize (GObject *object)
   g_free (self->claimed_by_name);
   g_ptr_array_unref (self->lines);
   g_array_unref (self->locations);
+  g_clear_pointer (&self->json, json_object_unref);
 
   G_OBJECT_CLASS (curb_board_order_parent_class)->finalize (object);
 }
@@ -305,6 +307,7 @@ curb_board_order_new_from_json (JsonObject  *object,
     }
   self = g_object_new (CURB_TYPE_BOARD_ORDER, NULL);
   self->ref = g_strdup (ref);
+  self->json = json_object_ref (object);
   if (!state_from_string (member_string (object, "state"), &self->state))
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "order %s has an unknown state", ref);
@@ -682,4 +685,12 @@ curb_board_location_clear (CurbBoardLocation *location)
   g_clear_pointer (&location->zone, g_free);
   g_clear_pointer (&location->shelf, g_free);
   g_clear_pointer (&location->bin, g_free);
+}
+
+/* Returns: (transfer none): the order as the hub sent it (for receipts and labels) */
+JsonObject *
+curb_board_order_get_json (CurbBoardOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), NULL);
+  return self->json;
 }

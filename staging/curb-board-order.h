@@ -82,6 +82,7 @@ guint           curb_board_order_get_pending_substitutions (CurbBoardOrder *self
 guint           curb_board_order_get_n_not_taken       (CurbBoardOrder *self);
 gint64          curb_board_order_get_last_seq          (CurbBoardOrder *self);
 gboolean        curb_board_order_is_done               (CurbBoardOrder *self);
+JsonObject     *curb_board_order_get_json              (CurbBoardOrder *self);
 
 const char     *curb_board_temp_to_string              (CurbBoardTemp   temperature);
 gboolean        curb_board_temp_from_string            (const char     *text,

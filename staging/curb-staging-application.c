@@ -17,6 +17,7 @@ struct _CurbStagingApplication
   char                *sound_files[2];
   char                *camera;          /* "auto", "none" or a pipeline */
   char                *wedge;           /* "auto", "none" or /dev/input/… */
+  char                *printer_uri;
   CurbStagingStation  *station;
   CurbStagingWindow   *window;
   gboolean             fullscreen;
@@ -47,6 +48,8 @@ apply_config (CurbStagingApplication *self,
   self->sound_files[1] = g_strdup (curb_config_get_path (config, "sounds", "escalation"));
   g_free (self->camera);
   self->camera = g_strdup (curb_config_get_string (config, "camera", "pipeline"));
+  g_free (self->printer_uri);
+  self->printer_uri = g_strdup (curb_config_get_string (config, "printer", "uri"));
   if (self->wedge == NULL)
     self->wedge = g_strdup ("auto");
   self->client = curb_hub_client_new (curb_config_get_string (config, "hub", "url"));
@@ -118,6 +121,7 @@ connect_options (CurbStagingApplication *self,
     goto fail;
   override_string (options, "camera", &self->camera);
   override_string (options, "wedge", &self->wedge);
+  override_string (options, "printer", &self->printer_uri);
   if (url != NULL)
     {
       g_clear_object (&self->client);
@@ -212,6 +216,27 @@ setup_scanners (CurbStagingApplication *self)
     }
 }
 
+/* Jobs wait in this station's own queue file until the printer confirms them. */
+static void
+setup_printer (CurbStagingApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "curbside-staging", NULL);
+  g_autofree char *queue = g_build_filename (dir, "print-queue.db", NULL);
+  g_autoptr(CurbStagingPrinter) printer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->printer_uri == NULL || *self->printer_uri == '\0')
+    return;
+  g_mkdir_with_parents (dir, 0700);
+  printer = curb_staging_printer_new (self->printer_uri, NULL, queue, self->settings.station_id, &error);
+  if (printer == NULL)
+    {
+      g_warning ("No label printer (%s): %s", self->printer_uri, error->message);
+      return;
+    }
+  curb_staging_station_set_printer (self->station, printer);
+}
+
 static void
 setup_sounds (CurbStagingApplication *self)
 {
@@ -237,6 +262,7 @@ curb_staging_application_activate (GApplication *app)
       self->station = curb_staging_station_new (&self->settings);
       setup_sounds (self);
       setup_scanners (self);
+      setup_printer (self);
       if (self->client != NULL)
         curb_staging_station_attach_hub (self->station, self->client);
       self->window = curb_staging_window_new (ADW_APPLICATION (app), self->station);
@@ -268,6 +294,7 @@ curb_staging_application_finalize (GObject *object)
   g_free (self->sound_files[1]);
   g_free (self->camera);
   g_free (self->wedge);
+  g_free (self->printer_uri);
 
   G_OBJECT_CLASS (curb_staging_application_parent_class)->finalize (object);
 }
@@ -297,6 +324,7 @@ add_options (CurbStagingApplication *self)
     { "enroll", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Enroll with this one-time code and store the credential"), "CODE" },
     { "camera", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Camera for bag and bin labels: auto, none or a GStreamer pipeline"), "PIPELINE" },
     { "wedge", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Keyboard-wedge scanner: auto, none or an evdev device"), "DEVICE" },
+    { "printer", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Label and receipt printer, e.g. tcp://10.0.0.9:9100"), "URI" },
     { NULL },
   };
 

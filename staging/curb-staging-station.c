@@ -24,6 +24,7 @@ struct _CurbStagingStation
   gint64               last_sound_at;
   guint                n_ticks;
   GPtrArray           *code_sources;
+  CurbStagingPrinter  *printer;
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
@@ -170,6 +171,7 @@ curb_staging_station_dispose (GObject *object)
   if (self->code_sources != NULL)
     g_ptr_array_foreach (self->code_sources, (GFunc) curb_code_source_stop, NULL);
   g_clear_pointer (&self->code_sources, g_ptr_array_unref);
+  g_clear_object (&self->printer);
   g_clear_object (&self->board);
   g_clear_object (&self->alerts);
   g_clear_object (&self->session);
@@ -391,6 +393,23 @@ explain_refusal (CurbStagingStation *self,
   return g_strdup_printf (_("The hub refused: %s"), error->message);
 }
 
+/* Completion prints the receipt, from the order as the hub now has it. */
+static void
+print_receipt (CurbStagingStation *self,
+               const char         *ref)
+{
+  CurbBoardOrder *order = curb_board_model_lookup (self->board, ref);
+  g_autoptr(GError) error = NULL;
+
+  if (self->printer == NULL || order == NULL)
+    return;
+  if (!curb_staging_printer_print_receipt (self->printer, order, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The receipt for %s cannot be printed: %s"), ref, error->message);
+      g_signal_emit (self, signals[NOTICE], 0, text);
+    }
+}
+
 static void
 on_act_ready (GObject      *source,
               GAsyncResult *result,
@@ -402,6 +421,11 @@ on_act_ready (GObject      *source,
 
   if (curb_staging_link_act_finish (CURB_STAGING_LINK (source), result, &queued, &error))
     {
+      CurbStagingStation *self = g_task_get_source_object (task);
+      const char *ref = g_object_get_data (G_OBJECT (task), "ref");
+
+      if (!queued && g_object_get_data (G_OBJECT (task), "handover") != NULL)
+        print_receipt (self, ref);
       g_object_set_data (G_OBJECT (task), "queued", GINT_TO_POINTER (queued));
       g_task_return_boolean (task, TRUE);
       return;
@@ -452,6 +476,9 @@ curb_staging_station_act_async (CurbStagingStation  *self,
   curb_staff_session_touch (self->session, curb_staging_station_now (self));
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, curb_staging_station_act_async);
+  g_object_set_data_full (G_OBJECT (task), "ref", g_strdup (ref), g_free);
+  if (hub_action == CURB_HUB_ACTION_HANDOVER)
+    g_object_set_data (G_OBJECT (task), "handover", GINT_TO_POINTER (TRUE));
   curb_staging_link_act_async (self->link, hub_action, ref,
                                body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL,
                                cancellable, on_act_ready, task);
@@ -683,6 +710,17 @@ curb_staging_station_dup_local_health (CurbStagingStation *self)
     g_ptr_array_add (entries, curb_health_entry_new (_("This station's speaker"), CURB_HEALTH_PROBLEM,
                                                      self->sound_problem,
                                                      _("Check the speaker cable and volume. Watch the screen for arrivals meanwhile.")));
+  if (self->printer != NULL)
+    {
+      g_autofree char *problem = curb_staging_printer_dup_problem (self->printer);
+      guint pending = curb_staging_printer_get_pending (self->printer);
+      g_autofree char *waiting = g_strdup_printf (_("%u jobs waiting"), pending);
+
+      g_ptr_array_add (entries, curb_health_entry_new (_("This station's label printer"),
+                                                       problem != NULL ? CURB_HEALTH_PROBLEM : CURB_HEALTH_OK,
+                                                       problem != NULL ? problem : pending > 0 ? waiting : _("Ready"),
+                                                       problem != NULL ? _("Nothing is lost: waiting labels and receipts print when it is fixed.") : ""));
+    }
   for (guint i = 0; self->code_sources != NULL && i < self->code_sources->len; i++)
     {
       CurbCodeSource *source = g_ptr_array_index (self->code_sources, i);
@@ -697,4 +735,47 @@ curb_staging_station_dup_local_health (CurbStagingStation *self)
                                                          _("Check its cable. Meanwhile type bag and bin labels by hand.")));
     }
   return entries;
+}
+
+void
+curb_staging_station_set_printer (CurbStagingStation *self,
+                                  CurbStagingPrinter *printer)
+{
+  g_return_if_fail (CURB_IS_STAGING_STATION (self));
+  if (!g_set_object (&self->printer, printer))
+    return;
+  if (printer != NULL)
+    g_signal_connect_object (printer, "changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_emit (self, signals[LINK_CHANGED], 0);
+}
+
+/* Returns: (transfer none) (nullable): the label/receipt printer */
+CurbStagingPrinter *
+curb_staging_station_get_printer (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->printer;
+}
+
+/* Prints every bag label of @ref as staged on the hub. */
+gboolean
+curb_staging_station_print_labels (CurbStagingStation  *self,
+                                   const char          *ref,
+                                   GError             **error)
+{
+  CurbBoardOrder *order;
+
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
+  order = curb_board_model_lookup (self->board, ref);
+  if (self->printer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No label printer is set up on this station."));
+      return FALSE;
+    }
+  if (order == NULL || curb_board_order_get_total_bags (order) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Mark the order as staged with its bags first."));
+      return FALSE;
+    }
+  return curb_staging_printer_print_labels (self->printer, order, error);
 }

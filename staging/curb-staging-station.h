@@ -9,6 +9,7 @@
 #include "curb-sound.h"
 #include "curb-staff-session.h"
 #include "curb-staging-link.h"
+#include "curb-staging-printer.h"
 
 G_BEGIN_DECLS
 
@@ -85,6 +86,12 @@ CurbStagingLink *curb_staging_station_get_link (CurbStagingStation *self);
 gboolean curb_staging_station_add_code_source (CurbStagingStation *self,
                                                CurbCodeSource     *source,
                                                GError            **error);
+void     curb_staging_station_set_printer   (CurbStagingStation  *self,
+                                             CurbStagingPrinter  *printer);
+CurbStagingPrinter *curb_staging_station_get_printer (CurbStagingStation *self);
+gboolean curb_staging_station_print_labels  (CurbStagingStation  *self,
+                                             const char          *ref,
+                                             GError             **error);
 GPtrArray *curb_staging_station_dup_local_health (CurbStagingStation *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -358,19 +358,54 @@ on_complete (CurbDetailPage    *page,
 }
 
 static void
-on_stage (CurbStagePage *page, const char *ref, JsonNode *body, CurbStagingWindow *self)
-{
-  act (self, "stage", ref, body);
-}
-
-static void
 on_print_labels (CurbStagePage     *page,
                  const char        *ref,
                  JsonNode          *body,
                  CurbStagingWindow *self)
 {
-  curb_stage_page_set_message (page, _("No label printer is set up on this station."), TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (curb_staging_station_print_labels (self->station, ref, &error))
+    curb_stage_page_set_message (page, _("Bag labels sent to the printer."), FALSE);
+  else
+    curb_stage_page_set_message (page, error->message, TRUE);
 }
+
+static void
+on_staged (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CurbStagingWindow *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  gboolean queued = FALSE;
+  const char *ref = g_task_get_task_data (task);
+
+  if (!curb_staging_station_act_finish (CURB_STAGING_STATION (source), result, &queued, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        curb_stage_page_set_message (CURB_STAGE_PAGE (self->stage), error->message, TRUE);
+      return;
+    }
+  if (queued)
+    curb_stage_page_set_message (CURB_STAGE_PAGE (self->stage),
+                                 _("The hub does not answer: saved here, and sent when it is back."), FALSE);
+  else if (curb_staging_station_get_printer (self->station) != NULL)
+    on_print_labels (CURB_STAGE_PAGE (self->stage), ref, NULL, self);
+  else
+    curb_stage_page_set_message (CURB_STAGE_PAGE (self->stage), _("Staged."), FALSE);
+}
+
+static void
+on_stage (CurbStagePage *page, const char *ref, JsonNode *body, CurbStagingWindow *self)
+{
+  GTask *task = g_task_new (self, self->cancellable, NULL, NULL);
+
+  g_task_set_task_data (task, g_strdup (ref), g_free);
+  curb_staging_station_act_async (self->station, "stage", ref, body, self->cancellable, on_staged, task);
+}
+
 
 static void
 on_detail_back (CurbStagingWindow *self)

@@ -5,6 +5,8 @@
 #include <linux/input.h>
 
 #include "curb-hub-cert.h"
+#include "curb-test-helpers.h"
+#include "curb-virtual-printer.h"
 #include "curb-wedge-scanner.h"
 #include "curb-staging-application.h"
 #include "detail/curb-detail-page.h"
@@ -21,6 +23,14 @@ static CurbHubClient *kiosk;
 static guint rings;
 static guint escalations;
 static gint64 sound_started_at;
+static CurbVirtualPrinter *vprinter;
+static char *print_dir;
+
+static gboolean
+pages_at_least (gpointer data)
+{
+  return curb_virtual_printer_get_n_pages (vprinter, FALSE) >= GPOINTER_TO_UINT (data);
+}
 
 typedef struct
 {
@@ -168,6 +178,8 @@ test_partial_handoff (void)
   order = json_object_get_object_member (reply, "order");
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "partially_handed_over");
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (order, "not_taken")), ==, 1);
+  /* completion printed the receipt */
+  g_assert_true (curb_test_spin_until (pages_at_least, GUINT_TO_POINTER (1), 10000));
 }
 
 static void
@@ -421,6 +433,11 @@ test_stage_then_no_show (void)
     g_signal_emit_by_name (stage, "stage", "ST4G3", body);
   }
   g_assert_true (wait_for_state ("ST4G3", CURB_BOARD_STATE_READY, 3000));
+  /* staging printed its 3 bag labels */
+  {
+    guint before = curb_virtual_printer_get_n_pages (vprinter, FALSE);
+    g_assert_true (curb_test_spin_until (pages_at_least, GUINT_TO_POINTER (before + 3), 10000));
+  }
   order = curb_board_model_lookup (curb_staging_station_get_board (station), "ST4G3");
   g_assert_true (curb_board_order_get_staged (order));
   g_assert_cmpint (curb_board_order_get_bags (order, CURB_BOARD_TEMP_FROZEN), ==, 1);
@@ -442,6 +459,26 @@ test_stage_then_no_show (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "order"), "state"), ==,
                    "no_show");
+}
+
+static void
+start_printer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStagingPrinter) printer = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *queue = NULL;
+
+  vprinter = curb_virtual_printer_new (curb_printer_profile_lookup ("generic-80"));
+  curb_virtual_printer_set_render (vprinter, FALSE);
+  g_assert_true (curb_virtual_printer_listen (vprinter, 0, &error));
+  g_assert_no_error (error);
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u", curb_virtual_printer_get_port (vprinter));
+  print_dir = curb_test_mkdtemp ();
+  queue = g_build_filename (print_dir, "print-queue.db", NULL);
+  printer = curb_staging_printer_new (uri, "generic-80", queue, "staging 1", &error);
+  g_assert_no_error (error);
+  curb_staging_station_set_printer (station, printer);
 }
 
 static void
@@ -468,6 +505,7 @@ start_app (void)
   g_signal_connect (curb_staging_station_get_alerts (station), "escalated", G_CALLBACK (on_escalated), NULL);
   g_signal_connect (curb_staging_station_get_sound (station), "started", G_CALLBACK (on_sound_started), NULL);
   g_assert_true (curb_test_spin_until (link_online, NULL, 5000));
+  start_printer ();
 }
 
 int
@@ -506,6 +544,10 @@ main (int argc, char *argv[])
   g_object_unref (app);
   g_object_unref (kiosk);
   hub_fixture_teardown (&fx, NULL);
+  curb_virtual_printer_stop (vprinter);
+  g_clear_object (&vprinter);
+  curb_test_rmdir (print_dir);
+  g_free (print_dir);
   curb_test_display_stop ();
   return status;
 }
