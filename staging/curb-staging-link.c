@@ -45,7 +45,7 @@ struct _CurbStagingLink
 
 G_DEFINE_FINAL_TYPE (CurbStagingLink, curb_staging_link, G_TYPE_OBJECT)
 
-enum { CHANGED, SESSION_REJECTED, ACTION_REFUSED, N_SIGNALS };
+enum { CHANGED, SESSION_REJECTED, ACTION_REFUSED, DELIVERED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void fetch_order (CurbStagingLink *self, const char *ref);
@@ -302,7 +302,10 @@ on_action_delivered (GObject      *source,
     }
   p = g_queue_pop_head (&self->pending);
   if (reply != NULL)
-    ingest_order (self, json_object_get_object_member (reply, "order"));
+    {
+      ingest_order (self, json_object_get_object_member (reply, "order"));
+      g_signal_emit (self, signals[DELIVERED], 0, (int) p->action, p->ref);
+    }
   else
     {
       g_autofree char *text = g_strdup_printf (_("Order %s: a saved action was refused by the hub (%s)."),
@@ -377,6 +380,15 @@ curb_staging_link_class_init (CurbStagingLinkClass *klass)
    * A queued action reached the hub and was refused (e.g. someone else
    * claimed the order meanwhile).
    */
+  /**
+   * CurbStagingLink::delivered:
+   * @action: the #CurbHubAction
+   * @ref: the order
+   *
+   * A queued action reached the hub and was applied.
+   */
+  signals[DELIVERED] = g_signal_new ("delivered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
   signals[ACTION_REFUSED] = g_signal_new ("action-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }

@@ -585,6 +585,15 @@ on_link_action_refused (CurbStagingStation *self,
 }
 
 static void
+on_link_delivered (CurbStagingStation *self,
+                   int                 action,
+                   const char         *ref)
+{
+  if (action == CURB_HUB_ACTION_HANDOVER)
+    print_receipt (self, ref);
+}
+
+static void
 on_link_session_rejected (CurbStagingStation *self)
 {
   curb_staff_session_sign_out (self->session, CURB_SIGN_OUT_REJECTED);
@@ -628,6 +637,7 @@ curb_staging_station_attach_hub (CurbStagingStation *self,
   g_clear_object (&self->link);
   self->link = curb_staging_link_new (client, self->board);
   g_signal_connect_object (self->link, "changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->link, "delivered", G_CALLBACK (on_link_delivered), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->link, "action-refused", G_CALLBACK (on_link_action_refused), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->link, "session-rejected", G_CALLBACK (on_link_session_rejected), self,

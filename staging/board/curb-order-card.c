@@ -100,6 +100,10 @@ format_flags (CurbOrderCard *self,
     add_flag (flags, _("Cold bags staged too long"));
   if (curb_board_model_is_no_show_due (board, self->order, now))
     add_flag (flags, _("Past pickup window"));
+  if (curb_staging_station_get_link (self->station) != NULL
+      && curb_staging_link_is_pending (curb_staging_station_get_link (self->station),
+                                       curb_board_order_get_ref (self->order)))
+    add_flag (flags, _("Action waiting to be sent"));
   return g_string_free (g_steal_pointer (&flags), FALSE);
 }
 

@@ -279,6 +279,75 @@ test_escalation_and_inactivity (void)
   shot ("signed-out-ringing");
 }
 
+static gboolean
+has_label_inside (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if ((GTK_IS_LABEL (c) && gtk_widget_get_visible (c) && *gtk_label_get_text (GTK_LABEL (c)) != '\0')
+        || has_label_inside (c))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_words (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_CHECK_BUTTON (widget))
+    text = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+  else if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  if (text != NULL && *text != '\0')
+    return TRUE;
+  if (gtk_widget_get_tooltip_text (widget) != NULL)
+    return TRUE;
+  return has_label_inside (widget);
+}
+
+/* Every button of ours says in words what it does, and no label of ours
+ * renders markup (hostile order data is shown as typed). */
+static void
+check_widget (GtkWidget *widget,
+              guint     *n_buttons,
+              guint     *n_labels)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget)) && !GTK_IS_MENU_BUTTON (widget)
+      && gtk_widget_get_visible (widget) && g_str_has_prefix (type, "Gtk")
+      && !GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)))
+    {
+      if (!has_words (widget))
+        g_error ("a %s without words inside %s", type, G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      (*n_buttons)++;
+    }
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget))
+      && strchr (gtk_label_get_text (GTK_LABEL (widget)), '<') == NULL)
+    (*n_labels)++;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget))
+      && strstr (gtk_label_get_label (GTK_LABEL (widget)), "Bob") != NULL)
+    g_error ("order data rendered as markup: %s", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    check_widget (c, n_buttons, n_labels);
+}
+
+static void
+test_buttons_have_words (void)
+{
+  const char *pages[] = { "board", "detail", "stage", "kpi", "health" };
+  guint n_buttons = 0, n_labels = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      curb_staging_window_show_page (window, pages[i]);
+      curb_test_spin (100);
+      check_widget (GTK_WIDGET (window), &n_buttons, &n_labels);
+    }
+  g_test_message ("%u buttons checked", n_buttons);
+  g_assert_cmpuint (n_buttons, >, 20);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -311,6 +380,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/staging/app/kpi", test_kpi_screen);
   g_test_add_func ("/staging/app/health", test_health_screen);
   g_test_add_func ("/staging/app/hostile-strings", test_hostile_strings);
+  g_test_add_func ("/staging/app/buttons-have-words", test_buttons_have_words);
   g_test_add_func ("/staging/app/escalation-inactivity", test_escalation_and_inactivity);
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
