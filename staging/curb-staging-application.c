@@ -18,6 +18,7 @@ struct _CurbStagingApplication
   char                *camera;          /* "auto", "none" or a pipeline */
   char                *wedge;           /* "auto", "none" or /dev/input/… */
   char                *printer_uri;
+  char                *queue_path;
   CurbStagingStation  *station;
   CurbStagingWindow   *window;
   gboolean             fullscreen;
@@ -238,6 +239,24 @@ setup_printer (CurbStagingApplication *self)
 }
 
 static void
+attach_hub (CurbStagingApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "curbside-staging", NULL);
+  g_autofree char *path = g_build_filename (dir, "pending-actions.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  curb_staging_station_attach_hub (self->station, self->client);
+  if (self->queue_path != NULL)
+    {
+      g_free (path);
+      path = g_strdup (self->queue_path);
+    }
+  g_mkdir_with_parents (dir, 0700);
+  if (!curb_staging_link_set_queue_file (curb_staging_station_get_link (self->station), path, &error))
+    g_warning ("Actions waiting for the hub are not kept across restarts: %s", error->message);
+}
+
+static void
 setup_sounds (CurbStagingApplication *self)
 {
   CurbSound *sound = curb_staging_station_get_sound (self->station);
@@ -264,7 +283,7 @@ curb_staging_application_activate (GApplication *app)
       setup_scanners (self);
       setup_printer (self);
       if (self->client != NULL)
-        curb_staging_station_attach_hub (self->station, self->client);
+        attach_hub (self);
       self->window = curb_staging_window_new (ADW_APPLICATION (app), self->station);
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       if (self->fullscreen)
@@ -295,6 +314,7 @@ curb_staging_application_finalize (GObject *object)
   g_free (self->camera);
   g_free (self->wedge);
   g_free (self->printer_uri);
+  g_free (self->queue_path);
 
   G_OBJECT_CLASS (curb_staging_application_parent_class)->finalize (object);
 }
@@ -409,4 +429,14 @@ curb_staging_application_set_hub_client (CurbStagingApplication *self,
 {
   g_return_if_fail (CURB_IS_STAGING_APPLICATION (self));
   g_set_object (&self->client, client);
+}
+
+/* For tests: where actions waiting for the hub are kept. */
+void
+curb_staging_application_set_queue_path (CurbStagingApplication *self,
+                                         const char             *path)
+{
+  g_return_if_fail (CURB_IS_STAGING_APPLICATION (self));
+  g_free (self->queue_path);
+  self->queue_path = g_strdup (path);
 }

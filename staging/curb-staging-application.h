@@ -17,6 +17,8 @@ CurbStagingSettings    *curb_staging_application_get_settings (CurbStagingApplic
 gboolean                curb_staging_application_use_credential_file (CurbStagingApplication  *self,
                                                                       const char              *path,
                                                                       GError                 **error);
+void                    curb_staging_application_set_queue_path (CurbStagingApplication *self,
+                                                                 const char             *path);
 void                    curb_staging_application_set_hub_client (CurbStagingApplication *self,
                                                                  CurbHubClient          *client);
 

@@ -1,5 +1,7 @@
 #include "curb-staging-link.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "curb-health.h"
@@ -41,6 +43,7 @@ struct _CurbStagingLink
   guint           status_id;
   guint           status_rounds;
   guint           retry_id;
+  GFile          *queue_file;
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingLink, curb_staging_link, G_TYPE_OBJECT)
@@ -71,6 +74,82 @@ pending_action_copy (const PendingAction *p)
   copy->ref = g_strdup (p->ref);
   copy->body = json_object_ref (p->body);
   return copy;
+}
+
+static JsonNode *
+pending_to_json (CurbStagingLink *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      PendingAction *p = l->data;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "action");
+      json_builder_add_string_value (b, curb_hub_action_path (p->action));
+      json_builder_set_member_name (b, "ref");
+      json_builder_add_string_value (b, p->ref);
+      json_builder_set_member_name (b, "body");
+      json_builder_add_value (b, json_node_init_object (json_node_alloc (), p->body));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+/* Written in the background after every change, so a station restart
+ * during a hub outage loses no action. */
+static void
+save_pending (CurbStagingLink *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  if (self->queue_file == NULL)
+    return;
+  node = pending_to_json (self);
+  text = json_to_string (node, FALSE);
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_file_replace_contents_bytes_async (self->queue_file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       NULL, NULL, NULL);
+}
+
+static gboolean
+action_from_path (const char    *path,
+                  CurbHubAction *out)
+{
+  for (int a = CURB_HUB_ACTION_CLAIM; a <= CURB_HUB_ACTION_DECIDE_SUBSTITUTION; a++)
+    if (g_strcmp0 (curb_hub_action_path ((CurbHubAction) a), path) == 0)
+      {
+        *out = (CurbHubAction) a;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+load_pending (CurbStagingLink *self,
+              JsonArray       *array)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = json_array_get_object_element (array, i);
+      PendingAction *p;
+      CurbHubAction action;
+
+      if (item == NULL || !action_from_path (json_object_get_string_member_with_default (item, "action", NULL), &action)
+          || !json_object_has_member (item, "body") || !json_object_has_member (item, "ref")
+          || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "body")))
+        continue;
+      p = g_new0 (PendingAction, 1);
+      p->action = action;
+      p->ref = g_strdup (json_object_get_string_member_with_default (item, "ref", ""));
+      p->body = json_object_ref (json_object_get_object_member (item, "body"));
+      g_queue_push_tail (&self->pending, p);
+    }
 }
 
 static void
@@ -314,6 +393,7 @@ on_action_delivered (GObject      *source,
       g_signal_emit (self, signals[ACTION_REFUSED], 0, text);
     }
   pending_action_free (p);
+  save_pending (self);
   g_signal_emit (self, signals[CHANGED], 0);
   deliver_next (self);
 }
@@ -350,6 +430,7 @@ curb_staging_link_dispose (GObject *object)
   g_clear_pointer (&self->fetching, g_hash_table_unref);
   g_clear_pointer (&self->status, json_object_unref);
   g_clear_pointer (&self->devices, json_array_unref);
+  g_clear_object (&self->queue_file);
 
   G_OBJECT_CLASS (curb_staging_link_parent_class)->dispose (object);
 }
@@ -535,6 +616,7 @@ on_act_ready (GObject      *source,
       g_clear_error (&error);
       set_online (self, FALSE);
       g_queue_push_tail (&self->pending, pending_action_copy (p));
+      save_pending (self);
       g_object_set_data (G_OBJECT (task), "queued", GINT_TO_POINTER (TRUE));
       g_signal_emit (self, signals[CHANGED], 0);
       g_task_return_boolean (task, TRUE);
@@ -637,4 +719,40 @@ curb_staging_link_reload_board (CurbStagingLink *self)
 {
   g_return_if_fail (CURB_IS_STAGING_LINK (self));
   load_board (self);
+}
+
+/**
+ * curb_staging_link_set_queue_file:
+ * @path: where actions waiting for the hub are kept
+ *
+ * Loads the actions an earlier run left (they are sent as soon as the hub
+ * answers) and keeps the file up to date from now on. A file that cannot
+ * be read as JSON is an error and is left untouched.
+ */
+gboolean
+curb_staging_link_set_queue_file (CurbStagingLink  *self,
+                                  const char       *path,
+                                  GError          **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (CURB_IS_STAGING_LINK (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
+          return FALSE;
+        }
+    }
+  else if ((root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    load_pending (self, json_node_get_array (root));
+  g_clear_object (&self->queue_file);
+  self->queue_file = g_file_new_for_path (path);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
 }

@@ -20,6 +20,9 @@ gboolean         curb_staging_link_is_pending     (CurbStagingLink     *self,
                                                    const char          *ref);
 GPtrArray       *curb_staging_link_dup_health     (CurbStagingLink     *self) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_staging_link_refresh_status (CurbStagingLink     *self);
+gboolean         curb_staging_link_set_queue_file (CurbStagingLink     *self,
+                                                   const char          *path,
+                                                   GError             **error);
 void             curb_staging_link_reload_board   (CurbStagingLink     *self);
 void             curb_staging_link_resume         (CurbStagingLink     *self);
 gboolean         curb_staging_link_needs_sign_in  (CurbStagingLink     *self);

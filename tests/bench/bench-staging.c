@@ -154,7 +154,12 @@ start_app (CurbHubClient *client)
   settings->escalate_ms = 0;
   settings->repeat_ms = 60 * 60 * 1000;
   if (client != NULL)
-    curb_staging_application_set_hub_client (a, client);
+    {
+      g_autofree char *queue = g_build_filename (g_get_tmp_dir (), "bench-staging-pending.json", NULL);
+
+      curb_staging_application_set_hub_client (a, client);
+      curb_staging_application_set_queue_path (a, queue);
+    }
   g_assert_true (g_application_register (G_APPLICATION (a), NULL, NULL));
   g_application_activate (G_APPLICATION (a));
   window = curb_staging_application_get_window (a);

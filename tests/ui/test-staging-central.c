@@ -102,6 +102,7 @@ test_partial_handoff_reaches_central (void)
   CurbStagingWindow *window;
   CurbDetailPage *detail;
   g_autofree char *line_id = NULL;
+  g_autofree char *queue = g_build_filename (fx.dir, "pending-actions.json", NULL);
   const char *arrived[2], *claimed[2], *partial[2];
   gint64 until;
 
@@ -117,6 +118,7 @@ test_partial_handoff_reaches_central (void)
   g_free (curb_staging_application_get_settings (app)->audio_sink);
   curb_staging_application_get_settings (app)->audio_sink = g_strdup ("fakesink sync=true");
   curb_staging_application_set_hub_client (app, client);
+  curb_staging_application_set_queue_path (app, queue);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_application_activate (G_APPLICATION (app));
   window = curb_staging_application_get_window (app);

@@ -25,6 +25,15 @@ static guint escalations;
 static gint64 sound_started_at;
 static CurbVirtualPrinter *vprinter;
 static char *print_dir;
+static char *queue_path;
+
+static gboolean
+queue_file_has (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (queue_path, &text, NULL, NULL) && strstr (text, data) != NULL;
+}
 
 static gboolean
 pages_at_least (gpointer data)
@@ -314,6 +323,18 @@ test_hub_down_queues_actions (void)
   curb_staging_station_act_async (station, "claim", "R3ST4T", NULL, NULL, on_act_done, &queued);
   g_assert_true (curb_test_spin_until (n_pending_is, GUINT_TO_POINTER (1), 5000));
   g_assert_true (queued);
+  /* kept on disk: a station restarted now would still send it */
+  g_assert_true (curb_test_spin_until (queue_file_has, (gpointer) "R3ST4T", 5000));
+  {
+    g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+    g_autoptr(CurbStagingLink) restarted = curb_staging_link_new (curb_staging_link_get_client (
+                                             curb_staging_station_get_link (station)), board);
+
+    g_assert_true (curb_staging_link_set_queue_file (restarted, queue_path, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (curb_staging_link_get_n_pending (restarted), ==, 1);
+    g_assert_true (curb_staging_link_is_pending (restarted, "R3ST4T"));
+  }
   curb_test_spin (300);
   path = curb_test_screenshot (GTK_WIDGET (window), "hub-down");
   g_test_message ("screenshot %s", path);
@@ -334,6 +355,7 @@ test_hub_down_queues_actions (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "order"), "state"), ==,
                    "claimed");
+  g_assert_true (curb_test_spin_until (queue_file_has, (gpointer) "[]", 5000));
 }
 
 static void
@@ -489,7 +511,6 @@ start_printer (void)
   g_assert_true (curb_virtual_printer_listen (vprinter, 0, &error));
   g_assert_no_error (error);
   uri = g_strdup_printf ("tcp://127.0.0.1:%u", curb_virtual_printer_get_port (vprinter));
-  print_dir = curb_test_mkdtemp ();
   queue = g_build_filename (print_dir, "print-queue.db", NULL);
   printer = curb_staging_printer_new (uri, "generic-80", queue, "staging 1", &error);
   g_assert_no_error (error);
@@ -512,6 +533,9 @@ start_app (void)
   settings->escalate_ms = 2000;
   settings->no_show_grace_ms = 0;
   curb_staging_application_set_hub_client (app, client);
+  print_dir = curb_test_mkdtemp ();
+  queue_path = g_build_filename (print_dir, "pending-actions.json", NULL);
+  curb_staging_application_set_queue_path (app, queue_path);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_application_activate (G_APPLICATION (app));
   window = curb_staging_application_get_window (app);
@@ -563,6 +587,7 @@ main (int argc, char *argv[])
   g_clear_object (&vprinter);
   curb_test_rmdir (print_dir);
   g_free (print_dir);
+  g_free (queue_path);
   curb_test_display_stop ();
   return status;
 }
