@@ -71,6 +71,19 @@ make_order_row (gpointer item,
 }
 
 static void
+select_row (CurbStagePage *self)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->orders_box, i)) != NULL; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "ref"), self->ref) == 0)
+      {
+        gtk_list_box_select_row (self->orders_box, row);
+        return;
+      }
+}
+
+static void
 update_view (CurbStagePage *self)
 {
   g_autoptr(GString) where = g_string_new (NULL);
@@ -310,6 +323,7 @@ curb_stage_page_select (CurbStagePage *self,
   for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
     self->bags[t] = curb_board_order_get_bags (order, t);
   curb_stage_page_set_message (self, NULL, FALSE);
+  select_row (self);
   update_view (self);
   return TRUE;
 }
