@@ -53,6 +53,30 @@ update_header (CurbBoardPage   *self,
   gtk_label_set_text (self->headers[column], text);
 }
 
+static gboolean
+on_scroll_to_top (gpointer data)
+{
+  GtkWidget *view = data;
+
+  gtk_widget_activate_action (view, "list.scroll-to-item", "u", 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* A new most-urgent card goes on top: when staff were looking at the top
+ * of the column, they keep seeing it (instead of the list holding the old
+ * first card in place). */
+static void
+keep_top_in_view (GtkListView *view)
+{
+  GtkAdjustment *adj;
+
+  if (view == NULL)
+    return;
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  if (adj != NULL && gtk_adjustment_get_value (adj) < 200)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_scroll_to_top, g_object_ref (view), g_object_unref);
+}
+
 static void
 on_column_items_changed (GListModel *model,
                          guint       position,
@@ -64,7 +88,11 @@ on_column_items_changed (GListModel *model,
 
   for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
     if (curb_board_model_get_column (curb_staging_station_get_board (self->station), c) == model)
-      update_header (self, c);
+      {
+        update_header (self, c);
+        if (position == 0 && added > 0)
+          keep_top_in_view (self->views[c]);
+      }
 }
 
 static void

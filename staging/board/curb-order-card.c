@@ -158,7 +158,7 @@ format_status (CurbOrderCard    *self,
   switch (curb_board_order_get_state (order))
     {
     case CURB_BOARD_STATE_ARRIVED:
-      return g_strdup_printf (_("Waiting, %s: tap to claim"), level_text (level));
+      return g_strdup_printf (_("Waiting, %s"), level_text (level));
     case CURB_BOARD_STATE_CLAIMED:
       return g_strdup_printf (_("On the way: %s, %s"),
                               curb_board_order_get_claimed_by_name (order) ?: _("staff"),
