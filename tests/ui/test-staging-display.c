@@ -115,28 +115,46 @@ curb_test_spin_until (gboolean (*done) (gpointer),
   return TRUE;
 }
 
-/* Renders @widget as it is on screen into <build>/screenshots/staging-@name.png. */
+static GskRenderNode *
+snapshot_node (GtkWidget *widget,
+               int        width,
+               int        height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* Renders @widget as it is on screen into <build>/screenshots/staging-@name.png.
+ * On a loaded machine the first frame may come late: wait for it. */
 char *
 curb_test_screenshot (GtkWidget  *widget,
                       const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   const char *root = g_getenv ("CURB_BUILD_ROOT");
   g_autofree char *dir = g_build_filename (root ? root : ".", "screenshots", NULL);
   g_autofree char *file = g_strdup_printf ("staging-%s.png", name);
   char *path = g_build_filename (dir, file, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  int width = 0, height = 0;
 
-  g_mkdir_with_parents (dir, 0755);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  while (node == NULL && g_get_monotonic_time () < deadline)
+    {
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (gtk_widget_get_mapped (widget) && width > 0 && height > 0)
+        node = snapshot_node (widget, width, height);
+      if (node == NULL)
+        curb_test_spin (50);
+    }
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   return path;
 }
