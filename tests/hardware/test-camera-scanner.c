@@ -221,6 +221,8 @@ test_unplug_and_recover (Fixture       *fx,
   g_assert_true (wait_for (fx, &fx->errors->len, 1, 2000));
   g_assert_cmpint (g_array_index (fx->errors, int, 0), ==, CURB_HARDWARE_ERROR_CAMERA_UNPLUGGED);
   g_assert_cmpint (curb_code_source_get_state (CURB_CODE_SOURCE (fx->scanner)), ==, CURB_CODE_SOURCE_FAILED);
+  g_assert_error ((GError *) curb_code_source_get_error (CURB_CODE_SOURCE (fx->scanner)),
+                  CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_CAMERA_UNPLUGGED);
   spin (1500);
   back = g_get_monotonic_time ();
   fx->pushing = TRUE;
