@@ -160,6 +160,9 @@ ctl_diagnostics (int    argc,
     const char *rm[] = { "rm", "-rf", work, NULL };
     g_autofree char *removed = run_capture (rm);
 
+    if (removed[0] != '\0')
+      g_printerr ("curbside-ctl diagnostics: could not remove %s: %s", work, removed);
+
     if (result[0] != '\0')
       {
         g_printerr ("curbside-ctl diagnostics: %s", result);

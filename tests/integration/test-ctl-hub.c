@@ -85,7 +85,6 @@ static void
 test_enroll_then_status (HubFixture *fx, gconstpointer data)
 {
   g_autofree char *credential_file = enroll_admin (fx);
-  g_autofree char *mode = NULL;
   CtlRun run = { 0 };
   GStatBuf st;
 

@@ -187,7 +187,7 @@ test_diagnostics_scrubs_secrets (Fixture *f, gconstpointer data)
   g_autofree char *conf_dir = g_build_filename (f->dir, "etc", NULL);
   g_autofree char *conf = g_build_filename (conf_dir, "hub.conf", NULL);
   g_autofree char *bundle = g_build_filename (f->dir, "diag.tar.gz", NULL);
-  g_autofree char *listing = NULL, *contents = NULL;
+  g_autofree char *contents = NULL;
   const char *secret = "3f1c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0";
   g_autofree char *text = g_strdup_printf ("[store]\nid = store-001\nphone = +1 555 0100\n"
                                            "[central]\napi-key = %s\n# owner: ana@example.test\n", secret);
