@@ -28,6 +28,7 @@ int   ctl_staff   (int argc, char **argv);
 char *ctl_store_resolve_db (const char *db, const char *config_path, GError **error);
 
 /* --- scan commands --- */
+int ctl_scan (int argc, char **argv);
 
 /* --- print commands --- */
 int ctl_print_preview (int argc, char **argv);

@@ -19,6 +19,7 @@ static const CtlCommand commands[] = {
   { "staff", "Add, list or remove staff who sign in at staging stations", ctl_staff },
 
   /* --- scan commands --- */
+  { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },
 
   /* --- print commands --- */
   { "print-preview", "Render a receipt, ticket or label to PNG", ctl_print_preview },
