@@ -202,7 +202,7 @@ on_board_ready (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_warning ("Cannot load the board from the hub: %s", error->message);
+          g_message ("Cannot load the board from the hub: %s", error->message);
           set_online (self, FALSE);
         }
       return;

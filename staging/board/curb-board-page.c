@@ -57,8 +57,11 @@ static gboolean
 on_scroll_to_top (gpointer data)
 {
   GtkWidget *view = data;
+  GtkSelectionModel *model = gtk_list_view_get_model (GTK_LIST_VIEW (view));
 
-  gtk_widget_activate_action (view, "list.scroll-to-item", "u", 0);
+  if (gtk_widget_get_mapped (view) && gtk_widget_get_height (view) > 0
+      && model != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
+    gtk_widget_activate_action (view, "list.scroll-to-item", "u", 0);
   return G_SOURCE_REMOVE;
 }
 

@@ -198,10 +198,21 @@ update_ringing (CurbOrderCard *self)
   CurbAlertTracker *alerts = curb_staging_station_get_alerts (self->station);
   CurbAlertLevel level = curb_alert_tracker_get_level (alerts, curb_board_order_get_ref (self->order));
 
+  /* a ringing card blinks once a second, with the station's tick: only
+   * the cards on screen restyle, never the whole board */
   if (level != CURB_ALERT_LEVEL_NONE)
-    gtk_widget_add_css_class (self->box, "ringing");
+    {
+      gtk_widget_add_css_class (self->box, "ringing");
+      if (gtk_widget_has_css_class (self->box, "blink"))
+        gtk_widget_remove_css_class (self->box, "blink");
+      else
+        gtk_widget_add_css_class (self->box, "blink");
+    }
   else
-    gtk_widget_remove_css_class (self->box, "ringing");
+    {
+      gtk_widget_remove_css_class (self->box, "ringing");
+      gtk_widget_remove_css_class (self->box, "blink");
+    }
   if (level == CURB_ALERT_LEVEL_ESCALATED)
     gtk_widget_add_css_class (self->box, "escalated");
   else

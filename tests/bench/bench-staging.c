@@ -220,6 +220,7 @@ bench_checkin (guint n)
       curb_test_spin (60);
     }
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, NULL);
+  curb_staging_link_stop (curb_staging_station_get_link (station));
   emit ("staging_checkin_to_card_and_sound_p50", percentile (card, 0.5), "ms");
   emit ("staging_checkin_to_card_and_sound_p99", percentile (card, 0.99), "ms");
   emit ("staging_hub_checkin_rtt_p50_baseline", percentile (rtt, 0.5), "ms");
