@@ -3,6 +3,7 @@
 #include "curb-staging-resources.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _CurbSigninPage
 {
@@ -14,6 +15,7 @@ struct _CurbSigninPage
   GtkButton *signin_button;
   GtkGrid   *keypad;
   GtkWidget *active;         /* the field the keypad types into */
+  gboolean   letters;        /* the pad shows A–Z (staff ids with letters) */
 };
 
 G_DEFINE_FINAL_TYPE (CurbSigninPage, curb_signin_page, ADW_TYPE_BIN)
@@ -21,7 +23,11 @@ G_DEFINE_FINAL_TYPE (CurbSigninPage, curb_signin_page, ADW_TYPE_BIN)
 enum { PIN_SUBMITTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const char *const keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "next" };
+static const char *const digit_keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "next",
+                                          "letters", "back", "-" };
+static const char *const letter_keys[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+                                           "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
+                                           "-", "digits", "back", "next" };
 
 static void
 submit (CurbSigninPage *self)
@@ -85,21 +91,40 @@ key_label (const char *key)
     return _("Clear");
   if (g_str_equal (key, "next"))
     return _("Next");
+  if (g_str_equal (key, "back"))
+    return _("Delete");
+  if (g_str_equal (key, "letters"))
+    return _("A–Z");
+  if (g_str_equal (key, "digits"))
+    return _("0–9");
   return key;
 }
 
+/* Digits in a 3-wide pad; letters (for staff ids such as "st-alex") in a
+ * 6-wide one. Keys stay at least 80 px for gloves. */
 static void
 build_keypad (CurbSigninPage *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  const char *const *keys = self->letters ? letter_keys : digit_keys;
+  guint n = self->letters ? G_N_ELEMENTS (letter_keys) : G_N_ELEMENTS (digit_keys);
+  guint columns = self->letters ? 6 : 3;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->keypad))) != NULL)
+    gtk_grid_remove (self->keypad, child);
+  if (self->letters)
+    gtk_widget_add_css_class (GTK_WIDGET (self->keypad), "letters");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->keypad), "letters");
+  for (guint i = 0; i < n; i++)
     {
       GtkWidget *button = gtk_button_new_with_label (key_label (keys[i]));
 
       g_object_set_data (G_OBJECT (button), "key", (gpointer) keys[i]);
       gtk_widget_add_css_class (button, "keypad-key");
-      gtk_widget_set_size_request (button, 96, 80);
+      gtk_widget_set_size_request (button, self->letters ? 80 : 96, 80);
       g_signal_connect (button, "clicked", G_CALLBACK (on_key_clicked), self);
-      gtk_grid_attach (self->keypad, button, (int) (i % 3), (int) (i / 3), 1, 1);
+      gtk_grid_attach (self->keypad, button, (int) (i % columns), (int) (i / columns), 1, 1);
     }
 }
 
@@ -187,7 +212,8 @@ curb_signin_page_set_busy (CurbSigninPage *self,
   gtk_button_set_label (self->signin_button, busy ? _("Signing in…") : _("Sign in"));
 }
 
-/* One key of the on-screen pad: a digit, "clear" or "next". */
+/* One key of the on-screen pad: a digit or letter, "clear", "back",
+ * "letters", "digits" or "next". */
 void
 curb_signin_page_press (CurbSigninPage *self,
                         const char     *key)
@@ -197,13 +223,37 @@ curb_signin_page_press (CurbSigninPage *self,
 
   g_return_if_fail (CURB_IS_SIGNIN_PAGE (self));
   field = GTK_EDITABLE (self->active);
-  if (g_str_equal (key, "clear"))
+  if (g_str_equal (key, "letters") || g_str_equal (key, "digits"))
+    {
+      self->letters = g_str_equal (key, "letters");
+      build_keypad (self);
+    }
+  else if (g_str_equal (key, "back"))
+    {
+      g_autofree char *shorter = g_strdup (gtk_editable_get_text (field));
+      char *last = *shorter ? g_utf8_find_prev_char (shorter, shorter + strlen (shorter)) : NULL;
+
+      if (last != NULL)
+        *last = '\0';
+      gtk_editable_set_text (field, shorter);
+    }
+  else if (g_str_equal (key, "clear"))
     gtk_editable_set_text (field, "");
   else if (g_str_equal (key, "next"))
     on_entry_activate (self->active, self);
   else
     {
-      text = g_strconcat (gtk_editable_get_text (field), key, NULL);
+      /* staff ids are lower case ("st-alex"); the pad shows capitals to be read */
+      g_autofree char *lower = g_utf8_strdown (key, -1);
+
+      text = g_strconcat (gtk_editable_get_text (field), lower, NULL);
       gtk_editable_set_text (field, text);
     }
+}
+
+const char *
+curb_signin_page_get_staff_id (CurbSigninPage *self)
+{
+  g_return_val_if_fail (CURB_IS_SIGNIN_PAGE (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->staff_entry));
 }

@@ -15,5 +15,6 @@ void       curb_signin_page_set_busy  (CurbSigninPage *self,
                                        gboolean        busy);
 void       curb_signin_page_press     (CurbSigninPage *self,
                                        const char     *key);
+const char *curb_signin_page_get_staff_id (CurbSigninPage *self);
 
 G_END_DECLS

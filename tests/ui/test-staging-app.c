@@ -107,6 +107,18 @@ test_signin_screen (void)
   curb_signin_page_press (page, "next");
   curb_test_spin (50);
   shot ("signin-error");
+  /* staff ids with letters: the pad switches to A–Z */
+  curb_signin_page_reset (page);
+  curb_signin_page_press (page, "letters");
+  for (const char *k = "ST-ALEXX"; *k; k++)
+    {
+      char key[2] = { *k, 0 };
+      curb_signin_page_press (page, key);
+    }
+  curb_signin_page_press (page, "back");
+  g_assert_cmpstr (curb_signin_page_get_staff_id (page), ==, "st-alex");
+  shot ("signin-letters");
+  curb_signin_page_press (page, "digits");
 }
 
 static void
