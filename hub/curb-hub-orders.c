@@ -44,11 +44,11 @@ order_extra (CurbStore  *store,
   return extra;
 }
 
-static JsonObject *
-reply_refused (CurbHub           *hub,
-               SoupServerMessage *msg,
-               CurbEvent         *event,
-               const GError      *error)
+void
+curb_hub_reply_refused (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        CurbEvent         *event,
+                        const GError      *error)
 {
   g_autoptr(JsonObject) extra = NULL;
 
@@ -57,38 +57,13 @@ reply_refused (CurbHub           *hub,
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION))
     extra = order_extra (hub->store, curb_event_get_order_ref (event));
-  if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
-      && curb_hub_status_for_error (error) >= 500)
+  if (curb_hub_status_for_error (error) >= 500)
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                       "CURBSIDE_ORDER_ID", curb_event_get_order_ref (event),
                       "CURBSIDE_DEVICE", curb_event_get_device (event),
                       "MESSAGE", "Cannot store %s event: %s",
                       curb_event_kind_to_string (curb_event_get_kind (event)), error->message);
   curb_hub_reply_gerror (msg, error, extra);
-  return NULL;
-}
-
-JsonObject *
-curb_hub_apply_event (CurbHub           *hub,
-                      SoupServerMessage *msg,
-                      CurbEvent         *event,
-                      gboolean          *out_replayed)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *order;
-
-  *out_replayed = FALSE;
-  if (!curb_store_append_event (hub->store, event, out_replayed, &error))
-    return reply_refused (hub, msg, event, error);
-  if (!*out_replayed)
-    {
-      curb_hub_log_event (hub, event, "Stored");
-      curb_hub_broadcast (hub, event);
-    }
-  order = curb_store_get_order (hub->store, curb_event_get_order_ref (event), &error);
-  if (order == NULL)
-    curb_hub_reply_gerror (msg, error, NULL);
-  return order;
 }
 
 void
@@ -187,6 +162,24 @@ add_eta (JsonObject *reply,
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
 }
 
+static void
+on_checkin_applied (CurbHub           *hub,
+                    SoupServerMessage *msg,
+                    CurbEvent         *event,
+                    JsonObject        *order,
+                    gboolean           replayed,
+                    gpointer           data)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  if (order == NULL)
+    return;
+  if (!replayed)
+    curb_hub_metrics_count_checkin (hub->metrics);
+  add_eta (extra, order);
+  curb_hub_reply_applied (hub, msg, order, event, replayed, extra);
+}
+
 void
 curb_hub_handle_checkin (CurbHub           *hub,
                          SoupServerMessage *msg,
@@ -196,13 +189,10 @@ curb_hub_handle_checkin (CurbHub           *hub,
 {
   g_autoptr(JsonObject) body = curb_hub_read_body (msg, checkin_fields);
   g_autoptr(JsonObject) data = json_object_new ();
-  g_autoptr(JsonObject) order = NULL;
-  g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(CurbEvent) event = NULL;
   g_autofree char *ref = NULL;
   const char *token, *ticket, *bay, *event_id;
   gint64 at_ms;
-  gboolean replayed;
 
   if (body == NULL
       || !curb_hub_get_string (msg, body, "token", FALSE, &token)
@@ -229,12 +219,8 @@ curb_hub_handle_checkin (CurbHub           *hub,
   json_object_set_string_member (data, "bay", bay);
   json_object_set_string_member (data, "source", ticket != NULL ? "lookup" : "scan");
   event = curb_hub_event_from_body (msg, body, CURB_EVENT_ARRIVED, ref, caller, data);
-  if (event == NULL || (order = curb_hub_apply_event (hub, msg, event, &replayed)) == NULL)
-    return;
-  if (!replayed)
-    curb_hub_metrics_count_checkin (hub->metrics);
-  add_eta (extra, order);
-  curb_hub_reply_applied (hub, msg, order, event, replayed, extra);
+  if (event != NULL)
+    curb_hub_queue_event (hub, msg, event, on_checkin_applied, NULL, NULL);
 }
 
 static gboolean

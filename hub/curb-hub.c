@@ -346,6 +346,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->sign_in_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
+  g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
   G_OBJECT_CLASS (curb_hub_parent_class)->finalize (object);
@@ -370,6 +371,7 @@ curb_hub_init (CurbHub *self)
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
+  self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
   curb_hub_set_lookup_limits (self, 10, 60);
 }
@@ -512,6 +514,7 @@ curb_hub_shutdown (CurbHub *self)
 {
   g_return_if_fail (CURB_IS_HUB (self));
 
+  curb_hub_flush_writes (self);
   if (self->broker != NULL)
     curb_event_broker_close_all (self->broker);
   if (self->server != NULL)
