@@ -470,30 +470,11 @@ parse_device_event (CurbHubCaller *caller,
   return event;
 }
 
-static JsonObject *
-apply_device_event (CurbHub       *hub,
+static void
+after_device_event (CurbHub       *hub,
                     CurbHubCaller *caller,
-                    JsonNode      *node,
-                    JsonArray     *staff)
+                    CurbEvent     *event)
 {
-  JsonObject *result = json_object_new ();
-  g_autoptr(CurbEvent) event = parse_device_event (caller, node, staff, result);
-  g_autoptr(GError) error = NULL;
-  gboolean duplicate = FALSE;
-
-  if (event == NULL)
-    return result;
-  if (!curb_store_append_event (hub->store, event, &duplicate, &error))
-    {
-      guint status = curb_hub_status_for_error (error);
-
-      return result_error (result, status >= 500 ? "retry" : "rejected",
-                           curb_error_code_name ((CurbError) error->code), error->message);
-    }
-  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
-  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
-  if (duplicate)
-    return result;
   curb_hub_log_event (hub, event, "Stored queued");
   curb_hub_broadcast (hub, event);
   if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED)
@@ -502,7 +483,75 @@ apply_device_event (CurbHub       *hub,
     curb_store_audit (hub->store, caller->device_id, curb_event_get_staff (event),
                       curb_event_kind_to_string (curb_event_get_kind (event)),
                       curb_event_get_order_ref (event), curb_event_get_data (event), NULL);
-  return result;
+}
+
+static void
+set_result (JsonObject   *result,
+            CurbEvent    *event,
+            const GError *error,
+            gboolean      duplicate)
+{
+  if (error != NULL)
+    {
+      result_error (result, curb_hub_status_for_error (error) >= 500 ? "retry" : "rejected",
+                    curb_error_code_name ((CurbError) error->code), error->message);
+      return;
+    }
+  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
+  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
+}
+
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+/* All of a device's queued events in one transaction; one result each. */
+static void
+apply_device_events (CurbHub       *hub,
+                     CurbHubCaller *caller,
+                     JsonArray     *input,
+                     JsonArray     *staff,
+                     JsonArray     *results)
+{
+  guint n = json_array_get_length (input);
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_full (n, unref_if_set);
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
+  g_autofree gboolean *duplicates = NULL;
+  g_autoptr(GError) error = NULL;
+  GError **errors;
+  gboolean ok;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *result = json_object_new ();
+      CurbEvent *event = parse_device_event (caller, json_array_get_element (input, i), staff, result);
+
+      json_array_add_object_element (results, result);
+      g_ptr_array_add (parsed, event);
+      if (event != NULL)
+        g_ptr_array_add (events, event);
+    }
+  duplicates = g_new0 (gboolean, MAX (events->len, 1));
+  errors = g_new0 (GError *, MAX (events->len, 1));
+  ok = events->len == 0 || curb_store_append_events (hub->store, events, duplicates, errors, &error);
+  for (guint i = 0, e = 0; i < n; i++)
+    {
+      CurbEvent *event = g_ptr_array_index (parsed, i);
+      const GError *failure;
+
+      if (event == NULL)
+        continue;
+      failure = ok ? errors[e] : error;
+      set_result (json_array_get_object_element (results, i), event, failure, duplicates[e]);
+      if (failure == NULL && !duplicates[e])
+        after_device_event (hub, caller, event);
+      g_clear_error (&errors[e]);
+      e++;
+    }
+  g_free (errors);
 }
 
 void
@@ -532,10 +581,6 @@ curb_hub_handle_events (CurbHub           *hub,
     }
   if (caller->role != CURB_DEVICE_ROLE_KIOSK)
     staff = curb_store_list_staff (hub->store, NULL);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (events)); i++)
-    json_array_add_object_element (results,
-                                   apply_device_event (hub, caller,
-                                                       json_array_get_element (json_node_get_array (events), i),
-                                                       staff));
+  apply_device_events (hub, caller, json_node_get_array (events), staff, results);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
