@@ -390,6 +390,7 @@ curb_hub_new (CurbStore   *store,
   self->store = g_object_ref (store);
   self->keyring = keyring != NULL ? g_object_ref (keyring) : curb_keyring_new ();
   self->store_id = g_strdup (store_id);
+  curb_event_broker_set_head_seq (self->broker, curb_store_get_last_seq (store));
   return self;
 }
 
