@@ -353,6 +353,29 @@ curb_hub_outstanding_alerts (JsonArray *orders)
   return alerts;
 }
 
+/* Outstanding alerts ringing longer than @after_s: they escalate (e.g. to a
+ * manager's screen or a louder sound). */
+static JsonArray *
+escalated_alerts (JsonArray *orders,
+                  guint      after_s)
+{
+  JsonArray *escalated = json_array_new ();
+  gint64 now = curb_now_ms ();
+
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+      const char *arrived = json_object_get_string_member_with_default (order, "arrived_at", NULL);
+      gint64 arrived_ms;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0
+          && arrived != NULL && curb_iso8601_to_ms (arrived, &arrived_ms)
+          && now - arrived_ms >= (gint64) after_s * 1000)
+        json_array_add_string_element (escalated, json_object_get_string_member (order, "ref"));
+    }
+  return escalated;
+}
+
 static const char *
 query_view (SoupServerMessage *msg)
 {
@@ -398,6 +421,7 @@ curb_hub_handle_orders (CurbHub           *hub,
       return;
     }
   json_object_set_array_member (reply, "alerts", curb_hub_outstanding_alerts (orders));
+  json_object_set_array_member (reply, "escalated", escalated_alerts (orders, hub->escalation_s));
   json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
   json_object_set_int_member (reply, "last_seq", last_seq);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);

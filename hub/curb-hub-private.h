@@ -73,6 +73,7 @@ struct _CurbHub
   GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
   guint            flush_id;
   gint64           started_ms;
+  guint            escalation_s;
 };
 
 /* curb-hub.c */

@@ -373,6 +373,7 @@ curb_hub_init (CurbHub *self)
   self->broker = curb_event_broker_new (read_backlog, self);
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
+  self->escalation_s = 90;
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -426,6 +427,14 @@ curb_hub_set_lookup_limits (CurbHub *self,
                                                    MAX (per_device_per_minute, 1) / 60.0);
   self->lookup_global = curb_rate_limiter_new (MAX (per_store_per_minute, 1),
                                                MAX (per_store_per_minute, 1) / 60.0);
+}
+
+void
+curb_hub_set_alert_escalation (CurbHub *self,
+                               guint    seconds)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  self->escalation_s = seconds;
 }
 
 void
