@@ -80,7 +80,12 @@ update_banner (CurbStagingWindow *self)
   name = curb_board_order_dup_display_name (order);
   bay = curb_board_order_get_bay (order);
   wait = curb_format_wait (curb_board_model_wait_ms (board, order, curb_staging_station_now (self->station)));
-  text = n > 1
+  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station),
+                                    curb_board_order_get_ref (order)) == CURB_ALERT_LEVEL_ESCALATED)
+    text = g_strdup_printf (_("ESCALATED, manager please help: %s, order %s, bay %s, waiting %s. Tap to claim."),
+                            name, curb_board_order_get_ref (order), bay ? bay : "?", wait);
+  else
+    text = n > 1
          ? g_strdup_printf (_("%u shoppers waiting. Next: %s, order %s, bay %s, waiting %s. Tap to claim."),
                             n, name, curb_board_order_get_ref (order), bay ? bay : "?", wait)
          : g_strdup_printf (_("Shopper waiting: %s, order %s, bay %s, waiting %s. Tap to claim."),

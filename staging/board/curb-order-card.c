@@ -85,6 +85,9 @@ format_flags (CurbOrderCard *self,
   g_autofree char *alternate = curb_board_order_dup_alternate_name (self->order);
   guint subs = curb_board_order_get_pending_substitutions (self->order);
 
+  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station),
+                                    curb_board_order_get_ref (self->order)) == CURB_ALERT_LEVEL_ESCALATED)
+    add_flag (flags, _("ESCALATED: manager, please help"));
   if (curb_board_order_get_age_restricted (self->order))
     add_flag (flags, _("ID check"));
   if (subs > 0)

@@ -20,6 +20,7 @@ test_spanish_board (void)
 
   g_free (curb_staging_application_get_settings (app)->audio_sink);
   curb_staging_application_get_settings (app)->audio_sink = g_strdup ("fakesink sync=true");
+  curb_staging_application_get_settings (app)->escalate_ms = 60 * 60 * 1000;
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   g_application_activate (G_APPLICATION (app));
   window = curb_staging_application_get_window (app);
