@@ -27,12 +27,17 @@ CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
                                                gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_event_broker_set_window (CurbEventBroker         *self,
                                                guint                    window);
+void             curb_event_broker_set_head_seq (CurbEventBroker       *self,
+                                                 gint64                 head_seq);
 void             curb_event_broker_add        (CurbEventBroker         *self,
                                                SoupWebsocketConnection *connection,
                                                const char              *device_id,
                                                gint64                   after_seq);
 void             curb_event_broker_publish    (CurbEventBroker         *self,
                                                JsonObject              *event);
+/* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
+void             curb_event_broker_notify     (CurbEventBroker         *self,
+                                               JsonObject              *notice);
 guint            curb_event_broker_get_n_subscribers (CurbEventBroker  *self);
 void             curb_event_broker_close_all  (CurbEventBroker         *self);
 

@@ -69,8 +69,11 @@ struct _CurbHub
   CurbRateLimiter *sign_in_limiter;
   GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
-  GObject         *sync;
+  CurbSync        *sync;
+  GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
+  guint            flush_id;
   gint64           started_ms;
+  guint            escalation_s;
 };
 
 /* curb-hub.c */
@@ -80,9 +83,6 @@ gboolean    curb_hub_authorize       (CurbHub           *self,
                                       CurbHubAuth        auth);
 void        curb_hub_broadcast       (CurbHub    *self,
                                       CurbEvent  *event);
-JsonObject *curb_hub_sync_status     (CurbHub    *self);
-void        curb_hub_append_sync_metrics (CurbHub *self,
-                                          GString *out);
 void        curb_hub_log_event       (CurbHub    *self,
                                       CurbEvent  *event,
                                       const char *what);
@@ -98,11 +98,19 @@ void curb_hub_handle_orders    (CurbHub *hub, SoupServerMessage *msg, CurbHubCal
                                 const char *ref, const char *action);
 void curb_hub_handle_events    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
-/* Appends @event and fans it out; returns the order after it (and whether
- * the event id was already stored), or replies with the error and returns
- * NULL. */
-JsonObject *curb_hub_apply_event (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
-                                  gboolean *out_replayed);
+/* Replies with a store refusal, with the current order when it helps. */
+void curb_hub_reply_refused (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                             const GError *error);
+
+/* curb-hub-writer.c: @order is the order after the event, or NULL after the
+ * refusal was already replied; the callback replies on success. */
+typedef void (*CurbHubAppliedFunc) (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                                    JsonObject *order, gboolean replayed, gpointer data);
+/* Pauses @msg and appends @event with the next group commit. */
+void curb_hub_queue_event   (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                             CurbHubAppliedFunc done, gpointer data, GDestroyNotify destroy);
+void curb_hub_flush_writes  (CurbHub *hub);
+GPtrArray *curb_hub_write_queue_new (void);
 /* A new event of @kind by @caller with the body's optional "event_id" and
  * "at"; NULL after replying 400. */
 CurbEvent *curb_hub_event_from_body (SoupServerMessage *msg, JsonObject *body, CurbEventKind kind,
@@ -121,6 +129,11 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const char *device_id,
                                        CurbHubCaller *caller);
+
+/* curb-hub-sync.c */
+JsonObject *curb_hub_sync_status         (CurbHub *self);
+void        curb_hub_append_sync_metrics (CurbHub *self,
+                                          GString *out);
 
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

@@ -5,6 +5,7 @@
 #include "curb-event.h"
 #include "curb-keyring.h"
 #include "curb-store.h"
+#include "curb-sync.h"
 
 G_BEGIN_DECLS
 
@@ -30,12 +31,18 @@ void        curb_hub_set_keyring         (CurbHub         *self,
 void        curb_hub_set_lookup_limits   (CurbHub         *self,
                                           guint            per_device_per_minute,
                                           guint            per_store_per_minute);
+/* Seconds an arrival may ring unclaimed before the board lists it as
+ * escalated (default 90). */
+void        curb_hub_set_alert_escalation (CurbHub        *self,
+                                           guint           seconds);
 /* Events a stream subscriber may leave unacknowledged before it is dropped. */
 void        curb_hub_set_stream_window   (CurbHub         *self,
                                           guint            window);
-/* Sync state for /v1/status and /metrics; @sync is a CurbSync (or NULL). */
+/* The sync with central: its state shows in /v1/status and /metrics, the
+ * events it stores are streamed, central's keys join the keyring, and
+ * every store event kicks its outbox pusher. */
 void        curb_hub_set_sync            (CurbHub         *self,
-                                          GObject         *sync);
+                                          CurbSync        *sync);
 
 gboolean    curb_hub_listen              (CurbHub         *self,
                                           const char      *address,

@@ -408,6 +408,42 @@ test_push_exactly_once_under_faults (Fixture       *fixture,
 }
 
 static gboolean
+central_has_one (Fixture *fixture)
+{
+  g_autoptr(JsonArray) received = central_fixture_events (fixture->central);
+
+  return json_array_get_length (received) == 1;
+}
+
+static void
+test_restart_mid_push (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pushed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonArray) received = NULL;
+
+  sync_until_caught_up (fixture);
+  central_fixture_fault (fixture->central, "{\"kind\":\"delay\",\"delay_ms\":800,\"on\":\"push\"}");
+  g_ptr_array_add (pushed, append (fixture, CURB_EVENT_ARRIVED, "P00002"));
+  curb_sync_kick (fixture->sync);
+  /* central applied it; the hub goes down before the answer comes */
+  g_assert_true (wait_until (central_has_one, fixture, 5000));
+  curb_sync_stop (fixture->sync);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (fixture->sync);
+  g_assert_cmpuint (curb_store_outbox_depth (fixture->store), ==, 1);
+
+  new_sync (fixture);
+  g_ptr_array_add (pushed, append (fixture, CURB_EVENT_ARRIVED, "P00003"));
+  curb_sync_start (fixture->sync);
+  g_assert_true (wait_until (outbox_empty, fixture, 5000));
+  assert_exactly_once (fixture, pushed);
+  received = central_fixture_events (fixture->central);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (received, 0), "deliveries"), ==, 2);
+}
+
+static gboolean
 pushed_one (Fixture *fixture)
 {
   return curb_sync_get_pushed_events (fixture->sync) > 0;
@@ -546,6 +582,7 @@ main (int argc, char **argv)
   ADD ("/sync/pull/refused-cursor", 30, test_refused_cursor_restarts);
   ADD ("/sync/push/exactly-once-under-faults", 10, test_push_exactly_once_under_faults);
   ADD ("/sync/push/retry-after", 5, test_retry_after_is_honoured);
+  ADD ("/sync/push/restart-mid-push", 5, test_restart_mid_push);
   ADD ("/sync/push/refused-event", 5, test_refused_event_leaves_outbox);
   ADD ("/sync/cancel-after-arrival", 5, test_cancel_after_arrival_alerts);
   ADD ("/sync/offline-detected", 10, test_offline_detected);
