@@ -209,6 +209,8 @@ curb_hub_rig_start (CurbHubRig *rig)
   g_subprocess_launcher_take_stdout_fd (launcher, open_log (rig));
   g_subprocess_launcher_take_stderr_fd (launcher, open_log (rig));
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  /* the daemon warns about what it cannot do (no central here); criticals stay fatal */
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
   command = g_strdup_printf ("%s %s --config %s --listen 127.0.0.1:%u", wrapper != NULL ? wrapper : "",
                              binary, rig->config, rig->port);
   g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
