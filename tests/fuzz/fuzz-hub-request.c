@@ -1,7 +1,8 @@
 /* Hub API requests: the first byte picks a route (check-in, lookup, events,
  * heartbeat, staff sign-in, staff actions, enrollment), the rest is the
  * request body, sent over HTTP/1.1 to a real CurbHub (plain HTTP on
- * 127.0.0.1, its own thread and main context, a real store). Properties:
+ * 127.0.0.1, run by its own thread on the default main context, a real
+ * store). Properties:
  * the hub answers every request, never with a 5xx, and keeps serving. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -77,7 +78,6 @@ seed_store (CurbStore *store)
 static gpointer
 run_hub (gpointer data)
 {
-  GMainContext *context = g_main_context_new ();
   g_autoptr(CurbStore) store = NULL;
   g_autoptr(CurbKeyring) keyring = curb_keyring_new ();
   CurbHub *hub;
@@ -85,7 +85,6 @@ run_hub (gpointer data)
   /* statics: the thread never ends, and LeakSanitizer must see them */
   store_dir = g_dir_make_tmp ("curbside-fuzz-hub-XXXXXX", NULL);
   store_path = g_build_filename (store_dir, "store.db", NULL);
-  g_main_context_push_thread_default (context);
   store = curb_store_open (store_path, NULL);
   g_assert (store != NULL);
   seed_store (store);
@@ -93,8 +92,10 @@ run_hub (gpointer data)
   curb_hub_set_lookup_limits (hub, G_MAXINT / 2, G_MAXINT / 2);
   g_assert (curb_hub_listen (hub, "127.0.0.1", 0, NULL));
   g_atomic_int_set ((gint *) data, curb_hub_get_port (hub));
+  /* the global default context (the hub's idle flushes use it); only this
+   * thread iterates it */
   for (;;)
-    g_main_context_iteration (context, TRUE);
+    g_main_context_iteration (NULL, TRUE);
   return NULL;
 }
 
