@@ -1,0 +1,312 @@
+#include "curb-error.h"
+#include "curb-util.h"
+#include "curb-vendure-cursor.h"
+#include "curb-vendure-order.h"
+#include "curb-vendure-pull.h"
+
+#define MAX_TAKE 1000    /* Vendure's adminListQueryLimit in our harness; 100 by default */
+#define SAME_MS_SLACK 16
+
+#define LIST_QUERY(variables, options) \
+  "query($store: String!, $take: Int!, " variables ") {" \
+  " orders(options: { take: $take, " options " }) { items { " CURB_VENDURE_ORDER_FIELDS " } } }"
+
+#define NEW_QUERY LIST_QUERY ("$after: DateTime!", \
+  "sort: { orderPlacedAt: ASC, id: ASC }, filter: { active: { eq: false }, orderPlacedAt: { after: $after }," \
+  " pickupLocationCode: { eq: $store }, state: { in: " CURB_VENDURE_OPEN_STATES " } }")
+
+#define CHANGED_QUERY LIST_QUERY ("$after: DateTime!", \
+  "sort: { updatedAt: ASC, id: ASC }, filter: { active: { eq: false }, updatedAt: { after: $after }," \
+  " pickupLocationCode: { eq: $store } }")
+
+#define OPEN_QUERY LIST_QUERY ("$skip: Int!", \
+  "skip: $skip, sort: { id: ASC }, filter: { active: { eq: false }, pickupLocationCode: { eq: $store }," \
+  " state: { in: " CURB_VENDURE_OPEN_STATES " } }")
+
+#define BY_ID_QUERY LIST_QUERY ("$ids: [String!]!", \
+  "filter: { id: { in: $ids }, pickupLocationCode: { eq: $store } }")
+
+typedef struct
+{
+  CurbVendureClient *client;
+  const char        *location_code;
+  GHashTable        *open_known;
+  GHashTable        *open_seen;    /* ids met by this sweep's re-read */
+  CurbVendureCursor *cursor;
+  guint              limit;
+  GPtrArray         *orders;
+  GCancellable      *cancellable;
+  gint64            *retry_after_ms;
+} Pull;
+
+static const char * const open_states[] = {
+  "PaymentAuthorized", "PaymentSettled", "PartiallyShipped", "Shipped", "PartiallyDelivered",
+};
+
+static gboolean
+state_is_open (const char *state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (open_states); i++)
+    if (g_strcmp0 (state, open_states[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static JsonArray *
+list_orders (Pull        *pull,
+             const char  *query,
+             JsonObject  *variables,
+             GError     **error)
+{
+  g_autoptr(JsonObject) data = NULL;
+  JsonNode *orders, *items;
+
+  json_object_set_string_member (variables, "store", pull->location_code);
+  data = curb_vendure_client_query (pull->client, query, variables, pull->cancellable, pull->retry_after_ms, error);
+  if (data == NULL)
+    return NULL;
+  orders = json_object_get_member (data, "orders");
+  items = orders && JSON_NODE_HOLDS_OBJECT (orders) ? json_object_get_member (json_node_get_object (orders), "items") : NULL;
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+    {
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_PROTOCOL, "Vendure sent an order list without items");
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (items));
+}
+
+static void
+set_time (JsonObject *variables,
+          const char *name,
+          gint64      ms)
+{
+  g_autofree char *text = curb_iso8601_from_ms (MAX (ms, 0));
+
+  json_object_set_string_member (variables, name, text);
+}
+
+/* Hands one Vendure order to the hub and remembers it as open or not. */
+static void
+emit (Pull       *pull,
+      JsonObject *vendure_order)
+{
+  const char *id = json_object_get_string_member_with_default (vendure_order, "id", NULL);
+  g_autofree char *fingerprint = curb_vendure_order_fingerprint (vendure_order);
+  JsonObject *order;
+
+  if (id == NULL)
+    return;
+  if (g_strcmp0 (g_hash_table_lookup (pull->open_known, id), fingerprint) == 0)
+    return;
+  order = curb_vendure_order_to_curbside (vendure_order, NULL);
+  if (order == NULL)
+    return;
+  g_ptr_array_add (pull->orders, order);
+  if (state_is_open (json_object_get_string_member_with_default (vendure_order, "state", NULL)))
+    g_hash_table_insert (pull->open_known, g_strdup (id), g_steal_pointer (&fingerprint));
+  else
+    g_hash_table_remove (pull->open_known, id);
+}
+
+/* Orders placed after the cursor. Returns TRUE when the phase is done. */
+static gboolean
+step_new (Pull     *pull,
+          gboolean *out_done,
+          GError  **error)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonArray) items = NULL;
+  CurbVendureCursor *cursor = pull->cursor;
+  guint take = MIN (pull->limit + SAME_MS_SLACK, MAX_TAKE);
+
+  set_time (variables, "after", cursor->placed_ms - 1);
+  json_object_set_int_member (variables, "take", take);
+  if ((items = list_orders (pull, NEW_QUERY, variables, error)) == NULL)
+    return FALSE;
+  if (cursor->first_sweep && cursor->updated_ms == 0)
+    cursor->updated_ms = (MAX (curb_vendure_client_get_server_time (pull->client) - 2000, 0) / 1000) * 1000;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *order = json_array_get_object_element (items, i);
+      gint64 placed = curb_vendure_order_time_ms (order, "orderPlacedAt");
+      gint64 id = curb_vendure_id_to_int (json_object_get_string_member_with_default (order, "id", NULL));
+
+      if (placed < cursor->placed_ms || (placed == cursor->placed_ms && id <= cursor->placed_id))
+        continue;
+      emit (pull, order);
+      cursor->placed_ms = placed;
+      cursor->placed_id = id;
+    }
+  *out_done = json_array_get_length (items) < take;
+  return TRUE;
+}
+
+/* Orders whose updatedAt moved since the cursor (its second again, minus what was taken). */
+static gboolean
+step_changed (Pull     *pull,
+              gboolean *out_done,
+              GError  **error)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonArray) items = NULL;
+  CurbVendureCursor *cursor = pull->cursor;
+  guint take = MIN (pull->limit + g_hash_table_size (cursor->seen), MAX_TAKE);
+  guint taken = 0;
+
+  set_time (variables, "after", cursor->updated_ms - 1000);
+  json_object_set_int_member (variables, "take", take);
+  if ((items = list_orders (pull, CHANGED_QUERY, variables, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *order = json_array_get_object_element (items, i);
+      gint64 updated = curb_vendure_order_time_ms (order, "updatedAt");
+      const char *id = json_object_get_string_member_with_default (order, "id", "");
+      g_autofree char *fingerprint = curb_vendure_order_fingerprint (order);
+
+      if (updated < cursor->updated_ms || curb_vendure_cursor_has_seen (cursor, updated, id, fingerprint))
+        continue;
+      emit (pull, order);
+      curb_vendure_cursor_take (cursor, updated, id, fingerprint);
+      taken++;
+    }
+  /* A full page with nothing new: more changes in one second than a page holds. */
+  *out_done = json_array_get_length (items) < take || taken == 0;
+  return TRUE;
+}
+
+static gboolean
+fetch_vanished (Pull    *pull,
+                GError **error)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonArray) items = NULL;
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, pull->open_known);
+  while (g_hash_table_iter_next (&iter, &id, NULL) && json_array_get_length (ids) < MAX_TAKE)
+    if (!g_hash_table_contains (pull->open_seen, id))
+      json_array_add_string_element (ids, id);
+  if (json_array_get_length (ids) == 0)
+    return TRUE;
+  json_object_set_array_member (variables, "ids", json_array_ref (ids));
+  json_object_set_int_member (variables, "take", MAX_TAKE);
+  if ((items = list_orders (pull, BY_ID_QUERY, variables, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    g_hash_table_remove (pull->open_known, json_array_get_string_element (ids, i));
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    emit (pull, json_array_get_object_element (items, i));
+  return TRUE;
+}
+
+/* Re-reads the open orders, a page at a time; at the end, fetches the ones that left. */
+static gboolean
+step_open (Pull     *pull,
+           gboolean *out_done,
+           GError  **error)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonArray) items = NULL;
+  guint take = MIN (MAX (pull->limit, 1), MAX_TAKE);
+
+  json_object_set_int_member (variables, "skip", pull->cursor->open_skip);
+  json_object_set_int_member (variables, "take", take);
+  if ((items = list_orders (pull, OPEN_QUERY, variables, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *order = json_array_get_object_element (items, i);
+
+      g_hash_table_add (pull->open_seen, g_strdup (json_object_get_string_member_with_default (order, "id", "")));
+      emit (pull, order);
+    }
+  pull->cursor->open_skip += json_array_get_length (items);
+  *out_done = json_array_get_length (items) < take;
+  return !*out_done || fetch_vanished (pull, error);
+}
+
+static gboolean
+step (Pull     *pull,
+      gboolean *out_sweep_done,
+      GError  **error)
+{
+  CurbVendureCursor *cursor = pull->cursor;
+  gboolean done = FALSE;
+
+  *out_sweep_done = FALSE;
+  switch (cursor->phase)
+    {
+    case CURB_VENDURE_PHASE_NEW:
+      if (!step_new (pull, &done, error))
+        return FALSE;
+      if (done)
+        cursor->phase = CURB_VENDURE_PHASE_CHANGED;
+      return TRUE;
+    case CURB_VENDURE_PHASE_CHANGED:
+      if (!step_changed (pull, &done, error))
+        return FALSE;
+      if (done)
+        {
+          cursor->phase = CURB_VENDURE_PHASE_OPEN;
+          cursor->open_skip = 0;
+          g_hash_table_remove_all (pull->open_seen);
+          *out_sweep_done = cursor->first_sweep;
+        }
+      return TRUE;
+    case CURB_VENDURE_PHASE_OPEN:
+    default:
+      if (!step_open (pull, &done, error))
+        return FALSE;
+      *out_sweep_done = done;
+      return TRUE;
+    }
+}
+
+static CurbConnectorPage *
+finish_page (Pull     *pull,
+             gboolean  sweep_done)
+{
+  CurbConnectorPage *page = curb_connector_page_new ();
+
+  if (sweep_done)
+    {
+      pull->cursor->phase = CURB_VENDURE_PHASE_NEW;
+      pull->cursor->open_skip = 0;
+      pull->cursor->first_sweep = FALSE;
+    }
+  for (guint i = 0; i < pull->orders->len; i++)
+    g_ptr_array_add (page->orders, json_object_ref (g_ptr_array_index (pull->orders, i)));
+  page->next_cursor = curb_vendure_cursor_to_string (pull->cursor);
+  page->has_more = !sweep_done;
+  return page;
+}
+
+CurbConnectorPage *
+curb_vendure_pull (CurbVendureClient  *client,
+                   const char         *location_code,
+                   GHashTable         *open_known,
+                   GHashTable         *open_seen,
+                   const char         *cursor,
+                   guint               limit,
+                   GCancellable       *cancellable,
+                   gint64             *out_retry_after_ms,
+                   GError            **error)
+{
+  g_autoptr(CurbVendureCursor) parsed = curb_vendure_cursor_parse (cursor);
+  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  Pull pull = { client, location_code, open_known, open_seen, parsed, MAX (limit, 1), orders,
+                cancellable, out_retry_after_ms };
+  gboolean sweep_done = FALSE;
+
+  g_return_val_if_fail (CURB_IS_VENDURE_CLIENT (client), NULL);
+  g_return_val_if_fail (location_code != NULL && open_known != NULL && open_seen != NULL, NULL);
+
+  *out_retry_after_ms = -1;
+  while (!sweep_done && orders->len < pull.limit)
+    if (!step (&pull, &sweep_done, error))
+      return NULL;
+  return finish_page (&pull, sweep_done);
+}
