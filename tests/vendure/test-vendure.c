@@ -481,6 +481,12 @@ test_retry_after_drop (void)
   fault_proxy_free (proxy);
 }
 
+static gboolean
+first_pushed (void)
+{
+  return curb_sync_get_outbox_depth (hub.sync) < 4;
+}
+
 /* Vendure dies while the hub has events in flight and new orders wait;
  * after it is back, each event is applied once and each order pulled once. */
 static void
@@ -490,19 +496,23 @@ test_restart (void)
   g_autoptr(JsonArray) more = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(GError) error = NULL;
+  guint logins;
 
   push_store_events (ref);
   append (CURB_EVENT_HANDED_OVER, ref, NULL);
   curb_sync_kick (hub.sync);
-  for (guint i = 0; i < 100 && curb_sync_get_outbox_depth (hub.sync) == 4; i++)
-    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (wait_until (first_pushed, 30000));
   vendure_fixture_kill (hub.vendure);
   g_assert_true (wait_until (is_offline, 30000));
+  logins = curb_vendure_connector_get_logins (hub.connector);
+  vendure_fixture_forget_sessions (hub.vendure);
 
   vendure_fixture_start (hub.vendure);
   more = vendure_fixture_seed (hub.vendure, 2);
   drain (60000);
   catch_up ();
+  /* The old session was refused (FORBIDDEN): the connector logged in again. */
+  g_assert_cmpuint (curb_vendure_connector_get_logins (hub.connector), ==, logins + 1);
 
   order = vendure_fixture_order (hub.vendure, ref);
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "Delivered");

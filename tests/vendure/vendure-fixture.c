@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -122,6 +123,19 @@ vendure_fixture_kill (VendureFixture *self)
   g_subprocess_force_exit (self->server);
   g_subprocess_wait (self->server, NULL, NULL);
   g_clear_object (&self->server);
+}
+
+void
+vendure_fixture_forget_sessions (VendureFixture *self)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, "vendure.sqlite", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_null (self->server);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM session", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), >, 0);
+  sqlite3_close (db);
 }
 
 VendureFixture *

@@ -30,6 +30,8 @@ VendureFixture *vendure_fixture_new         (char          **out_skip);
 void            vendure_fixture_start       (VendureFixture *self);
 /* SIGKILL: a crash, the database keeps what was committed. */
 void            vendure_fixture_kill        (VendureFixture *self);
+/* While stopped: every login session is gone, as after a database reset. */
+void            vendure_fixture_forget_sessions (VendureFixture *self);
 /* Places @n pickup orders through the Shop API checkout; seed.js's lines. */
 JsonArray      *vendure_fixture_seed        (VendureFixture *self,
                                              guint           n);
