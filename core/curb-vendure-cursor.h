@@ -27,7 +27,7 @@ typedef enum
  * @updated_ms: the newest updatedAt taken (Vendure stores whole seconds)
  * @seen: (element-type utf8 utf8): id → fingerprint of the orders taken at
  *   @updated_ms: the next query re-reads that second and skips these
- * @open_skip: how far the re-read of the open orders got
+ * @open_skip: how far the re-read of the open orders got (one page a sweep)
  * @first_sweep: this sweep started from nothing (it reads every open order
  *   anyway, so it skips the re-read)
  *

@@ -31,7 +31,7 @@ typedef struct
   CurbVendureClient *client;
   const char        *location_code;
   GHashTable        *open_known;
-  GHashTable        *open_seen;    /* ids met by this sweep's re-read */
+  GHashTable        *open_seen;    /* ids met by this round of re-reads */
   CurbVendureCursor *cursor;
   guint              limit;
   GPtrArray         *orders;
@@ -202,10 +202,11 @@ fetch_vanished (Pull    *pull,
   return TRUE;
 }
 
-/* Re-reads the open orders, a page at a time; at the end, fetches the ones that left. */
+/* Re-reads one page of the open orders; a sweep reads one page, so a big
+ * open set costs each poll one request. At the end of a round, fetches the
+ * orders that left the open set since it was last read. */
 static gboolean
 step_open (Pull     *pull,
-           gboolean *out_done,
            GError  **error)
 {
   g_autoptr(JsonObject) variables = json_object_new ();
@@ -224,8 +225,13 @@ step_open (Pull     *pull,
       emit (pull, order);
     }
   pull->cursor->open_skip += json_array_get_length (items);
-  *out_done = json_array_get_length (items) < take;
-  return !*out_done || fetch_vanished (pull, error);
+  if (json_array_get_length (items) == take)
+    return TRUE;
+  if (!fetch_vanished (pull, error))
+    return FALSE;
+  pull->cursor->open_skip = 0;
+  g_hash_table_remove_all (pull->open_seen);
+  return TRUE;
 }
 
 static gboolean
@@ -249,19 +255,14 @@ step (Pull     *pull,
       if (!step_changed (pull, &done, error))
         return FALSE;
       if (done)
-        {
-          cursor->phase = CURB_VENDURE_PHASE_OPEN;
-          cursor->open_skip = 0;
-          g_hash_table_remove_all (pull->open_seen);
-          *out_sweep_done = cursor->first_sweep;
-        }
+        cursor->phase = CURB_VENDURE_PHASE_OPEN;
+      /* The first sweep has just read every open order. */
+      *out_sweep_done = done && cursor->first_sweep;
       return TRUE;
     case CURB_VENDURE_PHASE_OPEN:
     default:
-      if (!step_open (pull, &done, error))
-        return FALSE;
-      *out_sweep_done = done;
-      return TRUE;
+      *out_sweep_done = TRUE;
+      return step_open (pull, error);
     }
 }
 
@@ -274,7 +275,6 @@ finish_page (Pull     *pull,
   if (sweep_done)
     {
       pull->cursor->phase = CURB_VENDURE_PHASE_NEW;
-      pull->cursor->open_skip = 0;
       pull->cursor->first_sweep = FALSE;
     }
   for (guint i = 0; i < pull->orders->len; i++)
