@@ -3,6 +3,7 @@
 #include "curb-connector-config.h"
 #include "curb-error.h"
 #include "curb-vendure-connector.h"
+#include "curb-vendure-cursor.h"
 #include "curb-vendure-pull.h"
 
 /* The connector for a Vendure shop (docs/vendure-connector.md). Every call
@@ -22,8 +23,15 @@ struct _CurbVendureConnector
   char                     *admin_url;
   char                     *location_code;
   CurbVendurePartialPolicy  policy;
-  GHashTable               *open_known;   /* worker thread only */
-  GHashTable               *open_seen;    /* worker thread only */
+  /* Worker thread only: */
+  GHashTable               *open_known;   /* id → fingerprint the hub has stored */
+  GHashTable               *open_seen;
+  char                     *handed_cursor;    /* next_cursor of the last page handed on */
+  GHashTable               *handed_pending;   /* its fingerprints, stored once that cursor comes back */
+  char                     *prefetch_cursor;  /* a page already fetched for this cursor */
+  guint                     prefetch_limit;
+  CurbConnectorPage        *prefetched;
+  GHashTable               *prefetch_pending;
 };
 
 typedef enum
@@ -104,6 +112,119 @@ run_keys (CurbVendureConnector *self,
     g_task_return_pointer (task, keys, (GDestroyNotify) json_array_unref);
 }
 
+static GHashTable *
+new_pending (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* The hub asks for the cursor it was handed: it stored that page. */
+static void
+commit_handed (CurbVendureConnector *self,
+               const char           *cursor)
+{
+  GHashTableIter iter;
+  gpointer id, fingerprint;
+
+  if (self->handed_pending != NULL && g_strcmp0 (cursor, self->handed_cursor) == 0)
+    {
+      g_hash_table_iter_init (&iter, self->handed_pending);
+      while (g_hash_table_iter_next (&iter, &id, &fingerprint))
+        if (*(char *) fingerprint == '\0')
+          g_hash_table_remove (self->open_known, id);
+        else
+          g_hash_table_insert (self->open_known, g_strdup (id), g_strdup (fingerprint));
+    }
+  g_clear_pointer (&self->handed_pending, g_hash_table_unref);
+  g_clear_pointer (&self->handed_cursor, g_free);
+}
+
+static void
+drop_prefetch (CurbVendureConnector *self)
+{
+  g_clear_pointer (&self->prefetch_cursor, g_free);
+  g_clear_pointer (&self->prefetched, curb_connector_page_free);
+  g_clear_pointer (&self->prefetch_pending, g_hash_table_unref);
+}
+
+static CurbConnectorPage *
+take_or_fetch (CurbVendureConnector  *self,
+               Job                   *job,
+               GCancellable          *cancellable,
+               GHashTable           **out_pending,
+               GError               **error)
+{
+  CurbConnectorPage *page;
+
+  if (self->prefetched != NULL && g_strcmp0 (self->prefetch_cursor, job->cursor) == 0
+      && self->prefetch_limit == job->limit)
+    {
+      page = g_steal_pointer (&self->prefetched);
+      *out_pending = g_steal_pointer (&self->prefetch_pending);
+      drop_prefetch (self);
+      return page;
+    }
+  drop_prefetch (self);
+  *out_pending = new_pending ();
+  page = curb_vendure_pull (self->client, self->location_code, self->open_known, self->open_seen, *out_pending,
+                            job->cursor, job->limit, cancellable, &job->retry_after_ms, error);
+  if (page == NULL)
+    g_clear_pointer (out_pending, g_hash_table_unref);
+  return page;
+}
+
+/* While the hub stores a page of new or changed orders, fetch the next one.
+ * (Not during the re-read of open orders: that depends on what the hub stored.) */
+static void
+prefetch (CurbVendureConnector *self,
+          const char           *cursor,
+          guint                 limit,
+          GCancellable         *cancellable)
+{
+  g_autoptr(CurbVendureCursor) parsed = curb_vendure_cursor_parse (cursor);
+  g_autoptr(GHashTable) pending = NULL;
+  gint64 retry_after_ms = -1;
+
+  if (parsed->phase == CURB_VENDURE_PHASE_OPEN)
+    return;
+  pending = new_pending ();
+  self->prefetched = curb_vendure_pull (self->client, self->location_code, self->open_known, self->open_seen,
+                                        pending, cursor, limit, cancellable, &retry_after_ms, NULL);
+  if (self->prefetched == NULL)
+    return;
+  self->prefetch_cursor = g_strdup (cursor);
+  self->prefetch_limit = limit;
+  self->prefetch_pending = g_steal_pointer (&pending);
+}
+
+static void
+run_pull (CurbVendureConnector *self,
+          GTask                *task)
+{
+  Job *job = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  GHashTable *pending = NULL;
+  CurbConnectorPage *page;
+  gboolean more;
+
+  commit_handed (self, job->cursor);
+  page = take_or_fetch (self, job, cancellable, &pending, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  next = g_strdup (page->next_cursor);
+  more = page->has_more;
+  self->handed_cursor = g_strdup (next);
+  self->handed_pending = pending;
+  g_task_return_pointer (task, page, (GDestroyNotify) curb_connector_page_free);
+  if (more)
+    prefetch (self, next, job->limit, cancellable);
+}
+
 static void
 run_job (gpointer data,
          gpointer user_data)
@@ -112,20 +233,13 @@ run_job (gpointer data,
   CurbVendureConnector *self = user_data;
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  CurbConnectorPage *page;
 
   if (g_task_return_error_if_cancelled (task))
     return;
   switch (job->kind)
     {
     case JOB_PULL:
-      page = curb_vendure_pull (self->client, self->location_code, self->open_known, self->open_seen,
-                                job->cursor, job->limit, g_task_get_cancellable (task),
-                                &job->retry_after_ms, &error);
-      if (page == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, page, (GDestroyNotify) curb_connector_page_free);
+      run_pull (self, task);
       break;
     case JOB_PUSH:
       if (curb_vendure_push_event (self->client, job->event, self->policy, g_task_get_cancellable (task),
@@ -288,6 +402,9 @@ curb_vendure_connector_finalize (GObject *object)
   g_free (self->location_code);
   g_hash_table_unref (self->open_known);
   g_hash_table_unref (self->open_seen);
+  g_clear_pointer (&self->handed_pending, g_hash_table_unref);
+  g_free (self->handed_cursor);
+  drop_prefetch (self);
   G_OBJECT_CLASS (curb_vendure_connector_parent_class)->finalize (object);
 }
 

@@ -31,7 +31,8 @@ typedef struct
   CurbVendureClient *client;
   const char        *location_code;
   GHashTable        *open_known;
-  GHashTable        *open_seen;    /* ids met by this round of re-reads */
+  GHashTable        *open_seen;
+  GHashTable        *pending;    /* ids met by this round of re-reads */
   CurbVendureCursor *cursor;
   guint              limit;
   GPtrArray         *orders;
@@ -85,27 +86,34 @@ set_time (JsonObject *variables,
   json_object_set_string_member (variables, name, text);
 }
 
-/* Hands one Vendure order to the hub and remembers it as open or not. */
+/* Hands one Vendure order to the hub and notes its fingerprint in @pending
+ * ("" once it is no longer open). The re-read of the open orders hands on
+ * only what changed since the hub last took it (@only_if_changed). */
 static void
 emit (Pull       *pull,
-      JsonObject *vendure_order)
+      JsonObject *vendure_order,
+      gboolean    only_if_changed)
 {
   const char *id = json_object_get_string_member_with_default (vendure_order, "id", NULL);
   g_autofree char *fingerprint = curb_vendure_order_fingerprint (vendure_order);
+  const char *known;
   JsonObject *order;
 
   if (id == NULL)
     return;
-  if (g_strcmp0 (g_hash_table_lookup (pull->open_known, id), fingerprint) == 0)
+  known = g_hash_table_lookup (pull->pending, id);
+  if (known == NULL)
+    known = g_hash_table_lookup (pull->open_known, id);
+  if (only_if_changed && g_strcmp0 (known, fingerprint) == 0)
     return;
   order = curb_vendure_order_to_curbside (vendure_order, NULL);
   if (order == NULL)
     return;
   g_ptr_array_add (pull->orders, order);
   if (state_is_open (json_object_get_string_member_with_default (vendure_order, "state", NULL)))
-    g_hash_table_insert (pull->open_known, g_strdup (id), g_steal_pointer (&fingerprint));
+    g_hash_table_insert (pull->pending, g_strdup (id), g_steal_pointer (&fingerprint));
   else
-    g_hash_table_remove (pull->open_known, id);
+    g_hash_table_insert (pull->pending, g_strdup (id), g_strdup (""));
 }
 
 /* Orders placed after the cursor. Returns TRUE when the phase is done. */
@@ -133,7 +141,7 @@ step_new (Pull     *pull,
 
       if (placed < cursor->placed_ms || (placed == cursor->placed_ms && id <= cursor->placed_id))
         continue;
-      emit (pull, order);
+      emit (pull, order, FALSE);
       cursor->placed_ms = placed;
       cursor->placed_id = id;
     }
@@ -166,7 +174,7 @@ step_changed (Pull     *pull,
 
       if (updated < cursor->updated_ms || curb_vendure_cursor_has_seen (cursor, updated, id, fingerprint))
         continue;
-      emit (pull, order);
+      emit (pull, order, FALSE);
       curb_vendure_cursor_take (cursor, updated, id, fingerprint);
       taken++;
     }
@@ -196,9 +204,9 @@ fetch_vanished (Pull    *pull,
   if ((items = list_orders (pull, BY_ID_QUERY, variables, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < json_array_get_length (ids); i++)
-    g_hash_table_remove (pull->open_known, json_array_get_string_element (ids, i));
+    g_hash_table_insert (pull->pending, g_strdup (json_array_get_string_element (ids, i)), g_strdup (""));
   for (guint i = 0; i < json_array_get_length (items); i++)
-    emit (pull, json_array_get_object_element (items, i));
+    emit (pull, json_array_get_object_element (items, i), FALSE);
   return TRUE;
 }
 
@@ -222,7 +230,7 @@ step_open (Pull     *pull,
       JsonObject *order = json_array_get_object_element (items, i);
 
       g_hash_table_add (pull->open_seen, g_strdup (json_object_get_string_member_with_default (order, "id", "")));
-      emit (pull, order);
+      emit (pull, order, TRUE);
     }
   pull->cursor->open_skip += json_array_get_length (items);
   if (json_array_get_length (items) == take)
@@ -289,6 +297,7 @@ curb_vendure_pull (CurbVendureClient  *client,
                    const char         *location_code,
                    GHashTable         *open_known,
                    GHashTable         *open_seen,
+                   GHashTable         *pending,
                    const char         *cursor,
                    guint               limit,
                    GCancellable       *cancellable,
@@ -297,12 +306,12 @@ curb_vendure_pull (CurbVendureClient  *client,
 {
   g_autoptr(CurbVendureCursor) parsed = curb_vendure_cursor_parse (cursor);
   g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  Pull pull = { client, location_code, open_known, open_seen, parsed, MAX (limit, 1), orders,
+  Pull pull = { client, location_code, open_known, open_seen, pending, parsed, MAX (limit, 1), orders,
                 cancellable, out_retry_after_ms };
   gboolean sweep_done = FALSE;
 
   g_return_val_if_fail (CURB_IS_VENDURE_CLIENT (client), NULL);
-  g_return_val_if_fail (location_code != NULL && open_known != NULL && open_seen != NULL, NULL);
+  g_return_val_if_fail (location_code != NULL && open_known != NULL && open_seen != NULL && pending != NULL, NULL);
 
   *out_retry_after_ms = -1;
   while (!sweep_done && orders->len < pull.limit)

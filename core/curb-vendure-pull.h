@@ -9,11 +9,13 @@ G_BEGIN_DECLS
  * curb_vendure_pull:
  * @location_code: the pickupLocationCode of this store's orders
  * @open_known: (element-type utf8 utf8): id → fingerprint of the open orders
- *   already handed to the hub; the pull keeps it current (memory only: after a
- *   restart every open order is handed over once more, which the store
- *   ignores by version)
+ *   the hub has stored (memory only: after a restart every open order is
+ *   handed over once more, which the store ignores by version)
  * @open_seen: (element-type utf8 utf8): the ids the current re-read of the
  *   open orders has met (kept between pages by the caller)
+ * @pending: (element-type utf8 utf8): filled with id → fingerprint ("" for
+ *   orders no longer open) of the orders in this page; merge it into
+ *   @open_known once the hub has stored the page
  * @cursor: the previous page's next_cursor, or %NULL to start over
  *
  * One page of order changes: new orders by orderPlacedAt, changed ones by
@@ -25,6 +27,7 @@ CurbConnectorPage *curb_vendure_pull (CurbVendureClient  *client,
                                       const char         *location_code,
                                       GHashTable         *open_known,
                                       GHashTable         *open_seen,
+                                      GHashTable         *pending,
                                       const char         *cursor,
                                       guint               limit,
                                       GCancellable       *cancellable,

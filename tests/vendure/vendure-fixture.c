@@ -179,7 +179,7 @@ vendure_fixture_seed (VendureFixture *self,
 
   g_subprocess_launcher_set_cwd (launcher, self->app_dir);
   child = g_subprocess_launcher_spawn (launcher, &error, "node", "seed.js", "--url", self->url, "--orders", count,
-                                       "--store", VENDURE_FIXTURE_STORE, NULL);
+                                       "--store", VENDURE_FIXTURE_STORE, "--concurrency", n > 20 ? "16" : "2", NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
   g_assert_no_error (error);
