@@ -110,16 +110,54 @@ curb_vendure_order_version (JsonObject *vendure_order)
   return MAX (updated_ms, 0) * (MAX_MONOTONIC_PART + 1) + monotonic_part (vendure_order);
 }
 
+static void
+append_member (GString    *text,
+               JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  g_autofree char *json = node ? json_to_string (node, FALSE) : NULL;
+
+  g_string_append_printf (text, "%s|", json ? json : "-");
+}
+
+static void
+append_pairs (GString    *text,
+              JsonArray  *array,
+              const char *value_member)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *element = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      append_member (text, element, "id");
+      append_member (text, element, value_member);
+    }
+  g_string_append_c (text, '/');
+}
+
+/**
+ * curb_vendure_order_fingerprint:
+ *
+ * A short hash of what can change on an order: id, state, updatedAt, the
+ * pickup custom fields, line quantities and fulfilment states. The full
+ * (CURB_VENDURE_ORDER_FIELDS) and the slim
+ * (CURB_VENDURE_ORDER_FINGERPRINT_FIELDS) selections give the same one.
+ */
 char *
 curb_vendure_order_fingerprint (JsonObject *vendure_order)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *digest = NULL;
 
-  json_node_set_object (node, vendure_order);
-  text = json_to_string (node, FALSE);
-  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  append_member (text, vendure_order, "id");
+  append_member (text, vendure_order, "state");
+  append_member (text, vendure_order, "updatedAt");
+  append_member (text, vendure_order, "customFields");
+  append_pairs (text, array_member (vendure_order, "lines"), "quantity");
+  append_pairs (text, array_member (vendure_order, "fulfillments"), "state");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
   return g_strndup (digest, 12);
 }
 

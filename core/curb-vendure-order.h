@@ -4,13 +4,19 @@
 
 G_BEGIN_DECLS
 
+#define CURB_VENDURE_CUSTOM_FIELDS \
+  "customFields { pickupLocationCode pickupStatus pickupBay customerArrivedAt pickupToken } "
+
 /* The Vendure Order fields the connector reads (a GraphQL selection set). */
 #define CURB_VENDURE_ORDER_FIELDS \
-  "id code state active updatedAt orderPlacedAt " \
-  "customFields { pickupLocationCode pickupStatus pickupBay customerArrivedAt pickupToken } " \
+  "id code state active updatedAt orderPlacedAt " CURB_VENDURE_CUSTOM_FIELDS \
   "customer { firstName lastName phoneNumber } " \
   "lines { id quantity orderPlacedQuantity productVariant { sku name } } " \
   "fulfillments { id state trackingCode lines { orderLineId quantity } }"
+
+/* Just what curb_vendure_order_fingerprint() reads: cheap to re-read often. */
+#define CURB_VENDURE_ORDER_FINGERPRINT_FIELDS \
+  "id state updatedAt " CURB_VENDURE_CUSTOM_FIELDS "lines { id quantity } fulfillments { id state }"
 
 /* Vendure order states in which a pickup order is still open at the store. */
 #define CURB_VENDURE_OPEN_STATES \

@@ -7,19 +7,20 @@
 #define MAX_TAKE 1000    /* Vendure's adminListQueryLimit in our harness; 100 by default */
 #define SAME_MS_SLACK 16
 
-#define LIST_QUERY(variables, options) \
+#define LIST_QUERY_OF(fields, variables, options) \
   "query($store: String!, $take: Int!, " variables ") {" \
-  " orders(options: { take: $take, " options " }) { items { " CURB_VENDURE_ORDER_FIELDS " } } }"
+  " orders(options: { take: $take, " options " }) { items { " fields " } } }"
+#define LIST_QUERY(variables, options) LIST_QUERY_OF (CURB_VENDURE_ORDER_FIELDS, variables, options)
 
 #define NEW_QUERY LIST_QUERY ("$after: DateTime!", \
-  "sort: { orderPlacedAt: ASC, id: ASC }, filter: { active: { eq: false }, orderPlacedAt: { after: $after }," \
+  "sort: { orderPlacedAt: ASC }, filter: { active: { eq: false }, orderPlacedAt: { after: $after }," \
   " pickupLocationCode: { eq: $store }, state: { in: " CURB_VENDURE_OPEN_STATES " } }")
 
 #define CHANGED_QUERY LIST_QUERY ("$after: DateTime!", \
-  "sort: { updatedAt: ASC, id: ASC }, filter: { active: { eq: false }, updatedAt: { after: $after }," \
+  "sort: { updatedAt: ASC }, filter: { active: { eq: false }, updatedAt: { after: $after }," \
   " pickupLocationCode: { eq: $store } }")
 
-#define OPEN_QUERY LIST_QUERY ("$skip: Int!", \
+#define OPEN_QUERY LIST_QUERY_OF (CURB_VENDURE_ORDER_FINGERPRINT_FIELDS, "$skip: Int!", \
   "skip: $skip, sort: { id: ASC }, filter: { active: { eq: false }, pickupLocationCode: { eq: $store }," \
   " state: { in: " CURB_VENDURE_OPEN_STATES " } }")
 
@@ -87,31 +88,19 @@ set_time (JsonObject *variables,
 }
 
 /* Hands one Vendure order to the hub and notes its fingerprint in @pending
- * ("" once it is no longer open). The re-read of the open orders hands on
- * only what changed since the hub last took it (@only_if_changed). */
+ * ("" once it is no longer open). */
 static void
 emit (Pull       *pull,
-      JsonObject *vendure_order,
-      gboolean    only_if_changed)
+      JsonObject *vendure_order)
 {
   const char *id = json_object_get_string_member_with_default (vendure_order, "id", NULL);
-  g_autofree char *fingerprint = curb_vendure_order_fingerprint (vendure_order);
-  const char *known;
   JsonObject *order;
 
-  if (id == NULL)
-    return;
-  known = g_hash_table_lookup (pull->pending, id);
-  if (known == NULL)
-    known = g_hash_table_lookup (pull->open_known, id);
-  if (only_if_changed && g_strcmp0 (known, fingerprint) == 0)
-    return;
-  order = curb_vendure_order_to_curbside (vendure_order, NULL);
-  if (order == NULL)
+  if (id == NULL || (order = curb_vendure_order_to_curbside (vendure_order, NULL)) == NULL)
     return;
   g_ptr_array_add (pull->orders, order);
   if (state_is_open (json_object_get_string_member_with_default (vendure_order, "state", NULL)))
-    g_hash_table_insert (pull->pending, g_strdup (id), g_steal_pointer (&fingerprint));
+    g_hash_table_insert (pull->pending, g_strdup (id), curb_vendure_order_fingerprint (vendure_order));
   else
     g_hash_table_insert (pull->pending, g_strdup (id), g_strdup (""));
 }
@@ -139,9 +128,12 @@ step_new (Pull     *pull,
       gint64 placed = curb_vendure_order_time_ms (order, "orderPlacedAt");
       gint64 id = curb_vendure_id_to_int (json_object_get_string_member_with_default (order, "id", NULL));
 
-      if (placed < cursor->placed_ms || (placed == cursor->placed_ms && id <= cursor->placed_id))
+      /* GraphQL orders sort keys by the schema, not as written: sort by
+       * orderPlacedAt alone; an order sharing the cursor's millisecond is taken
+       * again unless it is the cursor's own (the store ignores the repeat). */
+      if (placed < cursor->placed_ms || (placed == cursor->placed_ms && id == cursor->placed_id))
         continue;
-      emit (pull, order, FALSE);
+      emit (pull, order);
       cursor->placed_ms = placed;
       cursor->placed_id = id;
     }
@@ -174,7 +166,7 @@ step_changed (Pull     *pull,
 
       if (updated < cursor->updated_ms || curb_vendure_cursor_has_seen (cursor, updated, id, fingerprint))
         continue;
-      emit (pull, order, FALSE);
+      emit (pull, order);
       curb_vendure_cursor_take (cursor, updated, id, fingerprint);
       taken++;
     }
@@ -183,20 +175,15 @@ step_changed (Pull     *pull,
   return TRUE;
 }
 
+/* The full documents of @ids, handed on; ids Vendure no longer lists for this store are forgotten. */
 static gboolean
-fetch_vanished (Pull    *pull,
-                GError **error)
+fetch_by_ids (Pull      *pull,
+              JsonArray *ids,
+              GError   **error)
 {
   g_autoptr(JsonObject) variables = json_object_new ();
-  g_autoptr(JsonArray) ids = json_array_new ();
   g_autoptr(JsonArray) items = NULL;
-  GHashTableIter iter;
-  gpointer id;
 
-  g_hash_table_iter_init (&iter, pull->open_known);
-  while (g_hash_table_iter_next (&iter, &id, NULL) && json_array_get_length (ids) < MAX_TAKE)
-    if (!g_hash_table_contains (pull->open_seen, id))
-      json_array_add_string_element (ids, id);
   if (json_array_get_length (ids) == 0)
     return TRUE;
   json_object_set_array_member (variables, "ids", json_array_ref (ids));
@@ -206,19 +193,48 @@ fetch_vanished (Pull    *pull,
   for (guint i = 0; i < json_array_get_length (ids); i++)
     g_hash_table_insert (pull->pending, g_strdup (json_array_get_string_element (ids, i)), g_strdup (""));
   for (guint i = 0; i < json_array_get_length (items); i++)
-    emit (pull, json_array_get_object_element (items, i), FALSE);
+    emit (pull, json_array_get_object_element (items, i));
   return TRUE;
 }
 
-/* Re-reads one page of the open orders; a sweep reads one page, so a big
- * open set costs each poll one request. At the end of a round, fetches the
- * orders that left the open set since it was last read. */
+static gboolean
+fetch_vanished (Pull    *pull,
+                GError **error)
+{
+  g_autoptr(JsonArray) ids = json_array_new ();
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, pull->open_known);
+  while (g_hash_table_iter_next (&iter, &id, NULL) && json_array_get_length (ids) < MAX_TAKE)
+    if (!g_hash_table_contains (pull->open_seen, id))
+      json_array_add_string_element (ids, id);
+  return fetch_by_ids (pull, ids, error);
+}
+
+static gboolean
+is_known (Pull       *pull,
+          const char *id,
+          const char *fingerprint)
+{
+  const char *known = g_hash_table_lookup (pull->pending, id);
+
+  if (known == NULL)
+    known = g_hash_table_lookup (pull->open_known, id);
+  return g_strcmp0 (known, fingerprint) == 0;
+}
+
+/* Re-reads the fingerprints of one page of open orders (a sweep reads one
+ * page, so a big open set costs each poll one cheap request) and fetches the
+ * orders that changed. At the end of a round, fetches the orders that left
+ * the open set since it was last read. */
 static gboolean
 step_open (Pull     *pull,
            GError  **error)
 {
   g_autoptr(JsonObject) variables = json_object_new ();
   g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonArray) changed = json_array_new ();
   guint take = MIN (MAX (pull->limit, 1), MAX_TAKE);
 
   json_object_set_int_member (variables, "skip", pull->cursor->open_skip);
@@ -228,10 +244,15 @@ step_open (Pull     *pull,
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *order = json_array_get_object_element (items, i);
+      const char *id = json_object_get_string_member_with_default (order, "id", "");
+      g_autofree char *fingerprint = curb_vendure_order_fingerprint (order);
 
-      g_hash_table_add (pull->open_seen, g_strdup (json_object_get_string_member_with_default (order, "id", "")));
-      emit (pull, order, TRUE);
+      g_hash_table_add (pull->open_seen, g_strdup (id));
+      if (!is_known (pull, id, fingerprint))
+        json_array_add_string_element (changed, id);
     }
+  if (!fetch_by_ids (pull, changed, error))
+    return FALSE;
   pull->cursor->open_skip += json_array_get_length (items);
   if (json_array_get_length (items) == take)
     return TRUE;

@@ -13,7 +13,7 @@
 
 #define RAW_QUERY \
   "query($store: String!, $take: Int!, $after: DateTime!) { orders(options: { take: $take," \
-  " sort: { orderPlacedAt: ASC, id: ASC }, filter: { active: { eq: false }, orderPlacedAt: { after: $after }," \
+  " sort: { orderPlacedAt: ASC }, filter: { active: { eq: false }, orderPlacedAt: { after: $after }," \
   " pickupLocationCode: { eq: $store }, state: { in: " CURB_VENDURE_OPEN_STATES " } } }) { items { " \
   CURB_VENDURE_ORDER_FIELDS " } } }"
 

@@ -27,7 +27,10 @@ typedef struct
   CurbVendureConnector *connector;
   CurbSync             *sync;
   JsonArray            *keys;
+  JsonArray            *more;
   guint                 caught_up;
+  char                 *watched_ref;
+  guint                 watched_updates;
 } Hub;
 
 static Hub hub;
@@ -82,6 +85,16 @@ on_caught_up (CurbSync *sync,
               gpointer  user_data)
 {
   hub.caught_up++;
+}
+
+static void
+on_order_changed (CurbSync   *sync,
+                  const char *ref,
+                  guint       outcome,
+                  gpointer    user_data)
+{
+  if (outcome == CURB_UPSERT_UPDATED && g_strcmp0 (ref, hub.watched_ref) == 0)
+    hub.watched_updates++;
 }
 
 static void
@@ -232,6 +245,9 @@ test_pull (void)
   g_autoptr(GError) error = NULL;
 
   catch_up ();
+  g_test_message ("pulled %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT ", last error %s",
+                  curb_sync_get_pulled_orders (hub.sync), curb_sync_get_rejected_orders (hub.sync),
+                  curb_sync_get_last_error (hub.sync));
   g_assert_cmpuint (curb_sync_get_pulled_orders (hub.sync), >=, N_SEEDED);
   for (guint i = 0; i < N_SEEDED; i++)
     {
@@ -493,7 +509,7 @@ static void
 test_restart (void)
 {
   const char *ref = seeded_code (4);
-  g_autoptr(JsonArray) more = NULL;
+  JsonArray *more;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(GError) error = NULL;
   guint logins;
@@ -508,7 +524,7 @@ test_restart (void)
   vendure_fixture_forget_sessions (hub.vendure);
 
   vendure_fixture_start (hub.vendure);
-  more = vendure_fixture_seed (hub.vendure, 2);
+  more = hub.more = vendure_fixture_seed (hub.vendure, 2);
   drain (60000);
   catch_up ();
   /* The old session was refused (FORBIDDEN): the connector logged in again. */
@@ -528,6 +544,43 @@ test_restart (void)
       g_assert_no_error (error);
       g_assert_cmpstr (json_object_get_string_member (pulled, "state"), ==, "pending");
     }
+}
+
+static gboolean
+watched_updated (void)
+{
+  return hub.watched_updates > 0;
+}
+
+/* Staff fulfil an order in Vendure's admin: that does not move updatedAt, the
+ * re-read of open orders notices it and the store gets a newer version. */
+static void
+test_fulfilled_in_vendure (void)
+{
+  JsonObject *order = json_array_get_object_element (hub.more, 0);
+  JsonArray *lines = json_object_get_array_member (order, "lines");
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(JsonObject) before = vendure_fixture_order (hub.vendure, json_object_get_string_member (order, "code"));
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *line = g_strdup_printf ("{\"i\": {\"lines\": [{\"orderLineId\": \"%s\", \"quantity\": 1}],"
+                                           " \"handler\": {\"code\": \"manual-fulfillment\", \"arguments\": [{\"name\": \"method\","
+                                           " \"value\": \"Store staff\"}, {\"name\": \"trackingCode\", \"value\": \"\"}]}}}",
+                                           json_object_get_string_member (json_array_get_object_element (lines, 0), "id"));
+  g_autoptr(JsonNode) input = json_from_string (line, NULL);
+
+  hub.watched_ref = g_strdup (json_object_get_string_member (order, "code"));
+  hub.watched_updates = 0;
+  data = vendure_fixture_query (hub.vendure,
+      "mutation($i: FulfillOrderInput!) { addFulfillmentToOrder(input: $i) {"
+      " ... on Fulfillment { id state } ... on ErrorResult { errorCode message } } }",
+      json_node_get_object (input));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (data, "addFulfillmentToOrder"), "state"),
+                   ==, "Pending");
+  after = vendure_fixture_order (hub.vendure, hub.watched_ref);
+  g_assert_cmpstr (json_object_get_string_member (after, "updatedAt"), ==,
+                   json_object_get_string_member (before, "updatedAt"));
+  g_assert_true (wait_until (watched_updated, 30000));
+  g_clear_pointer (&hub.watched_ref, g_free);
 }
 
 /* Vendure cancels an order: the store hears of it on the next pull. */
@@ -574,6 +627,7 @@ hub_start (void)
   curb_sync_set_page_size (hub.sync, 100);
   curb_sync_set_backoff (hub.sync, 100, 1000, 7);
   g_signal_connect (hub.sync, "caught-up", G_CALLBACK (on_caught_up), NULL);
+  g_signal_connect (hub.sync, "order-changed", G_CALLBACK (on_order_changed), NULL);
   g_signal_connect (hub.sync, "keys-fetched", G_CALLBACK (on_keys_fetched), NULL);
   g_signal_connect (hub.sync, "event-rejected", G_CALLBACK (on_event_rejected), NULL);
   curb_sync_start (hub.sync);
@@ -590,6 +644,7 @@ hub_stop (void)
   g_clear_object (&hub.store);
   g_clear_pointer (&hub.keys, json_array_unref);
   g_clear_pointer (&hub.seeded, json_array_unref);
+  g_clear_pointer (&hub.more, json_array_unref);
   curb_test_rmdir (hub.dir);
   g_free (hub.dir);
   vendure_fixture_free (hub.vendure);
@@ -624,6 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vendure/partial-keep", test_partial_keep);
   g_test_add_func ("/vendure/retry-after-drop", test_retry_after_drop);
   g_test_add_func ("/vendure/restart", test_restart);
+  g_test_add_func ("/vendure/fulfilled-in-vendure", test_fulfilled_in_vendure);
   g_test_add_func ("/vendure/cancelled-in-vendure", test_cancelled_in_vendure);
   status = g_test_run ();
   hub_stop ();
