@@ -61,6 +61,8 @@ new_message (CurbVendureClient *self,
       soup_message_headers_replace (headers, "Authorization", bearer);
     }
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  /* Credentials must not follow a redirect elsewhere; a 3xx is a failure. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   /* Reads may reuse a kept-alive connection (and be resent if it was stale);
    * a mutation always gets a fresh one, so libsoup never sends it twice. */
   if (!g_str_has_prefix (query, "mutation"))
