@@ -436,7 +436,8 @@ transition_order (Push        *push,
 {
   g_autoptr(JsonObject) variables = NULL;
 
-  if (g_str_equal (order_state (push), state))
+  /* Nothing taken and everything cancelled: Vendure has closed the order itself. */
+  if (g_str_equal (order_state (push), state) || g_str_equal (order_state (push), "Cancelled"))
     return TRUE;
   variables = json_object_new ();
   json_object_set_string_member (variables, "id", push->order_id);
