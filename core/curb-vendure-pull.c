@@ -6,6 +6,8 @@
 
 #define MAX_TAKE 1000    /* Vendure's adminListQueryLimit in our harness; 100 by default */
 #define SAME_MS_SLACK 16
+/* Fingerprints re-read per sweep: small, so a poll stays well under a second. */
+#define OPEN_PAGE 100
 
 #define LIST_QUERY_OF(fields, variables, options) \
   "query($store: String!, $take: Int!, " variables ") {" \
@@ -235,7 +237,7 @@ step_open (Pull     *pull,
   g_autoptr(JsonObject) variables = json_object_new ();
   g_autoptr(JsonArray) items = NULL;
   g_autoptr(JsonArray) changed = json_array_new ();
-  guint take = MIN (MAX (pull->limit, 1), MAX_TAKE);
+  guint take = MIN (pull->limit, OPEN_PAGE);
 
   json_object_set_int_member (variables, "skip", pull->cursor->open_skip);
   json_object_set_int_member (variables, "take", take);
