@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sqlite3.h>
 
 #include "curb-error.h"
 #include "curb-event.h"
@@ -88,13 +89,31 @@ on_caught_up (CurbSync *sync,
 }
 
 static void
-on_order_changed (CurbSync   *sync,
-                  const char *ref,
-                  guint       outcome,
-                  gpointer    user_data)
+on_orders_stored (CurbSync            *sync,
+                  const char * const  *refs,
+                  gpointer             user_data)
 {
-  if (outcome == CURB_UPSERT_UPDATED && g_strcmp0 (ref, hub.watched_ref) == 0)
+  if (hub.watched_ref != NULL && g_strv_contains (refs, hub.watched_ref))
     hub.watched_updates++;
+}
+
+/* The version the store keeps for @ref (read-only look into its database). */
+static gint64
+stored_version (const char *ref)
+{
+  g_autofree char *path = g_build_filename (hub.dir, "store.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT version FROM orders WHERE ref = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return version;
 }
 
 static void
@@ -567,9 +586,12 @@ test_fulfilled_in_vendure (void)
                                            " \"value\": \"Store staff\"}, {\"name\": \"trackingCode\", \"value\": \"\"}]}}}",
                                            json_object_get_string_member (json_array_get_object_element (lines, 0), "id"));
   g_autoptr(JsonNode) input = json_from_string (line, NULL);
+  gint64 version;
 
   hub.watched_ref = g_strdup (json_object_get_string_member (order, "code"));
   hub.watched_updates = 0;
+  version = stored_version (hub.watched_ref);
+  g_assert_cmpint (version, >, 0);
   data = vendure_fixture_query (hub.vendure,
       "mutation($i: FulfillOrderInput!) { addFulfillmentToOrder(input: $i) {"
       " ... on Fulfillment { id state } ... on ErrorResult { errorCode message } } }",
@@ -580,6 +602,7 @@ test_fulfilled_in_vendure (void)
   g_assert_cmpstr (json_object_get_string_member (after, "updatedAt"), ==,
                    json_object_get_string_member (before, "updatedAt"));
   g_assert_true (wait_until (watched_updated, 30000));
+  g_assert_cmpint (stored_version (hub.watched_ref), >, version);
   g_clear_pointer (&hub.watched_ref, g_free);
 }
 
@@ -627,7 +650,7 @@ hub_start (void)
   curb_sync_set_page_size (hub.sync, 100);
   curb_sync_set_backoff (hub.sync, 100, 1000, 7);
   g_signal_connect (hub.sync, "caught-up", G_CALLBACK (on_caught_up), NULL);
-  g_signal_connect (hub.sync, "order-changed", G_CALLBACK (on_order_changed), NULL);
+  g_signal_connect (hub.sync, "orders-stored", G_CALLBACK (on_orders_stored), NULL);
   g_signal_connect (hub.sync, "keys-fetched", G_CALLBACK (on_keys_fetched), NULL);
   g_signal_connect (hub.sync, "event-rejected", G_CALLBACK (on_event_rejected), NULL);
   curb_sync_start (hub.sync);
