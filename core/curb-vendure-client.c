@@ -217,10 +217,10 @@ post (CurbVendureClient  *self,
   note_server_time (self, msg);
   if (soup_message_get_status (msg) == SOUP_STATUS_BAD_REQUEST && (answer = parse_answer (body, NULL)) != NULL)
     {
-      g_autoptr(JsonObject) ignored = take_data (answer, &local_error);
+      g_autoptr(JsonObject) data = take_data (answer, &local_error);
 
       g_set_error (error, CURB_ERROR, CURB_ERROR_PROTOCOL, "Vendure refused the request: %s",
-                   local_error ? local_error->message : "400 Bad Request");
+                   data == NULL && local_error != NULL ? local_error->message : "400 Bad Request");
       return NULL;
     }
   if (!check_status (msg, out_retry_after_ms, error) || (answer = parse_answer (body, error)) == NULL)

@@ -38,12 +38,14 @@ take_trigger (FaultProxy *self,
               const char *data,
               gssize      len)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  gboolean hit;
 
-  if (self->trigger == NULL || g_strstr_len (data, len, self->trigger) == NULL)
-    return FALSE;
-  g_clear_pointer (&self->trigger, g_free);
-  return TRUE;
+  g_mutex_lock (&self->lock);
+  hit = self->trigger != NULL && g_strstr_len (data, len, self->trigger) != NULL;
+  if (hit)
+    g_clear_pointer (&self->trigger, g_free);
+  g_mutex_unlock (&self->lock);
+  return hit;
 }
 
 static gboolean
@@ -169,18 +171,21 @@ void
 fault_proxy_arm (FaultProxy *self,
                  const char *request_text)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
+  g_mutex_lock (&self->lock);
   g_free (self->trigger);
   self->trigger = g_strdup (request_text);
+  g_mutex_unlock (&self->lock);
 }
 
 guint
 fault_proxy_get_drops (FaultProxy *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  guint drops;
 
-  return self->drops;
+  g_mutex_lock (&self->lock);
+  drops = self->drops;
+  g_mutex_unlock (&self->lock);
+  return drops;
 }
 
 void
