@@ -28,7 +28,7 @@ const config = {
         adminListQueryLimit: 1000,
     },
     authOptions: {
-        tokenMethod: ['bearer', 'cookie'],
+        tokenMethod: ['bearer', 'cookie', 'api-key'],
         requireVerification: false,
         cookieOptions: { secret: 'curbside-local-vendure' },
         superadminCredentials: { identifier: 'superadmin', password: 'superadmin' },

@@ -1,6 +1,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "curb-connector-config.h"
 #include "curb-error.h"
 #include "curb-event.h"
 #include "curb-keyring.h"
@@ -629,6 +630,67 @@ test_cancelled_in_vendure (void)
   g_assert_cmpint (state, ==, CURB_ORDER_STATE_CANCELLED);
 }
 
+typedef struct
+{
+  gboolean           done;
+  CurbConnectorPage *page;
+  GError            *error;
+} PullResult;
+
+static PullResult *pending_pull;
+
+static gboolean
+pull_done (void)
+{
+  return pending_pull->done;
+}
+
+static void
+on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PullResult *pull = user_data;
+  gint64 retry_after = -1;
+
+  pull->page = curb_connector_pull_finish (CURB_CONNECTOR (source), result, &retry_after, &pull->error);
+  pull->done = TRUE;
+}
+
+/* hub.conf chooses the connector; here with a Vendure API key. */
+static void
+test_hub_config (void)
+{
+  g_autoptr(JsonObject) data = vendure_fixture_query (hub.vendure,
+      "mutation { createApiKey(input: { roleIds: [\"1\"], translations: [{ languageCode: en, name: \"curbside hub\" }] })"
+      " { apiKey } }", NULL);
+  const char *api_key = json_object_get_string_member (json_object_get_object_member (data, "createApiKey"), "apiKey");
+  g_autofree char *credentials = g_build_filename (hub.dir, "vendure.credentials", NULL);
+  g_autofree char *text = g_strdup_printf ("[store]\nid = %s\nname = Demo\n[central]\nconnector = vendure\n"
+                                           "url = %s/admin-api\ncredentials-file = %s\nvendure-auth = api-key\n"
+                                           "partial-pickup = keep\n", VENDURE_FIXTURE_STORE, hub.vendure->url,
+                                           credentials);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbConfig) config = NULL;
+  g_autoptr(CurbConnector) connector = NULL;
+  PullResult pull = { 0 };
+
+  g_assert_true (g_file_set_contents (credentials, api_key, -1, &error));
+  config = curb_config_load_data (CURB_CONFIG_ROLE_HUB, text, -1, "hub.conf", &error);
+  g_assert_no_error (error);
+  connector = curb_connector_new_for_config (config, &error);
+  g_assert_no_error (error);
+  g_assert_true (CURB_IS_VENDURE_CONNECTOR (connector));
+  g_assert_cmpstr (curb_connector_get_name (connector), ==, "vendure");
+  g_assert_cmpint (curb_vendure_connector_get_partial_policy (CURB_VENDURE_CONNECTOR (connector)), ==,
+                   CURB_VENDURE_PARTIAL_KEEP);
+  pending_pull = &pull;
+  curb_connector_pull_async (connector, NULL, 100, NULL, on_pulled, &pull);
+  g_assert_true (wait_until (pull_done, 30000));
+  g_assert_no_error (pull.error);
+  g_assert_cmpuint (pull.page->orders->len, >=, N_SEEDED);
+  g_assert_cmpuint (curb_vendure_connector_get_logins (CURB_VENDURE_CONNECTOR (connector)), ==, 0);
+  curb_connector_page_free (pull.page);
+}
+
 /* Fixture */
 
 static void
@@ -704,6 +766,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vendure/restart", test_restart);
   g_test_add_func ("/vendure/fulfilled-in-vendure", test_fulfilled_in_vendure);
   g_test_add_func ("/vendure/cancelled-in-vendure", test_cancelled_in_vendure);
+  g_test_add_func ("/vendure/hub-config", test_hub_config);
   status = g_test_run ();
   hub_stop ();
   return status;
