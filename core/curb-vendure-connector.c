@@ -226,11 +226,9 @@ run_pull (CurbVendureConnector *self,
 }
 
 static void
-run_job (gpointer data,
-         gpointer user_data)
+run_task (CurbVendureConnector *self,
+          GTask                *task)
 {
-  g_autoptr(GTask) task = data;
-  CurbVendureConnector *self = user_data;
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -253,6 +251,29 @@ run_job (gpointer data,
       run_keys (self, task);
       break;
     }
+}
+
+static gboolean
+release_task (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The task (and through it the connector) is released on the caller's
+ * context: the last reference must never drop here, where finalize would
+ * wait for this very thread. */
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  GTask *task = data;
+  GSource *source = g_idle_source_new ();
+
+  run_task (user_data, task);
+  g_source_set_callback (source, release_task, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
 }
 
 static void
