@@ -26,6 +26,7 @@ struct _CurbVendureConnector
   /* Worker thread only: */
   GHashTable               *open_known;   /* id → fingerprint the hub has stored */
   GHashTable               *open_seen;
+  guint                     max_take;
   char                     *handed_cursor;    /* next_cursor of the last page handed on */
   GHashTable               *handed_pending;   /* its fingerprints, stored once that cursor comes back */
   char                     *prefetch_cursor;  /* a page already fetched for this cursor */
@@ -167,7 +168,7 @@ take_or_fetch (CurbVendureConnector  *self,
   drop_prefetch (self);
   *out_pending = new_pending ();
   page = curb_vendure_pull (self->client, self->location_code, self->open_known, self->open_seen, *out_pending,
-                            job->cursor, job->limit, cancellable, &job->retry_after_ms, error);
+                            &self->max_take, job->cursor, job->limit, cancellable, &job->retry_after_ms, error);
   if (page == NULL)
     g_clear_pointer (out_pending, g_hash_table_unref);
   return page;
@@ -189,7 +190,7 @@ prefetch (CurbVendureConnector *self,
     return;
   pending = new_pending ();
   self->prefetched = curb_vendure_pull (self->client, self->location_code, self->open_known, self->open_seen,
-                                        pending, cursor, limit, cancellable, &retry_after_ms, NULL);
+                                        pending, &self->max_take, cursor, limit, cancellable, &retry_after_ms, NULL);
   if (self->prefetched == NULL)
     return;
   self->prefetch_cursor = g_strdup (cursor);
@@ -441,6 +442,7 @@ curb_vendure_connector_init (CurbVendureConnector *self)
   self->worker = g_thread_pool_new (run_job, self, 1, TRUE, NULL);
   self->open_known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->open_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->max_take = 1000;
 }
 
 /* Public API */

@@ -1,10 +1,12 @@
+#include <string.h>
+
 #include "curb-error.h"
 #include "curb-util.h"
 #include "curb-vendure-cursor.h"
 #include "curb-vendure-order.h"
 #include "curb-vendure-pull.h"
 
-#define MAX_TAKE 1000    /* Vendure's adminListQueryLimit in our harness; 100 by default */
+#define TAKE_LIMIT_MESSAGE "Cannot take more than "
 #define SAME_MS_SLACK 16
 /* Fingerprints re-read per sweep: small, so a poll stays well under a second. */
 #define OPEN_PAGE 100
@@ -41,6 +43,8 @@ typedef struct
   GPtrArray         *orders;
   GCancellable      *cancellable;
   gint64            *retry_after_ms;
+  guint             *max_take;       /* Vendure's adminListQueryLimit, as far as we know it */
+  gboolean           take_lowered;
 } Pull;
 
 static const char * const open_states[] = {
@@ -56,6 +60,25 @@ state_is_open (const char *state)
   return FALSE;
 }
 
+/* "Cannot take more than 100 results from a list query": a shop with a
+ * smaller adminListQueryLimit than we asked for. */
+static void
+learn_take_limit (Pull    *pull,
+                  GError **error)
+{
+  const char *found = error && *error ? strstr ((*error)->message, TAKE_LIMIT_MESSAGE) : NULL;
+  guint64 limit = 0;
+
+  if (found == NULL)
+    return;
+  limit = g_ascii_strtoull (found + strlen (TAKE_LIMIT_MESSAGE), NULL, 10);
+  if (limit > 0 && limit < *pull->max_take)
+    {
+      *pull->max_take = limit;
+      pull->take_lowered = TRUE;
+    }
+}
+
 static JsonArray *
 list_orders (Pull        *pull,
              const char  *query,
@@ -68,7 +91,10 @@ list_orders (Pull        *pull,
   json_object_set_string_member (variables, "store", pull->location_code);
   data = curb_vendure_client_query (pull->client, query, variables, pull->cancellable, pull->retry_after_ms, error);
   if (data == NULL)
-    return NULL;
+    {
+      learn_take_limit (pull, error);
+      return NULL;
+    }
   orders = json_object_get_member (data, "orders");
   items = orders && JSON_NODE_HOLDS_OBJECT (orders) ? json_object_get_member (json_node_get_object (orders), "items") : NULL;
   if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
@@ -116,7 +142,7 @@ step_new (Pull     *pull,
   g_autoptr(JsonObject) variables = json_object_new ();
   g_autoptr(JsonArray) items = NULL;
   CurbVendureCursor *cursor = pull->cursor;
-  guint take = MIN (pull->limit + SAME_MS_SLACK, MAX_TAKE);
+  guint take = MIN (pull->limit + SAME_MS_SLACK, *pull->max_take);
 
   set_time (variables, "after", cursor->placed_ms - 1);
   json_object_set_int_member (variables, "take", take);
@@ -152,7 +178,7 @@ step_changed (Pull     *pull,
   g_autoptr(JsonObject) variables = json_object_new ();
   g_autoptr(JsonArray) items = NULL;
   CurbVendureCursor *cursor = pull->cursor;
-  guint take = MIN (pull->limit + g_hash_table_size (cursor->seen), MAX_TAKE);
+  guint take = MIN (pull->limit + g_hash_table_size (cursor->seen), *pull->max_take);
   guint taken = 0;
 
   set_time (variables, "after", cursor->updated_ms - 1000);
@@ -189,7 +215,7 @@ fetch_by_ids (Pull      *pull,
   if (json_array_get_length (ids) == 0)
     return TRUE;
   json_object_set_array_member (variables, "ids", json_array_ref (ids));
-  json_object_set_int_member (variables, "take", MAX_TAKE);
+  json_object_set_int_member (variables, "take", *pull->max_take);
   if ((items = list_orders (pull, BY_ID_QUERY, variables, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < json_array_get_length (ids); i++)
@@ -208,7 +234,7 @@ fetch_vanished (Pull    *pull,
   gpointer id;
 
   g_hash_table_iter_init (&iter, pull->open_known);
-  while (g_hash_table_iter_next (&iter, &id, NULL) && json_array_get_length (ids) < MAX_TAKE)
+  while (g_hash_table_iter_next (&iter, &id, NULL) && json_array_get_length (ids) < *pull->max_take)
     if (!g_hash_table_contains (pull->open_seen, id))
       json_array_add_string_element (ids, id);
   return fetch_by_ids (pull, ids, error);
@@ -237,7 +263,7 @@ step_open (Pull     *pull,
   g_autoptr(JsonObject) variables = json_object_new ();
   g_autoptr(JsonArray) items = NULL;
   g_autoptr(JsonArray) changed = json_array_new ();
-  guint take = MIN (pull->limit, OPEN_PAGE);
+  guint take = MIN (MIN (pull->limit, OPEN_PAGE), *pull->max_take);
 
   json_object_set_int_member (variables, "skip", pull->cursor->open_skip);
   json_object_set_int_member (variables, "take", take);
@@ -321,6 +347,7 @@ curb_vendure_pull (CurbVendureClient  *client,
                    GHashTable         *open_known,
                    GHashTable         *open_seen,
                    GHashTable         *pending,
+                   guint              *max_take,
                    const char         *cursor,
                    guint               limit,
                    GCancellable       *cancellable,
@@ -330,7 +357,7 @@ curb_vendure_pull (CurbVendureClient  *client,
   g_autoptr(CurbVendureCursor) parsed = curb_vendure_cursor_parse (cursor);
   g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   Pull pull = { client, location_code, open_known, open_seen, pending, parsed, MAX (limit, 1), orders,
-                cancellable, out_retry_after_ms };
+                cancellable, out_retry_after_ms, max_take, FALSE };
   gboolean sweep_done = FALSE;
 
   g_return_val_if_fail (CURB_IS_VENDURE_CLIENT (client), NULL);
@@ -338,7 +365,17 @@ curb_vendure_pull (CurbVendureClient  *client,
 
   *out_retry_after_ms = -1;
   while (!sweep_done && orders->len < pull.limit)
-    if (!step (&pull, &sweep_done, error))
-      return NULL;
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (step (&pull, &sweep_done, &local_error))
+        continue;
+      if (!pull.take_lowered)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      pull.take_lowered = FALSE;
+    }
   return finish_page (&pull, sweep_done);
 }

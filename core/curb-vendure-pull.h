@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * @pending: (element-type utf8 utf8): filled with id → fingerprint ("" for
  *   orders no longer open) of the orders in this page; merge it into
  *   @open_known once the hub has stored the page
+ * @max_take: (inout): the largest page Vendure serves (adminListQueryLimit,
+ *   100 by default); lowered when Vendure says so
  * @cursor: the previous page's next_cursor, or %NULL to start over
  *
  * One page of order changes: new orders by orderPlacedAt, changed ones by
@@ -28,6 +30,7 @@ CurbConnectorPage *curb_vendure_pull (CurbVendureClient  *client,
                                       GHashTable         *open_known,
                                       GHashTable         *open_seen,
                                       GHashTable         *pending,
+                                      guint              *max_take,
                                       const char         *cursor,
                                       guint               limit,
                                       GCancellable       *cancellable,

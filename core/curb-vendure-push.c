@@ -8,7 +8,8 @@
 
 #define FIND_ORDER_QUERY \
   "query($code: String!) { orders(options: { take: 1, filter: { code: { eq: $code } } }) { items { " \
-  CURB_VENDURE_ORDER_FIELDS " history(options: { take: 1000 }) { items { type data } } } } }"
+  CURB_VENDURE_ORDER_FIELDS " history(options: { take: 100, filter: { type: { eq: \"ORDER_NOTE\" } }," \
+  " sort: { createdAt: DESC } }) { items { type data } } } } }"
 
 #define SET_FIELDS_MUTATION \
   "mutation($i: UpdateOrderInput!) { setOrderCustomFields(input: $i) { id } }"

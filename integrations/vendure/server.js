@@ -5,6 +5,7 @@
  *   VENDURE_DATA_DIR    folder for vendure.sqlite and the token key (default ./data)
  *   CURB_HINT_URL       optional hub URL for change hints
  *   CURB_TOKEN_KEY_ID   key id for a new signing key (default v1)
+ *   VENDURE_LIST_LIMIT  adminListQueryLimit (default 1000; Vendure's own default is 100)
  * Prints "vendure: ready on http://127.0.0.1:PORT" when it serves.
  */
 'use strict';
@@ -25,7 +26,7 @@ const config = {
         port,
         adminApiPath: 'admin-api',
         shopApiPath: 'shop-api',
-        adminListQueryLimit: 1000,
+        adminListQueryLimit: Number(process.env.VENDURE_LIST_LIMIT || 1000),
     },
     authOptions: {
         tokenMethod: ['bearer', 'cookie', 'api-key'],

@@ -761,6 +761,8 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* Vendure's default page limit: the connector asks for more and learns it. */
+  g_setenv ("VENDURE_LIST_LIMIT", "100", TRUE);
   if (missing == NULL)
     hub.vendure = vendure_fixture_new (&missing);
   if (hub.vendure == NULL)

@@ -222,7 +222,7 @@ vendure_fixture_order (VendureFixture *self,
   json_object_set_string_member (variables, "c", code);
   data = vendure_fixture_query (self,
       "query($c: String!) { orders(options: { filter: { code: { eq: $c } } }) { items { "
-      CURB_VENDURE_ORDER_FIELDS " history(options: { take: 1000 }) { items { type data } } } } }", variables);
+      CURB_VENDURE_ORDER_FIELDS " history(options: { take: 100, filter: { type: { eq: \"ORDER_NOTE\" } } }) { items { type data } } } } }", variables);
   items = json_object_get_array_member (json_object_get_object_member (data, "orders"), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, 1);
   return json_object_ref (json_array_get_object_element (items, 0));
