@@ -124,9 +124,11 @@ export class CurbsidePlugin implements OnApplicationBootstrap {
             this.ensureToken(event).catch(e => Logger.error(`pickup token for ${event.order.code}: ${e.message}`, loggerCtx));
             this.hint({ type: 'order.placed', orderId: String(event.order.id), code: event.order.code });
         });
-        this.eventBus.ofType(OrderStateTransitionEvent).subscribe(event =>
+        this.eventBus.ofType(OrderStateTransitionEvent).subscribe(event => {
+            if (event.order.active && !PLACED_STATES.includes(event.toState)) return; /* a cart */
             this.hint({ type: 'order.state', orderId: String(event.order.id), code: event.order.code,
-                        fromState: event.fromState, toState: event.toState }));
+                        fromState: event.fromState, toState: event.toState });
+        });
         this.eventBus.ofType(FulfillmentStateTransitionEvent).subscribe(event =>
             this.hint({ type: 'fulfillment.state', fulfillmentId: String(event.fulfillment.id),
                         fromState: event.fromState, toState: event.toState }));
