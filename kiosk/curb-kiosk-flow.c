@@ -27,8 +27,10 @@ struct _CurbKioskFlow
   int               eta_s;
   gboolean          offline;
   gint64            checked_in_at;
+  char             *receipt_note;
 
   GStrv             bays;
+  char             *store_phone;
   int               queue_waiting;
   int               queue_wait_s;
 
@@ -166,6 +168,7 @@ clear_visit (CurbKioskFlow *self)
   self->eta_s = 0;
   self->offline = FALSE;
   self->checked_in_at = 0;
+  g_clear_pointer (&self->receipt_note, g_free);
   self->language_chosen = FALSE;
   g_free (self->language);
   self->language = g_strdup (self->default_language);
@@ -281,6 +284,8 @@ curb_kiosk_flow_finalize (GObject *object)
   g_free (self->source);
   g_free (self->bay);
   g_free (self->staff_name);
+  g_free (self->receipt_note);
+  g_free (self->store_phone);
   g_strfreev (self->bays);
 
   G_OBJECT_CLASS (curb_kiosk_flow_parent_class)->finalize (object);
@@ -885,4 +890,40 @@ curb_kiosk_flow_set_camera_ok (CurbKioskFlow *self,
     go (self, CURB_KIOSK_SCREEN_LOOKUP, CURB_KIOSK_PROBLEM_NONE);
   else
     emit_changed (self);
+}
+
+void
+curb_kiosk_flow_set_receipt_note (CurbKioskFlow *self,
+                                  const char    *note)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (g_strcmp0 (self->receipt_note, note) == 0)
+    return;
+  g_free (self->receipt_note);
+  self->receipt_note = g_strdup (note);
+  emit_changed (self);
+}
+
+const char *
+curb_kiosk_flow_get_receipt_note (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
+  return self->receipt_note;
+}
+
+void
+curb_kiosk_flow_set_store_phone (CurbKioskFlow *self,
+                                 const char    *phone)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  g_free (self->store_phone);
+  self->store_phone = g_strdup (phone);
+}
+
+const char *
+curb_kiosk_flow_get_store_phone (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
+  return self->store_phone;
 }

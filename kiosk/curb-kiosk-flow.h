@@ -66,6 +66,9 @@ void              curb_kiosk_flow_set_bays             (CurbKioskFlow      *self
 const char * const *curb_kiosk_flow_get_bays           (CurbKioskFlow      *self);
 void              curb_kiosk_flow_set_default_language (CurbKioskFlow      *self,
                                                         const char         *language);
+void              curb_kiosk_flow_set_store_phone    (CurbKioskFlow      *self,
+                                                        const char         *phone);
+const char       *curb_kiosk_flow_get_store_phone    (CurbKioskFlow      *self);
 void              curb_kiosk_flow_set_timeouts         (CurbKioskFlow      *self,
                                                         guint               idle_s,
                                                         guint               waiting_s,
@@ -137,6 +140,9 @@ void              curb_kiosk_flow_order_event        (CurbKioskFlow *self,
                                                       const char    *kind,
                                                       const char    *staff_name,
                                                       int            eta_s);
+void              curb_kiosk_flow_set_receipt_note   (CurbKioskFlow *self,
+                                                      const char    *note);
+const char       *curb_kiosk_flow_get_receipt_note   (CurbKioskFlow *self);
 void              curb_kiosk_flow_set_camera_ok      (CurbKioskFlow *self,
                                                       gboolean       ok);
 
