@@ -4,3 +4,13 @@
 
 #include "curb-error.h"
 #include "curb-util.h"
+/* --- domain model, state machine, store database --- */
+#include "curb-event.h"
+#include "curb-order.h"
+#include "curb-state.h"
+#include "curb-store.h"
+/* --- pickup tokens, config --- */
+#include "curb-signing-key.h"
+#include "curb-keyring.h"
+#include "curb-token.h"
+#include "curb-config.h"

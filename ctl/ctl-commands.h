@@ -16,6 +16,10 @@ typedef struct
 } CtlCommand;
 
 /* --- token commands --- */
+int ctl_keygen       (int argc, char **argv);
+int ctl_token_sign   (int argc, char **argv);
+int ctl_token_verify (int argc, char **argv);
+int ctl_config       (int argc, char **argv);
 
 /* --- store commands --- */
 

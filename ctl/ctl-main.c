@@ -8,6 +8,10 @@ static int ctl_version (int argc, char **argv);
 
 static const CtlCommand commands[] = {
   /* --- token commands --- */
+  { "keygen", "Generate a pickup token signing key", ctl_keygen },
+  { "token-sign", "Sign a pickup token for an order", ctl_token_sign },
+  { "token-verify", "Verify a pickup token (exit 0 valid, 3 rejected)", ctl_token_verify },
+  { "config", "Check a configuration file (config check FILE)", ctl_config },
 
   /* --- store commands --- */
 

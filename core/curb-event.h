@@ -1,0 +1,95 @@
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CurbEventKind:
+ *
+ * What happened to an order (docs/data-model.md). %CURB_EVENT_CANCELLED is
+ * central's fact; every other kind is the store's.
+ */
+typedef enum
+{
+  CURB_EVENT_STAGED,
+  CURB_EVENT_ARRIVED,
+  CURB_EVENT_CLAIMED,
+  CURB_EVENT_RELEASED,
+  CURB_EVENT_HANDED_OVER,
+  CURB_EVENT_PARTIALLY_HANDED_OVER,
+  CURB_EVENT_NO_SHOW,
+  CURB_EVENT_RETURNED_TO_STOCK,
+  CURB_EVENT_CANCELLED,
+  CURB_EVENT_SUBSTITUTION_DECIDED,
+} CurbEventKind;
+
+#define CURB_EVENT_KIND_COUNT (CURB_EVENT_SUBSTITUTION_DECIDED + 1)
+
+/* The device id central's own events carry. */
+#define CURB_EVENT_DEVICE_CENTRAL "central"
+
+const char *curb_event_kind_to_string   (CurbEventKind  kind);
+gboolean    curb_event_kind_from_string (const char    *text,
+                                         CurbEventKind *out_kind);
+/* Everything but cancelled: the store pushes these to central. */
+gboolean    curb_event_kind_is_store_owned (CurbEventKind kind);
+
+#define CURB_TYPE_EVENT (curb_event_get_type ())
+G_DECLARE_FINAL_TYPE (CurbEvent, curb_event, CURB, EVENT, GObject)
+
+/**
+ * curb_event_new:
+ * @kind: what happened
+ * @order_ref: the order
+ * @device: id of the device that created the event
+ * @staff: (nullable): staff id for staff actions
+ * @data: (nullable): kind-specific data; copied
+ *
+ * A new event with a fresh random id and the current time. Not validated:
+ * curb_event_validate() (which curb_store_append_event() calls) does that.
+ */
+CurbEvent  *curb_event_new           (CurbEventKind  kind,
+                                      const char    *order_ref,
+                                      const char    *device,
+                                      const char    *staff,
+                                      JsonObject    *data) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * curb_event_new_from_json:
+ *
+ * Parses and validates an event in its wire form. Unknown top-level fields
+ * and unknown keys inside "data" are dropped, so nothing but the documented
+ * facts reaches the event log. Fails with %CURB_ERROR_INVALID.
+ */
+CurbEvent  *curb_event_new_from_json (JsonObject    *object,
+                                      GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The wire form; "seq" only once the hub has assigned one. */
+JsonObject *curb_event_to_json       (CurbEvent     *self) G_GNUC_WARN_UNUSED_RESULT;
+char       *curb_event_to_json_string (CurbEvent    *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * curb_event_validate:
+ *
+ * Checks id, order reference, device, time and the kind-specific data;
+ * unknown keys of data are removed. Fails with %CURB_ERROR_INVALID.
+ */
+gboolean    curb_event_validate      (CurbEvent     *self,
+                                      GError       **error);
+
+const char    *curb_event_get_id        (CurbEvent *self);
+gint64         curb_event_get_seq       (CurbEvent *self);   /* 0 before the hub stored it */
+CurbEventKind  curb_event_get_kind      (CurbEvent *self);
+const char    *curb_event_get_order_ref (CurbEvent *self);
+gint64         curb_event_get_at_ms     (CurbEvent *self);
+const char    *curb_event_get_device    (CurbEvent *self);
+const char    *curb_event_get_staff     (CurbEvent *self);   /* nullable */
+JsonObject    *curb_event_get_data      (CurbEvent *self);   /* never NULL, borrowed */
+
+void           curb_event_set_id        (CurbEvent *self, const char *id);
+void           curb_event_set_seq       (CurbEvent *self, gint64 seq);
+void           curb_event_set_at_ms     (CurbEvent *self, gint64 at_ms);
+
+G_END_DECLS

@@ -1,0 +1,639 @@
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "curb-error.h"
+#include "curb-store-private.h"
+#include "curb-util.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define LOOKUP_KEY_META "store.lookup_key"
+
+struct _CurbStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  GRecMutex   lock;
+  guint8      hash_key[crypto_generichash_KEYBYTES];
+};
+
+G_DEFINE_FINAL_TYPE (CurbStore, curb_store, G_TYPE_OBJECT)
+
+static gboolean
+exec_sql (CurbStore   *self,
+          const char  *sql,
+          GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return curb_store_set_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+configure_connection (CurbStore  *self,
+                      GError    **error)
+{
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (self->db, 1);
+  if (!exec_sql (self, "PRAGMA foreign_keys = ON", error)
+      || !exec_sql (self, "PRAGMA synchronous = FULL", error)
+      || !exec_sql (self, "PRAGMA trusted_schema = OFF", error))
+    return FALSE;
+  stmt = curb_store_prepare (self, "PRAGMA journal_mode = WAL", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW
+      || g_ascii_strcasecmp (curb_stmt_column_text (stmt, 0), "wal") != 0)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE,
+                   "Store database %s cannot use write-ahead logging", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+get_meta_locked (CurbStore   *self,
+                 const char  *key,
+                 GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  curb_stmt_bind_text (stmt, 1, key);
+  if (!curb_store_step_row (self, stmt, error))
+    return NULL;
+  return g_strdup (curb_stmt_column_text (stmt, 0));
+}
+
+static gboolean
+set_meta_locked (CurbStore   *self,
+                 const char  *key,
+                 const char  *value,
+                 GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                                 error);
+
+  if (stmt == NULL)
+    return FALSE;
+  curb_stmt_bind_text (stmt, 1, key);
+  curb_stmt_bind_text (stmt, 2, value);
+  return curb_store_step_done (self, stmt, error);
+}
+
+static gboolean
+is_reserved_meta (const char  *key,
+                  GError     **error)
+{
+  if (!g_str_has_prefix (key, "store."))
+    return FALSE;
+  g_set_error (error, CURB_ERROR, CURB_ERROR_FORBIDDEN, "Meta key %s is reserved for the store itself", key);
+  return TRUE;
+}
+
+static gboolean
+load_hash_key (CurbStore  *self,
+               GError    **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *hex = get_meta_locked (self, LOOKUP_KEY_META, &local_error);
+  gsize len = 0;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (hex == NULL)
+    {
+      char fresh[crypto_generichash_KEYBYTES * 2 + 1];
+
+      crypto_generichash_keygen (self->hash_key);
+      sodium_bin2hex (fresh, sizeof fresh, self->hash_key, sizeof self->hash_key);
+      return set_meta_locked (self, LOOKUP_KEY_META, fresh, error);
+    }
+  if (sodium_hex2bin (self->hash_key, sizeof self->hash_key, hex, strlen (hex), NULL, &len, NULL) != 0
+      || len != sizeof self->hash_key)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Store database %s has a damaged hash key", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+finalize_statement (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+curb_store_finalize (GObject *object)
+{
+  CurbStore *self = CURB_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  sodium_memzero (self->hash_key, sizeof self->hash_key);
+  g_rec_mutex_clear (&self->lock);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (curb_store_parent_class)->finalize (object);
+}
+
+static void
+curb_store_class_init (CurbStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = curb_store_finalize;
+}
+
+static void
+curb_store_init (CurbStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+}
+
+/* --- private helpers --- */
+
+void
+curb_stmt_release (CurbStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+GRecMutexLocker *
+curb_store_lock (CurbStore *self)
+{
+  return g_rec_mutex_locker_new (&self->lock);
+}
+
+sqlite3 *
+curb_store_get_db (CurbStore *self)
+{
+  return self->db;
+}
+
+gboolean
+curb_store_set_error (CurbStore  *self,
+                      int         rc,
+                      GError    **error)
+{
+  int primary = rc & 0xff;
+
+  if (primary == SQLITE_FULL)
+    g_set_error (error, CURB_ERROR, CURB_ERROR_DISK_FULL, "The store database is full: %s",
+                 sqlite3_errmsg (self->db));
+  else if (primary == SQLITE_CONSTRAINT)
+    g_set_error (error, CURB_ERROR, CURB_ERROR_CONFLICT, "Store database constraint: %s",
+                 sqlite3_errmsg (self->db));
+  else
+    g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Store database error: %s (%s)",
+                 sqlite3_errmsg (self->db), sqlite3_errstr (rc));
+  return FALSE;
+}
+
+CurbStmt *
+curb_store_prepare (CurbStore   *self,
+                    const char  *sql,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    return stmt;
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      curb_store_set_error (self, rc, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+gboolean
+curb_store_step_done (CurbStore  *self,
+                      CurbStmt   *stmt,
+                      GError    **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return curb_store_set_error (self, rc, error);
+}
+
+gboolean
+curb_store_step_row (CurbStore  *self,
+                     CurbStmt   *stmt,
+                     GError    **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    curb_store_set_error (self, rc, error);
+  return FALSE;
+}
+
+gboolean
+curb_store_begin (CurbStore  *self,
+                  GError    **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "BEGIN IMMEDIATE", error);
+
+  return stmt != NULL && curb_store_step_done (self, stmt, error);
+}
+
+gboolean
+curb_store_commit (CurbStore  *self,
+                   GError    **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "COMMIT", error);
+
+  return stmt != NULL && curb_store_step_done (self, stmt, error);
+}
+
+void
+curb_store_rollback (CurbStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+curb_store_keyed_hash (CurbStore   *self,
+                       const char  *purpose,
+                       const char  *text,
+                       guint8       out[CURB_STORE_HASH_BYTES])
+{
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, self->hash_key, sizeof self->hash_key, CURB_STORE_HASH_BYTES);
+  crypto_generichash_update (&state, (const guchar *) purpose, strlen (purpose) + 1);
+  crypto_generichash_update (&state, (const guchar *) text, strlen (text));
+  crypto_generichash_final (&state, out, CURB_STORE_HASH_BYTES);
+}
+
+void
+curb_stmt_bind_text (CurbStmt   *stmt,
+                     int         index,
+                     const char *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+void
+curb_stmt_bind_json (CurbStmt *stmt,
+                     int       index,
+                     JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    {
+      sqlite3_bind_null (stmt, index);
+      return;
+    }
+  text = json_to_string (node, FALSE);
+  sqlite3_bind_text (stmt, index, g_steal_pointer (&text), -1, g_free);
+}
+
+const char *
+curb_stmt_column_text (CurbStmt *stmt,
+                       int       column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+JsonNode *
+curb_stmt_column_json (CurbStmt *stmt,
+                       int       column)
+{
+  const char *text = curb_stmt_column_text (stmt, column);
+
+  if (text == NULL)
+    return NULL;
+  return json_from_string (text, NULL);
+}
+
+gboolean
+curb_text_is_printable (const char *text,
+                        gsize       max_len)
+{
+  gsize len;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  len = strlen (text);
+  if (len == 0 || len > max_len)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/* --- maintenance helpers --- */
+
+static const char purge_hashes_sql[] =
+  "DELETE FROM lookup_hashes WHERE order_ref IN (SELECT ref FROM orders"
+  " WHERE state IN ('handed_over','partially_handed_over','no_show','cancelled')"
+  " AND purged_ms IS NULL AND closed_ms IS NOT NULL AND closed_ms <= ?1)";
+static const char purge_orders_sql[] =
+  "UPDATE orders SET content = json_set (content, '$.first_name', '', '$.last_initial', '',"
+  " '$.alternate_pickup', json ('null')), token = NULL, purged_ms = ?2"
+  " WHERE state IN ('handed_over','partially_handed_over','no_show','cancelled')"
+  " AND purged_ms IS NULL AND closed_ms IS NOT NULL AND closed_ms <= ?1";
+
+static gboolean
+purge_locked (CurbStore  *self,
+              gint64      cutoff_ms,
+              guint      *out_purged,
+              GError    **error)
+{
+  g_autoptr(CurbStmt) hashes = curb_store_prepare (self, purge_hashes_sql, error);
+  g_autoptr(CurbStmt) orders = NULL;
+
+  if (hashes == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (hashes, 1, cutoff_ms);
+  if (!curb_store_step_done (self, hashes, error))
+    return FALSE;
+  orders = curb_store_prepare (self, purge_orders_sql, error);
+  if (orders == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (orders, 1, cutoff_ms);
+  sqlite3_bind_int64 (orders, 2, curb_now_ms ());
+  if (!curb_store_step_done (self, orders, error))
+    return FALSE;
+  *out_purged = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+run_backup (CurbStore   *self,
+            sqlite3     *dest,
+            GError     **error)
+{
+  sqlite3_backup *backup = sqlite3_backup_init (dest, "main", self->db, "main");
+  int rc;
+
+  if (backup == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot start the backup: %s", sqlite3_errmsg (dest));
+      return FALSE;
+    }
+  do
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (20);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, CURB_ERROR, (rc & 0xff) == SQLITE_FULL ? CURB_ERROR_DISK_FULL : CURB_ERROR_DATABASE,
+                   "The backup failed: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+backup_to (CurbStore   *self,
+           const char  *partial_path,
+           GError     **error)
+{
+  sqlite3 *dest = NULL;
+  gboolean ok;
+  int rc = sqlite3_open_v2 (partial_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot create the backup file %s: %s",
+                   partial_path, dest != NULL ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+      sqlite3_close (dest);
+      return FALSE;
+    }
+  ok = run_backup (self, dest, error);
+  rc = sqlite3_close (dest);
+  if (ok && rc != SQLITE_OK)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot finish the backup file %s", partial_path);
+      return FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+foreign_keys_ok (CurbStore  *self,
+                 GString    *report,
+                 GError    **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "PRAGMA foreign_key_check", error);
+  GError *local_error = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  while (curb_store_step_row (self, stmt, &local_error))
+    g_string_printf (report, "row %lld of %s has a dangling reference to %s",
+                     (long long) sqlite3_column_int64 (stmt, 1), curb_stmt_column_text (stmt, 0),
+                     curb_stmt_column_text (stmt, 2));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- public API --- */
+
+CurbStore *
+curb_store_open (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(CurbStore) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (sodium_init () < 0)
+    {
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_FAILED, "libsodium cannot be initialised");
+      return NULL;
+    }
+  self = g_object_new (CURB_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot open the store database %s: %s",
+                   path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  if (!configure_connection (self, error)
+      || !curb_store_migrate (self->db, CURB_STORE_SCHEMA_VERSION, error)
+      || !load_hash_key (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+curb_store_get_path (CurbStore *self)
+{
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+  return self->path;
+}
+
+int
+curb_store_get_schema_version (CurbStore *self)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), -1);
+
+  locker = curb_store_lock (self);
+  return curb_store_read_user_version (self->db);
+}
+
+char *
+curb_store_get_meta (CurbStore   *self,
+                     const char  *key,
+                     GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (is_reserved_meta (key, error))
+    return NULL;
+  locker = curb_store_lock (self);
+  return get_meta_locked (self, key, error);
+}
+
+gboolean
+curb_store_set_meta (CurbStore   *self,
+                     const char  *key,
+                     const char  *value,
+                     GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  if (is_reserved_meta (key, error))
+    return FALSE;
+  locker = curb_store_lock (self);
+  return set_meta_locked (self, key, value, error);
+}
+
+gboolean
+curb_store_purge_personal (CurbStore  *self,
+                           gint64      retention_ms,
+                           guint      *out_purged,
+                           GError    **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  guint purged = 0;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (retention_ms >= 0, FALSE);
+
+  locker = curb_store_lock (self);
+  if (!curb_store_begin (self, error))
+    return FALSE;
+  if (!purge_locked (self, curb_now_ms () - retention_ms, &purged, error) || !curb_store_commit (self, error))
+    {
+      curb_store_rollback (self);
+      return FALSE;
+    }
+  if (out_purged != NULL)
+    *out_purged = purged;
+  return TRUE;
+}
+
+gboolean
+curb_store_backup (CurbStore   *self,
+                   const char  *dest_path,
+                   GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree char *partial = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+
+  partial = g_strconcat (dest_path, ".partial", NULL);
+  g_unlink (partial);
+  locker = curb_store_lock (self);
+  if (!backup_to (self, partial, error))
+    {
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (g_rename (partial, dest_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CURB_ERROR, CURB_ERROR_FAILED, "Cannot move the backup to %s: %s",
+                   dest_path, g_strerror (saved));
+      g_unlink (partial);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+curb_store_integrity_check (CurbStore  *self,
+                            GError    **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "PRAGMA integrity_check", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (curb_store_step_row (self, stmt, &local_error))
+    g_string_append_printf (report, "%s%s", report->len ? "; " : "", curb_stmt_column_text (stmt, 0));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (g_str_equal (report->str, "ok") && !foreign_keys_ok (self, report, error))
+    return FALSE;
+  if (!g_str_equal (report->str, "ok"))
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Store database integrity check failed: %s", report->str);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,315 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "curb-event.h"
+#include "curb-order.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CurbOrderFilter:
+ * @CURB_ORDER_FILTER_ACTIVE: pending, ready, arrived, claimed
+ * @CURB_ORDER_FILTER_TODAY: active ones plus those whose pickup window starts
+ *   today or that changed today (local time)
+ * @CURB_ORDER_FILTER_ALL: everything the store holds
+ */
+typedef enum
+{
+  CURB_ORDER_FILTER_ACTIVE,
+  CURB_ORDER_FILTER_TODAY,
+  CURB_ORDER_FILTER_ALL,
+} CurbOrderFilter;
+
+/**
+ * CurbUpsertOutcome:
+ * @CURB_UPSERT_STALE: version not newer than the stored one; nothing changed
+ * @CURB_UPSERT_INSERTED: a new order
+ * @CURB_UPSERT_UPDATED: newer content for a known order
+ */
+typedef enum
+{
+  CURB_UPSERT_STALE,
+  CURB_UPSERT_INSERTED,
+  CURB_UPSERT_UPDATED,
+} CurbUpsertOutcome;
+
+typedef enum
+{
+  CURB_DEVICE_ROLE_KIOSK,
+  CURB_DEVICE_ROLE_STAGING,
+  CURB_DEVICE_ROLE_ADMIN,
+} CurbDeviceRole;
+
+typedef enum
+{
+  CURB_STAFF_ROLE_STAFF,
+  CURB_STAFF_ROLE_MANAGER,
+} CurbStaffRole;
+
+const char *curb_device_role_to_string   (CurbDeviceRole  role);
+gboolean    curb_device_role_from_string (const char     *text,
+                                          CurbDeviceRole *out_role);
+const char *curb_staff_role_to_string    (CurbStaffRole   role);
+gboolean    curb_staff_role_from_string  (const char     *text,
+                                          CurbStaffRole  *out_role);
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define CURB_STORE_SCHEMA_VERSION 1
+
+#define CURB_TYPE_STORE (curb_store_get_type ())
+G_DECLARE_FINAL_TYPE (CurbStore, curb_store, CURB, STORE, GObject)
+
+/**
+ * curb_store_open:
+ * @path: the database file; created when missing
+ *
+ * Opens (and migrates) the store database: WAL, synchronous=FULL, foreign
+ * keys, a busy timeout. A database written by a newer version is refused
+ * with %CURB_ERROR_DATABASE. All calls on one #CurbStore are serialised by
+ * an internal lock.
+ */
+CurbStore  *curb_store_open          (const char  *path,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+const char *curb_store_get_path      (CurbStore   *self);
+int         curb_store_get_schema_version (CurbStore *self);
+
+/* --- orders --- */
+
+/**
+ * curb_store_upsert_order:
+ * @central_order: an order document as central sends it
+ * @out_outcome: (out) (optional): what happened
+ * @out_cancelled: (out) (optional) (transfer full): the `cancelled` event
+ *   this call appended (device "central"), else %NULL
+ * @out_alert_staff: (out) (optional): %TRUE when the order was cancelled
+ *   after the shopper arrived (arrived or claimed): staff must be told
+ *
+ * Ingests central's content. Versions not newer than the stored one are
+ * ignored, so replays and out-of-order pages are harmless. Surname and phone
+ * are kept only as keyed hashes; the token is kept apart and never returned
+ * by curb_store_get_order().
+ */
+gboolean    curb_store_upsert_order  (CurbStore          *self,
+                                      JsonObject         *central_order,
+                                      CurbUpsertOutcome  *out_outcome,
+                                      CurbEvent         **out_cancelled,
+                                      gboolean           *out_alert_staff,
+                                      GError            **error);
+
+/* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
+JsonObject *curb_store_get_order     (CurbStore       *self,
+                                      const char      *ref,
+                                      GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    curb_store_get_order_state (CurbStore      *self,
+                                        const char     *ref,
+                                        CurbOrderState *out_state,
+                                        GError        **error);
+/* The pickup token central sent for @ref, or %NULL (no error) when none. */
+char       *curb_store_get_order_token (CurbStore      *self,
+                                        const char     *ref,
+                                        GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Orders in the hub-API shape, by pickup window then ref. */
+JsonArray  *curb_store_list_orders   (CurbStore       *self,
+                                      CurbOrderFilter  filter,
+                                      GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * curb_store_lookup:
+ * @ref: the order reference as typed (case-insensitive)
+ * @surname_or_phone_last4: the shopper's surname (case- and
+ *   accent-insensitive) or the last four digits of their phone
+ *
+ * The manual lookup. An unknown reference and a wrong name fail with the
+ * same %CURB_ERROR_NOT_FOUND and message, so the answer is no oracle.
+ */
+JsonObject *curb_store_lookup        (CurbStore   *self,
+                                      const char  *ref,
+                                      const char  *surname_or_phone_last4,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- events --- */
+
+/**
+ * curb_store_append_event:
+ * @event: a validated or validatable event; its seq is set on success
+ * @out_duplicate: (out) (optional): %TRUE when an event with the same id was
+ *   already stored: nothing changes and @event gets the stored seq
+ *
+ * In one transaction: dedupe on the event id, check the state machine
+ * against the order's current state, append the event, update the order's
+ * derived state, queue store-owned kinds in the outbox. On failure nothing
+ * is written. Errors: %CURB_ERROR_INVALID, %CURB_ERROR_NOT_FOUND (unknown
+ * order), the state machine's errors, %CURB_ERROR_DISK_FULL,
+ * %CURB_ERROR_DATABASE.
+ */
+gboolean    curb_store_append_event  (CurbStore  *self,
+                                      CurbEvent  *event,
+                                      gboolean   *out_duplicate,
+                                      GError    **error);
+CurbEvent  *curb_store_get_event     (CurbStore  *self,
+                                      const char *event_id,
+                                      GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* (element-type CurbEvent): events with seq > @after_seq, oldest first. */
+GPtrArray  *curb_store_list_events_since (CurbStore  *self,
+                                          gint64      after_seq,
+                                          guint       limit,
+                                          GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* (element-type CurbEvent): all events of one order, oldest first. */
+GPtrArray  *curb_store_list_order_events (CurbStore  *self,
+                                          const char *ref,
+                                          GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+gint64      curb_store_get_last_seq  (CurbStore  *self);
+
+/* --- outbox toward central --- */
+
+/* (element-type CurbEvent): due entries (next attempt <= @now_ms), seq order. */
+GPtrArray  *curb_store_outbox_peek   (CurbStore   *self,
+                                      guint        limit,
+                                      gint64       now_ms,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Central acknowledged the event: it leaves the outbox. Unknown ids are fine. */
+gboolean    curb_store_outbox_ack    (CurbStore   *self,
+                                      const char  *event_id,
+                                      GError     **error);
+/* A failed attempt: counts it, remembers the error, retries at @next_attempt_ms. */
+gboolean    curb_store_outbox_defer  (CurbStore   *self,
+                                      const char  *event_id,
+                                      gint64       next_attempt_ms,
+                                      const char  *last_error,
+                                      GError     **error);
+guint       curb_store_outbox_get_attempts (CurbStore  *self,
+                                            const char *event_id);
+guint       curb_store_outbox_depth  (CurbStore   *self);
+
+/* --- meta (sync cursor etc.) --- */
+
+/* %NULL without error when the key is not set. */
+char       *curb_store_get_meta      (CurbStore   *self,
+                                      const char  *key,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    curb_store_set_meta      (CurbStore   *self,
+                                      const char  *key,
+                                      const char  *value,
+                                      GError     **error);
+
+/* --- devices and enrollment --- */
+
+/**
+ * curb_store_create_enrollment_code:
+ * @ttl_ms: how long the code stays valid
+ *
+ * A single-use code of 8 characters from an unambiguous alphabet
+ * (no 0/O, 1/I); only its hash is stored. Typed codes are matched
+ * case-insensitively, ignoring spaces and dashes.
+ */
+char       *curb_store_create_enrollment_code (CurbStore      *self,
+                                               CurbDeviceRole  role,
+                                               gint64          ttl_ms,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/**
+ * curb_store_enroll_device:
+ * @out_device_id: (out) (transfer full): the new device's id
+ * @out_credential: (out) (transfer full): the device's secret, returned
+ *   only here; the store keeps a hash
+ * @out_role: (out) (optional): the role the code granted
+ *
+ * Spends an enrollment code. Unknown, used and expired codes fail with
+ * %CURB_ERROR_UNAUTHORIZED.
+ */
+gboolean    curb_store_enroll_device (CurbStore      *self,
+                                      const char     *code,
+                                      const char     *name,
+                                      char          **out_device_id,
+                                      char          **out_credential,
+                                      CurbDeviceRole *out_role,
+                                      GError        **error);
+/* Unknown or revoked credentials fail with %CURB_ERROR_UNAUTHORIZED. */
+gboolean    curb_store_authenticate_device (CurbStore      *self,
+                                            const char     *credential,
+                                            char          **out_device_id,
+                                            CurbDeviceRole *out_role,
+                                            GError        **error);
+gboolean    curb_store_revoke_device (CurbStore   *self,
+                                      const char  *device_id,
+                                      GError     **error);
+/* Stores @status (copied as JSON) and the time as last_seen. */
+gboolean    curb_store_record_heartbeat (CurbStore  *self,
+                                         const char *device_id,
+                                         JsonObject *status,
+                                         GError    **error);
+/* [{id, name, role, created, revoked?, last_seen?, status?}] — no secrets. */
+JsonArray  *curb_store_list_devices  (CurbStore   *self,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- staff --- */
+
+/**
+ * curb_store_add_staff:
+ * @pin: the staff PIN, stored as an Argon2id hash
+ * @badge: (nullable): the badge's scanned value, stored as a keyed hash
+ *
+ * Adds or replaces a staff member.
+ */
+gboolean    curb_store_add_staff     (CurbStore     *self,
+                                      const char    *staff_id,
+                                      const char    *first_name,
+                                      CurbStaffRole  role,
+                                      const char    *pin,
+                                      const char    *badge,
+                                      GError       **error);
+/* {id, first_name, role} or %CURB_ERROR_UNAUTHORIZED (same for unknown id). */
+JsonObject *curb_store_verify_staff  (CurbStore   *self,
+                                      const char  *staff_id,
+                                      const char  *pin,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *curb_store_verify_badge  (CurbStore   *self,
+                                      const char  *badge,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    curb_store_remove_staff  (CurbStore   *self,
+                                      const char  *staff_id,
+                                      GError     **error);
+/* [{id, first_name, role}] */
+JsonArray  *curb_store_list_staff    (CurbStore   *self,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- audit log (append-only) --- */
+
+gboolean    curb_store_audit         (CurbStore   *self,
+                                      const char  *actor_device,
+                                      const char  *actor_staff,
+                                      const char  *action,
+                                      const char  *order_ref,
+                                      JsonObject  *detail,
+                                      GError     **error);
+/* [{id, at, device?, staff?, action, order_ref?, detail}] with id > @after_id. */
+JsonArray  *curb_store_list_audit    (CurbStore   *self,
+                                      gint64       after_id,
+                                      guint        limit,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- maintenance --- */
+
+/**
+ * curb_store_purge_personal:
+ * @retention_ms: keep personal data this long after an order is closed
+ * @out_purged: (out) (optional): how many orders were purged
+ *
+ * Clears first name, last initial, alternate pickup person, lookup hashes
+ * and token of orders handed over, partially handed over, no-show or
+ * cancelled longer than @retention_ms ago.
+ */
+gboolean    curb_store_purge_personal (CurbStore  *self,
+                                       gint64      retention_ms,
+                                       guint      *out_purged,
+                                       GError    **error);
+/* Online backup through SQLite's backup API (never a file copy). */
+gboolean    curb_store_backup        (CurbStore   *self,
+                                      const char  *dest_path,
+                                      GError     **error);
+/* PRAGMA integrity_check; %CURB_ERROR_DATABASE with its report unless "ok". */
+gboolean    curb_store_integrity_check (CurbStore *self,
+                                        GError   **error);
+
+G_END_DECLS
