@@ -24,6 +24,7 @@ int ctl_config       (int argc, char **argv);
 /* --- store commands --- */
 
 /* --- scan commands --- */
+int ctl_scan (int argc, char **argv);
 
 /* --- print commands --- */
 

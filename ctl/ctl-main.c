@@ -16,6 +16,7 @@ static const CtlCommand commands[] = {
   /* --- store commands --- */
 
   /* --- scan commands --- */
+  { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },
 
   /* --- print commands --- */
 
