@@ -886,6 +886,69 @@ curb_store_upsert_order (CurbStore          *self,
   return TRUE;
 }
 
+void
+curb_upsert_result_free (CurbUpsertResult *result)
+{
+  g_clear_object (&result->cancelled);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+static gboolean
+upsert_one_of_many (CurbStore         *self,
+                    JsonObject        *central_order,
+                    CurbUpsertResult  *result,
+                    GError           **error)
+{
+  CurbOrderState before = CURB_ORDER_STATE_PENDING;
+
+  if (!curb_order_validate_central (central_order, &result->error))
+    return TRUE;
+  if (!upsert_locked (self, central_order, &result->outcome, &before, &result->cancelled, error))
+    return FALSE;
+  result->alert_staff = result->cancelled != NULL
+                        && (before == CURB_ORDER_STATE_ARRIVED || before == CURB_ORDER_STATE_CLAIMED);
+  return TRUE;
+}
+
+GPtrArray *
+curb_store_upsert_orders (CurbStore   *self,
+                          GPtrArray   *central_orders,
+                          const char  *meta_key,
+                          const char  *meta_value,
+                          GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+  g_return_val_if_fail (central_orders != NULL, NULL);
+  g_return_val_if_fail ((meta_key == NULL) == (meta_value == NULL), NULL);
+
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_upsert_result_free);
+  locker = curb_store_lock (self);
+  if (!curb_store_begin (self, error))
+    return NULL;
+  for (guint i = 0; i < central_orders->len; i++)
+    {
+      CurbUpsertResult *result = g_new0 (CurbUpsertResult, 1);
+
+      g_ptr_array_add (results, result);
+      if (!upsert_one_of_many (self, g_ptr_array_index (central_orders, i), result, error))
+        {
+          curb_store_rollback (self);
+          return NULL;
+        }
+    }
+  if ((meta_key != NULL && !curb_store_set_meta (self, meta_key, meta_value, error))
+      || !curb_store_commit (self, error))
+    {
+      curb_store_rollback (self);
+      return NULL;
+    }
+  return g_steal_pointer (&results);
+}
+
 JsonObject *
 curb_store_get_order (CurbStore   *self,
                       const char  *ref,

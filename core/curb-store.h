@@ -98,6 +98,45 @@ gboolean    curb_store_upsert_order  (CurbStore          *self,
                                       gboolean           *out_alert_staff,
                                       GError            **error);
 
+/**
+ * CurbUpsertResult:
+ * @outcome: what happened to the order
+ * @cancelled: (nullable): the `cancelled` event the store appended
+ * @alert_staff: the order was cancelled after the shopper arrived
+ * @error: (nullable): the document was invalid and skipped
+ *
+ * One order's result of curb_store_upsert_orders().
+ */
+typedef struct
+{
+  CurbUpsertOutcome  outcome;
+  CurbEvent         *cancelled;
+  gboolean           alert_staff;
+  GError            *error;
+} CurbUpsertResult;
+
+void        curb_upsert_result_free  (CurbUpsertResult *result);
+
+/**
+ * curb_store_upsert_orders:
+ * @central_orders: (element-type JsonObject): order documents as central sends them
+ * @meta_key: (nullable): a meta key to set in the same transaction (the sync cursor)
+ * @meta_value: (nullable): its value
+ *
+ * curb_store_upsert_order() for a page of orders, in one transaction
+ * together with @meta_key: a crash keeps all of it or none. Invalid
+ * documents are skipped (their result carries the error); any database
+ * failure writes nothing.
+ *
+ * Returns: (transfer full) (element-type CurbUpsertResult): one result per
+ *   order, in the same order, or %NULL with @error set
+ */
+GPtrArray  *curb_store_upsert_orders (CurbStore   *self,
+                                      GPtrArray   *central_orders,
+                                      const char  *meta_key,
+                                      const char  *meta_value,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
 JsonObject *curb_store_get_order     (CurbStore       *self,
                                       const char      *ref,
