@@ -1,20 +1,37 @@
 #include <glib/gi18n.h>
 
+#include "curb-camera-scanner.h"
+#include "curb-config.h"
+#include "curb-error.h"
 #include "curb-kiosk-application.h"
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-page.h"
 
 #define SYSTEM_CONFIG "/etc/curbside/kiosk.conf"
+#define WAITING_TIMEOUT_S 300
+#define THANKS_TIMEOUT_S 15
 
 struct _CurbKioskApplication
 {
   AdwApplication     parent_instance;
 
+  /* command line */
   char              *config_path;
-  gboolean           windowed;
   char              *size;
-  CurbKioskSettings *settings;
+  char              *hub_url;
+  char              *hub_fingerprint;
+  char              *credential_file;
+  char              *keyring_path;
+  char              *store_id;
+  char              *camera;
+  char              *state_dir;
+  gboolean           windowed;
+  gboolean           no_camera;
+
+  CurbConfig        *config;
   CurbKioskFlow     *flow;
+  CurbKioskSession  *session;
+  CurbCameraScanner *scanner;
   CurbKioskWindow   *window;
 };
 
@@ -33,48 +50,170 @@ default_config_path (void)
 }
 
 static gboolean
-load_settings (CurbKioskApplication  *self,
-               GError               **error)
+load_config (CurbKioskApplication  *self,
+             GError               **error)
 {
   g_autofree char *path = self->config_path != NULL ? g_strdup (self->config_path)
                                                     : default_config_path ();
 
   if (path == NULL)
     {
-      g_message ("no %s: running with built-in defaults", SYSTEM_CONFIG);
-      self->settings = curb_kiosk_settings_new_default ();
+      self->config = curb_config_new_defaults (CURB_CONFIG_ROLE_KIOSK);
       return TRUE;
     }
-  self->settings = curb_kiosk_settings_load (path, error);
-  return self->settings != NULL;
+  self->config = curb_config_load (CURB_CONFIG_ROLE_KIOSK, path, error);
+  return self->config != NULL;
+}
+
+static const char *
+hub_url (CurbKioskApplication *self)
+{
+  if (self->hub_url != NULL)
+    return self->hub_url;
+  return curb_config_get_string (self->config, "hub", "url");
+}
+
+static char *
+read_credential (CurbKioskApplication  *self,
+                 GError               **error)
+{
+  const char *path = self->credential_file != NULL ? self->credential_file
+                     : curb_config_get_path (self->config, "hub", "credential-file");
+  g_autofree char *text = NULL;
+
+  if (path == NULL || !g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  return g_strdup (g_strstrip (text));
+}
+
+static CurbHubClient *
+make_client (CurbKioskApplication  *self,
+             GError               **error)
+{
+  g_autoptr(CurbHubClient) client = NULL;
+  g_autofree char *credential = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (hub_url (self) == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG,
+                   "no hub: set [hub] url in kiosk.conf or pass --hub-url");
+      return NULL;
+    }
+  client = curb_hub_client_new (hub_url (self));
+  if (self->hub_fingerprint != NULL)
+    curb_hub_client_set_pinned_certificate (client, self->hub_fingerprint);
+  credential = read_credential (self, &local);
+  if (credential != NULL)
+    curb_hub_client_set_credential (client, credential);
+  else
+    g_warning ("No device credential (%s): the hub will refuse this kiosk until it is enrolled",
+               local != NULL ? local->message : "none");
+  return g_steal_pointer (&client);
+}
+
+static char *
+outbox_path (CurbKioskApplication *self)
+{
+  if (self->state_dir != NULL)
+    return g_build_filename (self->state_dir, "kiosk-cache.db", NULL);
+  if (access ("/var/lib/curbside-kiosk", W_OK) == 0)
+    return g_strdup ("/var/lib/curbside-kiosk/kiosk-cache.db");
+  return g_build_filename (g_get_user_state_dir (), "curbside", "kiosk-cache.db", NULL);
+}
+
+static gboolean
+load_keyring (CurbKioskApplication  *self,
+              GError               **error)
+{
+  g_autoptr(CurbKeyring) keyring = NULL;
+
+  if (self->keyring_path == NULL)
+    {
+      g_warning ("No issuer keyring (--keyring): pickup codes cannot be checked at this kiosk");
+      return TRUE;
+    }
+  if (self->store_id == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "--keyring needs --store-id");
+      return FALSE;
+    }
+  keyring = curb_keyring_load (self->keyring_path, error);
+  if (keyring == NULL)
+    return FALSE;
+  curb_kiosk_session_set_keyring (self->session, keyring, self->store_id);
+  return TRUE;
+}
+
+static gboolean
+make_session (CurbKioskApplication  *self,
+              GError               **error)
+{
+  g_autoptr(CurbHubClient) client = make_client (self, error);
+  g_autoptr(CurbKioskOutbox) outbox = NULL;
+  g_autofree char *path = outbox_path (self);
+
+  if (client == NULL)
+    return FALSE;
+  outbox = curb_kiosk_outbox_open (path, error);
+  if (outbox == NULL)
+    return FALSE;
+  self->session = curb_kiosk_session_new (self->flow, client, outbox);
+  return load_keyring (self, error);
 }
 
 static void
 configure_flow (CurbKioskApplication *self)
 {
-  CurbKioskSettings *s = self->settings;
+  const char * const *languages = curb_config_get_list (self->config, "ui", "languages");
 
   self->flow = curb_kiosk_flow_new ();
-  curb_kiosk_flow_set_bays (self->flow, curb_kiosk_settings_get_bays (s));
-  curb_kiosk_flow_set_default_language (self->flow, curb_kiosk_settings_get_default_language (s));
-  curb_kiosk_flow_set_store_phone (self->flow, curb_kiosk_settings_get_store_phone (s));
-  curb_kiosk_flow_set_timeouts (self->flow, curb_kiosk_settings_get_idle_timeout (s),
-                                curb_kiosk_settings_get_waiting_timeout (s),
-                                curb_kiosk_settings_get_thanks_timeout (s));
+  curb_kiosk_flow_set_bays (self->flow, curb_config_get_list (self->config, "pickup", "bays"));
+  if (languages != NULL && languages[0] != NULL)
+    curb_kiosk_flow_set_default_language (self->flow, languages[0]);
+  curb_kiosk_flow_set_store_phone (self->flow, curb_config_get_string (self->config, "ui", "store-phone"));
+  curb_kiosk_flow_set_timeouts (self->flow, (guint) curb_config_get_int (self->config, "ui", "idle-timeout"),
+                                WAITING_TIMEOUT_S, THANKS_TIMEOUT_S);
 }
 
 static void
-size_window (CurbKioskApplication *self)
+on_preview_frame (GBytes   *pixels,
+                  int       width,
+                  int       height,
+                  gsize     stride,
+                  gpointer  user_data)
 {
-  int width = 0, height = 0;
+  CurbKioskApplication *self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
 
-  if (self->size != NULL && sscanf (self->size, "%dx%d", &width, &height) == 2
-      && width >= 320 && height >= 320)
-    gtk_window_set_default_size (GTK_WINDOW (self->window), width, height);
-  else
-    gtk_window_set_default_size (GTK_WINDOW (self->window), 1280, 800);
-  if (!self->windowed && curb_kiosk_settings_get_fullscreen (self->settings))
-    gtk_window_fullscreen (GTK_WINDOW (self->window));
+  if (self->window == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_WELCOME)
+    return;
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8, pixels, stride);
+  curb_kiosk_window_set_preview_texture (self->window, texture);
+}
+
+static void
+start_camera (CurbKioskApplication *self)
+{
+  const char *pipeline = self->camera != NULL ? self->camera
+                         : curb_config_get_string (self->config, "camera", "pipeline");
+  g_autoptr(GError) error = NULL;
+
+  if (self->no_camera)
+    return;
+  if (g_strcmp0 (pipeline, "auto") == 0)
+    pipeline = NULL;
+  self->scanner = curb_camera_scanner_new (pipeline, NULL, &error);
+  if (self->scanner != NULL)
+    {
+      curb_camera_scanner_set_preview_func (self->scanner, on_preview_frame, self, NULL);
+      curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
+    }
+  if (self->scanner == NULL || !curb_code_source_start (CURB_CODE_SOURCE (self->scanner), &error))
+    {
+      g_warning ("Camera unavailable (%s): shoppers use the order lookup", error->message);
+      curb_kiosk_flow_set_camera_ok (self->flow, FALSE);
+    }
 }
 
 static int
@@ -84,10 +223,9 @@ curb_kiosk_application_handle_local_options (GApplication *app,
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
   g_autoptr(GError) error = NULL;
 
-  g_variant_dict_lookup (options, "config", "^ay", &self->config_path);
-  g_variant_dict_lookup (options, "size", "s", &self->size);
   self->windowed = g_variant_dict_contains (options, "windowed");
-  if (!load_settings (self, &error))
+  self->no_camera = g_variant_dict_contains (options, "no-camera");
+  if (!load_config (self, &error))
     {
       g_printerr ("curbside-kiosk: %s\n", error->message);
       return 2;
@@ -96,6 +234,12 @@ curb_kiosk_application_handle_local_options (GApplication *app,
     {
       g_print ("configuration OK\n");
       return 0;
+    }
+  configure_flow (self);
+  if (!make_session (self, &error))
+    {
+      g_printerr ("curbside-kiosk: %s\n", error->message);
+      return 2;
     }
   return -1;
 }
@@ -110,18 +254,42 @@ curb_kiosk_application_startup (GApplication *app)
 }
 
 static void
+size_window (CurbKioskApplication *self)
+{
+  int width = 0, height = 0;
+
+  if (self->size != NULL && sscanf (self->size, "%dx%d", &width, &height) == 2
+      && width >= 320 && height >= 320)
+    gtk_window_set_default_size (GTK_WINDOW (self->window), width, height);
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self->window), 1280, 800);
+  if (!self->windowed)
+    gtk_window_fullscreen (GTK_WINDOW (self->window));
+}
+
+static void
 curb_kiosk_application_activate (GApplication *app)
 {
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
 
   if (self->window == NULL)
     {
-      configure_flow (self);
       self->window = curb_kiosk_window_new (GTK_APPLICATION (app), self->flow);
-      curb_kiosk_window_set_store_name (self->window, curb_kiosk_settings_get_store_name (self->settings));
       size_window (self);
+      start_camera (self);
+      curb_kiosk_session_start (self->session);
     }
   gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
+curb_kiosk_application_shutdown (GApplication *app)
+{
+  CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
+
+  if (self->scanner != NULL)
+    curb_code_source_stop (CURB_CODE_SOURCE (self->scanner));
+  G_APPLICATION_CLASS (curb_kiosk_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -129,10 +297,19 @@ curb_kiosk_application_finalize (GObject *object)
 {
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (object);
 
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->session);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->config);
   g_free (self->config_path);
   g_free (self->size);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->flow);
+  g_free (self->hub_url);
+  g_free (self->hub_fingerprint);
+  g_free (self->credential_file);
+  g_free (self->keyring_path);
+  g_free (self->store_id);
+  g_free (self->camera);
+  g_free (self->state_dir);
   G_OBJECT_CLASS (curb_kiosk_application_parent_class)->finalize (object);
 }
 
@@ -145,16 +322,25 @@ curb_kiosk_application_class_init (CurbKioskApplicationClass *klass)
   app_class->handle_local_options = curb_kiosk_application_handle_local_options;
   app_class->startup = curb_kiosk_application_startup;
   app_class->activate = curb_kiosk_application_activate;
+  app_class->shutdown = curb_kiosk_application_shutdown;
 }
 
 static void
 curb_kiosk_application_init (CurbKioskApplication *self)
 {
   const GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, "Configuration file", "PATH" },
-    { "windowed", 'w', 0, G_OPTION_ARG_NONE, NULL, "Run in a window instead of fullscreen", NULL },
-    { "size", 's', 0, G_OPTION_ARG_STRING, NULL, "Window size, e.g. 1280x800", "WxH" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &self->config_path, "Configuration file (default /etc/curbside/kiosk.conf, then ~/.config/curbside/kiosk.conf)", "PATH" },
     { "check-config", 0, 0, G_OPTION_ARG_NONE, NULL, "Validate the configuration and exit", NULL },
+    { "hub-url", 0, 0, G_OPTION_ARG_STRING, &self->hub_url, "The hub's URL (overrides [hub] url)", "URL" },
+    { "hub-fingerprint", 0, 0, G_OPTION_ARG_STRING, &self->hub_fingerprint, "SHA-256 fingerprint of the hub's certificate", "HEX" },
+    { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, &self->credential_file, "This kiosk's device credential (overrides [hub] credential-file)", "FILE" },
+    { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &self->keyring_path, "Public keys of the pickup-code issuers, for offline checks", "FILE" },
+    { "store-id", 0, 0, G_OPTION_ARG_STRING, &self->store_id, "This store's id, as in the pickup codes", "ID" },
+    { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera, "GStreamer camera pipeline (overrides [camera] pipeline)", "PIPELINE" },
+    { "no-camera", 0, 0, G_OPTION_ARG_NONE, NULL, "Run without a camera (order lookup only)", NULL },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->state_dir, "Where the kiosk keeps its outbox", "DIR" },
+    { "windowed", 'w', 0, G_OPTION_ARG_NONE, NULL, "Run in a window instead of fullscreen", NULL },
+    { "size", 's', 0, G_OPTION_ARG_STRING, &self->size, "Window size, e.g. 1280x800", "WxH" },
     { NULL },
   };
 
@@ -175,6 +361,13 @@ curb_kiosk_application_get_flow (CurbKioskApplication *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_APPLICATION (self), NULL);
   return self->flow;
+}
+
+CurbKioskSession *
+curb_kiosk_application_get_session (CurbKioskApplication *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_APPLICATION (self), NULL);
+  return self->session;
 }
 
 CurbKioskWindow *

@@ -17,6 +17,7 @@ struct _CurbKioskWindow
   CurbKioskFlow        *flow;
   GdkTexture           *preview_texture;
   char                 *built_language;
+  char                 *store_name;
   guint                 built_visit;
   CurbKioskScreen       shown_screen;
   gboolean              portrait;
@@ -109,6 +110,8 @@ sync_language (CurbKioskWindow *self)
                                                              : self->english_button, TRUE);
   gtk_button_set_label (self->call_staff_button, _("Call staff"));
   gtk_label_set_text (self->busy_label, _("One moment…"));
+  curb_kiosk_set_text (self->store_label, self->store_name != NULL ? self->store_name
+                                                                   : _("Curbside pickup"));
   curb_kiosk_set_name (GTK_WIDGET (self->large_text_button), _("Larger text"));
   curb_kiosk_set_name (GTK_WIDGET (self->contrast_button), _("High contrast"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->large_text_button), _("Larger text"));
@@ -247,6 +250,7 @@ curb_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->flow);
   g_clear_object (&self->preview_texture);
   g_clear_pointer (&self->built_language, g_free);
+  g_clear_pointer (&self->store_name, g_free);
   G_OBJECT_CLASS (curb_kiosk_window_parent_class)->dispose (object);
 }
 
@@ -310,7 +314,9 @@ curb_kiosk_window_set_store_name (CurbKioskWindow *self,
                                   const char      *name)
 {
   g_return_if_fail (CURB_IS_KIOSK_WINDOW (self));
-  curb_kiosk_set_text (self->store_label, name);
+  g_free (self->store_name);
+  self->store_name = g_strdup (name);
+  curb_kiosk_set_text (self->store_label, name != NULL ? name : _("Curbside pickup"));
 }
 
 void
