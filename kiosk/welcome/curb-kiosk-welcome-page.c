@@ -25,6 +25,8 @@ queue_text (CurbKioskFlow *flow)
 
   if (waiting < 0)
     return NULL;
+  if (waiting == 0)
+    return g_strdup (_("No wait right now"));
   serving = g_strdup_printf (ngettext ("Now serving %d shopper", "Now serving %d shoppers",
                                        waiting), waiting);
   if (wait_s <= 0)
