@@ -6,10 +6,15 @@
 #include "curb-kiosk-application.h"
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-page.h"
+#include "curb-kiosk-preview-sink.h"
 
 #define SYSTEM_CONFIG "/etc/curbside/kiosk.conf"
 #define WAITING_TIMEOUT_S 300
 #define THANKS_TIMEOUT_S 15
+/* what the preview shows needs no more: decoding uses the full frame */
+#define PREVIEW_WIDTH 640
+#define PREVIEW_HEIGHT 360
+#define PREVIEW_FPS 15
 
 struct _CurbKioskApplication
 {
@@ -27,11 +32,13 @@ struct _CurbKioskApplication
   char              *state_dir;
   gboolean           windowed;
   gboolean           no_camera;
+  gboolean           ready;
 
   CurbConfig        *config;
   CurbKioskFlow     *flow;
   CurbKioskSession  *session;
   CurbCameraScanner *scanner;
+  CurbKioskPreviewSink *preview;
   CurbKioskWindow   *window;
 };
 
@@ -177,19 +184,19 @@ configure_flow (CurbKioskApplication *self)
 }
 
 static void
-on_preview_frame (GBytes   *pixels,
-                  int       width,
-                  int       height,
-                  gsize     stride,
-                  gpointer  user_data)
+on_preview_frame (GdkTexture *frame,
+                  gpointer    user_data)
 {
   CurbKioskApplication *self = user_data;
-  g_autoptr(GdkTexture) texture = NULL;
 
   if (self->window == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_WELCOME)
     return;
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8, pixels, stride);
-  curb_kiosk_window_set_preview_texture (self->window, texture);
+  curb_kiosk_window_set_preview_texture (self->window, frame);
+  if (!self->ready)
+    {
+      self->ready = TRUE;
+      g_message ("Ready to scan: the camera preview is on screen");
+    }
 }
 
 static void
@@ -206,7 +213,10 @@ start_camera (CurbKioskApplication *self)
   self->scanner = curb_camera_scanner_new (pipeline, NULL, &error);
   if (self->scanner != NULL)
     {
-      curb_camera_scanner_set_preview_func (self->scanner, on_preview_frame, self, NULL);
+      self->preview = curb_kiosk_preview_sink_new (PREVIEW_WIDTH, PREVIEW_HEIGHT, PREVIEW_FPS,
+                                                   on_preview_frame, self);
+      curb_camera_scanner_set_preview_sink (self->scanner,
+                                            curb_kiosk_preview_sink_get_element (self->preview));
       curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
     }
   if (self->scanner == NULL || !curb_code_source_start (CURB_CODE_SOURCE (self->scanner), &error))
@@ -298,6 +308,7 @@ curb_kiosk_application_finalize (GObject *object)
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (object);
 
   g_clear_object (&self->scanner);
+  g_clear_object (&self->preview);
   g_clear_object (&self->session);
   g_clear_object (&self->flow);
   g_clear_object (&self->config);

@@ -67,6 +67,7 @@ drop_page (CurbKioskWindow *self,
 {
   if (self->pages[screen] == NULL)
     return;
+  g_object_remove_weak_pointer (G_OBJECT (self->pages[screen]), (gpointer *) &self->pages[screen]);
   gtk_stack_remove (self->stack, self->pages[screen]);
   self->pages[screen] = NULL;
 }
@@ -89,6 +90,7 @@ ensure_page (CurbKioskWindow *self,
       curb_kiosk_page_set_portrait (page, self->portrait);
       gtk_stack_add_named (self->stack, page, curb_kiosk_screen_to_string (screen));
       self->pages[screen] = page;
+      g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &self->pages[screen]);
       if (screen == CURB_KIOSK_SCREEN_WELCOME && self->preview_texture != NULL)
         curb_kiosk_preview_set_texture (curb_kiosk_welcome_page_get_preview (CURB_KIOSK_WELCOME_PAGE (page)),
                                         self->preview_texture);
@@ -323,15 +325,15 @@ void
 curb_kiosk_window_set_preview_texture (CurbKioskWindow *self,
                                        GdkTexture      *texture)
 {
+  CurbKioskPreview *preview;
   GtkWidget *welcome;
 
   g_return_if_fail (CURB_IS_KIOSK_WINDOW (self));
 
   g_set_object (&self->preview_texture, texture);
   welcome = self->pages[CURB_KIOSK_SCREEN_WELCOME];
-  if (welcome != NULL)
-    curb_kiosk_preview_set_texture (curb_kiosk_welcome_page_get_preview (CURB_KIOSK_WELCOME_PAGE (welcome)),
-                                    texture);
+  if (welcome != NULL && (preview = curb_kiosk_welcome_page_get_preview (CURB_KIOSK_WELCOME_PAGE (welcome))) != NULL)
+    curb_kiosk_preview_set_texture (preview, texture);
 }
 
 GtkWidget *

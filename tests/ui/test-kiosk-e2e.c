@@ -6,6 +6,7 @@
 #include "curb-kiosk-application.h"
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-lookup-page.h"
+#include "curb-kiosk-preview-sink.h"
 #include "curb-kiosk-session.h"
 #include "curb-kiosk-window.h"
 #include "curb-test-helpers.h"
@@ -31,6 +32,7 @@ typedef struct
   CurbKioskWindow   *window;
   CurbKioskSession  *session;
   CurbCameraScanner *scanner;
+  CurbKioskPreviewSink *preview;
   CurbHubClient     *client;
   CurbHubClient     *staff;
   GBytes            *frame;
@@ -60,14 +62,12 @@ show_code (Fixture *fx, const char *payload)
 }
 
 static void
-on_preview (GBytes *pixels, int width, int height, gsize stride, gpointer data)
+on_preview (GdkTexture *frame, gpointer data)
 {
   Fixture *fx = data;
-  g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8,
-                                                          pixels, stride);
 
   fx->previews++;
-  curb_kiosk_window_set_preview_texture (fx->window, texture);
+  curb_kiosk_window_set_preview_texture (fx->window, frame);
 }
 
 static gboolean
@@ -204,7 +204,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
 
   fx->scanner = curb_camera_scanner_new (CAMERA, NULL, &error);
   g_assert_no_error (error);
-  curb_camera_scanner_set_preview_func (fx->scanner, on_preview, fx, NULL);
+  fx->preview = curb_kiosk_preview_sink_new (640, 360, 15, on_preview, fx);
+  curb_camera_scanner_set_preview_sink (fx->scanner, curb_kiosk_preview_sink_get_element (fx->preview));
   curb_kiosk_session_set_code_source (fx->session, CURB_CODE_SOURCE (fx->scanner));
   g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (fx->scanner), &error));
   g_assert_no_error (error);
@@ -219,6 +220,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_clear_handle_id (&fx->push_id, g_source_remove);
   curb_code_source_stop (CURB_CODE_SOURCE (fx->scanner));
   g_clear_object (&fx->scanner);
+  g_clear_object (&fx->preview);
   gtk_window_destroy (GTK_WINDOW (fx->window));
   g_clear_object (&fx->session);
   g_clear_object (&fx->client);
