@@ -21,6 +21,7 @@ struct _CurbKioskWindow
   guint                 built_visit;
   CurbKioskScreen       shown_screen;
   gboolean              portrait;
+  gboolean              large_screen;
   guint                 orientation_idle;
   GtkWidget            *pages[CURB_KIOSK_N_SCREENS];
 
@@ -201,15 +202,26 @@ apply_orientation (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* 1920x1080 and up: everything a size larger, read from further away */
+static gboolean
+is_large_screen (int width,
+                 int height)
+{
+  return MIN (width, height) >= 1000;
+}
+
 static void
 on_default_size_changed (CurbKioskWindow *self)
 {
   int width = 0, height = 0;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  if (width <= 0 || height <= 0 || (height > width) == self->portrait)
+  if (width <= 0 || height <= 0)
+    return;
+  if ((height > width) == self->portrait && is_large_screen (width, height) == self->large_screen)
     return;
   self->portrait = height > width;
+  self->large_screen = is_large_screen (width, height);
   apply_orientation_now (self);
 }
 
@@ -220,6 +232,10 @@ apply_orientation_now (CurbKioskWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "portrait");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "portrait");
+  if (self->large_screen)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "large-screen");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "large-screen");
   for (guint i = 0; i < CURB_KIOSK_N_SCREENS; i++)
     if (self->pages[i] != NULL)
       curb_kiosk_page_set_portrait (self->pages[i], self->portrait);
@@ -233,11 +249,13 @@ curb_kiosk_window_size_allocate (GtkWidget *widget,
 {
   CurbKioskWindow *self = CURB_KIOSK_WINDOW (widget);
   gboolean portrait = height > width;
+  gboolean large = is_large_screen (width, height);
 
   GTK_WIDGET_CLASS (curb_kiosk_window_parent_class)->size_allocate (widget, width, height, baseline);
-  if (portrait != self->portrait && self->orientation_idle == 0)
+  if ((portrait != self->portrait || large != self->large_screen) && self->orientation_idle == 0)
     {
       self->portrait = portrait;
+      self->large_screen = large;
       self->orientation_idle = g_idle_add (apply_orientation, self);
     }
 }
