@@ -394,6 +394,8 @@ on_lookup (CurbKioskFlow    *flow,
                                 on_lookup_ready, req);
 }
 
+static void on_heartbeat_sent (GObject *source, GAsyncResult *result, gpointer user_data);
+
 /* --- substitutions ---------------------------------------------------- */
 
 static JsonObject *
@@ -549,6 +551,21 @@ on_check_in (CurbKioskFlow    *flow,
     }
   curb_hub_client_checkin_async (self->client, req->token, req->is_ticket, req->bay, req->event_id,
                                  req->at_ms, self->cancellable, on_checkin_ready, req);
+}
+
+/* The hub has no route for a call for help yet: the kiosk's heartbeat
+ * carries it to the staging stations' device list right away. */
+static void
+on_call_staff (CurbKioskFlow    *flow,
+               CurbKioskSession *self)
+{
+  g_autoptr(JsonObject) status = json_object_new ();
+
+  g_message ("A shopper asked for help at this kiosk");
+  json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
+  json_object_set_string_member (status, "app_version", CURB_VERSION);
+  json_object_set_string_member (status, "detail", "A shopper asked for help at this kiosk");
+  curb_hub_client_heartbeat_async (self->client, status, self->cancellable, on_heartbeat_sent, NULL);
 }
 
 static void
@@ -720,6 +737,7 @@ curb_kiosk_session_new (CurbKioskFlow   *flow,
   g_signal_connect (flow, "lookup", G_CALLBACK (on_lookup), self);
   g_signal_connect (flow, "substitution-decided", G_CALLBACK (on_substitution_decided), self);
   g_signal_connect (flow, "reset", G_CALLBACK (on_reset), self);
+  g_signal_connect (flow, "call-staff", G_CALLBACK (on_call_staff), self);
   return self;
 }
 

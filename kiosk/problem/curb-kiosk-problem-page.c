@@ -98,7 +98,7 @@ static const ProblemText problems[] = {
     ACTION_FIND_ORDER, ACTION_NONE },
   [CURB_KIOSK_PROBLEM_STAFF_CALLED] = { "call-start-symbolic",
     N_("Help is on the way"),
-    N_("A team member will be with you shortly."),
+    N_("We have asked a team member to come to this kiosk. You can also call us."),
     ACTION_BACK, ACTION_NONE },
   [CURB_KIOSK_PROBLEM_FAILED] = { "dialog-warning-symbolic",
     N_("Something went wrong on our side"),
