@@ -30,6 +30,7 @@ struct _CurbKioskApplication
   char              *store_id;
   char              *camera;
   char              *state_dir;
+  char              *enroll_code;
   gboolean           windowed;
   gboolean           no_camera;
   gboolean           ready;
@@ -37,6 +38,7 @@ struct _CurbKioskApplication
   CurbConfig        *config;
   CurbKioskFlow     *flow;
   CurbKioskSession  *session;
+  CurbHubClient     *client;
   CurbCameraScanner *scanner;
   CurbKioskPreviewSink *preview;
   CurbKioskWindow   *window;
@@ -162,11 +164,52 @@ make_session (CurbKioskApplication  *self,
 
   if (client == NULL)
     return FALSE;
+  self->client = g_object_ref (client);
   outbox = curb_kiosk_outbox_open (path, error);
   if (outbox == NULL)
     return FALSE;
   self->session = curb_kiosk_session_new (self->flow, client, outbox);
   return load_keyring (self, error);
+}
+
+static void
+on_enrolled (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Enrolls with a one-time code from the hub before any window exists, and
+ * keeps the credential where the configuration says. */
+static gboolean
+enroll (CurbKioskApplication  *self,
+        GError               **error)
+{
+  const char *path = self->credential_file != NULL ? self->credential_file
+                     : curb_config_get_path (self->config, "hub", "credential-file");
+  const char *name = curb_config_get_string (self->config, "device", "name");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *dir = NULL;
+  const char *credential;
+
+  curb_hub_client_enroll_async (self->client, self->enroll_code, name != NULL ? name : g_get_host_name (),
+                                NULL, on_enrolled, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = curb_hub_client_request_finish (self->client, result, error);
+  if (reply == NULL)
+    return FALSE;
+  credential = json_object_get_string_member_with_default (reply, "credential", "");
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_set_contents_full (path, credential, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+  curb_hub_client_set_credential (self->client, credential);
+  g_message ("Enrolled with the hub as %s",
+             json_object_get_string_member_with_default (reply, "device_id", "?"));
+  return TRUE;
 }
 
 static void
@@ -246,7 +289,7 @@ curb_kiosk_application_handle_local_options (GApplication *app,
       return 0;
     }
   configure_flow (self);
-  if (!make_session (self, &error))
+  if (!make_session (self, &error) || (self->enroll_code != NULL && !enroll (self, &error)))
     {
       g_printerr ("curbside-kiosk: %s\n", error->message);
       return 2;
@@ -310,6 +353,7 @@ curb_kiosk_application_finalize (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->preview);
   g_clear_object (&self->session);
+  g_clear_object (&self->client);
   g_clear_object (&self->flow);
   g_clear_object (&self->config);
   g_free (self->config_path);
@@ -321,6 +365,7 @@ curb_kiosk_application_finalize (GObject *object)
   g_free (self->store_id);
   g_free (self->camera);
   g_free (self->state_dir);
+  g_free (self->enroll_code);
   G_OBJECT_CLASS (curb_kiosk_application_parent_class)->finalize (object);
 }
 
@@ -345,6 +390,7 @@ curb_kiosk_application_init (CurbKioskApplication *self)
     { "hub-url", 0, 0, G_OPTION_ARG_STRING, &self->hub_url, "The hub's URL (overrides [hub] url)", "URL" },
     { "hub-fingerprint", 0, 0, G_OPTION_ARG_STRING, &self->hub_fingerprint, "SHA-256 fingerprint of the hub's certificate", "HEX" },
     { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, &self->credential_file, "This kiosk's device credential (overrides [hub] credential-file)", "FILE" },
+    { "enroll", 0, 0, G_OPTION_ARG_STRING, &self->enroll_code, "Enroll with this one-time code from the hub and keep the credential", "CODE" },
     { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &self->keyring_path, "Public keys of the pickup-code issuers, for offline checks", "FILE" },
     { "store-id", 0, 0, G_OPTION_ARG_STRING, &self->store_id, "This store's id, as in the pickup codes", "ID" },
     { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera, "GStreamer camera pipeline (overrides [camera] pipeline)", "PIPELINE" },
