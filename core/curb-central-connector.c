@@ -65,6 +65,8 @@ new_message (CurbCentralConnector *self,
   SoupMessage *msg = soup_message_new (method, url);
 
   g_assert (msg != NULL);
+  /* the API key must never follow a redirect somewhere else */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
   return msg;

@@ -758,6 +758,21 @@ curb_config_role_from_string (const char     *name,
   return FALSE;
 }
 
+/**
+ * curb_config_default_path:
+ *
+ * Returns: (transfer full): /etc/curbside/ROLE.conf, or the file of that name
+ * in $CURBSIDE_CONFIG_DIR when set (tests, demos).
+ */
+char *
+curb_config_default_path (CurbConfigRole role)
+{
+  const char *dir = g_getenv ("CURBSIDE_CONFIG_DIR");
+  g_autofree char *name = g_strconcat (curb_config_role_to_string (role), ".conf", NULL);
+
+  return g_build_filename (dir != NULL && *dir != '\0' ? dir : "/etc/curbside", name, NULL);
+}
+
 const CurbConfigKey *
 curb_config_get_schema (CurbConfigRole  role,
                         gsize          *n_keys)
@@ -921,10 +936,15 @@ curb_config_get_string (CurbConfig *self,
                         const char *group,
                         const char *key)
 {
-  gssize index = schema_index (self->schema, self->n_keys, group, key);
-  CurbConfigType type = index >= 0 ? self->schema[index].type : CURB_CONFIG_STRING;
+  CurbConfigType type = CURB_CONFIG_STRING;
   const Value *value;
+  gssize index;
 
+  g_return_val_if_fail (CURB_IS_CONFIG (self), NULL);
+  g_return_val_if_fail (group != NULL && key != NULL, NULL);
+  index = schema_index (self->schema, self->n_keys, group, key);
+  if (index >= 0)
+    type = self->schema[index].type;
   if (type != CURB_CONFIG_URL && type != CURB_CONFIG_PATH)
     type = CURB_CONFIG_STRING;
   value = lookup (self, group, key, type);
@@ -989,8 +1009,59 @@ curb_config_is_set (CurbConfig *self,
   gssize index;
 
   g_return_val_if_fail (CURB_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (group != NULL && key != NULL, FALSE);
   index = schema_index (self->schema, self->n_keys, group, key);
   return index >= 0 && self->values[index].set;
+}
+
+static gboolean
+values_equal (CurbConfigType  type,
+              const Value    *a,
+              const Value    *b)
+{
+  switch (type)
+    {
+    case CURB_CONFIG_INT:
+      return a->int_value == b->int_value;
+    case CURB_CONFIG_DOUBLE:
+      return a->double_value == b->double_value;
+    case CURB_CONFIG_BOOL:
+      return a->bool_value == b->bool_value;
+    case CURB_CONFIG_LIST:
+      return (a->list == NULL && b->list == NULL)
+             || (a->list != NULL && b->list != NULL
+                 && g_strv_equal ((const char * const *) a->list, (const char * const *) b->list));
+    case CURB_CONFIG_STRING:
+    case CURB_CONFIG_PATH:
+    case CURB_CONFIG_URL:
+    default:
+      return g_strcmp0 (a->text, b->text) == 0;
+    }
+}
+
+/**
+ * curb_config_changed_keys:
+ *
+ * Compares two configurations of the same role (e.g. before and after a
+ * SIGHUP reload) by their effective values.
+ *
+ * Returns: (transfer full): "group.key" of every key whose value differs.
+ */
+char **
+curb_config_changed_keys (CurbConfig *self,
+                          CurbConfig *other)
+{
+  g_autoptr(GStrvBuilder) changed = g_strv_builder_new ();
+
+  g_return_val_if_fail (CURB_IS_CONFIG (self) && CURB_IS_CONFIG (other), NULL);
+  g_return_val_if_fail (self->role == other->role, NULL);
+  for (gsize i = 0; i < self->n_keys; i++)
+    if (!values_equal (self->schema[i].type, &self->values[i], &other->values[i]))
+      {
+        g_autofree char *name = g_strdup_printf ("%s.%s", self->schema[i].group, self->schema[i].key);
+        g_strv_builder_add (changed, name);
+      }
+  return g_strv_builder_end (changed);
 }
 
 /* ---- for cross checks ------------------------------------------------------------ */

@@ -89,6 +89,7 @@ G_DECLARE_FINAL_TYPE (CurbConfig, curb_config, CURB, CONFIG, GObject)
 const char          *curb_config_role_to_string   (CurbConfigRole  role);
 gboolean             curb_config_role_from_string (const char     *name,
                                                    CurbConfigRole *out_role);
+char                *curb_config_default_path     (CurbConfigRole  role) G_GNUC_WARN_UNUSED_RESULT;
 /* The role's schema table, @n_keys rows. */
 const CurbConfigKey *curb_config_get_schema       (CurbConfigRole  role,
                                                    gsize          *n_keys);
@@ -160,6 +161,10 @@ const char         *curb_config_get_path   (CurbConfig *self,
 const char * const *curb_config_get_list   (CurbConfig *self,
                                             const char *group,
                                             const char *key);
+/* "group.key" of each key whose value differs between two configurations of
+ * one role (what a SIGHUP reload changed); free with g_strfreev(). */
+char              **curb_config_changed_keys (CurbConfig *self,
+                                              CurbConfig *other) G_GNUC_WARN_UNUSED_RESULT;
 /* Whether the file set the key (rather than the default applying). */
 gboolean            curb_config_is_set     (CurbConfig *self,
                                             const char *group,

@@ -603,6 +603,26 @@ curb_store_add_staff (CurbStore      *self,
   return FALSE;
 }
 
+static JsonObject *
+fetch_staff (CurbStore   *self,
+             const char  *staff_id,
+             char       **out_pin_hash,
+             GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "SELECT id, first_name, role, pin_hash FROM staff WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  curb_stmt_bind_text (stmt, 1, staff_id);
+  if (!curb_store_step_row (self, stmt, error))
+    return NULL;
+  *out_pin_hash = g_strdup (curb_stmt_column_text (stmt, 3));
+  return staff_from_row (stmt);
+}
+
 JsonObject *
 curb_store_verify_staff (CurbStore   *self,
                          const char  *staff_id,
@@ -611,23 +631,16 @@ curb_store_verify_staff (CurbStore   *self,
 {
   g_autoptr(JsonObject) staff = NULL;
   g_autofree char *pin_hash = NULL;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (CURB_IS_STORE (self), NULL);
 
   if (staff_id != NULL)
+    staff = fetch_staff (self, staff_id, &pin_hash, &local_error);
+  if (local_error != NULL)
     {
-      g_autoptr(GRecMutexLocker) locker = curb_store_lock (self);
-      g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT id, first_name, role, pin_hash FROM staff"
-                                                           " WHERE id = ?1", error);
-
-      if (stmt == NULL)
-        return NULL;
-      curb_stmt_bind_text (stmt, 1, staff_id);
-      if (curb_store_step_row (self, stmt, NULL))
-        {
-          staff = staff_from_row (stmt);
-          pin_hash = g_strdup (curb_stmt_column_text (stmt, 3));
-        }
+      g_propagate_error (error, local_error);
+      return NULL;
     }
   /* the slow check runs without the lock held */
   if (staff == NULL || !verify_pin (pin_hash, pin))

@@ -172,13 +172,10 @@ curb_store_read_user_version (sqlite3 *db)
 }
 
 gboolean
-curb_store_migrate (sqlite3  *db,
-                    int       target,
-                    GError  **error)
+curb_store_check_version (sqlite3  *db,
+                          GError  **error)
 {
   int current = curb_store_read_user_version (db);
-
-  g_return_val_if_fail (target <= CURB_STORE_SCHEMA_VERSION, FALSE);
 
   if (current < 0)
     {
@@ -193,6 +190,20 @@ curb_store_migrate (sqlite3  *db,
                    "this version knows schemas up to %d", current, CURB_STORE_SCHEMA_VERSION);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+curb_store_migrate (sqlite3  *db,
+                    int       target,
+                    GError  **error)
+{
+  int current = curb_store_read_user_version (db);
+
+  g_return_val_if_fail (target <= CURB_STORE_SCHEMA_VERSION, FALSE);
+
+  if (!curb_store_check_version (db, error))
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
     if (migrations[i].version > current && migrations[i].version <= target
         && !apply_migration (db, &migrations[i], error))

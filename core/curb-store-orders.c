@@ -86,6 +86,7 @@ load_row (CurbStmt *stmt,
   row->last_seq = sqlite3_column_int64 (stmt, 16);
 }
 
+/* Unknown facts are null rather than absent, so readers need no has_member(). */
 static void
 set_time (JsonObject *object,
           const char *member,
@@ -94,7 +95,10 @@ set_time (JsonObject *object,
   g_autofree char *text = NULL;
 
   if (ms <= 0)
-    return;
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
   text = curb_iso8601_from_ms (ms);
   json_object_set_string_member (object, member, text);
 }
@@ -157,6 +161,8 @@ row_to_json (OrderRow *row)
   json_object_set_boolean_member (order, "staged", row->staged);
   if (row->bay != NULL)
     json_object_set_string_member (order, "bay", row->bay);
+  else
+    json_object_set_null_member (order, "bay");
   set_time (order, "staged_at", row->staged_ms);
   set_time (order, "arrived_at", row->arrived_ms);
   set_time (order, "claimed_at", row->claimed_ms);
@@ -170,6 +176,8 @@ row_to_json (OrderRow *row)
         json_object_set_string_member (claimer, "first_name", row->claimed_by_name);
       json_object_set_object_member (order, "claimed_by", claimer);
     }
+  else
+    json_object_set_null_member (order, "claimed_by");
   set_derived_json (order, row);
   apply_decisions (order, row->decisions);
   json_object_set_int_member (order, "last_seq", row->last_seq);
@@ -648,8 +656,8 @@ write_content (CurbStore   *self,
                GError     **error)
 {
   g_autoptr(CurbStmt) stmt = curb_store_prepare (self, exists
-      ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6"
-        " WHERE ref = ?1"
+      ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6,"
+        " purged_ms = NULL WHERE ref = ?1"
       : "INSERT INTO orders (ref, version, content, token, window_start_ms, created_ms, updated_ms)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error);
   g_autoptr(JsonNode) content = NULL;
@@ -886,67 +894,90 @@ curb_store_upsert_order (CurbStore          *self,
   return TRUE;
 }
 
-void
-curb_upsert_result_free (CurbUpsertResult *result)
+static GError *
+check_page_entry (JsonNode *node,
+                  guint     index)
 {
-  g_clear_object (&result->cancelled);
-  g_clear_error (&result->error);
-  g_free (result);
+  GError *error = NULL;
+  JsonObject *order;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
+  order = json_node_get_object (node);
+  if (!curb_order_validate_central (order, &error))
+    {
+      const char *ref = json_object_get_string_member_with_default (order, "ref", NULL);
+      g_autofree char *shown = g_strndup (ref != NULL && curb_order_ref_is_valid (ref) ? ref : "?", 32);
+
+      g_prefix_error (&error, "Order #%u (%s): ", index, shown);
+    }
+  return error;
 }
 
 static gboolean
-upsert_one_of_many (CurbStore         *self,
-                    JsonObject        *central_order,
-                    CurbUpsertResult  *result,
-                    GError           **error)
+upsert_page_locked (CurbStore  *self,
+                    JsonArray  *orders,
+                    GPtrArray  *cancelled,
+                    GPtrArray  *alerts,
+                    GPtrArray  *rejected,
+                    GError    **error)
 {
-  CurbOrderState before = CURB_ORDER_STATE_PENDING;
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonNode *node = json_array_get_element (orders, i);
+      GError *invalid = check_page_entry (node, i);
+      g_autoptr(CurbEvent) event = NULL;
+      CurbUpsertOutcome outcome;
+      CurbOrderState before;
 
-  if (!curb_order_validate_central (central_order, &result->error))
-    return TRUE;
-  if (!upsert_locked (self, central_order, &result->outcome, &before, &result->cancelled, error))
-    return FALSE;
-  result->alert_staff = result->cancelled != NULL
-                        && (before == CURB_ORDER_STATE_ARRIVED || before == CURB_ORDER_STATE_CLAIMED);
+      if (invalid != NULL)
+        {
+          g_ptr_array_add (rejected, invalid);
+          continue;
+        }
+      if (!upsert_locked (self, json_node_get_object (node), &outcome, &before, &event, error))
+        return FALSE;
+      if (event == NULL)
+        continue;
+      if (before == CURB_ORDER_STATE_ARRIVED || before == CURB_ORDER_STATE_CLAIMED)
+        g_ptr_array_add (alerts, g_object_ref (event));
+      g_ptr_array_add (cancelled, g_steal_pointer (&event));
+    }
   return TRUE;
 }
 
-GPtrArray *
+gboolean
 curb_store_upsert_orders (CurbStore   *self,
-                          GPtrArray   *central_orders,
-                          const char  *meta_key,
-                          const char  *meta_value,
+                          JsonArray   *central_orders,
+                          GPtrArray  **out_cancelled,
+                          GPtrArray  **out_alerts,
+                          GPtrArray  **out_rejected,
                           GError     **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
-  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
 
-  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
-  g_return_val_if_fail (central_orders != NULL, NULL);
-  g_return_val_if_fail ((meta_key == NULL) == (meta_value == NULL), NULL);
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (central_orders != NULL, FALSE);
 
-  results = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_upsert_result_free);
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
-    return NULL;
-  for (guint i = 0; i < central_orders->len; i++)
-    {
-      CurbUpsertResult *result = g_new0 (CurbUpsertResult, 1);
-
-      g_ptr_array_add (results, result);
-      if (!upsert_one_of_many (self, g_ptr_array_index (central_orders, i), result, error))
-        {
-          curb_store_rollback (self);
-          return NULL;
-        }
-    }
-  if ((meta_key != NULL && !curb_store_set_meta (self, meta_key, meta_value, error))
+    return FALSE;
+  if (!upsert_page_locked (self, central_orders, cancelled, alerts, rejected, error)
       || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&results);
+  if (out_cancelled != NULL)
+    *out_cancelled = g_steal_pointer (&cancelled);
+  if (out_alerts != NULL)
+    *out_alerts = g_steal_pointer (&alerts);
+  if (out_rejected != NULL)
+    *out_rejected = g_steal_pointer (&rejected);
+  return TRUE;
 }
 
 JsonObject *
@@ -1133,6 +1164,106 @@ curb_store_append_event (CurbStore  *self,
   curb_event_set_seq (event, seq);
   if (out_duplicate != NULL)
     *out_duplicate = duplicate;
+  return TRUE;
+}
+
+static gboolean
+run (CurbStore   *self,
+     const char  *sql,
+     GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, sql, error);
+
+  return stmt != NULL && curb_store_step_done (self, stmt, error);
+}
+
+static gboolean
+is_fatal (GError *error)
+{
+  return !g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_NOT_FOUND)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_FORBIDDEN)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED);
+}
+
+/* One event of a batch inside its own savepoint; FALSE only for errors that
+ * doom the whole transaction. */
+static gboolean
+append_one_of_batch (CurbStore  *self,
+                     CurbEvent  *event,
+                     gint64     *out_seq,
+                     gboolean   *out_duplicate,
+                     GError    **out_event_error,
+                     GError    **error)
+{
+  GError *local_error = NULL;
+
+  if (!curb_event_validate (event, out_event_error))
+    return TRUE;
+  if (!run (self, "SAVEPOINT batch_event", error))
+    return FALSE;
+  if (append_locked (self, event, out_seq, out_duplicate, &local_error))
+    return run (self, "RELEASE batch_event", error);
+  *out_seq = 0;
+  if (is_fatal (local_error))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_propagate_error (out_event_error, local_error);
+  return run (self, "ROLLBACK TO batch_event", error) && run (self, "RELEASE batch_event", error);
+}
+
+static gboolean
+append_batch_locked (CurbStore  *self,
+                     GPtrArray  *events,
+                     gint64     *seqs,
+                     gboolean   *duplicates,
+                     GError    **out_errors,
+                     GError    **error)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (!append_one_of_batch (self, g_ptr_array_index (events, i), &seqs[i], &duplicates[i], &out_errors[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+curb_store_append_events (CurbStore  *self,
+                          GPtrArray  *events,
+                          gboolean   *out_duplicates,
+                          GError    **out_errors,
+                          GError    **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree gint64 *seqs = NULL;
+  g_autofree gboolean *duplicates = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (events != NULL && out_errors != NULL, FALSE);
+
+  seqs = g_new0 (gint64, events->len + 1);
+  duplicates = g_new0 (gboolean, events->len + 1);
+  locker = curb_store_lock (self);
+  if (!curb_store_begin (self, error))
+    return FALSE;
+  if (!append_batch_locked (self, events, seqs, duplicates, out_errors, error) || !curb_store_commit (self, error))
+    {
+      curb_store_rollback (self);
+      for (guint i = 0; i < events->len; i++)
+        g_clear_error (&out_errors[i]);
+      return FALSE;
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      if (seqs[i] > 0)
+        curb_event_set_seq (g_ptr_array_index (events, i), seqs[i]);
+      if (out_duplicates != NULL)
+        out_duplicates[i] = duplicates[i];
+    }
   return TRUE;
 }
 

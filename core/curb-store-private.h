@@ -63,5 +63,8 @@ gboolean curb_store_migrate (sqlite3  *db,
                              int       target,
                              GError  **error);
 int      curb_store_read_user_version (sqlite3 *db);
+/* Refuses unreadable databases and schemas newer than this build. */
+gboolean curb_store_check_version (sqlite3  *db,
+                                   GError  **error);
 
 G_END_DECLS

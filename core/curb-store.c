@@ -492,7 +492,10 @@ curb_store_open (const char  *path,
                    path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
-  if (!configure_connection (self, error)
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  /* refuse a newer schema before touching the file (even its journal mode) */
+  if (!curb_store_check_version (self->db, error)
+      || !configure_connection (self, error)
       || !curb_store_migrate (self->db, CURB_STORE_SCHEMA_VERSION, error)
       || !load_hash_key (self, error))
     return NULL;

@@ -99,43 +99,25 @@ gboolean    curb_store_upsert_order  (CurbStore          *self,
                                       GError            **error);
 
 /**
- * CurbUpsertResult:
- * @outcome: what happened to the order
- * @cancelled: (nullable): the `cancelled` event the store appended
- * @alert_staff: the order was cancelled after the shopper arrived
- * @error: (nullable): the document was invalid and skipped
- *
- * One order's result of curb_store_upsert_orders().
- */
-typedef struct
-{
-  CurbUpsertOutcome  outcome;
-  CurbEvent         *cancelled;
-  gboolean           alert_staff;
-  GError            *error;
-} CurbUpsertResult;
-
-void        curb_upsert_result_free  (CurbUpsertResult *result);
-
-/**
  * curb_store_upsert_orders:
- * @central_orders: (element-type JsonObject): order documents as central sends them
- * @meta_key: (nullable): a meta key to set in the same transaction (the sync cursor)
- * @meta_value: (nullable): its value
+ * @central_orders: a page of central's orders
+ * @out_cancelled: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   the `cancelled` events this page appended
+ * @out_alerts: (out) (optional) (transfer container) (element-type CurbEvent):
+ *   those of them whose shopper had already arrived: staff must be told
+ * @out_rejected: (out) (optional) (transfer container) (element-type GError):
+ *   one error per invalid order, naming its position and ref; the others
+ *   are stored anyway so one bad order cannot stall the sync
  *
- * curb_store_upsert_order() for a page of orders, in one transaction
- * together with @meta_key: a crash keeps all of it or none. Invalid
- * documents are skipped (their result carries the error); any database
- * failure writes nothing.
- *
- * Returns: (transfer full) (element-type CurbUpsertResult): one result per
- *   order, in the same order, or %NULL with @error set
+ * curb_store_upsert_order() for a whole page in one durable transaction.
+ * Returns %FALSE only when nothing could be written (disk full, database).
  */
-GPtrArray  *curb_store_upsert_orders (CurbStore   *self,
-                                      GPtrArray   *central_orders,
-                                      const char  *meta_key,
-                                      const char  *meta_value,
-                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    curb_store_upsert_orders (CurbStore   *self,
+                                      JsonArray   *central_orders,
+                                      GPtrArray  **out_cancelled,
+                                      GPtrArray  **out_alerts,
+                                      GPtrArray  **out_rejected,
+                                      GError     **error);
 
 /* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
 JsonObject *curb_store_get_order     (CurbStore       *self,
@@ -186,6 +168,24 @@ JsonObject *curb_store_lookup        (CurbStore   *self,
 gboolean    curb_store_append_event  (CurbStore  *self,
                                       CurbEvent  *event,
                                       gboolean   *out_duplicate,
+                                      GError    **error);
+/**
+ * curb_store_append_events:
+ * @events: (element-type CurbEvent): events to append, in order
+ * @out_duplicates: (out caller-allocates) (optional): @events->len flags
+ * @out_errors: (out caller-allocates): @events->len slots, %NULL on entry;
+ *   each refused event gets its error (invalid, unknown order, illegal
+ *   transition…) and changes nothing
+ *
+ * Like curb_store_append_event() for a batch in ONE durable transaction
+ * (group commit): far fewer fsyncs when many devices check in at once.
+ * Returns %FALSE only when the batch as a whole failed (e.g.
+ * %CURB_ERROR_DISK_FULL): then nothing is written and no seq is set.
+ */
+gboolean    curb_store_append_events (CurbStore  *self,
+                                      GPtrArray  *events,
+                                      gboolean   *out_duplicates,
+                                      GError    **out_errors,
                                       GError    **error);
 CurbEvent  *curb_store_get_event     (CurbStore  *self,
                                       const char *event_id,

@@ -1,6 +1,7 @@
 #include "curb-backoff.h"
 #include "curb-error.h"
 #include "curb-event.h"
+#include "curb-order.h"
 #include "curb-sync.h"
 #include "curb-util.h"
 
@@ -67,7 +68,7 @@ enum {
 };
 
 enum {
-  ORDER_CHANGED,
+  ORDERS_STORED,
   ORDER_CANCELLED,
   CANCELLED_AFTER_ARRIVAL,
   EVENT_PUSHED,
@@ -168,73 +169,87 @@ update_outbox_depth (CurbSync *self)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OUTBOX_DEPTH]);
 }
 
-static void
-count_pulled (CurbSync *self,
-              guint     n)
-{
-  if (n == 0)
-    return;
-  self->pulled_orders += n;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PULLED_ORDERS]);
-}
-
 /* Pull: apply pages */
 
 static void
-emit_order_signals (CurbSync          *self,
-                    const char        *ref,
-                    CurbUpsertOutcome  outcome,
-                    CurbEvent         *cancelled,
-                    gboolean           alert_staff)
+count_rejected_orders (CurbSync  *self,
+                       GPtrArray *rejected)
 {
-  g_signal_emit (self, signals[ORDER_CHANGED], 0, ref, (guint) outcome);
-  if (cancelled != NULL)
-    g_signal_emit (self, signals[ORDER_CANCELLED], 0, cancelled);
-  if (cancelled != NULL && alert_staff)
-    g_signal_emit (self, signals[CANCELLED_AFTER_ARRIVAL], 0, ref, cancelled);
-}
-
-/* An order the store refuses as invalid is counted and skipped, so one bad
- * document cannot block the feed. */
-static void
-report_result (CurbSync         *self,
-               JsonObject       *order,
-               CurbUpsertResult *result,
-               guint            *inout_applied)
-{
-  if (result->error != NULL)
-    {
-      g_debug ("skipping an order central sent: %s", result->error->message);
-      self->rejected_orders++;
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REJECTED_ORDERS]);
-      return;
-    }
-  if (result->outcome == CURB_UPSERT_STALE)
+  if (rejected == NULL || rejected->len == 0)
     return;
-  (*inout_applied)++;
-  emit_order_signals (self, json_object_get_string_member (order, "ref"), result->outcome,
-                      result->cancelled, result->alert_staff);
+  for (guint i = 0; i < rejected->len; i++)
+    g_debug ("skipping an order central sent: %s", ((GError *) g_ptr_array_index (rejected, i))->message);
+  self->rejected_orders += rejected->len;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REJECTED_ORDERS]);
 }
 
-/* The orders and the cursor in one transaction; signals once committed. A
- * store failure applies nothing: the page is pulled again. */
+static void
+emit_cancellations (CurbSync  *self,
+                    GPtrArray *cancelled,
+                    GPtrArray *alerts)
+{
+  for (guint i = 0; cancelled != NULL && i < cancelled->len; i++)
+    g_signal_emit (self, signals[ORDER_CANCELLED], 0, g_ptr_array_index (cancelled, i));
+  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
+    {
+      CurbEvent *event = g_ptr_array_index (alerts, i);
+
+      g_signal_emit (self, signals[CANCELLED_AFTER_ARRIVAL], 0, curb_event_get_order_ref (event), event);
+    }
+}
+
+static JsonArray *
+page_to_array (CurbConnectorPage *page)
+{
+  JsonArray *orders = json_array_sized_new (page->orders->len);
+
+  for (guint i = 0; i < page->orders->len; i++)
+    json_array_add_object_element (orders, json_object_ref (g_ptr_array_index (page->orders, i)));
+  return orders;
+}
+
+/* The refs of the orders the store took: those that pass its validation. */
+static GStrv
+stored_refs (CurbConnectorPage *page)
+{
+  g_autoptr(GStrvBuilder) refs = g_strv_builder_new ();
+
+  for (guint i = 0; i < page->orders->len; i++)
+    {
+      JsonObject *order = g_ptr_array_index (page->orders, i);
+
+      if (curb_order_validate_central (order, NULL))
+        g_strv_builder_add (refs, json_object_get_string_member (order, "ref"));
+    }
+  return g_strv_builder_end (refs);
+}
+
+/* The page in one store transaction, then the cursor: a crash in between
+ * replays the page, which the version check makes harmless. A store failure
+ * keeps the cursor, so the page is pulled again. */
 static gboolean
 apply_page (CurbSync           *self,
             CurbConnectorPage  *page,
             GError            **error)
 {
-  g_autoptr(GPtrArray) results = NULL;
-  guint applied = 0;
+  g_autoptr(JsonArray) orders = page_to_array (page);
+  g_autoptr(GPtrArray) cancelled = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_auto(GStrv) refs = NULL;
 
-  results = curb_store_upsert_orders (self->store, page->orders, CURB_SYNC_CURSOR_META,
-                                      page->next_cursor, error);
-  if (results == NULL)
+  if (!curb_store_upsert_orders (self->store, orders, &cancelled, &alerts, &rejected, error)
+      || !curb_store_set_meta (self->store, CURB_SYNC_CURSOR_META, page->next_cursor, error))
     return FALSE;
   g_free (self->cursor);
   self->cursor = g_strdup (page->next_cursor);
-  for (guint i = 0; i < results->len && self->cancellable != NULL; i++)
-    report_result (self, g_ptr_array_index (page->orders, i), g_ptr_array_index (results, i), &applied);
-  count_pulled (self, applied);
+  count_rejected_orders (self, rejected);
+  refs = stored_refs (page);
+  self->pulled_orders += g_strv_length (refs);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PULLED_ORDERS]);
+  if (refs[0] != NULL)
+    g_signal_emit (self, signals[ORDERS_STORED], 0, refs);
+  emit_cancellations (self, cancelled, alerts);
   return TRUE;
 }
 
@@ -279,6 +294,19 @@ pull_succeeded (CurbSync *self,
     schedule (self, &self->pull_timer, self->poll_interval_ms, on_pull_timer);
 }
 
+/* Central refuses the cursor (say its feed was rebuilt): pull everything
+ * again; versions the store already has are ignored. */
+static void
+restart_from_beginning (CurbSync     *self,
+                        const GError *error)
+{
+  g_debug ("central refused the sync cursor, pulling from the beginning: %s", error->message);
+  mark_success (self);
+  set_last_error (self, error->message);
+  g_clear_pointer (&self->cursor, g_free);
+  schedule (self, &self->pull_timer, 0, on_pull_timer);
+}
+
 static void
 on_pull_ready (GObject      *source,
                GAsyncResult *result,
@@ -293,6 +321,11 @@ on_pull_ready (GObject      *source,
   page = curb_connector_pull_finish (self->connector, result, &retry_after_ms, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
     return;
+  if (page == NULL && curb_connector_error_is_permanent (error) && self->cursor != NULL && *self->cursor)
+    {
+      restart_from_beginning (self, error);
+      return;
+    }
   if (page == NULL)
     {
       pull_failed (self, error, retry_after_ms, TRUE);
@@ -604,9 +637,11 @@ install_signals (GObjectClass *object_class)
 {
   GType type = G_TYPE_FROM_CLASS (object_class);
 
-  /* ::order-changed (ref, CurbUpsertOutcome): central's content was stored */
-  signals[ORDER_CHANGED] = g_signal_new ("order-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+  /* ::orders-stored (GStrv refs): a page of central's orders was stored;
+   * refs of the valid ones, re-deliveries included (the store ignored
+   * versions it already had) */
+  signals[ORDERS_STORED] = g_signal_new ("orders-stored", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_STRV);
   /* ::order-cancelled (CurbEvent): central cancelled an active order; the
    * store appended this `cancelled` event */
   signals[ORDER_CANCELLED] = g_signal_new ("order-cancelled", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

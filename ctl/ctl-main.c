@@ -14,6 +14,9 @@ static const CtlCommand commands[] = {
   { "config", "Check a configuration file (config check FILE)", ctl_config },
 
   /* --- store commands --- */
+  { "backup", "Online backup of the hub database (SQLite backup API)", ctl_backup },
+  { "restore", "Restore the hub database from a backup (hub stopped)", ctl_restore },
+  { "staff", "Add, list or remove staff who sign in at staging stations", ctl_staff },
 
   /* --- scan commands --- */
   { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },

@@ -155,6 +155,7 @@ ctl_token_sign (int    argc,
   g_autofree char *store = NULL;
   g_autofree char *order = NULL;
   g_autofree char *ttl = NULL;
+  gint64 expires = 0;
   gboolean qr = FALSE;
   const GOptionEntry entries[] = {
     { "secret", 0, 0, G_OPTION_ARG_FILENAME, &secret_path, "Secret key file (from keygen)", "FILE" },
@@ -162,6 +163,7 @@ ctl_token_sign (int    argc,
     { "store", 0, 0, G_OPTION_ARG_STRING, &store, "Store id", "STORE" },
     { "order", 0, 0, G_OPTION_ARG_STRING, &order, "Order reference", "REF" },
     { "ttl", 0, 0, G_OPTION_ARG_STRING, &ttl, "Validity from now: 7d, 12h, 30m, 45s (default 7d)", "DURATION" },
+    { "expires", 0, 0, G_OPTION_ARG_INT64, &expires, "Expiry in seconds since the epoch, instead of --ttl", "SECONDS" },
     { "qr", 0, 0, G_OPTION_ARG_NONE, &qr, "Also draw the QR code on the terminal", NULL },
     { NULL }
   };
@@ -180,6 +182,8 @@ ctl_token_sign (int    argc,
     return usage_error (context, "--secret, --store and --order are required");
   if (ttl != NULL && !parse_duration (ttl, &seconds))
     return usage_error (context, "--ttl must look like 7d, 12h, 30m, 45s or 3600");
+  if (ttl != NULL && expires != 0)
+    return usage_error (context, "give --ttl or --expires, not both");
   if ((key = curb_signing_key_load (secret_path, &error)) == NULL)
     {
       g_printerr ("curbside-ctl: %s\n", error->message);
@@ -191,7 +195,9 @@ ctl_token_sign (int    argc,
                   curb_signing_key_get_key_id (key), kid);
       return 1;
     }
-  claims = curb_token_claims_new (store, order, g_get_real_time () / G_USEC_PER_SEC + seconds);
+  if (expires == 0)
+    expires = g_get_real_time () / G_USEC_PER_SEC + seconds;
+  claims = curb_token_claims_new (store, order, expires);
   if ((token = curb_token_sign (key, claims, &error)) == NULL)
     return usage_error (context, error->message);
   g_print ("%s\n", token);

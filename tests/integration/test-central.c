@@ -70,6 +70,9 @@ start_central (Fixture     *fixture,
 static void
 stop_central (Fixture *fixture)
 {
+  /* hang up first, so central frees its side of the connections */
+  soup_session_abort (fixture->session);
+  g_usleep (50 * 1000);
   g_subprocess_send_signal (fixture->process, SIGTERM);
   g_subprocess_wait (fixture->process, NULL, NULL);
   g_assert_true (g_subprocess_get_if_exited (fixture->process));

@@ -28,13 +28,12 @@ on_caught_up (CurbSync *sync,
 }
 
 static void
-on_order_changed (CurbSync   *sync,
-                  const char *ref,
-                  guint       outcome,
-                  Fixture    *fixture)
+on_orders_stored (CurbSync  *sync,
+                  GStrv      refs,
+                  Fixture   *fixture)
 {
-  g_assert_cmpuint (outcome, !=, CURB_UPSERT_STALE);
-  fixture->changed++;
+  g_assert_nonnull (refs[0]);
+  fixture->changed += g_strv_length (refs);
 }
 
 static void
@@ -82,7 +81,7 @@ new_sync (Fixture *fixture)
   curb_sync_set_poll_interval_ms (fixture->sync, 200);
   curb_sync_set_backoff (fixture->sync, 20, 200, 4242);
   g_signal_connect (fixture->sync, "caught-up", G_CALLBACK (on_caught_up), fixture);
-  g_signal_connect (fixture->sync, "order-changed", G_CALLBACK (on_order_changed), fixture);
+  g_signal_connect (fixture->sync, "orders-stored", G_CALLBACK (on_orders_stored), fixture);
   g_signal_connect (fixture->sync, "order-cancelled", G_CALLBACK (on_order_cancelled), fixture);
   g_signal_connect (fixture->sync, "cancelled-after-arrival", G_CALLBACK (on_cancelled_after_arrival), fixture);
   g_signal_connect (fixture->sync, "event-rejected", G_CALLBACK (on_event_rejected), fixture);
@@ -236,6 +235,7 @@ test_pull_all_pages (Fixture       *fixture,
   g_assert_cmpuint (count_orders (fixture), ==, 250);
   g_assert_cmpuint (curb_sync_get_pulled_orders (fixture->sync), ==, 250);
   g_assert_cmpuint (fixture->changed, ==, 250);
+  g_assert_cmpuint (curb_sync_get_rejected_orders (fixture->sync), ==, 0);
   g_assert_true (curb_sync_get_online (fixture->sync));
   g_assert_cmpint (curb_sync_get_lag_s (fixture->sync), <=, 1);
   cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
@@ -269,24 +269,70 @@ test_cursor_persists_across_restart (Fixture       *fixture,
   g_assert_cmpuint (count_orders (fixture), ==, 120);
 }
 
+static JsonObject *
+stored_order (Fixture    *fixture,
+              const char *ref)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = curb_store_get_order (fixture->store, ref, &error);
+
+  g_assert_no_error (error);
+  return order;
+}
+
 static void
 test_duplicate_pages_apply_once (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(CurbEvent) arrived = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *cursor = NULL;
 
   central_fixture_fault (fixture->central, "{\"kind\":\"duplicate_page\",\"on\":\"pull\",\"count\":3}");
   sync_until_caught_up (fixture);
   g_assert_cmpuint (count_orders (fixture), ==, 120);
-  g_assert_cmpuint (fixture->changed, ==, 120);
+  /* three pages came twice, each order in them twice more */
+  g_assert_cmpuint (fixture->changed, ==, 120 + 3 * 100 * 2);
 
-  /* re-delivery of everything: a lost cursor */
+  /* the shopper arrives; then everything is delivered again (a lost cursor)
+   * and a newer version of the order comes along */
+  arrived = append (fixture, CURB_EVENT_ARRIVED, "P00001");
+  before = stored_order (fixture, "P00001");
   curb_sync_stop (fixture->sync);
   g_assert_true (curb_store_set_meta (fixture->store, CURB_SYNC_CURSOR_META, "", &error));
+  central_fixture_patch (fixture->central, "P00009", "{\"first_name\": \"Jo\"}");
   sync_until_caught_up (fixture);
-  g_assert_cmpuint (fixture->changed, ==, 120);
-  g_assert_cmpuint (curb_sync_get_pulled_orders (fixture->sync), ==, 120);
-  g_assert_cmpuint (curb_store_get_last_seq (fixture->store), ==, 0);
+
+  after = stored_order (fixture, "P00001");
+  g_assert_cmpuint (count_orders (fixture), ==, 120);
+  g_assert_cmpstr (json_object_get_string_member (after, "state"), ==, "arrived");
+  g_assert_true (json_node_equal (json_object_get_member (before, "lines"), json_object_get_member (after, "lines")));
+  events = curb_store_list_order_events (fixture->store, "P00001", &error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (curb_store_get_last_seq (fixture->store), ==, 1);
+  g_clear_pointer (&after, json_object_unref);
+  after = stored_order (fixture, "P00009");
+  g_assert_cmpstr (json_object_get_string_member (after, "first_name"), ==, "Jo");
+  cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
+  g_assert_cmpstr (cursor, ==, "c121");
+}
+
+static void
+test_refused_cursor_restarts (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+
+  g_assert_true (curb_store_set_meta (fixture->store, CURB_SYNC_CURSOR_META, "from-another-central", &error));
+  sync_until_caught_up (fixture);
+  g_assert_cmpuint (count_orders (fixture), ==, 30);
+  cursor = curb_store_get_meta (fixture->store, CURB_SYNC_CURSOR_META, &error);
+  g_assert_cmpstr (cursor, ==, "c30");
+  g_assert_nonnull (strstr (curb_sync_get_last_error (fixture->sync), "invalid_cursor"));
 }
 
 static void
@@ -359,6 +405,42 @@ test_push_exactly_once_under_faults (Fixture       *fixture,
   g_assert_cmpint (deliveries, ==, pushed->len + 4);
   g_assert_cmpuint (curb_sync_get_pushed_events (fixture->sync), ==, pushed->len);
   g_assert_true (curb_sync_get_online (fixture->sync));
+}
+
+static gboolean
+central_has_one (Fixture *fixture)
+{
+  g_autoptr(JsonArray) received = central_fixture_events (fixture->central);
+
+  return json_array_get_length (received) == 1;
+}
+
+static void
+test_restart_mid_push (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) pushed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonArray) received = NULL;
+
+  sync_until_caught_up (fixture);
+  central_fixture_fault (fixture->central, "{\"kind\":\"delay\",\"delay_ms\":800,\"on\":\"push\"}");
+  g_ptr_array_add (pushed, append (fixture, CURB_EVENT_ARRIVED, "P00002"));
+  curb_sync_kick (fixture->sync);
+  /* central applied it; the hub goes down before the answer comes */
+  g_assert_true (wait_until (central_has_one, fixture, 5000));
+  curb_sync_stop (fixture->sync);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (fixture->sync);
+  g_assert_cmpuint (curb_store_outbox_depth (fixture->store), ==, 1);
+
+  new_sync (fixture);
+  g_ptr_array_add (pushed, append (fixture, CURB_EVENT_ARRIVED, "P00003"));
+  curb_sync_start (fixture->sync);
+  g_assert_true (wait_until (outbox_empty, fixture, 5000));
+  assert_exactly_once (fixture, pushed);
+  received = central_fixture_events (fixture->central);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (received, 0), "deliveries"), ==, 2);
 }
 
 static gboolean
@@ -497,8 +579,10 @@ main (int argc, char **argv)
   ADD ("/sync/pull/duplicate-pages", 120, test_duplicate_pages_apply_once);
   ADD ("/sync/pull/broken-json", 120, test_broken_json_applies_nothing);
   ADD ("/sync/pull/invalid-order-skipped", 20, test_invalid_order_is_skipped);
+  ADD ("/sync/pull/refused-cursor", 30, test_refused_cursor_restarts);
   ADD ("/sync/push/exactly-once-under-faults", 10, test_push_exactly_once_under_faults);
   ADD ("/sync/push/retry-after", 5, test_retry_after_is_honoured);
+  ADD ("/sync/push/restart-mid-push", 5, test_restart_mid_push);
   ADD ("/sync/push/refused-event", 5, test_refused_event_leaves_outbox);
   ADD ("/sync/cancel-after-arrival", 5, test_cancel_after_arrival_alerts);
   ADD ("/sync/offline-detected", 10, test_offline_detected);

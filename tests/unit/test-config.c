@@ -121,6 +121,21 @@ test_defaults (void)
 }
 
 static void
+test_default_path (void)
+{
+  g_autofree char *system = NULL;
+  g_autofree char *override = NULL;
+
+  g_unsetenv ("CURBSIDE_CONFIG_DIR");
+  system = curb_config_default_path (CURB_CONFIG_ROLE_KIOSK);
+  g_setenv ("CURBSIDE_CONFIG_DIR", "/tmp/demo", TRUE);
+  override = curb_config_default_path (CURB_CONFIG_ROLE_HUB);
+  g_unsetenv ("CURBSIDE_CONFIG_DIR");
+  g_assert_cmpstr (system, ==, "/etc/curbside/kiosk.conf");
+  g_assert_cmpstr (override, ==, "/tmp/demo/hub.conf");
+}
+
+static void
 test_minimal_file_and_relative_path (void)
 {
   g_autofree char *dir = curb_test_mkdtemp ();
@@ -136,6 +151,20 @@ test_minimal_file_and_relative_path (void)
   g_assert_true (curb_config_is_set (config, "tokens", "keyring"));
   g_assert_cmpint (curb_config_get_int (config, "central", "poll-interval"), ==, 15);
   curb_test_rmdir (dir);
+}
+
+static void
+test_changed_keys (void)
+{
+  g_autoptr(CurbConfig) before = curb_config_load_data (CURB_CONFIG_ROLE_KIOSK,
+    "[hub]\nurl = http://h\n[pickup]\nbays = 1;2\n", -1, NULL, NULL);
+  g_autoptr(CurbConfig) after = curb_config_load_data (CURB_CONFIG_ROLE_KIOSK,
+    "[hub]\nurl = http://h\n[pickup]\nbays = 1;2;3\n[ui]\nidle-timeout = 30\nlanguages = es;en\n", -1, NULL, NULL);
+  g_auto(GStrv) changed = curb_config_changed_keys (before, after);
+  g_auto(GStrv) same = curb_config_changed_keys (before, before);
+
+  g_assert_cmpstrv (changed, ((const char *[]) { "pickup.bays", "ui.languages", NULL }));
+  g_assert_cmpstrv (same, ((const char *[]) { NULL }));
 }
 
 static void
@@ -260,7 +289,9 @@ main (int argc, char **argv)
   g_test_add_func ("/config/samples/values", test_sample_values);
   g_test_add_func ("/config/samples/cover-schema", test_samples_cover_schema);
   g_test_add_func ("/config/defaults", test_defaults);
+  g_test_add_func ("/config/default-path", test_default_path);
   g_test_add_func ("/config/relative-path", test_minimal_file_and_relative_path);
+  g_test_add_func ("/config/changed-keys", test_changed_keys);
   g_test_add_func ("/config/errors/syntax", test_syntax_errors);
   g_test_add_func ("/config/errors/nul-byte", test_nul_byte);
   g_test_add_func ("/config/errors/unknown-names", test_unknown_names_with_suggestions);
