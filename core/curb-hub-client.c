@@ -1,3 +1,5 @@
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "curb-error.h"
@@ -207,6 +209,18 @@ get_session (CurbHubClient *self)
   return self->session;
 }
 
+/* Requests are small and latency matters: no Nagle delay. */
+static void
+on_network_event (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
+                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 SoupMessage *
 curb_hub_client_new_message (CurbHubClient *self,
                              const char    *method,
@@ -228,6 +242,7 @@ curb_hub_client_new_message (CurbHubClient *self,
   if (self->staff_session != NULL)
     soup_message_headers_replace (headers, STAFF_HEADER, self->staff_session);
   g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), NULL);
   return msg;
 }
 
@@ -356,6 +371,11 @@ send_request (CurbHubClient       *self,
       g_object_unref (task);
       return;
     }
+  /* Every route but enrollment is safe to resend (event ids make the
+   * writes idempotent), which also lets libsoup reuse the keep-alive
+   * connection instead of a new TLS handshake per POST. */
+  if (!g_str_equal (path, "/v1/enroll"))
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   if (body != NULL)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
@@ -427,13 +447,14 @@ curb_hub_client_checkin_async (CurbHubClient       *self,
 {
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *at = curb_iso8601_from_ms (at_ms > 0 ? at_ms : curb_now_ms ());
+  g_autofree char *fresh_id = event_id == NULL ? curb_uuid_new () : NULL;
 
   g_return_if_fail (CURB_IS_HUB_CLIENT (self));
 
   json_object_set_string_member (body, is_ticket ? "ticket" : "token", token_or_ticket);
+
   json_object_set_string_member (body, "bay", bay);
-  if (event_id != NULL)
-    json_object_set_string_member (body, "event_id", event_id);
+  json_object_set_string_member (body, "event_id", event_id != NULL ? event_id : fresh_id);
   json_object_set_string_member (body, "at", at);
   send_request (self, "POST", "/v1/checkins", body, FALSE, cancellable, callback, user_data);
 }

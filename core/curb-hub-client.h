@@ -41,6 +41,8 @@ G_DECLARE_FINAL_TYPE (CurbHubClient, curb_hub_client, CURB, HUB_CLIENT, GObject)
  * - `connected`: the WebSocket is open (after every reconnect, too).
  * - `disconnected` (const GError *error): the connection dropped; it will
  *   reconnect unless stopped.
+ * - `orders-changed` (GStrv refs): central sent new or changed orders
+ *   (refresh them with GET /v1/orders/{ref} or the board).
  */
 #define CURB_TYPE_HUB_STREAM (curb_hub_stream_get_type ())
 G_DECLARE_FINAL_TYPE (CurbHubStream, curb_hub_stream, CURB, HUB_STREAM, GObject)

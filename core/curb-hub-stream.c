@@ -26,7 +26,7 @@ struct _CurbHubStream
   gboolean                 running;
 };
 
-enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_DISCONNECTED, N_SIGNALS };
+enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_DISCONNECTED, SIGNAL_ORDERS_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CurbHubStream, curb_hub_stream, G_TYPE_OBJECT)
@@ -112,13 +112,33 @@ handle_event (CurbHubStream *self,
 }
 
 static void
+handle_orders (CurbHubStream *self,
+               JsonObject    *notice)
+{
+  JsonNode *refs = json_object_get_member (notice, "refs");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (refs == NULL || !JSON_NODE_HOLDS_ARRAY (refs))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (refs)); i++)
+    {
+      const char *ref = json_array_get_string_element (json_node_get_array (refs), i);
+
+      if (ref != NULL)
+        g_strv_builder_add (builder, ref);
+    }
+  strv = g_strv_builder_end (builder);
+  g_signal_emit (self, signals[SIGNAL_ORDERS_CHANGED], 0, strv);
+}
+
+static void
 on_message (SoupWebsocketConnection *connection,
             gint                     type,
             GBytes                  *message,
             gpointer                 data)
 {
   CurbHubStream *self = data;
-  g_autoptr(CurbHubStream) hold = g_object_ref (self);
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize len;
   const char *text = g_bytes_get_data (message, &len);
@@ -129,8 +149,13 @@ on_message (SoupWebsocketConnection *connection,
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   object = json_node_get_object (json_parser_get_root (parser));
+  /* A handler may drop its last reference to the stream. */
+  g_object_ref (self);
   if (!json_object_has_member (object, "type"))
     handle_event (self, object);
+  else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "orders") == 0)
+    handle_orders (self, object);
+  g_object_unref (self);
 }
 
 static void
@@ -231,6 +256,9 @@ curb_hub_stream_class_init (CurbHubStreamClass *klass)
   signals[SIGNAL_DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_ORDERS_CHANGED] = g_signal_new ("orders-changed", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 1, G_TYPE_STRV);
 }
 
 static void

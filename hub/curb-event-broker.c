@@ -71,11 +71,20 @@ unacked (Subscriber *sub)
   return (guint) MAX (0, sub->sent_seq - sub->acked_seq);
 }
 
+/* A subscriber whose connection is closing is removed by on_closed(). */
+static gboolean
+is_open (Subscriber *sub)
+{
+  return soup_websocket_connection_get_state (sub->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
 static void
 send_event (Subscriber *sub,
             gint64      seq,
             const char *text)
 {
+  if (!is_open (sub))
+    return;
   soup_websocket_connection_send_text (sub->connection, text);
   sub->sent_seq = seq;
 }
@@ -89,7 +98,7 @@ pump_backlog (gpointer data)
   g_autoptr(GPtrArray) events = NULL;
 
   sub->pump_id = 0;
-  if (want == 0)
+  if (want == 0 || !is_open (sub))
     return G_SOURCE_REMOVE;
   events = sub->broker->backlog (sub->sent_seq, want, sub->broker->backlog_data);
   for (guint i = 0; i < events->len; i++)
@@ -158,7 +167,8 @@ send_hello (Subscriber *sub,
   json_object_set_int_member (hello, "head_seq", sub->broker->head_seq);
   json_object_set_int_member (hello, "window", sub->broker->window);
   text = object_to_text (hello);
-  soup_websocket_connection_send_text (sub->connection, text);
+  if (is_open (sub))
+    soup_websocket_connection_send_text (sub->connection, text);
 }
 
 static gboolean
@@ -172,7 +182,8 @@ on_ping_timeout (gpointer data)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i);
 
-      soup_websocket_connection_send_text (sub->connection, text);
+      if (is_open (sub))
+        soup_websocket_connection_send_text (sub->connection, text);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -277,12 +288,30 @@ curb_event_broker_publish (CurbEventBroker *self,
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
 
-      if (!sub->live || seq <= sub->sent_seq)
+      if (!sub->live || seq <= sub->sent_seq || !is_open (sub))
         continue;
       if (unacked (sub) >= self->window)
         drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
       else
         send_event (sub, seq, text);
+    }
+}
+
+void
+curb_event_broker_notify (CurbEventBroker *self,
+                          JsonObject      *notice)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  text = object_to_text (notice);
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (is_open (sub))
+        soup_websocket_connection_send_text (sub->connection, text);
     }
 }
 

@@ -33,6 +33,9 @@ void             curb_event_broker_add        (CurbEventBroker         *self,
                                                gint64                   after_seq);
 void             curb_event_broker_publish    (CurbEventBroker         *self,
                                                JsonObject              *event);
+/* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
+void             curb_event_broker_notify     (CurbEventBroker         *self,
+                                               JsonObject              *notice);
 guint            curb_event_broker_get_n_subscribers (CurbEventBroker  *self);
 void             curb_event_broker_close_all  (CurbEventBroker         *self);
 

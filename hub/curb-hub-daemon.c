@@ -6,6 +6,7 @@
 #endif
 
 #include "curb-config.h"
+#include "curb-connector-config.h"
 #include "curb-error.h"
 #include "curb-hub-cert.h"
 #include "curb-hub-daemon.h"
@@ -24,12 +25,14 @@ typedef struct
   char       *keyring_path;
   char       *issue_code;
   gboolean    insecure_http;
+  gboolean    no_sync;
   gboolean    fingerprint;
   gboolean    version;
 
   CurbConfig *config;
   CurbStore  *store;
   CurbHub    *hub;
+  CurbSync   *sync;
   GMainLoop  *loop;
   guint       watchdog_id;
 } Daemon;
@@ -38,7 +41,10 @@ static void
 daemon_clear (Daemon *d)
 {
   g_clear_handle_id (&d->watchdog_id, g_source_remove);
+  if (d->sync != NULL)
+    curb_sync_stop (d->sync);
   g_clear_object (&d->hub);
+  g_clear_object (&d->sync);
   g_clear_object (&d->store);
   g_clear_object (&d->config);
   g_clear_pointer (&d->loop, g_main_loop_unref);
@@ -71,6 +77,7 @@ parse_options (Daemon   *d,
     { "store-id", 0, 0, G_OPTION_ARG_STRING, &d->store_id, "This store's id (overrides the config)", "ID" },
     { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &d->keyring_path, "Token issuers' public keys (overrides the config)", "FILE" },
     { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &d->insecure_http, "Serve plain HTTP (127.0.0.1 only; tests and demos)", NULL },
+    { "no-sync", 0, 0, G_OPTION_ARG_NONE, &d->no_sync, "Do not talk to central (tests, benchmarks)", NULL },
     { "issue-code", 0, 0, G_OPTION_ARG_STRING, &d->issue_code, "Print a one-time enrollment code for a device and exit", "kiosk|staging|admin" },
     { "fingerprint", 0, 0, G_OPTION_ARG_NONE, &d->fingerprint, "Print the TLS certificate's SHA-256 fingerprint and exit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &d->version, "Print the version and exit", NULL },
@@ -245,6 +252,27 @@ start_watchdog (Daemon *d)
 #endif
 }
 
+static void
+start_sync (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbConnector) connector = NULL;
+
+  if (d->no_sync)
+    return;
+  connector = curb_connector_new_for_config (d->config, &error);
+  if (connector == NULL)
+    {
+      g_warning ("Not syncing with central: %s", error->message);
+      return;
+    }
+  d->sync = curb_sync_new (d->store, connector);
+  curb_sync_set_poll_interval_ms (d->sync,
+                                  curb_config_get_int (d->config, "central", "poll-interval") * 1000);
+  curb_hub_set_sync (d->hub, d->sync);
+  curb_sync_start (d->sync);
+}
+
 static gboolean
 start_hub (Daemon  *d,
            GError **error)
@@ -267,6 +295,7 @@ start_hub (Daemon  *d,
                               curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
   if (!curb_hub_listen (d->hub, address, port, error))
     return FALSE;
+  start_sync (d);
   url = curb_hub_get_url (d->hub);
   fingerprint = certificate != NULL ? curb_hub_cert_fingerprint (certificate) : g_strdup ("none");
   g_message ("Store %s: serving %s (certificate %s)", d->store_id, url, fingerprint);

@@ -205,8 +205,9 @@ curb_hub_handle_healthz (CurbHub           *hub,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
-  g_autofree char *probe = curb_store_get_meta (hub->store, "schema", &error);
+  g_autofree char *probe = NULL;
 
+  probe = curb_store_get_meta (hub->store, "schema", &error);
   if (error != NULL)
     {
       curb_hub_reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "database", error->message, NULL);

@@ -69,7 +69,7 @@ struct _CurbHub
   CurbRateLimiter *sign_in_limiter;
   GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
-  GObject         *sync;
+  CurbSync        *sync;
   gint64           started_ms;
 };
 
@@ -80,9 +80,6 @@ gboolean    curb_hub_authorize       (CurbHub           *self,
                                       CurbHubAuth        auth);
 void        curb_hub_broadcast       (CurbHub    *self,
                                       CurbEvent  *event);
-JsonObject *curb_hub_sync_status     (CurbHub    *self);
-void        curb_hub_append_sync_metrics (CurbHub *self,
-                                          GString *out);
 void        curb_hub_log_event       (CurbHub    *self,
                                       CurbEvent  *event,
                                       const char *what);
@@ -121,6 +118,11 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const char *device_id,
                                        CurbHubCaller *caller);
+
+/* curb-hub-sync.c */
+JsonObject *curb_hub_sync_status         (CurbHub *self);
+void        curb_hub_append_sync_metrics (CurbHub *self,
+                                          GString *out);
 
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

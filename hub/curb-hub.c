@@ -1,4 +1,6 @@
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "curb-error.h"
@@ -216,6 +218,11 @@ on_early_request (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* Replies and stream frames are small: send them without Nagle delay. */
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   if (encoding == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
@@ -321,7 +328,7 @@ curb_hub_dispose (GObject *object)
   curb_hub_shutdown (self);
   g_clear_object (&self->broker);
   g_clear_object (&self->server);
-  g_clear_object (&self->sync);
+  curb_hub_set_sync (self, NULL);
   G_OBJECT_CLASS (curb_hub_parent_class)->dispose (object);
 }
 
@@ -424,14 +431,6 @@ curb_hub_set_stream_window (CurbHub *self,
 {
   g_return_if_fail (CURB_IS_HUB (self));
   curb_event_broker_set_window (self->broker, window);
-}
-
-void
-curb_hub_set_sync (CurbHub *self,
-                   GObject *sync)
-{
-  g_return_if_fail (CURB_IS_HUB (self));
-  g_set_object (&self->sync, sync);
 }
 
 static gboolean
@@ -546,6 +545,8 @@ curb_hub_broadcast (CurbHub   *self,
   g_autoptr(JsonObject) object = curb_event_to_json (event);
 
   curb_event_broker_publish (self->broker, object);
+  if (self->sync != NULL && curb_event_kind_is_store_owned (curb_event_get_kind (event)))
+    curb_sync_kick (self->sync);
 }
 
 void
@@ -566,23 +567,3 @@ curb_hub_get_n_subscribers (CurbHub *self)
   return curb_event_broker_get_n_subscribers (self->broker);
 }
 
-JsonObject *
-curb_hub_sync_status (CurbHub *self)
-{
-  JsonObject *sync = json_object_new ();
-
-  json_object_set_boolean_member (sync, "configured", self->sync != NULL);
-  return sync;
-}
-
-void
-curb_hub_append_sync_metrics (CurbHub *self,
-                              GString *out)
-{
-  curb_hub_metrics_append_gauge (out, "curbside_central_online",
-                                 "1 while the central order system answers.", NULL, 0);
-  curb_hub_metrics_append_gauge (out, "curbside_last_sync_success_timestamp_seconds",
-                                 "Unix time of the last successful pull from central.", NULL, 0);
-  curb_hub_metrics_append_gauge (out, "curbside_sync_lag_seconds",
-                                 "Seconds since the last successful pull from central.", NULL, NAN);
-}

@@ -5,6 +5,7 @@
 #include "curb-event.h"
 #include "curb-keyring.h"
 #include "curb-store.h"
+#include "curb-sync.h"
 
 G_BEGIN_DECLS
 
@@ -33,9 +34,11 @@ void        curb_hub_set_lookup_limits   (CurbHub         *self,
 /* Events a stream subscriber may leave unacknowledged before it is dropped. */
 void        curb_hub_set_stream_window   (CurbHub         *self,
                                           guint            window);
-/* Sync state for /v1/status and /metrics; @sync is a CurbSync (or NULL). */
+/* The sync with central: its state shows in /v1/status and /metrics, the
+ * events it stores are streamed, central's keys join the keyring, and
+ * every store event kicks its outbox pusher. */
 void        curb_hub_set_sync            (CurbHub         *self,
-                                          GObject         *sync);
+                                          CurbSync        *sync);
 
 gboolean    curb_hub_listen              (CurbHub         *self,
                                           const char      *address,

@@ -298,6 +298,7 @@ test_lookup_rate_limited (HubFixture *fx, gconstpointer data)
     {
       g_autoptr(JsonObject) miss = lookup (kiosk, "L1", "Wrong", NULL, NULL, &error);
 
+      g_assert_null (miss);
       g_assert_error (error, CURB_ERROR, CURB_ERROR_NOT_FOUND);
       g_clear_error (&error);
     }
@@ -315,6 +316,7 @@ test_lookup_rate_limited (HubFixture *fx, gconstpointer data)
       g_autoptr(JsonObject) ok = lookup (other, "L1", "Rivera", NULL, NULL, &error);
 
       g_assert_no_error (error);
+      g_assert_nonnull (ok);
     }
   reply = lookup (third, "L1", "Rivera", NULL, &body, &error);
   g_assert_null (reply);

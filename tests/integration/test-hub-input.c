@@ -44,6 +44,7 @@ assert_still_serving (HubFixture *fx, const char *ref)
   hub_fixture_add_order (fx, ref, FALSE);
   reply = hub_checkin (kiosk, token, "1", NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (reply);
 }
 
 static void

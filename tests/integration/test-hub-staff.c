@@ -20,6 +20,7 @@ arrive (HubFixture    *fx,
   g_autoptr(JsonObject) reply = hub_checkin (kiosk, token, "2", NULL, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (reply);
 }
 
 static void

@@ -60,6 +60,7 @@ checkin_many (HubFixture *fx, CurbHubClient *kiosk, guint first, guint count)
       token = hub_fixture_token (fx, HUB_TEST_STORE_ID, ref, g_get_real_time () / G_USEC_PER_SEC + 3600);
       reply = hub_checkin (kiosk, token, "1", NULL, NULL, &error);
       g_assert_no_error (error);
+      g_assert_nonnull (reply);
     }
 }
 

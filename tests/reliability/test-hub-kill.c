@@ -4,6 +4,7 @@
  * number of rounds (default 20; run-kill-loop.sh runs 1,000). */
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "curb-hub-client.h"
 #include "curb-test-helpers.h"
@@ -128,6 +129,12 @@ on_ready_line (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
 rig_start_hub (Rig *rig)
 {
   g_autoptr(GError) error = NULL;
@@ -136,8 +143,11 @@ rig_start_hub (Rig *rig)
   g_autofree char *line = NULL;
   g_auto(GStrv) parts = NULL;
 
-  rig->hub = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--config", rig->config,
-                               "--listen", "127.0.0.1:0", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  rig->hub = g_subprocess_launcher_spawn (launcher, &error, binary, "--config", rig->config,
+                                          "--listen", "127.0.0.1:0", "--no-sync", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (rig->hub));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_ready_line, &line);
