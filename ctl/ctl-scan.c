@@ -7,6 +7,7 @@
 #include "curb-hardware.h"
 #include "curb-qr-decoder.h"
 #include "curb-scanner-image.h"
+#include "curb-wedge-scanner.h"
 
 typedef struct
 {
@@ -258,7 +259,7 @@ on_code (CurbCodeSource *source,
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
 
   g_ptr_array_add (codes, payload);
-  live->run->file = "camera";
+  live->run->file = name;
   print_result (live->run, codes, ms, -1);
 }
 
@@ -339,20 +340,50 @@ scan_camera (ScanRun    *run,
   return 0;
 }
 
+static int
+scan_wedge (ScanRun    *run,
+            const char *device,
+            int         seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbWedgeScanner) scanner = curb_wedge_scanner_new (device, NULL, &error);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  LiveRun live = { run, NULL, loop, { 0 }, 0 };
+
+  if (scanner == NULL || !curb_code_source_start (CURB_CODE_SOURCE (scanner), &error))
+    {
+      g_printerr ("curbside-ctl scan: %s\n", error->message);
+      return 1;
+    }
+  if (!run->json)
+    g_print ("Scan a code with the barcode scanner (Ctrl-C to stop)\n");
+  g_signal_connect (scanner, "code", G_CALLBACK (on_code), &live);
+  g_signal_connect (scanner, "error", G_CALLBACK (on_error), &live);
+  g_signal_connect (scanner, "recovered", G_CALLBACK (on_recovered), &live);
+  g_unix_signal_add (SIGINT, on_quit, loop);
+  g_unix_signal_add (SIGTERM, on_quit, loop);
+  if (seconds > 0)
+    g_timeout_add_seconds (seconds, on_quit, loop);
+  g_main_loop_run (loop);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+  return 0;
+}
+
 int
 ctl_scan (int    argc,
           char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("FILE|DIR|VIDEO… | --camera [PIPELINE]");
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE|DIR|VIDEO… | --camera [PIPELINE] | --wedge [DEVICE]");
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbQrDecoder) decoder = curb_qr_decoder_new ();
   g_autofree char *passes = NULL;
-  gboolean json = FALSE, camera = FALSE;
+  gboolean json = FALSE, camera = FALSE, wedge = FALSE;
   int seconds = 0;
   ScanRun run = { 0 };
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per line per image or video frame", NULL },
     { "camera", 0, 0, G_OPTION_ARG_NONE, &camera, "Watch a camera: frame rate, focus, codes", NULL },
+    { "wedge", 0, 0, G_OPTION_ARG_NONE, &wedge, "Read a keyboard-wedge barcode scanner (optional /dev/input/eventN)", NULL },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Stop watching after N seconds", "N" },
     { "passes", 0, 0, G_OPTION_ARG_STRING, &passes, "Decoding passes (default: all)", "LIST" },
     { NULL }
@@ -370,6 +401,8 @@ ctl_scan (int    argc,
   gst_init (NULL, NULL);
   run.json = json;
   run.decoder = decoder;
+  if (wedge)
+    return scan_wedge (&run, argc >= 2 ? argv[1] : NULL, seconds);
   if (camera)
     return argc > 2 ? (g_printerr ("curbside-ctl scan: one camera pipeline, quoted\n"), 2)
                     : scan_camera (&run, argc == 2 ? argv[1] : NULL, seconds);

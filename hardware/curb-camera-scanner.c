@@ -67,7 +67,7 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-static const char gray_caps[] = "video/x-raw,format=(string){GRAY8,I420,YV12,NV12,NV21}";
+static const char gray_caps[] = "video/x-raw,format=(string){I420,YV12,NV12,NV21,GRAY8}";
 static const char preview_caps[] = "video/x-raw,format=BGRA";
 
 static void schedule_retry (CurbCameraScanner *self);
@@ -219,19 +219,55 @@ decode_thread (gpointer data)
 
 /* --- streaming-thread callbacks ------------------------------------------ */
 
+/* appsink reuses its sample object and must find it unshared, so keep our
+ * own sample of the same buffer and caps. */
+static GstSample *
+pull_own_sample (GstAppSink *sink)
+{
+  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return NULL;
+  return gst_sample_new (gst_sample_get_buffer (sample), gst_sample_get_caps (sample), NULL, NULL);
+}
+
+/* When the frame was captured, in monotonic µs: its timestamp on the
+ * pipeline's clock where that is the monotonic system clock (v4l2src,
+ * libcamerasrc, a timestamping appsrc), else its arrival. */
+static gint64
+capture_time (GstAppSink *sink,
+              GstSample  *sample,
+              gint64      now)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (GST_ELEMENT (sink));
+  GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+  GstClockType type = GST_CLOCK_TYPE_REALTIME;
+  gint64 captured;
+
+  if (!GST_IS_SYSTEM_CLOCK (clock) || !GST_CLOCK_TIME_IS_VALID (pts))
+    return now;
+  g_object_get (clock, "clock-type", &type, NULL);
+  captured = (gint64) ((gst_element_get_base_time (GST_ELEMENT (sink)) + pts) / GST_USECOND);
+  if (type != GST_CLOCK_TYPE_MONOTONIC || captured > now || now - captured > G_USEC_PER_SEC)
+    return now;
+  return captured;
+}
+
 static GstFlowReturn
 on_decode_sample (GstAppSink *sink,
                   gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstSample *sample = pull_own_sample (sink);
+  gint64 now = g_get_monotonic_time ();
 
   if (sample == NULL)
     return GST_FLOW_OK;
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->slot, gst_sample_unref);
+  self->slot_time = capture_time (sink, sample, now);
+  self->last_frame_time = now;
   self->slot = sample;
-  self->slot_time = self->last_frame_time = g_get_monotonic_time ();
   self->had_frame = TRUE;
   self->stats.frames++;
   g_cond_signal (&self->cond);
@@ -296,7 +332,7 @@ on_preview_sample (GstAppSink *sink,
                    gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstSample *sample = pull_own_sample (sink);
   gboolean post;
 
   if (sample == NULL)
@@ -369,31 +405,42 @@ find_camera (GError **error)
   return element;
 }
 
+/* The configured description, ending in an identity whose src pad is the
+ * bin's only ghost pad (ghosting every unlinked pad would also ghost the
+ * sink pad a decodebin links to later). */
 static GstElement *
 make_source (CurbCameraScanner  *self,
              GError            **error)
 {
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *description = NULL;
+  g_autoptr(GstElement) end = NULL;
+  g_autoptr(GstPad) pad = NULL;
   GstElement *source;
 
   if (self->description == NULL)
     return find_camera (error);
-  /* a trailing caps filter ("… ! video/x-raw,width=640") needs an element after it */
-  description = g_strconcat (self->description, " ! identity silent=true", NULL);
-  source = gst_parse_bin_from_description (description, TRUE, &parse_error);
+  description = g_strconcat (self->description, " ! identity name=curb_source_end silent=true", NULL);
+  source = gst_parse_bin_from_description (description, FALSE, &parse_error);
   if (source == NULL)
-    g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
-                 "Invalid camera pipeline “%s”: %s", self->description, parse_error->message);
+    {
+      g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
+                   "Invalid camera pipeline “%s”: %s", self->description, parse_error->message);
+      return NULL;
+    }
+  end = gst_bin_get_by_name (GST_BIN (source), "curb_source_end");
+  pad = gst_element_get_static_pad (end, "src");
+  gst_element_add_pad (source, gst_ghost_pad_new ("src", pad));
   return source;
 }
 
 static GstElement *
-make_branch (const char *caps_string,
+make_branch (const char *queue_name,
+             const char *caps_string,
              GstElement *sink)
 {
   GstElement *bin = gst_bin_new (NULL);
-  GstElement *queue = gst_element_factory_make ("queue", NULL);
+  GstElement *queue = gst_element_factory_make ("queue", queue_name);
   GstElement *convert = gst_element_factory_make ("videoconvert", NULL);
   GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
   g_autoptr(GstCaps) caps = caps_string ? gst_caps_from_string (caps_string) : gst_caps_new_any ();
@@ -435,7 +482,8 @@ build_pipeline (CurbCameraScanner  *self,
   if (source == NULL)
     return NULL;
   g_object_set (tee, "allow-not-linked", TRUE, NULL);
-  decode = make_branch (gray_caps, make_appsink (self, "curb_decode", on_decode_sample));
+  decode = make_branch ("curb_decode_queue", gray_caps,
+                        make_appsink (self, "curb_decode", on_decode_sample));
   gst_bin_add_many (GST_BIN (pipeline), source, tee, decode, NULL);
   if (!gst_element_link (source, tee) || !gst_element_link (tee, decode))
     {
@@ -447,7 +495,8 @@ build_pipeline (CurbCameraScanner  *self,
     {
       GstElement *sink = self->preview_sink ? gst_object_ref (self->preview_sink)
                                             : make_appsink (self, "curb_preview", on_preview_sample);
-      GstElement *preview = make_branch (self->preview_sink ? NULL : preview_caps, sink);
+      GstElement *preview = make_branch ("curb_preview_queue",
+                                         self->preview_sink ? NULL : preview_caps, sink);
 
       gst_bin_add (GST_BIN (pipeline), preview);
       gst_element_link (tee, preview);
@@ -522,6 +571,24 @@ on_bus_message (GstBus     *bus,
   return G_SOURCE_CONTINUE;
 }
 
+/* A file or test source is played at its own pace: frames wait for the
+ * clock instead of being dropped. */
+static void
+pace_to_clock (GstElement *pipeline)
+{
+  const char *names[] = { "curb_decode", "curb_preview", "curb_decode_queue", "curb_preview_queue" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GstElement) element = gst_bin_get_by_name (GST_BIN (pipeline), names[i]);
+
+      if (element && i < 2)
+        g_object_set (element, "sync", TRUE, "drop", FALSE, NULL);
+      else if (element)
+        g_object_set (element, "leaky", 0, NULL);
+    }
+}
+
 static gboolean
 launch (CurbCameraScanner  *self,
         GError            **error)
@@ -538,6 +605,9 @@ launch (CurbCameraScanner  *self,
   self->had_frame = FALSE;
   self->last_frame_time = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
+  /* a file plays at its own pace; a live camera is decoded on arrival */
+  if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_ASYNC)
+    pace_to_clock (self->pipeline);
   gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
   return TRUE;
 }
@@ -657,6 +727,10 @@ curb_camera_scanner_initable_init (GInitable     *initable,
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
+  /* A missing camera is not fatal: start() reports NO_CAMERA and keeps
+   * looking, so a kiosk that boots before its USB camera recovers alone. */
+  if (self->description == NULL)
+    return TRUE;
   probe = make_source (self, error);
   return probe != NULL;
 }
@@ -786,9 +860,10 @@ curb_camera_scanner_init (CurbCameraScanner *self)
  * @pipeline: (nullable): the camera as a GStreamer description, or %NULL to
  *   find one
  *
- * Returns: a stopped scanner, or %NULL with CURB_HARDWARE_ERROR_NO_CAMERA
- *   when no camera is found, CURB_HARDWARE_ERROR_FAILED when @pipeline is
- *   not a valid description
+ * Returns: a stopped scanner, or %NULL with CURB_HARDWARE_ERROR_FAILED when
+ *   @pipeline is not a valid description. A missing camera is reported by
+ *   #CurbCodeSource::error (NO_CAMERA) after starting, and looked for again
+ *   every second.
  */
 CurbCameraScanner *
 curb_camera_scanner_new (const char    *pipeline,

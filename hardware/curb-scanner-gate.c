@@ -133,28 +133,53 @@ add_finder (GArray *finders,
   g_array_append_val (finders, finder);
 }
 
+/* Midway between the darkest and lightest pixel around a segment of the
+ * row, or -1 where the segment is too flat to hold a code. */
+static int
+segment_threshold (const guint8 *row,
+                   int           x,
+                   int           width)
+{
+  int lo = 255, hi = 0;
+
+  for (int i = MAX (x - SEGMENT / 2, 0); i < MIN (x + SEGMENT * 3 / 2, width); i++)
+    {
+      lo = MIN (lo, row[i]);
+      hi = MAX (hi, row[i]);
+    }
+  return hi - lo < MIN_CONTRAST ? -1 : (lo + hi + 1) / 2;
+}
+
+/* The five runs ending just before @x. */
+static void
+check_runs (const CurbGrayImage *image,
+            int                  x,
+            int                  y,
+            const int            runs[5],
+            int                  threshold,
+            GArray              *finders)
+{
+  int size = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
+  int centre = x - runs[4] - runs[3] - runs[2] / 2;
+
+  if (finder_like (runs) && column_confirms (image, centre - 1, y, threshold, size))
+    add_finder (finders, centre, y, size);
+}
+
 static void
 scan_row (const CurbGrayImage *image,
           int                  y,
           GArray              *finders)
 {
   const guint8 *row = image->data + (gsize) y * image->stride;
-  int runs[5] = { 0 }, n = 0, threshold = -1;
-  int prev = -1, x_end;
+  int runs[5] = { 0 }, n = 0, threshold = -1, prev = -1;
 
   for (int x = 0; x < image->width; x++)
     {
-      int lo = 255, hi = 0, bit;
+      int bit;
 
       if (x % SEGMENT == 0)
-        {
-          for (int i = MAX (x - SEGMENT / 2, 0); i < MIN (x + SEGMENT * 3 / 2, image->width); i++)
-            {
-              lo = MIN (lo, row[i]);
-              hi = MAX (hi, row[i]);
-            }
-          threshold = hi - lo < MIN_CONTRAST ? -1 : (lo + hi + 1) / 2;
-        }
+        threshold = segment_threshold (row, x, image->width);
       if (threshold < 0)
         {
           n = 0;
@@ -169,11 +194,7 @@ scan_row (const CurbGrayImage *image,
         }
       if (n == 5)
         {
-          x_end = x - runs[4] - runs[3];
-          if (finder_like (runs)
-              && column_confirms (image, x_end - runs[2] / 2 - 1, y, threshold,
-                                  runs[0] + runs[1] + runs[2] + runs[3] + runs[4]))
-            add_finder (finders, x_end - runs[2] / 2, y, runs[0] + runs[1] + runs[2] + runs[3] + runs[4]);
+          check_runs (image, x, y, runs, threshold, finders);
           memmove (runs, runs + 1, 4 * sizeof (int));
           n = 4;
         }

@@ -30,11 +30,13 @@ typedef struct
 static int      seconds = 4;
 static int      max_frames = 30;
 static char    *corpus_dir;
+static gboolean with_preview;
 
 static const GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Seconds per scenario", "N" },
   { "frames", 0, 0, G_OPTION_ARG_INT, &max_frames, "Frames per video loop", "N" },
   { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus_dir, "Corpus directory", "DIR" },
+  { "preview", 0, 0, G_OPTION_ARG_NONE, &with_preview, "Also measure with the BGRA preview branch", NULL },
   { NULL }
 };
 
@@ -67,6 +69,20 @@ load_loop (const char *dir,
   return frames;
 }
 
+/* Stamps the frame with the pipeline's running time now, so that ours
+ * and the stock element's latencies both start at the push. */
+static void
+push_now (GstElement *src,
+          GBytes     *frame)
+{
+  g_autoptr(GstClock) clock = gst_element_get_clock (src);
+  GstBuffer *buffer = gst_buffer_new_wrapped_bytes (frame);
+
+  if (clock)
+    GST_BUFFER_PTS (buffer) = gst_clock_get_time (clock) - gst_element_get_base_time (src);
+  gst_app_src_push_buffer (GST_APP_SRC (src), buffer);
+}
+
 /* Pushes frames at 30 fps in real time until feeder->until. */
 static gpointer
 feed (gpointer data)
@@ -80,7 +96,7 @@ feed (gpointer data)
       GBytes *frame = feeder->frames->pdata[feeder->pushed % feeder->frames->len];
 
       if (src)
-        gst_app_src_push_buffer (GST_APP_SRC (src), gst_buffer_new_wrapped_bytes (frame));
+        push_now (src, frame);
       feeder->pushed++;
       next += G_USEC_PER_SEC / 30;
       if (next > g_get_monotonic_time ())
@@ -139,12 +155,24 @@ on_code (CurbCodeSource *source,
 }
 
 static void
-run_ours (const char *scenario,
-          GPtrArray  *frames)
+on_preview (GBytes   *pixels,
+            int       width,
+            int       height,
+            gsize     stride,
+            gpointer  user_data)
 {
+  (*(guint *) user_data)++;
+}
+
+static double
+run_ours (const char *scenario,
+          GPtrArray  *frames,
+          gboolean    preview)
+{
+  guint previews = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
-    "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS, NULL, &error);
+    "appsrc name=cam is-live=true format=time caps=" CAPS, NULL, &error);
   Counters counters = { g_array_new (FALSE, FALSE, sizeof (double)) };
   Feeder feeder = { frames, scanner_src, scanner };
   CurbCameraStats stats;
@@ -154,11 +182,20 @@ run_ours (const char *scenario,
   /* every read counts for latency, not only the first of each code */
   g_object_set (scanner, "rearm-time", 0, NULL);
   g_signal_connect (scanner, "code", G_CALLBACK (on_code), &counters);
+  if (preview)
+    curb_camera_scanner_set_preview_func (scanner, on_preview, &previews, NULL);
   curb_code_source_start (CURB_CODE_SOURCE (scanner), &error);
   g_assert_no_error (error);
   run_for (&feeder, &cpu);
   curb_camera_scanner_get_stats (scanner, &stats);
   curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+  if (preview)
+    {
+      bench_print_json ("live/ours_with_preview/%s/cpu", "% of a core", cpu, scenario);
+      bench_print_json ("live/ours_with_preview/%s/preview_frames", "frames", previews, scenario);
+      g_array_unref (counters.latency);
+      return cpu;
+    }
   bench_print_json ("live/ours/%s/cpu", "% of a core", cpu, scenario);
   bench_print_json ("live/ours/%s/frames_pushed", "frames", feeder.pushed, scenario);
   bench_print_json ("live/ours/%s/frames_decoded", "frames", stats.decoded, scenario);
@@ -171,6 +208,7 @@ run_ours (const char *scenario,
       bench_print_percentiles (name, counters.latency);
     }
   g_array_unref (counters.latency);
+  return cpu;
 }
 
 /* --- the stock zbar element -------------------------------------------- */
@@ -218,16 +256,16 @@ on_processed (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-static void
+static double
 run_stock (const char *scenario,
            GPtrArray  *frames,
            gboolean    feed_only)
 {
   g_autoptr(GError) error = NULL;
   Stock stock = { gst_parse_launch (feed_only
-                                    ? "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS
+                                    ? "appsrc name=cam is-live=true format=time caps=" CAPS
                                       " ! fakesink name=sink sync=false"
-                                    : "appsrc name=cam is-live=true format=time do-timestamp=true caps=" CAPS
+                                    : "appsrc name=cam is-live=true format=time caps=" CAPS
                                       " ! queue leaky=downstream max-size-buffers=1 ! videoconvert"
                                       " ! zbar name=zbar ! fakesink name=sink sync=false", &error),
                   { g_array_new (FALSE, FALSE, sizeof (double)) } };
@@ -248,7 +286,7 @@ run_stock (const char *scenario,
       bench_print_json ("live/feed_only/%s/cpu", "% of a core", cpu, scenario);
       g_array_unref (stock.counters.latency);
       gst_object_unref (stock.pipeline);
-      return;
+      return cpu;
     }
   bench_print_json ("live/stock/%s/cpu", "% of a core", cpu, scenario);
   bench_print_json ("live/stock/%s/frames_pushed", "frames", feeder.pushed, scenario);
@@ -262,6 +300,7 @@ run_stock (const char *scenario,
     }
   g_array_unref (stock.counters.latency);
   gst_object_unref (stock.pipeline);
+  return cpu;
 }
 
 int
@@ -289,11 +328,15 @@ main (int    argc,
   for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
       g_autoptr(GPtrArray) frames = load_loop (dir, scenarios[i]);
+      double ours, stock;
 
       g_assert_cmpuint (frames->len, >, 0);
       run_stock (scenarios[i], frames, TRUE);
-      run_ours (scenarios[i], frames);
-      run_stock (scenarios[i], frames, FALSE);
+      ours = run_ours (scenarios[i], frames, FALSE);
+      stock = run_stock (scenarios[i], frames, FALSE);
+      bench_print_json ("live/%s/cpu_ratio_ours_to_stock", "ratio", ours / MAX (stock, 0.01), scenarios[i]);
+      if (with_preview)
+        run_ours (scenarios[i], frames, TRUE);
     }
   return 0;
 }

@@ -17,7 +17,7 @@ if [ ! -f "$heldout/manifest.tsv" ]; then
   /usr/bin/python3 "$CURB_SHARED_DIR/qr-corpus/gen_corpus.py" --out "$heldout" --seed 7 --jobs 2 2>/dev/null
 fi
 "$build/tests/bench/bench-scan-corpus" --corpus "$heldout" > "$out/corpus-heldout.jsonl"
-"$build/tests/bench/bench-scan-live" --seconds 15 --frames 60 > "$out/live.jsonl"
+"$build/tests/bench/bench-scan-live" --seconds 15 --frames 60 --preview > "$out/live.jsonl"
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
@@ -47,4 +47,6 @@ for s in ["idle", "active"]:
     print(f"| {s} | {g(f'live/feed_only/{s}/cpu'):.1f}% | {g(f'live/ours/{s}/cpu'):.1f}% | {g(f'live/stock/{s}/cpu'):.1f}% | "
           f"{g(f'live/ours/{s}/frames_not_decoded'):.0f}/{pushed_o:.0f} | {g(f'live/stock/{s}/frames_dropped'):.0f}/{pushed_s:.0f} | "
           f"{lat('ours', 'frame_to_result')} | {lat('stock', 'frame_to_message')} |")
+print("\nWith the BGRA preview branch (what the kiosk uses without gtk4paintablesink): " +
+      ", ".join(f"{s} {d.get(f'live/ours_with_preview/{s}/cpu', 0):.1f}% of a core" for s in ["idle", "active"]))
 PY

@@ -305,6 +305,38 @@ test_preview_frames (Fixture       *fx,
 }
 
 static void
+on_handoff (GstElement *sink,
+            GstBuffer  *buffer,
+            GstPad     *pad,
+            Fixture    *fx)
+{
+  g_atomic_int_inc (&fx->previews);
+}
+
+/* The app's own sink (gtk4paintablesink where installed) gets frames, and
+ * gets them again after the camera came back. */
+static void
+test_preview_sink_survives_unplug (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", "app-preview");
+  g_autoptr(GstElement) src = NULL;
+  guint before;
+
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), fx);
+  curb_camera_scanner_set_preview_sink (fx->scanner, sink);
+  start (fx);
+  g_assert_true (wait_for (fx, &fx->previews, 5, 3000));
+  src = curb_camera_scanner_dup_element (fx->scanner, "cam");
+  GST_ELEMENT_ERROR (src, RESOURCE, READ, ("Camera unplugged"), (NULL));
+  g_assert_true (wait_for (fx, &fx->errors->len, 1, 2000));
+  before = g_atomic_int_get (&fx->previews);
+  g_assert_true (wait_for (fx, &fx->recovered, 1, 5000));
+  g_assert_true (wait_for (fx, &fx->previews, before + 5, 3000));
+}
+
+static void
 test_corpus_frames (Fixture       *fx,
                     gconstpointer  data)
 {
@@ -344,17 +376,41 @@ test_corpus_frames (Fixture       *fx,
 }
 
 static void
+on_no_camera_error (CurbCodeSource *source,
+                    GError         *error,
+                    int            *code)
+{
+  *code = error->code;
+}
+
+/* Auto-detection on a machine without a camera: NO_CAMERA, then it keeps
+ * looking (the kiosk may boot before its USB camera). */
+static void
 test_no_camera (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (NULL, NULL, &error);
+  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  g_autoptr(CurbCameraScanner) scanner = NULL;
+  GList *devices;
+  int code = -1;
 
-  if (scanner != NULL)
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  devices = gst_device_monitor_get_devices (monitor);
+  if (devices != NULL)
     {
+      g_list_free_full (devices, gst_object_unref);
       g_test_skip ("this machine has a camera");
       return;
     }
-  g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_NO_CAMERA);
+  scanner = curb_camera_scanner_new (NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (scanner, "error", G_CALLBACK (on_no_camera_error), &code);
+  g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (scanner), &error));
+  while (code < 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (code, ==, CURB_HARDWARE_ERROR_NO_CAMERA);
+  g_assert_cmpint (curb_code_source_get_state (CURB_CODE_SOURCE (scanner)), ==, CURB_CODE_SOURCE_FAILED);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
 }
 
 static void
@@ -384,6 +440,7 @@ main (int    argc,
   ADD ("/camera-scanner/format-change", test_format_change);
   ADD ("/camera-scanner/no-frames-at-start", test_no_frames_at_start);
   ADD ("/camera-scanner/preview", test_preview_frames);
+  ADD ("/camera-scanner/preview-sink", test_preview_sink_survives_unplug);
   ADD ("/camera-scanner/corpus", test_corpus_frames);
 #undef ADD
   g_test_add_func ("/camera-scanner/no-camera", test_no_camera);

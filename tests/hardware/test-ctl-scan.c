@@ -1,4 +1,9 @@
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <linux/input.h>
 #include <gst/gst.h>
 #include <gst/app/gstappsrc.h>
 #include <json-glib/json-glib.h>
@@ -223,6 +228,99 @@ test_live_camera_reports_rate (void)
   g_assert_cmpuint (ticks, >=, 1);
 }
 
+static void
+test_video_file_as_camera (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autofree char *pipeline = g_strdup_printf ("filesrc location=\"%s\" ! decodebin", fx->video);
+  const char *args[] = { "--json", "--camera", "--seconds", "3", pipeline, NULL };
+  g_auto(GStrv) lines = NULL;
+  guint reads = 0, ticks = 0;
+  int status;
+
+  lines = run_ctl (args, &status);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonObject) line = parse_line (lines[i]);
+
+      g_assert_false (json_object_has_member (line, "error"));
+      if (json_object_has_member (line, "codes"))
+        {
+          assert_codes (line, "camera", "CP1.video");
+          reads++;
+        }
+      else if (json_object_has_member (line, "fps"))
+        {
+          /* the 10 fps file plays at its own pace, looping */
+          g_assert_cmpfloat (json_object_get_double_member (line, "fps"), <, 20);
+          ticks++;
+        }
+    }
+  g_assert_cmpuint (reads, >=, 1);
+  g_assert_cmpuint (ticks, >=, 2);
+}
+
+static void
+write_key (int      fd,
+           guint16  key,
+           gboolean shift)
+{
+  struct input_event events[] = {
+    { .type = EV_KEY, .code = KEY_LEFTSHIFT, .value = 1 },
+    { .type = EV_KEY, .code = key, .value = 1 },
+    { .type = EV_KEY, .code = key, .value = 0 },
+    { .type = EV_KEY, .code = KEY_LEFTSHIFT, .value = 0 },
+  };
+
+  if (shift)
+    g_assert_cmpint (write (fd, events, sizeof events), ==, sizeof events);
+  else
+    g_assert_cmpint (write (fd, events + 1, 2 * sizeof events[0]), ==, 2 * sizeof events[0]);
+}
+
+/* A FIFO stands in for /dev/input/eventN. */
+static void
+test_wedge (void)
+{
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *fifo = g_build_filename (dir, "event0", NULL);
+  g_autofree char *ctl = curb_test_build_path ("ctl", "curbside-ctl");
+  const char *argv[] = { ctl, "scan", "--json", "--wedge", "--seconds", "2", fifo, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) line = NULL;
+  g_autofree char *out = NULL;
+  GPid pid;
+  int fd, out_fd, status;
+
+  g_assert_no_errno (mkfifo (fifo, 0600));
+  fd = open (fifo, O_RDWR | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  g_usleep (500000);
+  write_key (fd, KEY_A, TRUE);
+  write_key (fd, KEY_7, FALSE);
+  write_key (fd, KEY_K, TRUE);
+  write_key (fd, KEY_3, FALSE);
+  write_key (fd, KEY_ENTER, FALSE);
+  {
+    g_autoptr(GIOChannel) channel = g_io_channel_unix_new (out_fd);
+
+    g_io_channel_set_close_on_unref (channel, TRUE);
+    g_io_channel_read_to_end (channel, &out, NULL, &error);
+    g_assert_no_error (error);
+  }
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  close (fd);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  line = parse_line (g_strchomp (out));
+  assert_codes (line, "wedge", "A7K3");
+  curb_test_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +333,8 @@ main (int    argc,
   g_test_add ("/ctl-scan/escapes", Fixture, NULL, fixture_set_up, test_plain_output_escapes_control_characters, fixture_tear_down);
 
   g_test_add_func ("/ctl-scan/live-camera", test_live_camera_reports_rate);
+  g_test_add_func ("/ctl-scan/wedge", test_wedge);
+  g_test_add ("/ctl-scan/video-as-camera", Fixture, NULL, fixture_set_up, test_video_file_as_camera, fixture_tear_down);
 
   return g_test_run ();
 }
