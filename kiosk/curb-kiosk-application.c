@@ -9,6 +9,7 @@
 #include "curb-kiosk-preview-sink.h"
 
 #define SYSTEM_CONFIG "/etc/curbside/kiosk.conf"
+#define DEFAULT_KEYRING "/etc/curbside/keyring"
 #define WAITING_TIMEOUT_S 300
 #define THANKS_TIMEOUT_S 15
 /* what the preview shows needs no more: decoding uses the full frame */
@@ -136,18 +137,17 @@ load_keyring (CurbKioskApplication  *self,
               GError               **error)
 {
   g_autoptr(CurbKeyring) keyring = NULL;
+  const char *path = self->keyring_path;
 
-  if (self->keyring_path == NULL)
+  if (path == NULL && g_file_test (DEFAULT_KEYRING, G_FILE_TEST_EXISTS))
+    path = DEFAULT_KEYRING;
+  if (path == NULL)
     {
-      g_warning ("No issuer keyring (--keyring): pickup codes cannot be checked at this kiosk");
+      g_warning ("No issuer keyring (--keyring or %s): pickup codes cannot be checked at this kiosk",
+                 DEFAULT_KEYRING);
       return TRUE;
     }
-  if (self->store_id == NULL)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "--keyring needs --store-id");
-      return FALSE;
-    }
-  keyring = curb_keyring_load (self->keyring_path, error);
+  keyring = curb_keyring_load (path, error);
   if (keyring == NULL)
     return FALSE;
   curb_kiosk_session_set_keyring (self->session, keyring, self->store_id);
@@ -340,6 +340,8 @@ curb_kiosk_application_shutdown (GApplication *app)
 {
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
 
+  if (self->preview != NULL)
+    curb_kiosk_preview_sink_detach (self->preview);
   if (self->scanner != NULL)
     curb_code_source_stop (CURB_CODE_SOURCE (self->scanner));
   G_APPLICATION_CLASS (curb_kiosk_application_parent_class)->shutdown (app);
@@ -391,8 +393,8 @@ curb_kiosk_application_init (CurbKioskApplication *self)
     { "hub-fingerprint", 0, 0, G_OPTION_ARG_STRING, &self->hub_fingerprint, "SHA-256 fingerprint of the hub's certificate", "HEX" },
     { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, &self->credential_file, "This kiosk's device credential (overrides [hub] credential-file)", "FILE" },
     { "enroll", 0, 0, G_OPTION_ARG_STRING, &self->enroll_code, "Enroll with this one-time code from the hub and keep the credential", "CODE" },
-    { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &self->keyring_path, "Public keys of the pickup-code issuers, for offline checks", "FILE" },
-    { "store-id", 0, 0, G_OPTION_ARG_STRING, &self->store_id, "This store's id, as in the pickup codes", "ID" },
+    { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &self->keyring_path, "Public keys of the pickup-code issuers, for offline checks (default /etc/curbside/keyring)", "FILE" },
+    { "store-id", 0, 0, G_OPTION_ARG_STRING, &self->store_id, "This store's id, as in the pickup codes (default: learnt from the hub)", "ID" },
     { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera, "GStreamer camera pipeline (overrides [camera] pipeline)", "PIPELINE" },
     { "no-camera", 0, 0, G_OPTION_ARG_NONE, NULL, "Run without a camera (order lookup only)", NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->state_dir, "Where the kiosk keeps its outbox", "DIR" },

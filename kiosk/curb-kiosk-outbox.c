@@ -11,6 +11,7 @@ struct _CurbKioskOutbox
   sqlite3 *db;
   GMutex   lock;
   guint    depth;
+  GHashTable *meta;
 };
 
 G_DEFINE_FINAL_TYPE (CurbKioskOutbox, curb_kiosk_outbox, G_TYPE_OBJECT)
@@ -21,7 +22,8 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS outbox ("
   "  id TEXT PRIMARY KEY,"
   "  body TEXT NOT NULL,"
-  "  queued_ms INTEGER NOT NULL);";
+  "  queued_ms INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 static gboolean
 db_fail (CurbKioskOutbox  *self,
@@ -179,10 +181,48 @@ remove_in_thread (GTask        *task,
 }
 
 static void
+load_meta (CurbKioskOutbox *self)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT key, value FROM meta", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (self->meta, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+}
+
+static void
+meta_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  CurbKioskOutbox *self = source;
+  char **pair = data;
+  sqlite3_stmt *stmt = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, pair[0], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, pair[1], -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        g_debug ("kiosk outbox: %s", sqlite3_errmsg (self->db));
+    }
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 curb_kiosk_outbox_finalize (GObject *object)
 {
   CurbKioskOutbox *self = CURB_KIOSK_OUTBOX (object);
 
+  g_hash_table_unref (self->meta);
   sqlite3_close (self->db);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (curb_kiosk_outbox_parent_class)->finalize (object);
@@ -198,6 +238,7 @@ static void
 curb_kiosk_outbox_init (CurbKioskOutbox *self)
 {
   g_mutex_init (&self->lock);
+  self->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CurbKioskOutbox *
@@ -223,6 +264,7 @@ curb_kiosk_outbox_open (const char  *path,
     }
   sqlite3_busy_timeout (self->db, 2000);
   self->depth = count_rows (self);
+  load_meta (self);
   return g_steal_pointer (&self);
 }
 
@@ -308,4 +350,35 @@ curb_kiosk_outbox_remove_finish (CurbKioskOutbox  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+curb_kiosk_outbox_get_meta (CurbKioskOutbox *self,
+                            const char      *key)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_OUTBOX (self), NULL);
+  return g_hash_table_lookup (self->meta, key);
+}
+
+void
+curb_kiosk_outbox_set_meta (CurbKioskOutbox *self,
+                            const char      *key,
+                            const char      *value)
+{
+  g_autoptr(GTask) task = NULL;
+  char **pair;
+
+  g_return_if_fail (CURB_IS_KIOSK_OUTBOX (self));
+  g_return_if_fail (key != NULL && value != NULL);
+
+  if (g_strcmp0 (g_hash_table_lookup (self->meta, key), value) == 0)
+    return;
+  g_hash_table_insert (self->meta, g_strdup (key), g_strdup (value));
+  pair = g_new0 (char *, 3);
+  pair[0] = g_strdup (key);
+  pair[1] = g_strdup (value);
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, curb_kiosk_outbox_set_meta);
+  g_task_set_task_data (task, pair, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, meta_in_thread);
 }

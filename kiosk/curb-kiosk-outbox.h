@@ -19,6 +19,12 @@ G_DECLARE_FINAL_TYPE (CurbKioskOutbox, curb_kiosk_outbox, CURB, KIOSK_OUTBOX, GO
 CurbKioskOutbox *curb_kiosk_outbox_open        (const char       *path,
                                                 GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 guint            curb_kiosk_outbox_get_depth   (CurbKioskOutbox  *self);
+/* Remembered values (e.g. "store_id"), read at open; set writes through. */
+const char      *curb_kiosk_outbox_get_meta    (CurbKioskOutbox  *self,
+                                                const char       *key);
+void             curb_kiosk_outbox_set_meta    (CurbKioskOutbox  *self,
+                                                const char       *key,
+                                                const char       *value);
 
 void             curb_kiosk_outbox_add_async   (CurbKioskOutbox     *self,
                                                 JsonObject          *event,

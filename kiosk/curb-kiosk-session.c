@@ -225,6 +225,12 @@ verify_code (CurbKioskSession  *self,
   g_autoptr(CurbTokenClaims) claims = NULL;
 
   *out_verified = FALSE;
+  if (self->keyring != NULL && self->store_id == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE,
+                   "this kiosk does not know its store yet (hub not reached since install)");
+      return NULL;
+    }
   if (self->keyring == NULL)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_TOKEN_UNKNOWN_KEY,
@@ -618,6 +624,20 @@ open_stream (CurbKioskSession *self,
   curb_hub_stream_start (self->stream);
 }
 
+/* The store id tokens must name: from the hub, remembered for offline starts. */
+static void
+learn_store_id (CurbKioskSession *self,
+                const char       *store_id)
+{
+  if (store_id == NULL || *store_id == '\0' || g_strcmp0 (store_id, self->store_id) == 0)
+    return;
+  if (self->store_id != NULL)
+    g_warning ("The hub serves store %s, not %s: using the hub's", store_id, self->store_id);
+  g_free (self->store_id);
+  self->store_id = g_strdup (store_id);
+  curb_kiosk_outbox_set_meta (self->outbox, "store_id", store_id);
+}
+
 static void
 on_status_ready (GObject      *source,
                  GAsyncResult *result,
@@ -634,6 +654,7 @@ on_status_ready (GObject      *source,
       return;
     }
   open_stream (self, json_object_get_int_member_with_default (reply, "last_seq", 0));
+  learn_store_id (self, json_object_get_string_member_with_default (reply, "store_id", NULL));
   waiting = (int) json_object_get_int_member_with_default (reply, "alerts_outstanding", -1);
   curb_kiosk_flow_set_queue_status (self->flow, waiting, waiting > 0 ? self->last_eta_s : 0);
 }
@@ -733,6 +754,7 @@ curb_kiosk_session_new (CurbKioskFlow   *flow,
   self->flow = g_object_ref (flow);
   self->client = g_object_ref (client);
   self->outbox = g_object_ref (outbox);
+  self->store_id = g_strdup (curb_kiosk_outbox_get_meta (outbox, "store_id"));
   g_signal_connect (flow, "check-in", G_CALLBACK (on_check_in), self);
   g_signal_connect (flow, "lookup", G_CALLBACK (on_lookup), self);
   g_signal_connect (flow, "substitution-decided", G_CALLBACK (on_substitution_decided), self);
@@ -748,8 +770,11 @@ curb_kiosk_session_set_keyring (CurbKioskSession *self,
 {
   g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
   g_set_object (&self->keyring, keyring);
-  g_free (self->store_id);
-  self->store_id = g_strdup (store_id);
+  if (store_id != NULL)
+    {
+      g_free (self->store_id);
+      self->store_id = g_strdup (store_id);
+    }
 }
 
 void

@@ -68,7 +68,7 @@ on_frame_ready (gpointer data)
   sample = g_steal_pointer (&self->slot);
   self->pending = FALSE;
   g_mutex_unlock (&self->lock);
-  if (sample != NULL && (texture = texture_from_sample (sample)) != NULL)
+  if (sample != NULL && self->func != NULL && (texture = texture_from_sample (sample)) != NULL)
     {
       self->frames++;
       self->func (texture, self->user_data);
@@ -184,4 +184,11 @@ curb_kiosk_preview_sink_get_frames (CurbKioskPreviewSink *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self), 0);
   return self->frames;
+}
+
+void
+curb_kiosk_preview_sink_detach (CurbKioskPreviewSink *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self));
+  self->func = NULL;
 }

@@ -26,5 +26,7 @@ CurbKioskPreviewSink *curb_kiosk_preview_sink_new         (int                 w
                                                            gpointer            user_data) G_GNUC_WARN_UNUSED_RESULT;
 GstElement           *curb_kiosk_preview_sink_get_element (CurbKioskPreviewSink *self);
 guint64               curb_kiosk_preview_sink_get_frames  (CurbKioskPreviewSink *self);
+/* No more frames to the callback, even those already on their way. */
+void                  curb_kiosk_preview_sink_detach      (CurbKioskPreviewSink *self);
 
 G_END_DECLS

@@ -195,7 +195,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->client = hub_fixture_device (&fx->hub, CURB_DEVICE_ROLE_KIOSK, NULL);
   curb_hub_client_set_timeout (fx->client, 3);
   fx->session = curb_kiosk_session_new (fx->flow, fx->client, outbox);
-  curb_kiosk_session_set_keyring (fx->session, fx->keyring, HUB_TEST_STORE_ID);
+  /* the store id is learnt from the hub (and remembered in the outbox file) */
+  curb_kiosk_session_set_keyring (fx->session, fx->keyring, NULL);
 
   fx->window = curb_kiosk_window_new (NULL, fx->flow);
   gtk_window_set_decorated (GTK_WINDOW (fx->window), FALSE);
@@ -212,12 +213,14 @@ fixture_setup (Fixture *fx, gconstpointer data)
   show_code (fx, NULL);
   fx->push_id = g_timeout_add (33, push_frame, fx);
   curb_kiosk_session_start (fx->session);
+  WAIT_FOR (curb_kiosk_session_get_stream_connected (fx->session), 10000);
 }
 
 static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   g_clear_handle_id (&fx->push_id, g_source_remove);
+  curb_kiosk_preview_sink_detach (fx->preview);
   curb_code_source_stop (CURB_CODE_SOURCE (fx->scanner));
   g_clear_object (&fx->scanner);
   g_clear_object (&fx->preview);
