@@ -664,7 +664,12 @@ on_heartbeat_sent (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    g_debug ("Heartbeat not delivered: %s", error->message);
+  g_clear_pointer (&reply, json_object_unref);
 }
 
 static gboolean
