@@ -31,5 +31,7 @@ char *ctl_store_resolve_db (const char *db, const char *config_path, GError **er
 int ctl_scan (int argc, char **argv);
 
 /* --- print commands --- */
+int ctl_print_preview (int argc, char **argv);
+int ctl_print_test    (int argc, char **argv);
 
 G_END_DECLS

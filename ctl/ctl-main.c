@@ -22,6 +22,8 @@ static const CtlCommand commands[] = {
   { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },
 
   /* --- print commands --- */
+  { "print-preview", "Render a receipt, ticket or label to PNG", ctl_print_preview },
+  { "print-test", "Print a test page and report the printer's status", ctl_print_test },
 
   { "version", "Print the version", ctl_version },
 };
