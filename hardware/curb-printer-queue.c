@@ -633,18 +633,16 @@ curb_printer_queue_set_timing (CurbPrinterQueue *self,
 }
 
 static gint64
-insert_job (CurbPrinterQueue  *self,
-            const char        *kind,
-            GBytes            *escpos,
-            const char        *lang,
-            GError           **error)
+insert_one_locked (CurbPrinterQueue  *self,
+                   const char        *kind,
+                   GBytes            *escpos,
+                   const char        *lang)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 id = 0;
   gsize len = 0;
   const void *data = g_bytes_get_data (escpos, &len);
 
-  g_mutex_lock (&self->lock);
   if (sqlite3_prepare_v2 (self->db, "INSERT INTO jobs (kind, lang, payload, created_ms) VALUES (?1, ?2, ?3, ?4)",
                           -1, &stmt, NULL) == SQLITE_OK
       && sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT) == SQLITE_OK
@@ -653,14 +651,53 @@ insert_job (CurbPrinterQueue  *self,
       && sqlite3_bind_int64 (stmt, 4, curb_now_ms ()) == SQLITE_OK
       && sqlite3_step (stmt) == SQLITE_DONE)
     id = sqlite3_last_insert_rowid (self->db);
-  else
-    db_error (self->db, error);
   sqlite3_finalize (stmt);
-  if (id > 0)
-    self->pending = count_pending_locked (self);
+  return id;
+}
+
+/* All of @jobs or none, in one transaction; returns the first job's id. */
+static gint64
+insert_jobs (CurbPrinterQueue  *self,
+             const char        *kind,
+             GPtrArray         *jobs,
+             const char        *lang,
+             GError           **error)
+{
+  gint64 first = 0;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+  for (guint i = 0; ok && i < jobs->len; i++)
+    {
+      gint64 id = insert_one_locked (self, kind, g_ptr_array_index (jobs, i), lang);
+      ok = id > 0;
+      first = first > 0 ? first : id;
+    }
+  ok = ok && sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+  if (!ok)
+    {
+      db_error (self->db, error);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      first = 0;
+    }
+  self->pending = count_pending_locked (self);
   g_cond_broadcast (&self->wake);
   g_mutex_unlock (&self->lock);
-  return id;
+  return first;
+}
+
+static gint64
+insert_job (CurbPrinterQueue  *self,
+            const char        *kind,
+            GBytes            *escpos,
+            const char        *lang,
+            GError           **error)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+
+  g_ptr_array_add (jobs, escpos);
+  return insert_jobs (self, kind, jobs, lang, error);
 }
 
 /* How often an idle queue asks the printer how it is; 0 never. */
@@ -694,6 +731,16 @@ check_job_size (GBytes  *escpos,
   g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED,
                "A print job of %zu bytes is too large (at most %d)", g_bytes_get_size (escpos), MAX_JOB_BYTES);
   return FALSE;
+}
+
+static gboolean
+check_job_sizes (GPtrArray  *jobs,
+                 GError    **error)
+{
+  for (guint i = 0; i < jobs->len; i++)
+    if (!check_job_size (g_ptr_array_index (jobs, i), error))
+      return FALSE;
+  return TRUE;
 }
 
 /**
@@ -732,20 +779,20 @@ curb_printer_queue_enqueue (CurbPrinterQueue  *self,
 
 typedef struct
 {
-  char   *kind;
-  GBytes *escpos;
-  char   *lang;
+  char      *kind;
+  GPtrArray *jobs;
+  char      *lang;
 } EnqueueData;
 
 static void
 enqueue_data_free (gpointer data)
 {
-  EnqueueData *job = data;
+  EnqueueData *enqueue = data;
 
-  g_free (job->kind);
-  g_bytes_unref (job->escpos);
-  g_free (job->lang);
-  g_free (job);
+  g_free (enqueue->kind);
+  g_ptr_array_unref (enqueue->jobs);
+  g_free (enqueue->lang);
+  g_free (enqueue);
 }
 
 static void
@@ -753,22 +800,63 @@ enqueue_in_pool (gpointer data,
                  gpointer pool_data)
 {
   g_autoptr(GTask) task = data;
-  EnqueueData *job = g_task_get_task_data (task);
+  EnqueueData *enqueue = g_task_get_task_data (task);
   GError *error = NULL;
   gint64 id;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (!check_job_size (job->escpos, &error))
+  if (!check_job_sizes (enqueue->jobs, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  id = insert_job (g_task_get_source_object (task), job->kind, job->escpos, job->lang, &error);
+  id = insert_jobs (g_task_get_source_object (task), enqueue->kind, enqueue->jobs, enqueue->lang, &error);
   if (id > 0)
     g_task_return_int (task, id);
   else
     g_task_return_error (task, error);
+}
+
+/**
+ * curb_printer_queue_enqueue_all_async:
+ * @self: a queue
+ * @kind: what they are ("label")
+ * @jobs: (element-type GBytes): the jobs, printed in this order
+ * @lang: (nullable): language for the reprint banner
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once all jobs are on disk (or none is)
+ * @user_data: for @callback
+ *
+ * Queues several jobs at once, in one transaction: an order's bag labels
+ * are all queued or none is. Finish with curb_printer_queue_enqueue_finish(),
+ * which returns the first job's id.
+ */
+void
+curb_printer_queue_enqueue_all_async (CurbPrinterQueue    *self,
+                                      const char          *kind,
+                                      GPtrArray           *jobs,
+                                      const char          *lang,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  EnqueueData *enqueue;
+
+  g_return_if_fail (CURB_IS_PRINTER_QUEUE (self));
+  g_return_if_fail (kind != NULL && jobs != NULL && jobs->len > 0);
+
+  enqueue = g_new0 (EnqueueData, 1);
+  enqueue->kind = g_strdup (kind);
+  enqueue->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < jobs->len; i++)
+    g_ptr_array_add (enqueue->jobs, g_bytes_ref (g_ptr_array_index (jobs, i)));
+  enqueue->lang = g_strdup (lang);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, curb_printer_queue_enqueue_all_async);
+  g_task_set_task_data (task, enqueue, enqueue_data_free);
+  g_thread_pool_push (self->enqueuer, g_steal_pointer (&task), NULL);
 }
 
 /**
@@ -793,20 +881,12 @@ curb_printer_queue_enqueue_async (CurbPrinterQueue    *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  EnqueueData *job;
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
 
-  g_return_if_fail (CURB_IS_PRINTER_QUEUE (self));
-  g_return_if_fail (kind != NULL && escpos != NULL);
+  g_return_if_fail (escpos != NULL);
 
-  job = g_new0 (EnqueueData, 1);
-  job->kind = g_strdup (kind);
-  job->escpos = g_bytes_ref (escpos);
-  job->lang = g_strdup (lang);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, curb_printer_queue_enqueue_async);
-  g_task_set_task_data (task, job, enqueue_data_free);
-  g_thread_pool_push (self->enqueuer, g_steal_pointer (&task), NULL);
+  g_ptr_array_add (jobs, escpos);
+  curb_printer_queue_enqueue_all_async (self, kind, jobs, lang, cancellable, callback, user_data);
 }
 
 /**

@@ -37,6 +37,13 @@ void               curb_printer_queue_enqueue_async   (CurbPrinterQueue    *self
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
+void               curb_printer_queue_enqueue_all_async (CurbPrinterQueue    *self,
+                                                         const char          *kind,
+                                                         GPtrArray           *jobs,
+                                                         const char          *lang,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
 gint64             curb_printer_queue_enqueue_finish  (CurbPrinterQueue  *self,
                                                        GAsyncResult      *result,
                                                        GError           **error);
