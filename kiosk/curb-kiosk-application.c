@@ -32,6 +32,7 @@ struct _CurbKioskApplication
   char              *camera;
   char              *state_dir;
   char              *enroll_code;
+  char              *receipt_url;
   gboolean           windowed;
   gboolean           no_camera;
   gboolean           ready;
@@ -212,6 +213,32 @@ enroll (CurbKioskApplication  *self,
   return TRUE;
 }
 
+static gboolean
+make_printer (CurbKioskApplication  *self,
+              GError               **error)
+{
+  const char *uri = curb_config_get_string (self->config, "printer", "uri");
+  g_autofree char *queue = NULL;
+  g_autoptr(CurbPrinterStation) station = NULL;
+  CurbPrinterStationSetup setup = { 0 };
+
+  if (uri == NULL || !curb_config_get_bool (self->config, "printer", "receipts"))
+    return TRUE;
+  queue = g_build_filename (self->state_dir != NULL ? self->state_dir : g_get_user_state_dir (),
+                            "kiosk-print-queue.db", NULL);
+  setup.uri = uri;
+  setup.station = curb_config_get_string (self->config, "device", "name");
+  setup.role = CURB_PRINTER_ROLE_RECEIPT;
+  setup.queue_path = queue;
+  setup.store_name = _("Curbside pickup");
+  setup.receipt_url = self->receipt_url;
+  station = curb_printer_station_new (&setup, error);
+  if (station == NULL)
+    return FALSE;
+  curb_kiosk_session_set_printer (self->session, station);
+  return TRUE;
+}
+
 static void
 configure_flow (CurbKioskApplication *self)
 {
@@ -289,7 +316,8 @@ curb_kiosk_application_handle_local_options (GApplication *app,
       return 0;
     }
   configure_flow (self);
-  if (!make_session (self, &error) || (self->enroll_code != NULL && !enroll (self, &error)))
+  if (!make_session (self, &error) || !make_printer (self, &error)
+      || (self->enroll_code != NULL && !enroll (self, &error)))
     {
       g_printerr ("curbside-kiosk: %s\n", error->message);
       return 2;
@@ -368,6 +396,7 @@ curb_kiosk_application_finalize (GObject *object)
   g_free (self->camera);
   g_free (self->state_dir);
   g_free (self->enroll_code);
+  g_free (self->receipt_url);
   G_OBJECT_CLASS (curb_kiosk_application_parent_class)->finalize (object);
 }
 
@@ -395,6 +424,7 @@ curb_kiosk_application_init (CurbKioskApplication *self)
     { "enroll", 0, 0, G_OPTION_ARG_STRING, &self->enroll_code, "Enroll with this one-time code from the hub and keep the credential", "CODE" },
     { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &self->keyring_path, "Public keys of the pickup-code issuers, for offline checks (default /etc/curbside/keyring)", "FILE" },
     { "store-id", 0, 0, G_OPTION_ARG_STRING, &self->store_id, "This store's id, as in the pickup codes (default: learnt from the hub)", "ID" },
+    { "receipt-url", 0, 0, G_OPTION_ARG_STRING, &self->receipt_url, "Digital receipt page printed as a QR on receipts (the order number is appended)", "URL" },
     { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera, "GStreamer camera pipeline (overrides [camera] pipeline)", "PIPELINE" },
     { "no-camera", 0, 0, G_OPTION_ARG_NONE, NULL, "Run without a camera (order lookup only)", NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->state_dir, "Where the kiosk keeps its outbox", "DIR" },

@@ -1,5 +1,7 @@
 #include "curb-kiosk-session.h"
 
+#include <glib/gi18n.h>
+
 #include "curb-error.h"
 #include "curb-token.h"
 #include "curb-util.h"
@@ -20,6 +22,7 @@ struct _CurbKioskSession
   CurbKeyring     *keyring;
   char            *store_id;
   CurbCodeSource  *source;
+  CurbPrinterStation *printer;
   GCancellable    *cancellable;
   GHashTable      *decisions;     /* substitution id -> approved, this visit */
   char            *last_code;
@@ -559,6 +562,70 @@ on_check_in (CurbKioskFlow    *flow,
                                  req->at_ms, self->cancellable, on_checkin_ready, req);
 }
 
+/* --- the receipt ------------------------------------------------------ */
+
+static void
+on_receipt_queued (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  CurbKioskSession *self = req->self;
+  g_autofree char *blocked = NULL;
+  const char *lang = curb_kiosk_flow_get_language (self->flow);
+
+  if (req->visit != curb_kiosk_flow_get_visit (self->flow))
+    return;
+  if (!curb_printer_station_print_finish (CURB_PRINTER_STATION (source), result, &error))
+    {
+      g_warning ("Receipt for %s not queued: %s", req->ref, error->message);
+      curb_kiosk_flow_set_receipt_note (self->flow, _("Your receipt will be handed to you"));
+      return;
+    }
+  blocked = curb_printer_queue_dup_shopper_message (curb_printer_station_get_queue (self->printer), lang);
+  curb_kiosk_flow_set_receipt_note (self->flow, blocked != NULL ? blocked
+                                    : _("Your receipt is printing below the screen. Its code opens your digital receipt."));
+}
+
+static void
+on_receipt_order_ready (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(JsonNode) order = NULL;
+  CurbKioskSession *self = req->self;
+
+  if (reply == NULL || !json_object_has_member (reply, "order"))
+    {
+      g_warning ("No receipt for %s: %s", req->ref, error != NULL ? error->message : "no order");
+      curb_kiosk_flow_set_receipt_note (self->flow, _("Your receipt will be handed to you"));
+      return;
+    }
+  order = json_node_copy (json_object_get_member (reply, "order"));
+  curb_printer_station_print_async (self->printer, CURB_PRINT_RECEIPT, order,
+                                    curb_kiosk_flow_get_language (self->flow), self->cancellable,
+                                    on_receipt_queued, g_steal_pointer (&req));
+}
+
+static void
+on_print_receipt (CurbKioskFlow    *flow,
+                  CurbKioskSession *self)
+{
+  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  Request *req;
+
+  if (self->printer == NULL || order == NULL)
+    return;
+  req = request_new (self, curb_kiosk_flow_get_visit (flow));
+  req->ref = g_strdup (curb_kiosk_order_get_ref (order));
+  curb_hub_client_get_order_async (self->client, req->ref, self->cancellable,
+                                   on_receipt_order_ready, req);
+}
+
 /* The hub has no route for a call for help yet: the kiosk's heartbeat
  * carries it to the staging stations' device list right away. */
 static void
@@ -709,6 +776,7 @@ curb_kiosk_session_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->outbox);
   g_clear_object (&self->keyring);
+  g_clear_object (&self->printer);
   G_OBJECT_CLASS (curb_kiosk_session_parent_class)->dispose (object);
 }
 
@@ -765,6 +833,7 @@ curb_kiosk_session_new (CurbKioskFlow   *flow,
   g_signal_connect (flow, "substitution-decided", G_CALLBACK (on_substitution_decided), self);
   g_signal_connect (flow, "reset", G_CALLBACK (on_reset), self);
   g_signal_connect (flow, "call-staff", G_CALLBACK (on_call_staff), self);
+  g_signal_connect (flow, "print-receipt", G_CALLBACK (on_print_receipt), self);
   return self;
 }
 
@@ -826,4 +895,12 @@ curb_kiosk_session_get_stream_connected (CurbKioskSession *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_SESSION (self), FALSE);
   return self->stream != NULL && curb_hub_stream_is_connected (self->stream);
+}
+
+void
+curb_kiosk_session_set_printer (CurbKioskSession   *self,
+                                CurbPrinterStation *printer)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+  g_set_object (&self->printer, printer);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "curb-code-source.h"
+#include "curb-printer-station.h"
 #include "curb-hub-client.h"
 #include "curb-keyring.h"
 #include "curb-kiosk-flow.h"
@@ -29,6 +30,9 @@ void              curb_kiosk_session_set_keyring  (CurbKioskSession *self,
                                                    const char       *store_id);
 void              curb_kiosk_session_set_code_source (CurbKioskSession *self,
                                                       CurbCodeSource   *source);
+/* A receipt printer: the receipt prints when the order is handed over. */
+void              curb_kiosk_session_set_printer  (CurbKioskSession   *self,
+                                                   CurbPrinterStation *printer);
 void              curb_kiosk_session_start        (CurbKioskSession *self);
 void              curb_kiosk_session_handle_code  (CurbKioskSession *self,
                                                    const char       *text);

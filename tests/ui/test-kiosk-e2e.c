@@ -3,6 +3,7 @@
 
 #include "curb-camera-scanner.h"
 #include "curb-hub-cert.h"
+#include "curb-virtual-printer.h"
 #include "curb-kiosk-application.h"
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-lookup-page.h"
@@ -35,6 +36,7 @@ typedef struct
   CurbKioskPreviewSink *preview;
   CurbHubClient     *client;
   CurbHubClient     *staff;
+  CurbVirtualPrinter *printer;
   GBytes            *frame;
   guint              push_id;
   guint              previews;
@@ -172,6 +174,32 @@ token_for (Fixture *fx, const char *ref)
   return hub_fixture_token (&fx->hub, HUB_TEST_STORE_ID, ref, g_get_real_time () / G_USEC_PER_SEC + 3600);
 }
 
+/* A receipt printer: the virtual ESC/POS printer on 127.0.0.1. */
+static void
+attach_printer (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbPrinterStation) station = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *queue = g_build_filename (fx->kiosk_dir, "print-queue.db", NULL);
+  CurbPrinterStationSetup setup = { 0 };
+
+  fx->printer = curb_virtual_printer_new (curb_printer_profile_default ());
+  curb_virtual_printer_set_render (fx->printer, FALSE);
+  g_assert_true (curb_virtual_printer_listen (fx->printer, 0, &error));
+  g_assert_no_error (error);
+  uri = g_strdup_printf ("tcp://127.0.0.1:%u", curb_virtual_printer_get_port (fx->printer));
+  setup.uri = uri;
+  setup.station = "kiosk 1";
+  setup.role = CURB_PRINTER_ROLE_RECEIPT;
+  setup.queue_path = queue;
+  setup.store_name = "Demo Market";
+  setup.receipt_url = "https://receipts.example/r/";
+  station = curb_printer_station_new (&setup, &error);
+  g_assert_no_error (error);
+  curb_kiosk_session_set_printer (fx->session, station);
+}
+
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -212,6 +240,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   show_code (fx, NULL);
   fx->push_id = g_timeout_add (33, push_frame, fx);
+  attach_printer (fx);
   curb_kiosk_session_start (fx->session);
   WAIT_FOR (curb_kiosk_session_get_stream_connected (fx->session), 10000);
 }
@@ -229,6 +258,8 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_clear_object (&fx->client);
   g_clear_object (&fx->staff);
   g_clear_object (&fx->flow);
+  curb_virtual_printer_stop (fx->printer);
+  g_clear_object (&fx->printer);
   g_clear_object (&fx->keyring);
   g_clear_pointer (&fx->frame, g_bytes_unref);
   hub_spin (50);
@@ -301,6 +332,9 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   WAIT_FOR (screen (fx) == CURB_KIOSK_SCREEN_THANKS, 10000);
   assert_shows (fx, "Thank you, Sam!");
+  WAIT_FOR (curb_kiosk_flow_get_receipt_note (fx->flow) != NULL, 10000);
+  assert_shows (fx, "Your receipt is printing");
+  WAIT_FOR (curb_virtual_printer_get_n_pages (fx->printer, FALSE) >= 1, 10000);
   shoot (fx, "thanks");
 
   g_clear_pointer (&order, json_object_unref);
