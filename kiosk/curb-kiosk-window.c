@@ -99,6 +99,16 @@ ensure_page (CurbKioskWindow *self,
   return self->pages[screen];
 }
 
+/* Portrait screens are too narrow for the store's name beside the buttons. */
+static void
+update_store_label (CurbKioskWindow *self)
+{
+  curb_kiosk_set_text (self->store_label, self->store_name != NULL ? self->store_name
+                                                                   : _("Curbside pickup"));
+  if (self->portrait)
+    gtk_label_set_text (self->store_label, "");  /* still the spacer before the buttons */
+}
+
 static void
 sync_language (CurbKioskWindow *self)
 {
@@ -113,8 +123,7 @@ sync_language (CurbKioskWindow *self)
                                                              : self->english_button, TRUE);
   gtk_button_set_label (self->call_staff_button, _("Call staff"));
   gtk_label_set_text (self->busy_label, _("One moment…"));
-  curb_kiosk_set_text (self->store_label, self->store_name != NULL ? self->store_name
-                                                                   : _("Curbside pickup"));
+  update_store_label (self);
   curb_kiosk_set_name (GTK_WIDGET (self->large_text_button), _("Larger text"));
   curb_kiosk_set_name (GTK_WIDGET (self->contrast_button), _("High contrast"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->large_text_button), _("Larger text"));
@@ -232,6 +241,7 @@ apply_orientation_now (CurbKioskWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "portrait");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "portrait");
+  update_store_label (self);
   if (self->large_screen)
     gtk_widget_add_css_class (GTK_WIDGET (self), "large-screen");
   else
@@ -336,7 +346,7 @@ curb_kiosk_window_set_store_name (CurbKioskWindow *self,
   g_return_if_fail (CURB_IS_KIOSK_WINDOW (self));
   g_free (self->store_name);
   self->store_name = g_strdup (name);
-  curb_kiosk_set_text (self->store_label, name != NULL ? name : _("Curbside pickup"));
+  update_store_label (self);
 }
 
 void

@@ -18,6 +18,7 @@ struct _CurbKioskLookupPage
   gboolean           editing_secret;
 
   GtkLabel          *title;
+  GtkBox            *title_row;
   GtkLabel          *notice_label;
   GtkButton         *ref_button;
   GtkLabel          *ref_value;
@@ -183,6 +184,7 @@ curb_kiosk_lookup_page_class_init (CurbKioskLookupPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/curbside/Kiosk/lookup/curb-kiosk-lookup-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CurbKioskLookupPage, title);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskLookupPage, title_row);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskLookupPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskLookupPage, ref_button);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskLookupPage, ref_value);
@@ -208,6 +210,7 @@ curb_kiosk_lookup_page_init (CurbKioskLookupPage *self)
   self->ref = g_string_new (NULL);
   self->secret = g_string_new (NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  curb_kiosk_page_set_adaptive (GTK_WIDGET (self), GTK_ORIENTABLE (self->title_row));
 }
 
 GtkWidget *
