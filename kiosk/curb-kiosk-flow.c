@@ -927,3 +927,16 @@ curb_kiosk_flow_get_store_phone (CurbKioskFlow *self)
   g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
   return self->store_phone;
 }
+
+void
+curb_kiosk_flow_set_eta (CurbKioskFlow *self,
+                         guint          visit,
+                         int            eta_s)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (visit != self->visit)
+    return;
+  self->eta_s = CLAMP (eta_s, 0, 24 * 3600);
+  emit_changed (self);
+}

@@ -135,6 +135,10 @@ void              curb_kiosk_flow_fail               (CurbKioskFlow   *self,
 void              curb_kiosk_flow_checked_in         (CurbKioskFlow *self,
                                                       guint          visit,
                                                       gboolean       offline);
+/* The hub's estimate when the check-in was accepted (before anyone claims). */
+void              curb_kiosk_flow_set_eta            (CurbKioskFlow *self,
+                                                      guint          visit,
+                                                      int            eta_s);
 void              curb_kiosk_flow_order_event        (CurbKioskFlow *self,
                                                       const char    *ref,
                                                       const char    *kind,

@@ -529,6 +529,8 @@ on_checkin_ready (GObject      *source,
     {
       send_decisions (self, req->ref, FALSE);
       curb_kiosk_flow_checked_in (self->flow, req->visit, FALSE);
+      curb_kiosk_flow_set_eta (self->flow, req->visit,
+                               (int) json_object_get_int_member_with_default (reply, "eta_s", 0));
     }
   else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && req->verified)
     check_in_offline (req);

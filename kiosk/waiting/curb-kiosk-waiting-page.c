@@ -36,8 +36,13 @@ refresh_waiting (CurbKioskWaitingPage *self)
     }
   else
     {
+      int eta_s = curb_kiosk_flow_get_eta_s (self->flow);
+      g_autofree char *minutes = eta_s > 0 ? curb_kiosk_format_minutes (eta_s) : NULL;
+
       title = g_strdup (_("You are checked in"));
-      subtitle = g_strdup (_("We are getting your order now"));
+      /* Translators: "Ready in about 4 min" */
+      subtitle = minutes != NULL ? g_strdup_printf (_("Ready in %s"), minutes)
+                                 : g_strdup (_("We are getting your order now"));
     }
   if (bay != NULL)
     body = g_strdup_printf (_("You can wait in your car at bay %s. We will bring everything out."), bay);

@@ -315,6 +315,7 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   curb_kiosk_flow_choose_bay (fx->flow, "2");
   WAIT_FOR (screen (fx) == CURB_KIOSK_SCREEN_WAITING, 10000);
   assert_shows (fx, "You are checked in");
+  assert_shows (fx, "Ready in about");
   shoot (fx, "waiting");
 
   order = hub_order (fx, "A7K3Q9");
