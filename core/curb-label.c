@@ -148,6 +148,36 @@ print_temperature (CurbEscpos             *escpos,
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
 }
 
+static void
+print_alternate (CurbEscpos             *escpos,
+                 const CurbPrintCatalog *catalog,
+                 const CurbPrintOrder   *order)
+{
+  g_autofree char *text = NULL;
+
+  if (order->alternate_pickup == NULL)
+    return;
+  text = g_strdup_printf (tr (catalog, N_("Collected by %s")), order->alternate_pickup);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD);
+  curb_layout_wrap (escpos, text, 0);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
+}
+
+static void
+print_location (CurbEscpos             *escpos,
+                const CurbPrintCatalog *catalog,
+                const CurbPrintOrder   *order)
+{
+  g_autofree char *text = NULL;
+
+  if (order->location == NULL)
+    return;
+  text = g_strdup_printf (tr (catalog, N_("Staging: %s")), order->location);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE_HEIGHT | CURB_ESCPOS_STYLE_BOLD);
+  curb_layout_wrap (escpos, text, 0);
+  curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
+}
+
 static gboolean
 check_bag (const CurbPrintOrder  *order,
            guint                  n,
@@ -202,23 +232,11 @@ curb_label_encode_bag (const CurbPrinterProfile  *profile,
   print_big (escpos, order->ref, TRUE);
   if (*person != '\0')
     print_big (escpos, person, FALSE);
-  if (order->alternate_pickup != NULL)
-    {
-      g_autofree char *alternate = g_strdup_printf (tr (catalog, N_("Collected by %s")), order->alternate_pickup);
-      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD);
-      curb_layout_wrap (escpos, alternate, 0);
-      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
-    }
+  print_alternate (escpos, catalog, order);
   bag = g_strdup_printf (tr (catalog, N_("Bag %u of %u")), n, total);
   print_big (escpos, bag, TRUE);
   print_temperature (escpos, catalog, temperature);
-  if (order->location != NULL)
-    {
-      g_autofree char *where = g_strdup_printf (tr (catalog, N_("Staging: %s")), order->location);
-      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE_HEIGHT | CURB_ESCPOS_STYLE_BOLD);
-      curb_layout_wrap (escpos, where, 0);
-      curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
-    }
+  print_location (escpos, catalog, order);
   code = curb_label_bag_code (order->ref, n, total);
   if (!curb_escpos_qr (escpos, code, profile->paper_mm >= 80 ? 10 : 7, CURB_ESCPOS_QR_LEVEL_Q, error))
     return NULL;

@@ -169,3 +169,17 @@ curb_print_catalog_lookup (const CurbPrintCatalog *catalog,
   str = g_hash_table_lookup (catalog->strings, msgid);
   return str != NULL ? str : msgid;
 }
+
+/* FALSE when no curbside.mo was found for the language (English text). */
+gboolean
+curb_print_catalog_is_translated (const CurbPrintCatalog *catalog)
+{
+  return catalog != NULL && catalog->strings != NULL;
+}
+
+/* Where catalogs are read from: $CURB_LOCALEDIR, else the install location. */
+const char *
+curb_print_catalog_dir (void)
+{
+  return locale_dir ();
+}

@@ -17,6 +17,8 @@ const CurbPrintCatalog *curb_print_catalog_get    (const char *lang);
 const char             *curb_print_catalog_lang   (const CurbPrintCatalog *catalog);
 const char             *curb_print_catalog_lookup (const CurbPrintCatalog *catalog,
                                                    const char             *msgid);
+gboolean                curb_print_catalog_is_translated (const CurbPrintCatalog *catalog);
+const char             *curb_print_catalog_dir    (void);
 GHashTable             *curb_print_catalog_parse_mo (GBytes  *mo,
                                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

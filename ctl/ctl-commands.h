@@ -22,6 +22,10 @@ int ctl_token_verify (int argc, char **argv);
 int ctl_config       (int argc, char **argv);
 
 /* --- store commands --- */
+int   ctl_diagnostics (int argc, char **argv);
+char *ctl_scrub (const char *text);
+int   ctl_enroll  (int argc, char **argv);
+int   ctl_status  (int argc, char **argv);
 int   ctl_backup  (int argc, char **argv);
 int   ctl_restore (int argc, char **argv);
 int   ctl_staff   (int argc, char **argv);

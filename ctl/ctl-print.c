@@ -4,6 +4,7 @@
 #include "curb-printer-logo.h"
 #include "curb-printer-messages.h"
 #include "curb-receipt.h"
+#include "curb-receipt-l10n.h"
 #include "curb-virtual-printer-renderer.h"
 
 static const char sample_order[] =
@@ -65,6 +66,16 @@ load_order (const char  *path,
   return curb_print_order_new_from_string (json, error);
 }
 
+static void
+warn_untranslated (const char *lang)
+{
+  if (lang == NULL || g_str_has_prefix (lang, "en")
+      || curb_print_catalog_is_translated (curb_print_catalog_get (lang)))
+    return;
+  g_printerr ("print-preview: no “%s” translations in %s; printing English (set CURB_LOCALEDIR, "
+              "e.g. to the build tree's po/ folder)\n", lang, curb_print_catalog_dir ());
+}
+
 static gboolean
 render_png (const CurbPrinterProfile  *profile,
             GBytes                    *bytes,
@@ -124,8 +135,10 @@ ctl_print_preview (int    argc,
       g_printerr ("print-preview: unknown profile “%s”\n", profile_name);
       return 2;
     }
-  if ((logo_path != NULL && (logo = curb_printer_logo_load (logo_path, profile->dots, &error)) == NULL)
-      || (order = load_order (order_path, &error)) == NULL
+  if ((order = load_order (order_path, &error)) != NULL)
+    warn_untranslated (lang != NULL ? lang : order->language);
+  if (order == NULL
+      || (logo_path != NULL && (logo = curb_printer_logo_load (logo_path, profile->dots, &error)) == NULL)
       || (bytes = encode_template (template, profile, order, lang, (guint) MAX (bag, 0), logo, &error)) == NULL
       || (bin_out != NULL && !g_file_set_contents (bin_out, g_bytes_get_data (bytes, NULL),
                                                    (gssize) g_bytes_get_size (bytes), &error))

@@ -12,6 +12,12 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CurbCodeSource, curb_code_source, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (CurbCodeSourceState, curb_code_source_state,
+  G_DEFINE_ENUM_VALUE (CURB_CODE_SOURCE_STOPPED, "stopped"),
+  G_DEFINE_ENUM_VALUE (CURB_CODE_SOURCE_STARTING, "starting"),
+  G_DEFINE_ENUM_VALUE (CURB_CODE_SOURCE_RUNNING, "running"),
+  G_DEFINE_ENUM_VALUE (CURB_CODE_SOURCE_FAILED, "failed"))
+
 enum {
   PROP_0,
   PROP_NAME,
@@ -76,6 +82,8 @@ dispatch_event (gpointer data)
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
       break;
     case EVENT_ERROR:
+      g_clear_error (&priv->error);
+      priv->error = g_error_copy (event->error);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
       g_signal_emit (self, signals[ERROR], 0, event->error);
       break;
@@ -105,8 +113,7 @@ post_event (CurbCodeSource *self,
 
 static gboolean
 swap_state (CurbCodeSource      *self,
-            CurbCodeSourceState  state,
-            const GError        *error)
+            CurbCodeSourceState  state)
 {
   CurbCodeSourcePrivate *priv = curb_code_source_get_instance_private (self);
   gboolean changed;
@@ -114,11 +121,6 @@ swap_state (CurbCodeSource      *self,
   g_mutex_lock (&priv->lock);
   changed = priv->state != state;
   priv->state = state;
-  if (error)
-    {
-      g_clear_error (&priv->error);
-      priv->error = g_error_copy (error);
-    }
   g_mutex_unlock (&priv->lock);
   return changed;
 }
@@ -137,7 +139,7 @@ curb_code_source_get_property (GObject    *object,
       g_value_set_string (value, curb_code_source_get_name (self));
       break;
     case PROP_STATE:
-      g_value_set_int (value, curb_code_source_get_state (self));
+      g_value_set_enum (value, curb_code_source_get_state (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -189,9 +191,8 @@ curb_code_source_class_init (CurbCodeSourceClass *klass)
     g_param_spec_string ("name", NULL, NULL, "scanner",
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   props[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, CURB_CODE_SOURCE_STOPPED, CURB_CODE_SOURCE_FAILED,
-                      CURB_CODE_SOURCE_STOPPED,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, CURB_TYPE_CODE_SOURCE_STATE, CURB_CODE_SOURCE_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -247,10 +248,10 @@ curb_code_source_start (CurbCodeSource  *self,
   g_clear_pointer (&priv->context, g_main_context_unref);
   priv->context = g_main_context_ref_thread_default ();
   g_mutex_unlock (&priv->lock);
-  swap_state (self, CURB_CODE_SOURCE_STARTING, NULL);
+  swap_state (self, CURB_CODE_SOURCE_STARTING);
   if (!CURB_CODE_SOURCE_GET_CLASS (self)->start (self, error))
     {
-      swap_state (self, CURB_CODE_SOURCE_STOPPED, NULL);
+      swap_state (self, CURB_CODE_SOURCE_STOPPED);
       return FALSE;
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
@@ -265,7 +266,7 @@ curb_code_source_stop (CurbCodeSource *self)
   if (curb_code_source_get_state (self) == CURB_CODE_SOURCE_STOPPED)
     return;
   CURB_CODE_SOURCE_GET_CLASS (self)->stop (self);
-  if (swap_state (self, CURB_CODE_SOURCE_STOPPED, NULL))
+  if (swap_state (self, CURB_CODE_SOURCE_STOPPED))
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
 
@@ -296,7 +297,8 @@ curb_code_source_get_name (CurbCodeSource *self)
 /**
  * curb_code_source_get_error:
  *
- * Returns: (nullable): the last error reported, for a status screen
+ * Returns: (nullable): the last error reported (as of the last
+ *   #CurbCodeSource::error emitted), for a status screen
  */
 const GError *
 curb_code_source_get_error (CurbCodeSource *self)
@@ -332,7 +334,7 @@ curb_code_source_report_error (CurbCodeSource *self,
   g_return_if_fail (CURB_IS_CODE_SOURCE (self));
   g_return_if_fail (error != NULL);
 
-  swap_state (self, CURB_CODE_SOURCE_FAILED, error);
+  swap_state (self, CURB_CODE_SOURCE_FAILED);
   event = g_new0 (Event, 1);
   event->kind = EVENT_ERROR;
   event->error = g_error_copy (error);
@@ -348,7 +350,7 @@ curb_code_source_report_running (CurbCodeSource *self)
 
   if (old == CURB_CODE_SOURCE_RUNNING || old == CURB_CODE_SOURCE_STOPPED)
     return;
-  swap_state (self, CURB_CODE_SOURCE_RUNNING, NULL);
+  swap_state (self, CURB_CODE_SOURCE_RUNNING);
   event = g_new0 (Event, 1);
   event->kind = old == CURB_CODE_SOURCE_FAILED ? EVENT_RECOVERED : EVENT_STATE;
   post_event (self, event);
@@ -362,7 +364,7 @@ curb_code_source_set_state (CurbCodeSource      *self,
 
   g_return_if_fail (CURB_IS_CODE_SOURCE (self));
 
-  if (!swap_state (self, state, NULL))
+  if (!swap_state (self, state))
     return;
   event = g_new0 (Event, 1);
   event->kind = EVENT_STATE;

@@ -19,6 +19,9 @@ typedef enum
   CURB_CODE_SOURCE_FAILED,
 } CurbCodeSourceState;
 
+#define CURB_TYPE_CODE_SOURCE_STATE (curb_code_source_state_get_type ())
+GType curb_code_source_state_get_type (void);
+
 #define CURB_TYPE_CODE_SOURCE (curb_code_source_get_type ())
 G_DECLARE_DERIVABLE_TYPE (CurbCodeSource, curb_code_source, CURB, CODE_SOURCE, GObject)
 

@@ -1,27 +1,64 @@
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <glib/gstdio.h>
 
 #include "bench-scan-common.h"
 
-/* The corpus lives in the build tree, generated once per seed and reused. */
+static gboolean
+corpus_ready (const char *dir,
+              gboolean    video)
+{
+  g_autofree char *manifest = g_build_filename (dir, "manifest.tsv", NULL);
+  g_autofree char *truth = g_build_filename (dir, "video", "active", "truth.tsv", NULL);
+
+  return g_file_test (manifest, G_FILE_TEST_EXISTS)
+         && (!video || g_file_test (truth, G_FILE_TEST_EXISTS));
+}
+
+static gboolean
+generate (const char  *generator,
+          const char  *dir,
+          int          seed,
+          gboolean     video,
+          GError     **error)
+{
+  g_autofree char *seed_arg = g_strdup_printf ("%d", seed);
+  g_autofree char *limit_arg = g_strdup_printf ("%d", video ? 0 : BENCH_FIRST_480P);
+  const char *argv[] = { "/usr/bin/python3", generator, "--out", dir, "--seed", seed_arg,
+                         "--jobs", "2", video ? "--video" : "--limit", video ? NULL : limit_arg, NULL };
+  int status = 0;
+
+  g_printerr ("# generating the QR corpus (seed %d) in %s\n", seed, dir);
+  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                       NULL, NULL, &status, error)
+         && g_spawn_check_wait_status (status, error);
+}
+
+/* The corpus lives in the build tree, generated once per seed and reused;
+ * a lock file keeps tests running in parallel from generating it twice.
+ * @full: every frame and the video loops (benchmarks), else the 480p frames
+ * only (tests, a third of the time). */
 char *
 bench_corpus_ensure (int       seed,
-                     gboolean  video,
+                     gboolean  full,
                      GError  **error)
 {
   const char *shared = g_getenv ("CURB_SHARED_DIR");
   const char *root = g_getenv ("CURB_BUILD_ROOT");
-  g_autofree char *name = g_strdup_printf ("seed-%d", seed);
-  g_autofree char *dir = g_build_filename (root ? root : ".", "qr-corpus", name, NULL);
-  g_autofree char *manifest = g_build_filename (dir, "manifest.tsv", NULL);
-  g_autofree char *video_dir = g_build_filename (dir, "video", "active", "truth.tsv", NULL);
+  g_autofree char *name = full ? g_strdup_printf ("seed-%d", seed)
+                               : g_strdup_printf ("seed-%d-480p", seed);
+  g_autofree char *parent = g_build_filename (root ? root : ".", "qr-corpus", NULL);
+  g_autofree char *dir = g_build_filename (parent, name, NULL);
+  g_autofree char *lock = g_strconcat (dir, ".lock", NULL);
   g_autofree char *generator = NULL;
-  g_autofree char *seed_arg = g_strdup_printf ("%d", seed);
-  int status = 0;
+  gboolean ok;
+  int fd;
 
-  if (g_file_test (manifest, G_FILE_TEST_EXISTS)
-      && (!video || g_file_test (video_dir, G_FILE_TEST_EXISTS)))
+  if (corpus_ready (dir, full))
     return g_steal_pointer (&dir);
   generator = g_build_filename (shared ? shared : "/nonexistent", "qr-corpus", "gen_corpus.py", NULL);
   if (!g_file_test (generator, G_FILE_TEST_EXISTS))
@@ -29,17 +66,18 @@ bench_corpus_ensure (int       seed,
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no corpus generator (CURB_SHARED_DIR)");
       return NULL;
     }
-  {
-    const char *argv[] = { "/usr/bin/python3", generator, "--out", dir, "--seed", seed_arg,
-                           "--jobs", "2", video ? "--video" : NULL, NULL };
-
-    g_printerr ("# generating the QR corpus (seed %d) in %s\n", seed, dir);
-    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                       NULL, NULL, &status, error)
-        || !g_spawn_check_wait_status (status, error))
+  g_mkdir_with_parents (parent, 0755);
+  fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || flock (fd, LOCK_EX) < 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot lock %s", lock);
+      if (fd >= 0)
+        close (fd);
       return NULL;
-  }
-  return g_steal_pointer (&dir);
+    }
+  ok = corpus_ready (dir, full) || generate (generator, dir, seed, full, error);
+  close (fd);
+  return ok ? g_steal_pointer (&dir) : NULL;
 }
 
 static void

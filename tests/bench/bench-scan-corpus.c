@@ -186,7 +186,7 @@ main (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  dir = corpus_dir ? g_strdup (corpus_dir) : bench_corpus_ensure (BENCH_DEFAULT_SEED, FALSE, &error);
+  dir = corpus_dir ? g_strdup (corpus_dir) : bench_corpus_ensure (BENCH_DEFAULT_SEED, TRUE, &error);
   if (dir == NULL)
     {
       g_print ("{\"name\": \"skipped\", \"value\": 0, \"unit\": \"%s\"}\n", error->message);

@@ -221,6 +221,8 @@ test_unplug_and_recover (Fixture       *fx,
   g_assert_true (wait_for (fx, &fx->errors->len, 1, 2000));
   g_assert_cmpint (g_array_index (fx->errors, int, 0), ==, CURB_HARDWARE_ERROR_CAMERA_UNPLUGGED);
   g_assert_cmpint (curb_code_source_get_state (CURB_CODE_SOURCE (fx->scanner)), ==, CURB_CODE_SOURCE_FAILED);
+  g_assert_error ((GError *) curb_code_source_get_error (CURB_CODE_SOURCE (fx->scanner)),
+                  CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_CAMERA_UNPLUGGED);
   spin (1500);
   back = g_get_monotonic_time ();
   fx->pushing = TRUE;
@@ -354,8 +356,6 @@ test_corpus_frames (Fixture       *fx,
   g_assert_no_error (error);
   list = bench_corpus_load (dir, 1, &error);
   g_assert_no_error (error);
-  fx->width = 1280;
-  fx->height = 720;
   start (fx);
   for (guint i = 0; i < list->len; i++)
     {
@@ -363,12 +363,12 @@ test_corpus_frames (Fixture       *fx,
       g_autofree char *contents = NULL;
       gsize length;
 
-      if (!g_str_equal (entry->res, "720p")
+      if (!g_str_equal (entry->res, "480p")
           || !g_strv_contains ((const char *[]) { "clean", "typical", "rotation", NULL }, entry->category))
         continue;
       g_assert_true (g_file_get_contents (entry->path, &contents, &length, NULL));
       g_clear_pointer (&fx->frame, g_bytes_unref);
-      fx->frame = g_bytes_new (contents + length - 1280 * 720, 1280 * 720);
+      fx->frame = g_bytes_new (contents + length - 640 * 480, 640 * 480);
       g_assert_true (wait_for (fx, &fx->codes->len, ++shown, 3000));
       assert_code (fx, shown - 1, entry->payload);
     }

@@ -19,6 +19,7 @@ typedef struct
   char *dir;
   char *pgm;
   char *png;
+  char *jpeg;
   char *video;
 } Fixture;
 
@@ -72,14 +73,17 @@ fixture_set_up (Fixture       *fx,
 {
   g_autoptr(GBytes) still = frame_for ("CP1.still<b>&amp;");
   g_autoptr(GBytes) png_frame = frame_for ("CP1.png");
+  g_autoptr(GBytes) jpeg_frame = frame_for ("CP1.jpeg");
   GBytes *video[8];
 
   fx->dir = curb_test_mkdtemp ();
   fx->pgm = g_build_filename (fx->dir, "still.pgm", NULL);
   fx->png = g_build_filename (fx->dir, "still.png", NULL);
+  fx->jpeg = g_build_filename (fx->dir, "still.jpg", NULL);
   fx->video = g_build_filename (fx->dir, "walk-up.mkv", NULL);
   g_assert_true (scanner_test_write_pgm (fx->pgm, still, W, H));
   encode (fx->png, "pngenc", &png_frame, 1);
+  encode (fx->jpeg, "jpegenc quality=90", &jpeg_frame, 1);
   for (guint i = 0; i < G_N_ELEMENTS (video); i++)
     video[i] = frame_for (i < 4 ? NULL : "CP1.video");
   encode (fx->video, "vp8enc deadline=1 target-bitrate=4000000 ! matroskamux", video, G_N_ELEMENTS (video));
@@ -93,6 +97,7 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->dir);
   g_free (fx->pgm);
   g_free (fx->png);
+  g_free (fx->jpeg);
   g_free (fx->video);
 }
 
@@ -146,23 +151,25 @@ static void
 test_images_and_video (Fixture       *fx,
                        gconstpointer  data)
 {
-  const char *args[] = { "--json", fx->pgm, fx->png, fx->video, NULL };
+  const char *args[] = { "--json", fx->pgm, fx->png, fx->jpeg, fx->video, NULL };
   int status;
   g_auto(GStrv) lines = run_ctl (args, &status);
 
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_cmpuint (g_strv_length (lines), ==, 2 + 8);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3 + 8);
   {
     g_autoptr(JsonObject) pgm = parse_line (lines[0]);
     g_autoptr(JsonObject) png = parse_line (lines[1]);
+    g_autoptr(JsonObject) jpeg = parse_line (lines[2]);
 
     assert_codes (pgm, fx->pgm, "CP1.still<b>&amp;");
     g_assert_false (json_object_has_member (pgm, "frame"));
     assert_codes (png, fx->png, "CP1.png");
+    assert_codes (jpeg, fx->jpeg, "CP1.jpeg");
   }
   for (guint i = 0; i < 8; i++)
     {
-      g_autoptr(JsonObject) frame = parse_line (lines[2 + i]);
+      g_autoptr(JsonObject) frame = parse_line (lines[3 + i]);
 
       g_assert_cmpint (json_object_get_int_member (frame, "frame"), ==, i);
       assert_codes (frame, fx->video, i < 4 ? NULL : "CP1.video");
@@ -181,8 +188,8 @@ test_folder_and_bad_file (Fixture       *fx,
   g_assert_true (g_file_set_contents (bad, "\x89PNG garbage", -1, NULL));
   lines = run_ctl (args, &status);
   g_assert_false (g_spawn_check_wait_status (status, NULL));
-  /* still.pgm, still.png, 8 video frames: the bad file is reported on stderr */
-  g_assert_cmpuint (g_strv_length (lines), ==, 10);
+  /* still.jpg, still.pgm, still.png, 8 video frames: the bad file is reported on stderr */
+  g_assert_cmpuint (g_strv_length (lines), ==, 11);
 }
 
 static void

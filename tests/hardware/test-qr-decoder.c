@@ -150,6 +150,63 @@ test_hostile_pgm_is_refused (void)
   curb_test_rmdir (dir);
 }
 
+static void
+test_mutated_pgm_never_crashes (void)
+{
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *path = g_build_filename (dir, "mutant.pgm", NULL);
+  const char *token = "CP1.mutant";
+  g_autoptr(GBytes) frame = scanner_test_qr_frame ((const guint8 *) token, strlen (token), 2, 64, 64, FALSE);
+  g_autofree char *header = g_strdup ("P5\n64 64\n255\n");
+  gsize header_len = strlen (header);
+
+  for (int round = 0; round < 100; round++)
+    {
+      g_autoptr(GByteArray) file = g_byte_array_new ();
+      g_autoptr(CurbScannerImage) image = NULL;
+      g_autoptr(GError) error = NULL;
+      guint cut;
+
+      g_byte_array_append (file, (const guint8 *) header, header_len);
+      g_byte_array_append (file, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+      for (int flips = g_test_rand_int_range (1, 4); flips > 0; flips--)
+        file->data[g_test_rand_int_range (0, header_len + 8)] = (guint8) g_test_rand_int_range (0, 256);
+      cut = (guint) g_test_rand_int_range (0, file->len + 1);
+      g_assert_true (g_file_set_contents (path, (const char *) file->data, cut, NULL));
+      image = curb_scanner_image_load (path, &error);
+      if (image != NULL)
+        {
+          g_autoptr(CurbQrDecoder) decoder = curb_qr_decoder_new ();
+          g_autoptr(GPtrArray) codes = NULL;
+          CurbGrayImage gray;
+
+          curb_scanner_image_get_gray (image, &gray);
+          codes = curb_qr_decoder_decode (decoder, &gray, CURB_QR_PASSES_ALL);
+          g_assert_cmpuint (codes->len, <=, 1);
+        }
+      else
+        g_assert_nonnull (error);
+    }
+  curb_test_rmdir (dir);
+}
+
+static void
+test_tiny_images (void)
+{
+  g_autoptr(CurbQrDecoder) decoder = curb_qr_decoder_new ();
+  static const guint8 pixels[400] = { 0 };
+  const int sizes[][2] = { { 1, 1 }, { 2, 2 }, { 1, 400 }, { 400, 1 }, { 7, 7 }, { 20, 20 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      CurbGrayImage image = { pixels, sizes[i][0], sizes[i][1], sizes[i][0] };
+      g_autoptr(GPtrArray) codes = curb_qr_decoder_decode (decoder, &image, CURB_QR_PASSES_ALL);
+
+      g_assert_cmpuint (codes->len, ==, 0);
+      (void) curb_qr_decoder_sharpness (&image);
+    }
+}
+
 /* A few frames per category of the shared corpus, when it is there. */
 static void
 test_corpus_subset (void)
@@ -207,6 +264,8 @@ main (int    argc,
   g_test_add_func ("/qr-decoder/sharpness", test_sharpness_tracks_focus);
   g_test_add_func ("/qr-decoder/passes", test_passes_parse);
   g_test_add_func ("/qr-decoder/hostile-pgm", test_hostile_pgm_is_refused);
+  g_test_add_func ("/qr-decoder/mutated-pgm", test_mutated_pgm_never_crashes);
+  g_test_add_func ("/qr-decoder/tiny-images", test_tiny_images);
   g_test_add_func ("/qr-decoder/corpus", test_corpus_subset);
 
   return g_test_run ();
