@@ -454,8 +454,6 @@ curb_hub_listen (CurbHub     *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) sockaddr = NULL;
-  g_autoslist(GUri) uris = NULL;
-
   g_return_val_if_fail (CURB_IS_HUB (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
@@ -477,23 +475,29 @@ curb_hub_listen (CurbHub     *self,
   if (!soup_server_listen (self->server, sockaddr,
                            self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("%s://%s:%d", self->certificate != NULL ? "https" : "http",
-                               address, g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://%s:%u", self->certificate != NULL ? "https" : "http",
+                               address, curb_hub_get_port (self));
   return TRUE;
 }
 
+/* From the listening socket: soup_server_get_uris() leaks in libsoup 3.2. */
 guint
 curb_hub_get_port (CurbHub *self)
 {
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
 
   g_return_val_if_fail (CURB_IS_HUB (self), 0);
 
   if (self->server == NULL)
     return 0;
-  uris = soup_server_get_uris (self->server);
-  return uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
+  listeners = soup_server_get_listeners (self->server);   /* transfer container */
+  if (listeners == NULL)
+    return 0;
+  local = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  return G_IS_INET_SOCKET_ADDRESS (local)
+         ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
 }
 
 char *
