@@ -12,6 +12,7 @@ typedef enum
   ACTION_START_OVER,
   ACTION_BACK,
   ACTION_CALL_STAFF,
+  ACTION_DONE,
 } Action;
 
 typedef struct
@@ -83,7 +84,7 @@ static const ProblemText problems[] = {
   [CURB_KIOSK_PROBLEM_OFFLINE_QUEUED] = { "emblem-ok-symbolic",
     N_("You are checked in"),
     N_("Our system is catching up, so our team will see your arrival in a moment. Please wait in your car."),
-    ACTION_START_OVER, ACTION_NONE },
+    ACTION_DONE, ACTION_NONE },
   [CURB_KIOSK_PROBLEM_HUB_UNREACHABLE] = { "network-offline-symbolic",
     N_("We cannot look up orders right now"),
     N_("Please show the pickup code from your order message to the camera, or call us."),
@@ -125,6 +126,8 @@ action_label (Action action)
       return _("Call a team member");
     case ACTION_START_OVER:
       return _("Start over");
+    case ACTION_DONE:
+      return _("Done");
     case ACTION_NONE:
     default:
       return NULL;
@@ -153,6 +156,7 @@ run_action (CurbKioskProblemPage *self,
       curb_kiosk_flow_call_staff (self->flow);
       break;
     case ACTION_START_OVER:
+    case ACTION_DONE:
       curb_kiosk_flow_start_over (self->flow);
       break;
     case ACTION_NONE:
