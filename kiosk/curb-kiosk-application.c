@@ -35,6 +35,7 @@ struct _CurbKioskApplication
   char              *receipt_url;
   gboolean           windowed;
   gboolean           no_camera;
+  gboolean           speak;
   gboolean           ready;
 
   CurbConfig        *config;
@@ -296,6 +297,19 @@ start_camera (CurbKioskApplication *self)
     }
 }
 
+static void
+enable_speech (CurbKioskApplication *self)
+{
+  g_autoptr(CurbKioskSpeech) speech = curb_kiosk_speech_new_espeak ();
+
+  if (speech == NULL)
+    {
+      g_warning ("--speak: espeak-ng is not installed; prompts are not read aloud");
+      return;
+    }
+  curb_kiosk_window_set_speech (self->window, speech);
+}
+
 static int
 curb_kiosk_application_handle_local_options (GApplication *app,
                                              GVariantDict *options)
@@ -305,6 +319,7 @@ curb_kiosk_application_handle_local_options (GApplication *app,
 
   self->windowed = g_variant_dict_contains (options, "windowed");
   self->no_camera = g_variant_dict_contains (options, "no-camera");
+  self->speak = g_variant_dict_contains (options, "speak");
   if (!load_config (self, &error))
     {
       g_printerr ("curbside-kiosk: %s\n", error->message);
@@ -356,6 +371,8 @@ curb_kiosk_application_activate (GApplication *app)
   if (self->window == NULL)
     {
       self->window = curb_kiosk_window_new (GTK_APPLICATION (app), self->flow);
+      if (self->speak)
+        enable_speech (self);
       size_window (self);
       start_camera (self);
       curb_kiosk_session_start (self->session);
@@ -428,6 +445,7 @@ curb_kiosk_application_init (CurbKioskApplication *self)
     { "camera", 0, 0, G_OPTION_ARG_STRING, &self->camera, "GStreamer camera pipeline (overrides [camera] pipeline)", "PIPELINE" },
     { "no-camera", 0, 0, G_OPTION_ARG_NONE, NULL, "Run without a camera (order lookup only)", NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->state_dir, "Where the kiosk keeps its outbox", "DIR" },
+    { "speak", 0, 0, G_OPTION_ARG_NONE, NULL, "Read each screen's prompt aloud with espeak-ng", NULL },
     { "windowed", 'w', 0, G_OPTION_ARG_NONE, NULL, "Run in a window instead of fullscreen", NULL },
     { "size", 's', 0, G_OPTION_ARG_STRING, &self->size, "Window size, e.g. 1280x800", "WxH" },
     { NULL },

@@ -15,6 +15,8 @@ struct _CurbKioskWindow
   AdwApplicationWindow  parent_instance;
 
   CurbKioskFlow        *flow;
+  CurbKioskSpeech      *speech;
+  char                 *spoken;
   GdkTexture           *preview_texture;
   char                 *built_language;
   char                 *store_name;
@@ -143,6 +145,37 @@ sync_visit (CurbKioskWindow *self)
 }
 
 static void
+collect_prompt (GtkWidget *widget,
+                GString   *out)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget)
+      && (gtk_widget_has_css_class (widget, "title") || gtk_widget_has_css_class (widget, "eta")
+          || gtk_widget_has_css_class (widget, "body")))
+    g_string_append_printf (out, "%s. ", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_prompt (child, out);
+}
+
+static void
+speak_page (CurbKioskWindow *self,
+            GtkWidget       *page)
+{
+  g_autoptr(GString) prompt = g_string_new (NULL);
+
+  if (self->speech == NULL)
+    return;
+  collect_prompt (page, prompt);
+  if (g_strcmp0 (prompt->str, self->spoken) == 0)
+    return;
+  g_free (self->spoken);
+  self->spoken = g_strdup (prompt->str);
+  curb_kiosk_speech_say (self->speech, curb_kiosk_flow_get_language (self->flow), prompt->str);
+}
+
+static void
 on_flow_changed (CurbKioskWindow *self)
 {
   CurbKioskScreen screen = curb_kiosk_flow_get_screen (self->flow);
@@ -153,6 +186,7 @@ on_flow_changed (CurbKioskWindow *self)
   page = ensure_page (self, screen);
   gtk_stack_set_visible_child (self->stack, page);
   self->shown_screen = screen;
+  speak_page (self, page);
   gtk_widget_set_visible (self->busy_box, curb_kiosk_flow_get_busy (self->flow));
 }
 
@@ -279,6 +313,8 @@ curb_kiosk_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CURB_TYPE_KIOSK_WINDOW);
   g_clear_object (&self->flow);
   g_clear_object (&self->preview_texture);
+  g_clear_object (&self->speech);
+  g_clear_pointer (&self->spoken, g_free);
   g_clear_pointer (&self->built_language, g_free);
   g_clear_pointer (&self->store_name, g_free);
   G_OBJECT_CLASS (curb_kiosk_window_parent_class)->dispose (object);
@@ -402,4 +438,12 @@ curb_kiosk_window_set_high_contrast (CurbKioskWindow *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
   if (gtk_toggle_button_get_active (self->contrast_button) != high)
     gtk_toggle_button_set_active (self->contrast_button, high);
+}
+
+void
+curb_kiosk_window_set_speech (CurbKioskWindow *self,
+                              CurbKioskSpeech *speech)
+{
+  g_return_if_fail (CURB_IS_KIOSK_WINDOW (self));
+  g_set_object (&self->speech, speech);
 }

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "curb-kiosk-flow.h"
+#include "curb-kiosk-speech.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,9 @@ GtkWidget       *curb_kiosk_window_get_page          (CurbKioskWindow *self);
 gboolean         curb_kiosk_window_get_portrait      (CurbKioskWindow *self);
 void             curb_kiosk_window_set_large_text    (CurbKioskWindow *self,
                                                       gboolean         large);
+/* Reads each new screen's prompt aloud (title, then the key line). */
+void             curb_kiosk_window_set_speech        (CurbKioskWindow *self,
+                                                      CurbKioskSpeech *speech);
 void             curb_kiosk_window_set_high_contrast (CurbKioskWindow *self,
                                                       gboolean         high);
 

@@ -5,6 +5,7 @@
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-lookup-page.h"
 #include "curb-kiosk-window.h"
+#include "curb-test-helpers.h"
 
 /* Every screen of the kiosk, in both languages and three sizes, rendered
  * into the build dir (kiosk-screens/) and its text checked. */
@@ -301,6 +302,48 @@ test_portrait_layout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+file_has (const char *path, const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
+}
+
+static void
+wait_for_line (const char *path, const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!file_has (path, text) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  if (!file_has (path, text))
+    g_error ("\"%s\" was not spoken", text);
+}
+
+/* Prompts go to the speech command in the screen's language: a stand-in
+ * command that writes what it would say to a file. */
+static void
+test_speech (void)
+{
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *said = g_build_filename (dir, "said.txt", NULL);
+  g_autofree char *script = g_strdup_printf ("printf '%%s|%%s\\n' \"$2\" \"$4\" >> '%s'", said);
+  const char *argv[] = { "sh", "-c", script, "sh", NULL };
+  g_autoptr(CurbKioskSpeech) speech = curb_kiosk_speech_new (argv);
+  g_autoptr(CurbKioskFlow) flow = new_flow ("en");
+  CurbKioskWindow *window = open_window (flow, &sizes[0]);
+
+  curb_kiosk_window_set_speech (window, speech);
+  curb_kiosk_flow_find_order (flow);
+  wait_for_line (said, "en|Find your order");
+  curb_kiosk_flow_set_language (flow, "es");
+  wait_for_line (said, "es|Buscar su pedido");
+  g_assert_cmpuint (curb_kiosk_speech_get_n_said (speech), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+  curb_test_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -325,5 +368,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/kiosk/screens/es", "es", test_screens);
   g_test_add_func ("/kiosk/screens/accessibility", test_accessibility_toggles);
   g_test_add_func ("/kiosk/screens/portrait", test_portrait_layout);
+  g_test_add_func ("/kiosk/screens/speech", test_speech);
   return g_test_run ();
 }
