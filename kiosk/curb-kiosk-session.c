@@ -21,6 +21,7 @@ struct _CurbKioskSession
   CurbHubStream   *stream;
   CurbKeyring     *keyring;
   char            *store_id;
+  char            *unconfirmed_store;
   CurbCodeSource  *source;
   CurbPrinterStation *printer;
   GCancellable    *cancellable;
@@ -219,6 +220,23 @@ on_flush_timer (gpointer data)
 
 /* --- scanning --------------------------------------------------------- */
 
+/* Until the hub has told this kiosk its store (first start, hub not yet
+ * reached), the signature is still checked; the store is then checked by
+ * the hub, which knows no order of another store. */
+static const char *
+expected_store (CurbKioskSession *self,
+                const char       *text)
+{
+  g_autoptr(CurbTokenClaims) claims = NULL;
+
+  if (self->store_id != NULL)
+    return self->store_id;
+  claims = curb_token_decode (text, NULL);
+  g_free (self->unconfirmed_store);
+  self->unconfirmed_store = claims != NULL ? g_strdup (claims->store_id) : NULL;
+  return self->unconfirmed_store;
+}
+
 static char *
 verify_code (CurbKioskSession  *self,
              const char        *text,
@@ -228,19 +246,14 @@ verify_code (CurbKioskSession  *self,
   g_autoptr(CurbTokenClaims) claims = NULL;
 
   *out_verified = FALSE;
-  if (self->keyring != NULL && self->store_id == NULL)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE,
-                   "this kiosk does not know its store yet (hub not reached since install)");
-      return NULL;
-    }
   if (self->keyring == NULL)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_TOKEN_UNKNOWN_KEY,
                    "this kiosk has no issuer keyring: pickup codes cannot be checked");
       return NULL;
     }
-  if (!curb_token_verify (self->keyring, text, self->store_id, curb_now_ms () / 1000, &claims, error))
+  if (!curb_token_verify (self->keyring, text, expected_store (self, text), curb_now_ms () / 1000,
+                          &claims, error))
     return NULL;
   *out_verified = TRUE;
   return g_strdup (claims->order_ref);
@@ -790,6 +803,7 @@ curb_kiosk_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_hash_table_unref (self->decisions);
   g_free (self->store_id);
+  g_free (self->unconfirmed_store);
   g_free (self->last_code);
   G_OBJECT_CLASS (curb_kiosk_session_parent_class)->finalize (object);
 }
