@@ -102,7 +102,7 @@ substitution_row (CurbKioskGreetingPage       *self,
                   const CurbKioskSubstitution *sub)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   g_autofree char *swap = g_strdup_printf (_("%s instead of %s"), sub->replacement, sub->original);
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -111,6 +111,7 @@ substitution_row (CurbKioskGreetingPage       *self,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (row, "substitution");
   gtk_box_set_homogeneous (GTK_BOX (buttons), TRUE);
+  gtk_widget_add_css_class (buttons, "decisions");
   gtk_box_append (GTK_BOX (buttons), decision_button (self, sub, TRUE));
   gtk_box_append (GTK_BOX (buttons), decision_button (self, sub, FALSE));
   gtk_box_append (GTK_BOX (row), label);

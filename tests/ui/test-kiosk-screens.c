@@ -19,6 +19,7 @@ typedef struct
 static const Size sizes[] = { { 1280, 800 }, { 800, 1280 }, { 1920, 1080 } };
 
 static char *shots_dir;
+static const char *shot_prefix = "";
 
 static CurbKioskOrder *
 sample_order (const char *state)
@@ -143,14 +144,16 @@ camera_like_texture (void)
 static void
 shoot (CurbKioskWindow *window, const char *language, const Size *size, const char *screen)
 {
-  g_autofree char *name = g_strdup_printf ("%s-%dx%d-%s.png", language, size->width, size->height,
-                                           screen);
+  g_autofree char *name = g_strdup_printf ("%s%s-%dx%d-%s.png", shot_prefix, language,
+                                           size->width, size->height, screen);
 
   settle (GTK_WIDGET (window));
   save_shot (GTK_WIDGET (window), name);
   /* the screen fits: nothing made the window grow past the display */
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, size->width);
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, size->height);
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > size->width
+      || gtk_widget_get_height (GTK_WIDGET (window)) > size->height)
+    g_error ("%s does not fit: %dx%d", name, gtk_widget_get_width (GTK_WIDGET (window)),
+             gtk_widget_get_height (GTK_WIDGET (window)));
 }
 
 static void
@@ -290,6 +293,25 @@ test_accessibility_toggles (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Larger text must still fit every screen, in the longer language, at the
+ * smallest size of each orientation. */
+static void
+test_large_text_fits (void)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CurbKioskFlow) flow = new_flow ("es");
+      CurbKioskWindow *window = open_window (flow, &sizes[i]);
+
+      shot_prefix = "large-text-";
+      curb_kiosk_window_set_large_text (window, TRUE);
+      run_main_screens (flow, window, "es", &sizes[i]);
+      run_problem_screens (flow, window, "es", &sizes[i]);
+      gtk_window_destroy (GTK_WINDOW (window));
+      shot_prefix = "";
+    }
+}
+
 static void
 test_portrait_layout (void)
 {
@@ -368,6 +390,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/kiosk/screens/es", "es", test_screens);
   g_test_add_func ("/kiosk/screens/accessibility", test_accessibility_toggles);
   g_test_add_func ("/kiosk/screens/portrait", test_portrait_layout);
+  g_test_add_func ("/kiosk/screens/large-text-fits", test_large_text_fits);
   g_test_add_func ("/kiosk/screens/speech", test_speech);
   return g_test_run ();
 }
