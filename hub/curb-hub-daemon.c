@@ -293,6 +293,7 @@ start_hub (Daemon  *d,
   curb_hub_set_lookup_limits (d->hub,
                               curb_config_get_int (d->config, "rate-limits", "lookup-per-device-per-minute"),
                               curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
+  curb_hub_set_alert_escalation (d->hub, curb_config_get_int (d->config, "alerts", "escalation-seconds"));
   if (!curb_hub_listen (d->hub, address, port, error))
     return FALSE;
   start_sync (d);

@@ -346,6 +346,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->sign_in_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
+  g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
   G_OBJECT_CLASS (curb_hub_parent_class)->finalize (object);
@@ -370,7 +371,9 @@ curb_hub_init (CurbHub *self)
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
+  self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
+  self->escalation_s = 90;
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -388,6 +391,7 @@ curb_hub_new (CurbStore   *store,
   self->store = g_object_ref (store);
   self->keyring = keyring != NULL ? g_object_ref (keyring) : curb_keyring_new ();
   self->store_id = g_strdup (store_id);
+  curb_event_broker_set_head_seq (self->broker, curb_store_get_last_seq (store));
   return self;
 }
 
@@ -423,6 +427,14 @@ curb_hub_set_lookup_limits (CurbHub *self,
                                                    MAX (per_device_per_minute, 1) / 60.0);
   self->lookup_global = curb_rate_limiter_new (MAX (per_store_per_minute, 1),
                                                MAX (per_store_per_minute, 1) / 60.0);
+}
+
+void
+curb_hub_set_alert_escalation (CurbHub *self,
+                               guint    seconds)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  self->escalation_s = seconds;
 }
 
 void
@@ -512,6 +524,7 @@ curb_hub_shutdown (CurbHub *self)
 {
   g_return_if_fail (CURB_IS_HUB (self));
 
+  curb_hub_flush_writes (self);
   if (self->broker != NULL)
     curb_event_broker_close_all (self->broker);
   if (self->server != NULL)
