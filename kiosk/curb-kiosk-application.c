@@ -61,6 +61,34 @@ default_config_path (void)
   return NULL;
 }
 
+/* The command line wins; the config file (what an appliance's cage session
+ * passes) fills in the rest. */
+static void
+adopt_string (char       **field,
+              CurbConfig  *config,
+              const char  *group,
+              const char  *key,
+              gboolean     is_path)
+{
+  const char *value;
+
+  if (*field != NULL || !curb_config_is_set (config, group, key))
+    return;
+  value = is_path ? curb_config_get_path (config, group, key)
+                  : curb_config_get_string (config, group, key);
+  *field = g_strdup (value);
+}
+
+static void
+adopt_config_defaults (CurbKioskApplication *self)
+{
+  adopt_string (&self->hub_fingerprint, self->config, "hub", "fingerprint", FALSE);
+  adopt_string (&self->store_id, self->config, "store", "id", FALSE);
+  adopt_string (&self->keyring_path, self->config, "tokens", "keyring", TRUE);
+  adopt_string (&self->state_dir, self->config, "storage", "state-dir", TRUE);
+  adopt_string (&self->receipt_url, self->config, "printer", "receipt-url", FALSE);
+}
+
 static gboolean
 load_config (CurbKioskApplication  *self,
              GError               **error)
@@ -74,7 +102,10 @@ load_config (CurbKioskApplication  *self,
       return TRUE;
     }
   self->config = curb_config_load (CURB_CONFIG_ROLE_KIOSK, path, error);
-  return self->config != NULL;
+  if (self->config == NULL)
+    return FALSE;
+  adopt_config_defaults (self);
+  return TRUE;
 }
 
 static const char *
@@ -230,6 +261,7 @@ make_printer (CurbKioskApplication  *self,
   setup.uri = uri;
   setup.station = curb_config_get_string (self->config, "device", "name");
   setup.role = CURB_PRINTER_ROLE_RECEIPT;
+  setup.profile = curb_config_get_string (self->config, "printer", "profile");
   setup.queue_path = queue;
   setup.store_name = _("Curbside pickup");
   setup.receipt_url = self->receipt_url;
