@@ -1,4 +1,5 @@
 #include "curb-kiosk-order.h"
+#include "curb-order.h"
 
 #include "curb-error.h"
 #include "curb-util.h"
@@ -302,29 +303,18 @@ curb_kiosk_order_get_last_initial (CurbKioskOrder *self)
   return self->last_initial;
 }
 
-static char *
-display_name (const char *first,
-              const char *initial)
-{
-  if (first == NULL || *first == '\0')
-    return NULL;
-  if (initial == NULL || *initial == '\0')
-    return g_strdup (first);
-  return g_strdup_printf ("%s %s.", first, initial);
-}
-
 char *
 curb_kiosk_order_dup_display_name (CurbKioskOrder *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_ORDER (self), NULL);
-  return display_name (self->first_name, self->last_initial);
+  return curb_order_format_display_name (self->first_name, self->last_initial);
 }
 
 char *
 curb_kiosk_order_dup_alternate_name (CurbKioskOrder *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_ORDER (self), NULL);
-  return display_name (self->alt_first_name, self->alt_last_initial);
+  return curb_order_format_display_name (self->alt_first_name, self->alt_last_initial);
 }
 
 const char *
