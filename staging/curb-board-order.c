@@ -370,25 +370,13 @@ curb_board_order_get_last_initial (CurbBoardOrder *self)
   return self->last_initial;
 }
 
-static char *
-format_name (const char *first,
-             const char *initial)
-{
-  if (first == NULL || *first == '\0')
-    return NULL;
-  if (initial == NULL || *initial == '\0')
-    return g_strdup (first);
-  return g_strdup_printf ("%s %.*s.", first,
-                          (int) (g_utf8_next_char (initial) - initial), initial);
-}
-
 char *
 curb_board_order_dup_display_name (CurbBoardOrder *self)
 {
   char *name;
 
   g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), NULL);
-  name = format_name (self->first_name, self->last_initial);
+  name = curb_order_format_display_name (self->first_name, self->last_initial);
   return name != NULL ? name : g_strdup ("—");
 }
 
@@ -396,7 +384,7 @@ char *
 curb_board_order_dup_alternate_name (CurbBoardOrder *self)
 {
   g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), NULL);
-  return format_name (self->alt_first_name, self->alt_last_initial);
+  return curb_order_format_display_name (self->alt_first_name, self->alt_last_initial);
 }
 
 CurbBoardState

@@ -54,6 +54,8 @@ apply_config (CurbStagingApplication *self,
   if (self->wedge == NULL)
     self->wedge = g_strdup ("auto");
   self->client = curb_hub_client_new (curb_config_get_string (config, "hub", "url"));
+  if ((value = curb_config_get_string (config, "hub", "fingerprint")) != NULL)
+    curb_hub_client_set_pinned_certificate (self->client, value);
   return curb_staging_application_use_credential_file (self, curb_config_get_path (config, "hub", "credential-file"),
                                                        error);
 }
