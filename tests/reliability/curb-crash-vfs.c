@@ -175,7 +175,7 @@ static int
 crash_write (sqlite3_file *file, const void *buffer, int amount, sqlite3_int64 offset)
 {
   CrashFile *self = (CrashFile *) file;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   if (self->state == NULL)
     return self->real->pMethods->xWrite (self->real, buffer, amount, offset);
@@ -196,7 +196,7 @@ static int
 crash_truncate (sqlite3_file *file, sqlite3_int64 size)
 {
   CrashFile *self = (CrashFile *) file;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   if (self->state == NULL)
     return self->real->pMethods->xTruncate (self->real, size);
@@ -210,7 +210,7 @@ static int
 crash_sync (sqlite3_file *file, int flags)
 {
   CrashFile *self = (CrashFile *) file;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   if (self->state == NULL)
     return SQLITE_OK;
@@ -349,7 +349,7 @@ crash_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, i
     }
   if (tracked)
     {
-      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+      g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
       self->state = file_state_lookup (name, (flags & SQLITE_OPEN_MAIN_DB) != 0);
     }
   self->base.pMethods = &crash_io_methods;
@@ -359,7 +359,7 @@ crash_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, i
 static int
 crash_delete (sqlite3_vfs *vfs, const char *name, int sync_dir)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   if (dead)
     return SQLITE_IOERR_DELETE;
@@ -471,7 +471,7 @@ restore_file (FileState *state,
 void
 curb_crash_vfs_install (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   if (real_vfs != NULL)
     return;
@@ -498,7 +498,7 @@ curb_crash_vfs_install (void)
 void
 curb_crash_vfs_arm (guint64 ops)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   armed = TRUE;
   ops_left = ops;
@@ -507,7 +507,7 @@ curb_crash_vfs_arm (guint64 ops)
 void
 curb_crash_vfs_disarm (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   armed = FALSE;
 }
@@ -515,7 +515,7 @@ curb_crash_vfs_disarm (void)
 void
 curb_crash_vfs_power_cut (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   dead = TRUE;
 }
@@ -523,7 +523,7 @@ curb_crash_vfs_power_cut (void)
 gboolean
 curb_crash_vfs_is_dead (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   return dead;
 }
@@ -532,7 +532,7 @@ void
 curb_crash_vfs_restore (GRand    *rand,
                         gboolean  allow_torn)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
   GHashTableIter iter;
   FileState *state;
 
@@ -550,7 +550,7 @@ curb_crash_vfs_restore (GRand    *rand,
 void
 curb_crash_vfs_reset (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   g_clear_pointer (&files, g_hash_table_unref);
   dead = FALSE;
@@ -560,7 +560,7 @@ curb_crash_vfs_reset (void)
 void
 curb_crash_vfs_get_stats (CurbCrashVfsStats *out_stats)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&lock);
 
   *out_stats = stats;
 }

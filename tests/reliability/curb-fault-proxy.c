@@ -188,7 +188,7 @@ answer_locally (int fd, guint status, const char *reason, const char *extra_head
 static CurbProxyFault
 draw_fault (CurbFaultProxy *proxy)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
   guint total = 0, dice;
 
   for (guint i = 0; i < CURB_PROXY_FAULT_COUNT; i++)
@@ -208,7 +208,7 @@ draw_fault (CurbFaultProxy *proxy)
 static CurbProxyOutage
 current_outage (CurbFaultProxy *proxy)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   return proxy->outage;
 }
@@ -216,7 +216,7 @@ current_outage (CurbFaultProxy *proxy)
 static void
 count (CurbFaultProxy *proxy, CurbProxyFault fault, gboolean refused)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   if (refused)
     proxy->refused++;
@@ -428,7 +428,7 @@ curb_fault_proxy_new_relay (guint upstream_port,
 guint64
 curb_fault_proxy_get_cuts (CurbFaultProxy *proxy)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   return proxy->cuts;
 }
@@ -457,7 +457,7 @@ curb_fault_proxy_set_mix (CurbFaultProxy *proxy,
                           const guint    *weights,
                           guint32         seed)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   memcpy (proxy->weights, weights, sizeof proxy->weights);
   g_rand_set_seed (proxy->rand, seed);
@@ -467,7 +467,7 @@ void
 curb_fault_proxy_set_latency (CurbFaultProxy *proxy,
                               guint           latency_ms)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   proxy->latency_ms = latency_ms;
 }
@@ -476,7 +476,7 @@ void
 curb_fault_proxy_set_outage (CurbFaultProxy  *proxy,
                              CurbProxyOutage  outage)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   proxy->outage = outage;
 }
@@ -486,7 +486,7 @@ curb_fault_proxy_get_counts (CurbFaultProxy *proxy,
                              guint64        *out_counts,
                              guint64        *out_refused)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&proxy->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&proxy->lock);
 
   memcpy (out_counts, proxy->counts, sizeof proxy->counts);
   *out_refused = proxy->refused;
