@@ -14,7 +14,7 @@ const CurbConfigKey curb_config_hub_schema[] = {
   { "listen", "port", CURB_CONFIG_INT, FALSE, "8443", 1, 65535, NULL,
     NULL, "TCP port of the LAN API (HTTPS and WebSocket)" },
 
-  { "storage", "data-dir", CURB_CONFIG_PATH, FALSE, "/var/lib/curbside", CURB_CONFIG_NO_RANGE, NULL,
+  { "storage", "data-dir", CURB_CONFIG_PATH, FALSE, "/var/lib/curbside-hub", CURB_CONFIG_NO_RANGE, NULL,
     NULL, "Folder of the store database, backups and the generated TLS certificate" },
 
   { "tls", "certificate", CURB_CONFIG_PATH, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,

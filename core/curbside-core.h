@@ -14,3 +14,9 @@
 #include "curb-keyring.h"
 #include "curb-token.h"
 #include "curb-config.h"
+/* --- central order system connectors --- */
+#include "curb-backoff.h"
+#include "curb-connector.h"
+#include "curb-connector-config.h"
+#include "curb-central-connector.h"
+#include "curb-sync.h"

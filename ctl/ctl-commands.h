@@ -22,13 +22,20 @@ int ctl_token_verify (int argc, char **argv);
 int ctl_config       (int argc, char **argv);
 
 /* --- store commands --- */
+int   ctl_diagnostics (int argc, char **argv);
+char *ctl_scrub (const char *text);
+int   ctl_enroll  (int argc, char **argv);
+int   ctl_status  (int argc, char **argv);
 int   ctl_backup  (int argc, char **argv);
 int   ctl_restore (int argc, char **argv);
 int   ctl_staff   (int argc, char **argv);
 char *ctl_store_resolve_db (const char *db, const char *config_path, GError **error);
 
 /* --- scan commands --- */
+int ctl_scan (int argc, char **argv);
 
 /* --- print commands --- */
+int ctl_print_preview (int argc, char **argv);
+int ctl_print_test    (int argc, char **argv);
 
 G_END_DECLS

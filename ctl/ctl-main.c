@@ -14,13 +14,19 @@ static const CtlCommand commands[] = {
   { "config", "Check a configuration file (config check FILE)", ctl_config },
 
   /* --- store commands --- */
+  { "diagnostics", "A support bundle (logs, metrics, config) with personal data removed", ctl_diagnostics },
+  { "enroll", "Enroll this machine with the store hub (one-time code)", ctl_enroll },
+  { "status", "The store's health in plain words (hub, central, devices)", ctl_status },
   { "backup", "Online backup of the hub database (SQLite backup API)", ctl_backup },
   { "restore", "Restore the hub database from a backup (hub stopped)", ctl_restore },
   { "staff", "Add, list or remove staff who sign in at staging stations", ctl_staff },
 
   /* --- scan commands --- */
+  { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },
 
   /* --- print commands --- */
+  { "print-preview", "Render a receipt, ticket or label to PNG", ctl_print_preview },
+  { "print-test", "Print a test page and report the printer's status", ctl_print_test },
 
   { "version", "Print the version", ctl_version },
 };

@@ -181,6 +181,34 @@ test_missing_database (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_diagnostics_scrubs_secrets (Fixture *f, gconstpointer data)
+{
+  g_autofree char *conf_dir = g_build_filename (f->dir, "etc", NULL);
+  g_autofree char *conf = g_build_filename (conf_dir, "hub.conf", NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "diag.tar.gz", NULL);
+  g_autofree char *contents = NULL;
+  const char *secret = "3f1c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0";
+  g_autofree char *text = g_strdup_printf ("[store]\nid = store-001\nphone = +1 555 0100\n"
+                                           "[central]\napi-key = %s\n# owner: ana@example.test\n", secret);
+
+  g_assert_cmpint (g_mkdir (conf_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (conf, text, -1, NULL));
+  g_assert_cmpint (run_ctl (NULL, "diagnostics", "--out", bundle, "--config-dir", conf_dir,
+                            "--metrics-url", "http://127.0.0.1:1/metrics", NULL), ==, 0);
+  {
+    const char *argv[] = { "tar", "-xzOf", bundle, "curbside-diagnostics/hub.conf", NULL };
+    g_autoptr(GError) error = NULL;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &contents, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_nonnull (strstr (contents, "id = store-001"));
+  g_assert_null (strstr (contents, secret));
+  g_assert_null (strstr (contents, "ana@example.test"));
+  g_assert_null (strstr (contents, "555 0100"));
+  g_assert_nonnull (strstr (contents, "api-key = <redacted>"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,6 +216,7 @@ main (int argc, char **argv)
   g_test_add ("/ctl/store/backup-restore", Fixture, NULL, fixture_set_up, test_backup_then_restore, fixture_tear_down);
   g_test_add ("/ctl/store/restore-garbage", Fixture, NULL, fixture_set_up, test_restore_refuses_garbage, fixture_tear_down);
   g_test_add ("/ctl/store/staff", Fixture, NULL, fixture_set_up, test_staff_add_list_remove, fixture_tear_down);
+  g_test_add ("/ctl/diagnostics/scrub", Fixture, NULL, fixture_set_up, test_diagnostics_scrubs_secrets, fixture_tear_down);
   g_test_add ("/ctl/store/missing-db", Fixture, NULL, fixture_set_up, test_missing_database, fixture_tear_down);
   return g_test_run ();
 }

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "curb-escpos.h"
+#include "curb-receipt-l10n.h"
+#include "curb-receipt-order.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the receipt, ticket and label templates. */
+
+void  curb_layout_rule      (CurbEscpos *escpos);
+void  curb_layout_wrap      (CurbEscpos *escpos,
+                             const char *text,
+                             guint       indent);
+void  curb_layout_pair      (CurbEscpos *escpos,
+                             const char *label,
+                             const char *value);
+void  curb_layout_header    (CurbEscpos             *escpos,
+                             const CurbPrintContext *context,
+                             const char             *title);
+char *curb_layout_time      (const CurbPrintCatalog *catalog,
+                             gint64                  ms) G_GNUC_WARN_UNUSED_RESULT;
+char *curb_layout_person    (const CurbPrintOrder *order) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,330 @@
+#include "curb-event-broker.h"
+
+#define DEFAULT_WINDOW 1024
+#define BACKLOG_PAGE   256
+#define PING_INTERVAL_S 10
+
+typedef struct
+{
+  CurbEventBroker         *broker;
+  SoupWebsocketConnection *connection;
+  char                    *device_id;
+  gint64                   sent_seq;
+  gint64                   acked_seq;
+  gboolean                 live;
+  guint                    pump_id;
+} Subscriber;
+
+struct _CurbEventBroker
+{
+  GObject               parent_instance;
+  CurbEventBacklogFunc  backlog;
+  gpointer              backlog_data;
+  GPtrArray            *subscribers;
+  guint                 window;
+  gint64                head_seq;
+  guint                 ping_id;
+};
+
+G_DEFINE_FINAL_TYPE (CurbEventBroker, curb_event_broker, G_TYPE_OBJECT)
+
+static void schedule_pump (Subscriber *sub);
+
+static char *
+object_to_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+static void
+subscriber_free (Subscriber *sub)
+{
+  g_clear_handle_id (&sub->pump_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (sub->connection, sub);
+  if (soup_websocket_connection_get_state (sub->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (sub->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_object_unref (sub->connection);
+  g_free (sub->device_id);
+  g_free (sub);
+}
+
+static void
+drop_subscriber (Subscriber *sub,
+                 gushort     code,
+                 const char *why)
+{
+  CurbEventBroker *self = sub->broker;
+
+  g_debug ("stream: dropping %s (%s)", sub->device_id, why);
+  g_signal_handlers_disconnect_by_data (sub->connection, sub);
+  if (soup_websocket_connection_get_state (sub->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (sub->connection, code, why);
+  g_ptr_array_remove_fast (self->subscribers, sub);
+}
+
+static guint
+unacked (Subscriber *sub)
+{
+  return (guint) MAX (0, sub->sent_seq - sub->acked_seq);
+}
+
+/* A subscriber whose connection is closing is removed by on_closed(). */
+static gboolean
+is_open (Subscriber *sub)
+{
+  return soup_websocket_connection_get_state (sub->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+send_event (Subscriber *sub,
+            gint64      seq,
+            const char *text)
+{
+  if (!is_open (sub))
+    return;
+  soup_websocket_connection_send_text (sub->connection, text);
+  sub->sent_seq = seq;
+}
+
+static gboolean
+pump_backlog (gpointer data)
+{
+  Subscriber *sub = data;
+  guint room = sub->broker->window - MIN (sub->broker->window, unacked (sub));
+  guint want = MIN (room, BACKLOG_PAGE);
+  g_autoptr(GPtrArray) events = NULL;
+
+  sub->pump_id = 0;
+  if (want == 0 || !is_open (sub))
+    return G_SOURCE_REMOVE;
+  events = sub->broker->backlog (sub->sent_seq, want, sub->broker->backlog_data);
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = g_ptr_array_index (events, i);
+      g_autofree char *text = object_to_text (event);
+
+      send_event (sub, json_object_get_int_member (event, "seq"), text);
+    }
+  if (events->len < want)
+    sub->live = TRUE;
+  else
+    schedule_pump (sub);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pump (Subscriber *sub)
+{
+  if (sub->live || sub->pump_id != 0 || unacked (sub) >= sub->broker->window)
+    return;
+  sub->pump_id = g_idle_add (pump_backlog, sub);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 data)
+{
+  Subscriber *sub = data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  const char *text = g_bytes_get_data (message, &len);
+  JsonObject *object;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, text, len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "ack") != 0)
+    return;
+  sub->acked_seq = CLAMP (json_object_get_int_member_with_default (object, "seq", 0),
+                          sub->acked_seq, sub->sent_seq);
+  schedule_pump (sub);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           gpointer                 data)
+{
+  Subscriber *sub = data;
+
+  g_ptr_array_remove_fast (sub->broker->subscribers, sub);
+}
+
+static void
+send_hello (Subscriber *sub,
+            gint64      after_seq)
+{
+  g_autoptr(JsonObject) hello = json_object_new ();
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (hello, "type", "hello");
+  json_object_set_int_member (hello, "after", after_seq);
+  json_object_set_int_member (hello, "head_seq", sub->broker->head_seq);
+  json_object_set_int_member (hello, "window", sub->broker->window);
+  text = object_to_text (hello);
+  if (is_open (sub))
+    soup_websocket_connection_send_text (sub->connection, text);
+}
+
+static gboolean
+on_ping_timeout (gpointer data)
+{
+  CurbEventBroker *self = data;
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"ping\",\"head_seq\":%" G_GINT64_FORMAT "}",
+                                           self->head_seq);
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (is_open (sub))
+        soup_websocket_connection_send_text (sub->connection, text);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+curb_event_broker_dispose (GObject *object)
+{
+  CurbEventBroker *self = CURB_EVENT_BROKER (object);
+
+  g_clear_handle_id (&self->ping_id, g_source_remove);
+  if (self->subscribers != NULL)
+    g_ptr_array_set_size (self->subscribers, 0);
+  G_OBJECT_CLASS (curb_event_broker_parent_class)->dispose (object);
+}
+
+static void
+curb_event_broker_finalize (GObject *object)
+{
+  CurbEventBroker *self = CURB_EVENT_BROKER (object);
+
+  g_ptr_array_unref (self->subscribers);
+  G_OBJECT_CLASS (curb_event_broker_parent_class)->finalize (object);
+}
+
+static void
+curb_event_broker_class_init (CurbEventBrokerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = curb_event_broker_dispose;
+  object_class->finalize = curb_event_broker_finalize;
+}
+
+static void
+curb_event_broker_init (CurbEventBroker *self)
+{
+  self->subscribers = g_ptr_array_new_with_free_func ((GDestroyNotify) subscriber_free);
+  self->window = DEFAULT_WINDOW;
+  self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping_timeout, self);
+}
+
+CurbEventBroker *
+curb_event_broker_new (CurbEventBacklogFunc backlog,
+                       gpointer             user_data)
+{
+  CurbEventBroker *self;
+
+  g_return_val_if_fail (backlog != NULL, NULL);
+
+  self = g_object_new (CURB_TYPE_EVENT_BROKER, NULL);
+  self->backlog = backlog;
+  self->backlog_data = user_data;
+  return self;
+}
+
+void
+curb_event_broker_set_window (CurbEventBroker *self,
+                              guint            window)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  self->window = MAX (window, 1);
+}
+
+void
+curb_event_broker_add (CurbEventBroker         *self,
+                       SoupWebsocketConnection *connection,
+                       const char              *device_id,
+                       gint64                   after_seq)
+{
+  Subscriber *sub;
+
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
+
+  sub = g_new0 (Subscriber, 1);
+  sub->broker = self;
+  sub->connection = g_object_ref (connection);
+  sub->device_id = g_strdup (device_id);
+  sub->sent_seq = sub->acked_seq = MAX (after_seq, 0);
+  soup_websocket_connection_set_max_incoming_payload_size (connection, 4096);
+  soup_websocket_connection_set_keepalive_interval (connection, PING_INTERVAL_S);
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), sub);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), sub);
+  g_ptr_array_add (self->subscribers, sub);
+  send_hello (sub, sub->sent_seq);
+  schedule_pump (sub);
+}
+
+void
+curb_event_broker_publish (CurbEventBroker *self,
+                           JsonObject      *event)
+{
+  g_autofree char *text = NULL;
+  gint64 seq;
+
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  seq = json_object_get_int_member_with_default (event, "seq", 0);
+  self->head_seq = MAX (self->head_seq, seq);
+  text = object_to_text (event);
+  for (guint i = self->subscribers->len; i > 0; i--)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
+
+      if (!sub->live || seq <= sub->sent_seq || !is_open (sub))
+        continue;
+      if (unacked (sub) >= self->window)
+        drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
+      else
+        send_event (sub, seq, text);
+    }
+}
+
+void
+curb_event_broker_notify (CurbEventBroker *self,
+                          JsonObject      *notice)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  text = object_to_text (notice);
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (is_open (sub))
+        soup_websocket_connection_send_text (sub->connection, text);
+    }
+}
+
+guint
+curb_event_broker_get_n_subscribers (CurbEventBroker *self)
+{
+  g_return_val_if_fail (CURB_IS_EVENT_BROKER (self), 0);
+  return self->subscribers->len;
+}
+
+void
+curb_event_broker_close_all (CurbEventBroker *self)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  g_ptr_array_set_size (self->subscribers, 0);
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Close code for a subscriber that fell too far behind; it reconnects with
+ * ?after=<last seq it saw> and loses nothing. */
+#define CURB_STREAM_CLOSE_SLOW_CONSUMER 4001
+
+/* Returns up to @limit events (JsonObject with "seq") after @after_seq, in
+ * seq order: the store's event log. */
+typedef GPtrArray *(*CurbEventBacklogFunc) (gint64   after_seq,
+                                            guint    limit,
+                                            gpointer user_data);
+
+/* The WebSocket fan-out of the hub's events: every subscriber first gets the
+ * stored events after its resume point, then live ones, each once and in
+ * seq order. A subscriber acknowledges with {"type":"ack","seq":N}; one with
+ * more than a window of unacknowledged events is closed
+ * (CURB_STREAM_CLOSE_SLOW_CONSUMER) so it never holds the hub back. */
+#define CURB_TYPE_EVENT_BROKER (curb_event_broker_get_type ())
+G_DECLARE_FINAL_TYPE (CurbEventBroker, curb_event_broker, CURB, EVENT_BROKER, GObject)
+
+CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
+                                               gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
+void             curb_event_broker_set_window (CurbEventBroker         *self,
+                                               guint                    window);
+void             curb_event_broker_add        (CurbEventBroker         *self,
+                                               SoupWebsocketConnection *connection,
+                                               const char              *device_id,
+                                               gint64                   after_seq);
+void             curb_event_broker_publish    (CurbEventBroker         *self,
+                                               JsonObject              *event);
+/* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
+void             curb_event_broker_notify     (CurbEventBroker         *self,
+                                               JsonObject              *notice);
+guint            curb_event_broker_get_n_subscribers (CurbEventBroker  *self);
+void             curb_event_broker_close_all  (CurbEventBroker         *self);
+
+G_END_DECLS

@@ -1,0 +1,383 @@
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "curb-config.h"
+#include "curb-connector-config.h"
+#include "curb-error.h"
+#include "curb-hub-cert.h"
+#include "curb-hub-daemon.h"
+#include "curb-hub.h"
+#include "curb-util.h"
+
+#define DEFAULT_CONFIG "/etc/curbside/hub.conf"
+#define CODE_TTL_MS    (24 * 3600 * 1000LL)
+
+typedef struct
+{
+  char       *config_path;
+  char       *data_dir;
+  char       *listen;
+  char       *store_id;
+  char       *keyring_path;
+  char       *issue_code;
+  gboolean    insecure_http;
+  gboolean    no_sync;
+  gboolean    fingerprint;
+  gboolean    version;
+
+  CurbConfig *config;
+  CurbStore  *store;
+  CurbHub    *hub;
+  CurbSync   *sync;
+  GMainLoop  *loop;
+  guint       watchdog_id;
+} Daemon;
+
+static void
+daemon_clear (Daemon *d)
+{
+  g_clear_handle_id (&d->watchdog_id, g_source_remove);
+  if (d->sync != NULL)
+    curb_sync_stop (d->sync);
+  g_clear_object (&d->hub);
+  g_clear_object (&d->sync);
+  g_clear_object (&d->store);
+  g_clear_object (&d->config);
+  g_clear_pointer (&d->loop, g_main_loop_unref);
+  g_free (d->config_path);
+  g_free (d->data_dir);
+  g_free (d->listen);
+  g_free (d->store_id);
+  g_free (d->keyring_path);
+  g_free (d->issue_code);
+}
+
+static void
+notify (const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+  sd_notify (0, state);
+#endif
+}
+
+static gboolean
+parse_options (Daemon   *d,
+               int      *argc,
+               char   ***argv,
+               GError  **error)
+{
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &d->config_path, "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &d->data_dir, "Folder of the store database and TLS files", "DIR" },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &d->listen, "Address and port to listen on, e.g. 127.0.0.1:8443 (port 0: any free one)", "ADDR:PORT" },
+    { "store-id", 0, 0, G_OPTION_ARG_STRING, &d->store_id, "This store's id (overrides the config)", "ID" },
+    { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &d->keyring_path, "Token issuers' public keys (overrides the config)", "FILE" },
+    { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &d->insecure_http, "Serve plain HTTP (127.0.0.1 only; tests and demos)", NULL },
+    { "no-sync", 0, 0, G_OPTION_ARG_NONE, &d->no_sync, "Do not talk to central (tests, benchmarks)", NULL },
+    { "issue-code", 0, 0, G_OPTION_ARG_STRING, &d->issue_code, "Print a one-time enrollment code for a device and exit", "kiosk|staging|admin" },
+    { "fingerprint", 0, 0, G_OPTION_ARG_NONE, &d->fingerprint, "Print the TLS certificate's SHA-256 fingerprint and exit", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &d->version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the Curbside store hub");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static gboolean
+load_config (Daemon  *d,
+             GError **error)
+{
+  const char *path = d->config_path;
+
+  if (path == NULL && g_file_test (DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
+    path = DEFAULT_CONFIG;
+  d->config = path != NULL ? curb_config_load (CURB_CONFIG_ROLE_HUB, path, error)
+                           : curb_config_new_defaults (CURB_CONFIG_ROLE_HUB);
+  if (d->config == NULL)
+    return FALSE;
+  if (d->store_id == NULL)
+    d->store_id = g_strdup (curb_config_get_string (d->config, "store", "id"));
+  if (d->data_dir == NULL)
+    d->data_dir = g_strdup (curb_config_get_path (d->config, "storage", "data-dir"));
+  if (d->keyring_path == NULL)
+    d->keyring_path = g_strdup (curb_config_get_path (d->config, "tokens", "keyring"));
+  if (d->store_id == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "No store id: set [store] id or --store-id");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_store (Daemon  *d,
+            GError **error)
+{
+  g_autofree char *db_path = g_build_filename (d->data_dir, "store.db", NULL);
+
+  if (g_mkdir_with_parents (d->data_dir, 0700) != 0)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "Cannot create %s: %s",
+                   d->data_dir, g_strerror (errno));
+      return FALSE;
+    }
+  d->store = curb_store_open (db_path, error);
+  return d->store != NULL;
+}
+
+static int
+issue_code (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  CurbDeviceRole role;
+
+  if (!curb_device_role_from_string (d->issue_code, &role))
+    {
+      g_printerr ("curbside-hub: unknown role “%s” (kiosk, staging or admin)\n", d->issue_code);
+      return 2;
+    }
+  code = curb_store_create_enrollment_code (d->store, role, CODE_TTL_MS, &error);
+  if (code == NULL)
+    {
+      g_printerr ("curbside-hub: %s\n", error->message);
+      return 1;
+    }
+  curb_store_audit (d->store, NULL, NULL, "enrollment_code_issued", NULL, NULL, NULL);
+  g_print ("%s\n", code);
+  return 0;
+}
+
+static CurbKeyring *
+load_keyring (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  CurbKeyring *keyring = NULL;
+
+  if (d->keyring_path != NULL && g_file_test (d->keyring_path, G_FILE_TEST_EXISTS))
+    keyring = curb_keyring_load (d->keyring_path, &error);
+  if (keyring == NULL)
+    {
+      g_warning ("No token issuer keys (%s): every pickup token will be refused until the keyring is installed and the hub reloaded",
+                 error != NULL ? error->message : d->keyring_path);
+      keyring = curb_keyring_new ();
+    }
+  return keyring;
+}
+
+static GTlsCertificate *
+load_certificate (Daemon  *d,
+                  GError **error)
+{
+  const char *cert = curb_config_get_path (d->config, "tls", "certificate");
+  const char *key = curb_config_get_path (d->config, "tls", "private-key");
+
+  if (cert != NULL && key != NULL)
+    return g_tls_certificate_new_from_files (cert, key, error);
+  return curb_hub_cert_ensure (d->data_dir, error);
+}
+
+static gboolean
+split_listen (Daemon  *d,
+              char   **out_address,
+              guint   *out_port,
+              GError **error)
+{
+  const char *colon;
+  guint64 port;
+
+  if (d->listen == NULL)
+    {
+      *out_address = g_strdup (curb_config_get_string (d->config, "listen", "address"));
+      *out_port = (guint) curb_config_get_int (d->config, "listen", "port");
+      return TRUE;
+    }
+  colon = strrchr (d->listen, ':');
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "--listen wants ADDRESS:PORT, not “%s”", d->listen);
+      return FALSE;
+    }
+  *out_address = g_strndup (d->listen, colon - d->listen);
+  *out_port = (guint) port;
+  return TRUE;
+}
+
+static gboolean
+on_quit_signal (gpointer data)
+{
+  Daemon *d = data;
+
+  g_message ("Stopping");
+  notify ("STOPPING=1");
+  g_main_loop_quit (d->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reload_signal (gpointer data)
+{
+  Daemon *d = data;
+  g_autoptr(CurbKeyring) keyring = NULL;
+
+  notify ("RELOADING=1");
+  keyring = load_keyring (d);
+  curb_hub_set_keyring (d->hub, keyring);
+  g_message ("Reloaded the token keyring (%u keys)", curb_keyring_get_n_keys (keyring));
+  notify ("READY=1");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  notify ("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_watchdog (Daemon *d)
+{
+#ifdef HAVE_LIBSYSTEMD
+  guint64 usec = 0;
+
+  if (sd_watchdog_enabled (0, &usec) > 0 && usec > 0)
+    d->watchdog_id = g_timeout_add (MAX (usec / 2000, 100), on_watchdog, d);
+#endif
+}
+
+static void
+start_sync (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbConnector) connector = NULL;
+
+  if (d->no_sync)
+    return;
+  connector = curb_connector_new_for_config (d->config, &error);
+  if (connector == NULL)
+    {
+      g_warning ("Not syncing with central: %s", error->message);
+      return;
+    }
+  d->sync = curb_sync_new (d->store, connector);
+  curb_sync_set_poll_interval_ms (d->sync,
+                                  curb_config_get_int (d->config, "central", "poll-interval") * 1000);
+  curb_hub_set_sync (d->hub, d->sync);
+  curb_sync_start (d->sync);
+}
+
+static gboolean
+start_hub (Daemon  *d,
+           GError **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(CurbKeyring) keyring = load_keyring (d);
+  g_autofree char *address = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *fingerprint = NULL;
+  guint port;
+
+  if (!split_listen (d, &address, &port, error))
+    return FALSE;
+  if (!d->insecure_http && (certificate = load_certificate (d, error)) == NULL)
+    return FALSE;
+  d->hub = curb_hub_new (d->store, keyring, d->store_id);
+  curb_hub_set_tls_certificate (d->hub, certificate);
+  curb_hub_set_lookup_limits (d->hub,
+                              curb_config_get_int (d->config, "rate-limits", "lookup-per-device-per-minute"),
+                              curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
+  if (!curb_hub_listen (d->hub, address, port, error))
+    return FALSE;
+  start_sync (d);
+  url = curb_hub_get_url (d->hub);
+  fingerprint = certificate != NULL ? curb_hub_cert_fingerprint (certificate) : g_strdup ("none");
+  g_message ("Store %s: serving %s (certificate %s)", d->store_id, url, fingerprint);
+  printf ("READY %s %s\n", url, fingerprint);
+  fflush (stdout);
+  return TRUE;
+}
+
+static int
+serve (Daemon *d)
+{
+  g_autofree char *status = NULL;
+
+  d->loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal, d);
+  g_unix_signal_add (SIGINT, on_quit_signal, d);
+  g_unix_signal_add (SIGHUP, on_reload_signal, d);
+  start_watchdog (d);
+  status = g_strdup_printf ("STATUS=Serving store %s", d->store_id);
+  notify ("READY=1");
+  notify (status);
+  g_main_loop_run (d->loop);
+  curb_hub_shutdown (d->hub);
+  return 0;
+}
+
+static int
+print_fingerprint (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = load_certificate (d, &error);
+  g_autofree char *fingerprint = NULL;
+
+  if (certificate == NULL)
+    {
+      g_printerr ("curbside-hub: %s\n", error->message);
+      return 1;
+    }
+  fingerprint = curb_hub_cert_fingerprint (certificate);
+  g_print ("%s\n", fingerprint);
+  return 0;
+}
+
+static int
+run (Daemon  *d,
+     GError **error)
+{
+  if (d->version)
+    {
+      g_print ("curbside-hub %s\n", CURB_VERSION);
+      return 0;
+    }
+  if (!load_config (d, error))
+    return 2;
+  if (d->fingerprint)
+    return print_fingerprint (d);
+  if (!open_store (d, error))
+    return 1;
+  if (d->issue_code != NULL)
+    return issue_code (d);
+  if (!start_hub (d, error))
+    return 1;
+  return serve (d);
+}
+
+int
+curb_hub_daemon_run (int    argc,
+                     char **argv)
+{
+  Daemon d = { NULL, };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!parse_options (&d, &argc, &argv, &error))
+    {
+      g_printerr ("curbside-hub: %s\n", error->message);
+      daemon_clear (&d);
+      return 2;
+    }
+  status = run (&d, &error);
+  if (error != NULL)
+    g_printerr ("curbside-hub: %s\n", error->message);
+  daemon_clear (&d);
+  return status;
+}

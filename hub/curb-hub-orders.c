@@ -1,0 +1,555 @@
+#include <string.h>
+
+#include "curb-error.h"
+#include "curb-hub-private.h"
+#include "curb-token.h"
+#include "curb-util.h"
+
+#define TICKET_TTL_MS      (10 * 60 * 1000)
+#define MAX_EVENTS_PER_POST 100
+#define ETA_STAGED_S        120
+#define ETA_NOT_STAGED_S    600
+
+static const char *const checkin_fields[] = { "token", "ticket", "bay", "event_id", "at", NULL };
+static const char *const lookup_fields[] = { "ref", "surname", "phone_last4", NULL };
+static const char *const events_fields[] = { "events", NULL };
+
+static gboolean
+bay_is_valid (const char *bay)
+{
+  gsize len = strlen (bay);
+
+  if (len == 0 || len > 16)
+    return FALSE;
+  for (const char *p = bay; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+order_extra (CurbStore  *store,
+             const char *ref)
+{
+  JsonObject *extra = json_object_new ();
+  JsonObject *order = curb_store_get_order (store, ref, NULL);
+
+  if (order != NULL)
+    {
+      if (json_object_has_member (order, "claimed_by"))
+        json_object_set_member (extra, "claimed_by",
+                                json_node_copy (json_object_get_member (order, "claimed_by")));
+      json_object_set_object_member (extra, "order", order);
+    }
+  return extra;
+}
+
+static JsonObject *
+reply_refused (CurbHub           *hub,
+               SoupServerMessage *msg,
+               CurbEvent         *event,
+               const GError      *error)
+{
+  g_autoptr(JsonObject) extra = NULL;
+
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
+      || g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
+      || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
+      || g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION))
+    extra = order_extra (hub->store, curb_event_get_order_ref (event));
+  if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
+      && curb_hub_status_for_error (error) >= 500)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                      "CURBSIDE_ORDER_ID", curb_event_get_order_ref (event),
+                      "CURBSIDE_DEVICE", curb_event_get_device (event),
+                      "MESSAGE", "Cannot store %s event: %s",
+                      curb_event_kind_to_string (curb_event_get_kind (event)), error->message);
+  curb_hub_reply_gerror (msg, error, extra);
+  return NULL;
+}
+
+JsonObject *
+curb_hub_apply_event (CurbHub           *hub,
+                      SoupServerMessage *msg,
+                      CurbEvent         *event,
+                      gboolean          *out_replayed)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order;
+
+  *out_replayed = FALSE;
+  if (!curb_store_append_event (hub->store, event, out_replayed, &error))
+    return reply_refused (hub, msg, event, error);
+  if (!*out_replayed)
+    {
+      curb_hub_log_event (hub, event, "Stored");
+      curb_hub_broadcast (hub, event);
+    }
+  order = curb_store_get_order (hub->store, curb_event_get_order_ref (event), &error);
+  if (order == NULL)
+    curb_hub_reply_gerror (msg, error, NULL);
+  return order;
+}
+
+void
+curb_hub_reply_applied (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        JsonObject        *order,
+                        CurbEvent         *event,
+                        gboolean           replayed,
+                        JsonObject        *extra)
+{
+  g_autoptr(JsonObject) reply = extra != NULL ? json_object_ref (extra) : json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbEvent) stored = NULL;
+
+  /* A replay answers with what was stored the first time. */
+  if (replayed)
+    stored = curb_store_get_event (hub->store, curb_event_get_id (event), &error);
+  json_object_set_object_member (reply, "order", json_object_ref (order));
+  json_object_set_object_member (reply, "event", curb_event_to_json (stored != NULL ? stored : event));
+  json_object_set_boolean_member (reply, "replayed", replayed);
+  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* The order a check-in is for: from a verified token, or from a lookup
+ * ticket this device holds. */
+static char *
+resolve_checkin_ref (CurbHub           *hub,
+                     SoupServerMessage *msg,
+                     CurbHubCaller     *caller,
+                     const char        *token,
+                     const char        *ticket_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbTokenClaims) claims = NULL;
+  CurbHubTicket *ticket;
+
+  if ((token == NULL) == (ticket_id == NULL))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Send exactly one of “token” and “ticket”", NULL);
+      return NULL;
+    }
+  if (ticket_id != NULL)
+    {
+      ticket = g_hash_table_lookup (hub->tickets, ticket_id);
+      if (ticket != NULL && g_str_equal (ticket->device_id, caller->device_id)
+          && ticket->expires_ms > curb_now_ms ())
+        return g_strdup (ticket->ref);
+      curb_hub_metrics_count_rejection (hub->metrics, "ticket_invalid");
+      curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "ticket_invalid",
+                            "The lookup ticket is unknown or expired; look the order up again", NULL);
+      return NULL;
+    }
+  if (curb_token_verify (hub->keyring, token, hub->store_id, curb_now_ms () / 1000, &claims, &error))
+    return g_strdup (claims->order_ref);
+  curb_hub_metrics_count_rejection (hub->metrics, curb_error_code_name ((CurbError) error->code));
+  curb_hub_reply_gerror (msg, error, NULL);
+  return NULL;
+}
+
+CurbEvent *
+curb_hub_event_from_body (SoupServerMessage *msg,
+                     JsonObject        *body,
+                     CurbEventKind      kind,
+                     const char        *ref,
+                     CurbHubCaller     *caller,
+                     JsonObject        *data)
+{
+  const char *event_id = NULL;
+  gint64 at_ms;
+  CurbEvent *event;
+
+  if (!curb_hub_get_string (msg, body, "event_id", FALSE, &event_id)
+      || !curb_hub_get_time (msg, body, "at", &at_ms))
+    return NULL;
+  if (event_id != NULL && (strlen (event_id) > 64 || *event_id == '\0'))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “event_id” must be 1 to 64 characters", NULL);
+      return NULL;
+    }
+  event = curb_event_new (kind, ref, caller->device_id, caller->staff_id, data);
+  if (event_id != NULL)
+    curb_event_set_id (event, event_id);
+  curb_event_set_at_ms (event, at_ms);
+  return event;
+}
+
+static void
+add_eta (JsonObject *reply,
+         JsonObject *order)
+{
+  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE);
+
+  json_object_set_boolean_member (reply, "staged", staged);
+  json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
+}
+
+void
+curb_hub_handle_checkin (CurbHub           *hub,
+                         SoupServerMessage *msg,
+                         CurbHubCaller     *caller,
+                         const char        *unused_ref,
+                         const char        *unused_action)
+{
+  g_autoptr(JsonObject) body = curb_hub_read_body (msg, checkin_fields);
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) extra = json_object_new ();
+  g_autoptr(CurbEvent) event = NULL;
+  g_autofree char *ref = NULL;
+  const char *token, *ticket, *bay, *event_id;
+  gint64 at_ms;
+  gboolean replayed;
+
+  if (body == NULL
+      || !curb_hub_get_string (msg, body, "token", FALSE, &token)
+      || !curb_hub_get_string (msg, body, "ticket", FALSE, &ticket)
+      || !curb_hub_get_string (msg, body, "bay", TRUE, &bay)
+      || !curb_hub_get_string (msg, body, "event_id", FALSE, &event_id)
+      || !curb_hub_get_time (msg, body, "at", &at_ms))
+    return;
+  if (event_id != NULL && (strlen (event_id) > 64 || *event_id == '\0'))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “event_id” must be 1 to 64 characters", NULL);
+      return;
+    }
+  if (!bay_is_valid (bay))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “bay” must be 1 to 16 letters, digits or '-'", NULL);
+      return;
+    }
+  ref = resolve_checkin_ref (hub, msg, caller, token, ticket);
+  if (ref == NULL)
+    return;
+  json_object_set_string_member (data, "bay", bay);
+  json_object_set_string_member (data, "source", ticket != NULL ? "lookup" : "scan");
+  event = curb_hub_event_from_body (msg, body, CURB_EVENT_ARRIVED, ref, caller, data);
+  if (event == NULL || (order = curb_hub_apply_event (hub, msg, event, &replayed)) == NULL)
+    return;
+  if (!replayed)
+    curb_hub_metrics_count_checkin (hub->metrics);
+  add_eta (extra, order);
+  curb_hub_reply_applied (hub, msg, order, event, replayed, extra);
+}
+
+static gboolean
+take_lookup_token (CurbHub           *hub,
+                   SoupServerMessage *msg,
+                   const char        *device_id)
+{
+  gint64 now = g_get_monotonic_time ();
+  double retry_s = 0;
+  g_autofree char *retry_text = NULL;
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  if (curb_rate_limiter_take (hub->lookup_per_device, device_id, now, &retry_s))
+    {
+      if (curb_rate_limiter_take (hub->lookup_global, "store", now, &retry_s))
+        return TRUE;
+      curb_rate_limiter_give_back (hub->lookup_per_device, device_id);
+    }
+  retry_text = g_strdup_printf ("%d", (int) MAX (1, (gint64) (retry_s + 0.999)));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", retry_text);
+  json_object_set_int_member (extra, "retry_after_s", MAX (1, (gint64) (retry_s + 0.999)));
+  curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited",
+                        "Too many lookups; try again shortly", extra);
+  return FALSE;
+}
+
+static char *
+issue_ticket (CurbHub    *hub,
+              const char *ref,
+              const char *device_id)
+{
+  CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
+  char *id = curb_uuid_new ();
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = curb_now_ms ();
+
+  g_hash_table_iter_init (&iter, hub->tickets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((CurbHubTicket *) value)->expires_ms <= now)
+      g_hash_table_iter_remove (&iter);
+  ticket->ref = g_strdup (ref);
+  ticket->device_id = g_strdup (device_id);
+  ticket->expires_ms = now + TICKET_TTL_MS;
+  g_hash_table_insert (hub->tickets, g_strdup (id), ticket);
+  return id;
+}
+
+void
+curb_hub_handle_lookup (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        CurbHubCaller     *caller,
+                        const char        *unused_ref,
+                        const char        *unused_action)
+{
+  g_autoptr(JsonObject) body = curb_hub_read_body (msg, lookup_fields);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ticket = NULL;
+  const char *ref, *surname, *phone;
+
+  if (body == NULL
+      || !curb_hub_get_string (msg, body, "ref", TRUE, &ref)
+      || !curb_hub_get_string (msg, body, "surname", FALSE, &surname)
+      || !curb_hub_get_string (msg, body, "phone_last4", FALSE, &phone))
+    return;
+  if ((surname == NULL) == (phone == NULL))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Send exactly one of “surname” and “phone_last4”", NULL);
+      return;
+    }
+  if (!take_lookup_token (hub, msg, caller->device_id))
+    return;
+  order = curb_store_lookup (hub->store, ref, surname != NULL ? surname : phone, &error);
+  if (order == NULL)
+    {
+      curb_hub_reply_gerror (msg, error, NULL);
+      return;
+    }
+  reply = json_object_new ();
+  ticket = issue_ticket (hub, json_object_get_string_member (order, "ref"), caller->device_id);
+  json_object_set_string_member (reply, "ticket", ticket);
+  json_object_set_object_member (reply, "order", g_steal_pointer (&order));
+  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+void
+curb_hub_handle_order (CurbHub           *hub,
+                       SoupServerMessage *msg,
+                       CurbHubCaller     *caller,
+                       const char        *ref,
+                       const char        *unused_action)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (!curb_order_ref_is_valid (ref))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "An order reference is 1 to 32 of A-Z, 0-9 and '-'", NULL);
+      return;
+    }
+  order = curb_store_get_order (hub->store, ref, &error);
+  if (order == NULL)
+    {
+      curb_hub_reply_gerror (msg, error, NULL);
+      return;
+    }
+  json_object_set_object_member (reply, "order", g_steal_pointer (&order));
+  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* Arrived and not yet claimed: the staging station rings for these. */
+JsonArray *
+curb_hub_outstanding_alerts (JsonArray *orders)
+{
+  JsonArray *alerts = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0)
+        json_array_add_string_element (alerts, json_object_get_string_member (order, "ref"));
+    }
+  return alerts;
+}
+
+static const char *
+query_view (SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = NULL;
+  const char *view;
+
+  if (query == NULL)
+    return "board";
+  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  view = params != NULL ? g_hash_table_lookup (params, "view") : NULL;
+  if (view == NULL || g_str_equal (view, "board"))
+    return "board";
+  if (g_str_equal (view, "active"))
+    return "active";
+  return NULL;
+}
+
+void
+curb_hub_handle_orders (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        CurbHubCaller     *caller,
+                        const char        *unused_ref,
+                        const char        *unused_action)
+{
+  const char *view = query_view (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  gint64 last_seq = curb_store_get_last_seq (hub->store);
+
+  if (view == NULL)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "view must be “board” or “active”", NULL);
+      return;
+    }
+  orders = curb_store_list_orders (hub->store, g_str_equal (view, "board")
+                                   ? CURB_ORDER_FILTER_TODAY : CURB_ORDER_FILTER_ACTIVE, &error);
+  if (orders == NULL)
+    {
+      curb_hub_reply_gerror (msg, error, NULL);
+      return;
+    }
+  json_object_set_array_member (reply, "alerts", curb_hub_outstanding_alerts (orders));
+  json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
+  json_object_set_int_member (reply, "last_seq", last_seq);
+  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+static gboolean
+kind_allowed (CurbHubCaller *caller,
+              CurbEventKind  kind)
+{
+  if (kind == CURB_EVENT_CANCELLED)
+    return FALSE;
+  if (caller->role == CURB_DEVICE_ROLE_KIOSK)
+    return kind == CURB_EVENT_ARRIVED || kind == CURB_EVENT_SUBSTITUTION_DECIDED;
+  return TRUE;
+}
+
+static gboolean
+staff_known (JsonArray  *staff,
+             const char *staff_id)
+{
+  for (guint i = 0; staff != NULL && i < json_array_get_length (staff); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (staff, i), "id"),
+                   staff_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static JsonObject *
+result_error (JsonObject *result,
+              const char *status,
+              const char *reason,
+              const char *message)
+{
+  json_object_set_string_member (result, "status", status);
+  json_object_set_string_member (result, "error", reason);
+  json_object_set_string_member (result, "message", message);
+  return result;
+}
+
+static CurbEvent *
+parse_device_event (CurbHubCaller *caller,
+                    JsonNode      *node,
+                    JsonArray     *staff,
+                    JsonObject    *result)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  CurbEvent *event;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return (result_error (result, "rejected", "invalid", "An event must be an object"), NULL);
+  object = json_node_get_object (node);
+  if (json_object_get_string_member_with_default (object, "id", NULL) != NULL)
+    json_object_set_string_member (result, "id", json_object_get_string_member (object, "id"));
+  json_object_set_string_member (object, "device", caller->device_id);
+  if (json_object_has_member (object, "seq"))
+    json_object_remove_member (object, "seq");
+  if (caller->role == CURB_DEVICE_ROLE_KIOSK && json_object_has_member (object, "staff"))
+    json_object_remove_member (object, "staff");
+  event = curb_event_new_from_json (object, &error);
+  if (event == NULL)
+    return (result_error (result, "rejected", "invalid", error->message), NULL);
+  if (!kind_allowed (caller, curb_event_get_kind (event))
+      || (curb_event_get_staff (event) != NULL && !staff_known (staff, curb_event_get_staff (event))))
+    {
+      result_error (result, "rejected", "forbidden", "This device may not record that event");
+      g_object_unref (event);
+      return NULL;
+    }
+  return event;
+}
+
+static JsonObject *
+apply_device_event (CurbHub       *hub,
+                    CurbHubCaller *caller,
+                    JsonNode      *node,
+                    JsonArray     *staff)
+{
+  JsonObject *result = json_object_new ();
+  g_autoptr(CurbEvent) event = parse_device_event (caller, node, staff, result);
+  g_autoptr(GError) error = NULL;
+  gboolean duplicate = FALSE;
+
+  if (event == NULL)
+    return result;
+  if (!curb_store_append_event (hub->store, event, &duplicate, &error))
+    {
+      guint status = curb_hub_status_for_error (error);
+
+      return result_error (result, status >= 500 ? "retry" : "rejected",
+                           curb_error_code_name ((CurbError) error->code), error->message);
+    }
+  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
+  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
+  if (duplicate)
+    return result;
+  curb_hub_log_event (hub, event, "Stored queued");
+  curb_hub_broadcast (hub, event);
+  if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED)
+    curb_hub_metrics_count_checkin (hub->metrics);
+  if (curb_event_get_staff (event) != NULL)
+    curb_store_audit (hub->store, caller->device_id, curb_event_get_staff (event),
+                      curb_event_kind_to_string (curb_event_get_kind (event)),
+                      curb_event_get_order_ref (event), curb_event_get_data (event), NULL);
+  return result;
+}
+
+void
+curb_hub_handle_events (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        CurbHubCaller     *caller,
+                        const char        *unused_ref,
+                        const char        *unused_action)
+{
+  g_autoptr(JsonObject) body = curb_hub_read_body (msg, events_fields);
+  g_autoptr(JsonArray) staff = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *results = json_array_new ();
+  JsonNode *events;
+
+  json_object_set_array_member (reply, "results", results);
+  if (body == NULL)
+    return;
+  events = json_object_get_member (body, "events");
+  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events)
+      || json_array_get_length (json_node_get_array (events)) == 0
+      || json_array_get_length (json_node_get_array (events)) > MAX_EVENTS_PER_POST)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “events” must be an array of 1 to 100 events", NULL);
+      return;
+    }
+  if (caller->role != CURB_DEVICE_ROLE_KIOSK)
+    staff = curb_store_list_staff (hub->store, NULL);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (events)); i++)
+    json_array_add_object_element (results,
+                                   apply_device_event (hub, caller,
+                                                       json_array_get_element (json_node_get_array (events), i),
+                                                       staff));
+  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}

@@ -1,0 +1,141 @@
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "curb-event-broker.h"
+#include "curb-hub-http.h"
+#include "curb-hub-metrics.h"
+#include "curb-hub.h"
+#include "curb-rate-limiter.h"
+
+G_BEGIN_DECLS
+
+#define CURB_HUB_STAFF_HEADER "X-Curbside-Staff-Session"
+
+typedef enum
+{
+  CURB_HUB_AUTH_NONE,      /* anyone on the LAN */
+  CURB_HUB_AUTH_DEVICE,    /* any enrolled device */
+  CURB_HUB_AUTH_STAGING,   /* a staging (or admin) device */
+  CURB_HUB_AUTH_STAFF,     /* a staging device with a staff session */
+} CurbHubAuth;
+
+typedef struct
+{
+  char   *staff_id;
+  char   *first_name;
+  char   *role;
+  char   *device_id;
+  gint64  created_ms;
+  gint64  last_used_ms;
+} CurbHubStaffSession;
+
+/* A successful manual lookup lets that device check the order in. */
+typedef struct
+{
+  char   *ref;
+  char   *device_id;
+  gint64  expires_ms;
+} CurbHubTicket;
+
+/* Who is asking: filled in by the router before a handler runs. */
+typedef struct
+{
+  char           *device_id;
+  CurbDeviceRole  role;
+  char           *staff_id;       /* with a staff session */
+  char           *staff_name;
+} CurbHubCaller;
+
+typedef void (*CurbHubHandler) (CurbHub           *hub,
+                                SoupServerMessage *msg,
+                                CurbHubCaller     *caller,
+                                const char        *ref,
+                                const char        *action);
+
+struct _CurbHub
+{
+  GObject          parent_instance;
+  CurbStore       *store;
+  CurbKeyring     *keyring;
+  char            *store_id;
+  GTlsCertificate *certificate;
+  SoupServer      *server;
+  char            *url;
+  CurbEventBroker *broker;
+  CurbHubMetrics  *metrics;
+  CurbRateLimiter *lookup_per_device;
+  CurbRateLimiter *lookup_global;
+  CurbRateLimiter *sign_in_limiter;
+  GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
+  GHashTable      *tickets;         /* ticket -> CurbHubTicket */
+  CurbSync        *sync;
+  gint64           started_ms;
+};
+
+/* curb-hub.c */
+gboolean    curb_hub_authorize       (CurbHub           *self,
+                                      SoupServerMessage *msg,
+                                      CurbHubCaller     *caller,
+                                      CurbHubAuth        auth);
+void        curb_hub_broadcast       (CurbHub    *self,
+                                      CurbEvent  *event);
+void        curb_hub_log_event       (CurbHub    *self,
+                                      CurbEvent  *event,
+                                      const char *what);
+
+/* curb-hub-orders.c */
+void curb_hub_handle_checkin   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_lookup    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_order     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_orders    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_events    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+/* Appends @event and fans it out; returns the order after it (and whether
+ * the event id was already stored), or replies with the error and returns
+ * NULL. */
+JsonObject *curb_hub_apply_event (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                                  gboolean *out_replayed);
+/* A new event of @kind by @caller with the body's optional "event_id" and
+ * "at"; NULL after replying 400. */
+CurbEvent *curb_hub_event_from_body (SoupServerMessage *msg, JsonObject *body, CurbEventKind kind,
+                                     const char *ref, CurbHubCaller *caller, JsonObject *data);
+JsonArray *curb_hub_outstanding_alerts (JsonArray *orders);
+/* {order, event, replayed} */
+void curb_hub_reply_applied (CurbHub *hub, SoupServerMessage *msg, JsonObject *order, CurbEvent *event,
+                             gboolean replayed, JsonObject *extra);
+
+/* curb-hub-staff.c */
+void curb_hub_handle_staff_session (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                    const char *ref, const char *action);
+void curb_hub_handle_staff_sign_out (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                     const char *ref, const char *action);
+void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                    const char *ref, const char *action);
+gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const char *device_id,
+                                       CurbHubCaller *caller);
+
+/* curb-hub-sync.c */
+JsonObject *curb_hub_sync_status         (CurbHub *self);
+void        curb_hub_append_sync_metrics (CurbHub *self,
+                                          GString *out);
+
+/* curb-hub-devices.c */
+void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_heartbeat (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_devices   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_status    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_healthz   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+void curb_hub_handle_metrics   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                const char *ref, const char *action);
+
+G_END_DECLS

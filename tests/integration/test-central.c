@@ -1,0 +1,455 @@
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "curbside-core.h"
+#include "curb-test-helpers.h"
+
+/* The real curbside-central program, spawned, spoken to over HTTP: the
+ * protocol as docs/central-protocol.md states it. */
+
+#define KEY "demo-store-key"
+
+typedef struct
+{
+  char        *dir;
+  GSubprocess *process;
+  char        *url;
+  SoupSession *session;
+} Fixture;
+
+typedef struct
+{
+  guint     status;
+  JsonNode *body;
+  char     *retry_after;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_clear_pointer (&answer->body, json_node_unref);
+  g_free (answer->retry_after);
+  g_free (answer);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
+
+static char *
+wait_for_port (Fixture    *fixture,
+               const char *port_file)
+{
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 200 && !g_file_get_contents (port_file, &text, NULL, NULL); i++)
+    g_usleep (20 * 1000);
+  g_assert_nonnull (text);
+  return g_strdup_printf ("http://127.0.0.1:%s", g_strstrip (text));
+}
+
+static void
+start_central (Fixture     *fixture,
+               const char  *extra_arg)
+{
+  g_autofree char *program = curb_test_build_path ("central", "curbside-central");
+  g_autofree char *db = g_build_filename (fixture->dir, "central.db", NULL);
+  g_autofree char *port_file = g_build_filename (fixture->dir, "port", NULL);
+  g_autofree char *key_file = g_build_filename (fixture->dir, "issuer.key", NULL);
+  g_autofree char *keyring = g_build_filename (fixture->dir, "keyring", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_unlink (port_file);
+  fixture->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, program,
+                                       "--port", "0", "--port-file", port_file, "--db", db,
+                                       "--store", "store-001:" KEY, "--store", "store-002:other-key",
+                                       "--issuer-key", key_file, "--write-keyring", keyring,
+                                       extra_arg, NULL);
+  g_assert_no_error (error);
+  g_free (fixture->url);
+  fixture->url = wait_for_port (fixture, port_file);
+}
+
+static void
+stop_central (Fixture *fixture)
+{
+  /* hang up first, so central frees its side of the connections */
+  soup_session_abort (fixture->session);
+  g_usleep (50 * 1000);
+  g_subprocess_send_signal (fixture->process, SIGTERM);
+  g_subprocess_wait (fixture->process, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (fixture->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->process), ==, 0);
+  g_clear_object (&fixture->process);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = curb_test_mkdtemp ();
+  fixture->session = soup_session_new_with_options ("timeout", 10, NULL);
+  start_central (fixture, data);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->process != NULL)
+    stop_central (fixture);
+  g_clear_object (&fixture->session);
+  curb_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->url);
+}
+
+static Answer *
+request (Fixture     *fixture,
+         const char  *method,
+         const char  *path,
+         const char  *key,
+         const char  *idempotency_key,
+         const char  *body)
+{
+  g_autofree char *url = g_strconcat (fixture->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  Answer *answer = g_new0 (Answer, 1);
+
+  if (key != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", key);
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  reply = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  answer->status = soup_message_get_status (msg);
+  answer->retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                "Retry-After"));
+  answer->body = json_from_string (g_bytes_get_data (reply, NULL), NULL);
+  return answer;
+}
+
+static JsonObject *
+body_object (Answer *answer)
+{
+  g_assert_nonnull (answer->body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (answer->body));
+  return json_node_get_object (answer->body);
+}
+
+static void
+assert_error (Answer     *answer,
+              guint       status,
+              const char *reason)
+{
+  JsonObject *body = body_object (answer);
+
+  g_assert_cmpuint (answer->status, ==, status);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, reason);
+  g_assert_true (json_object_has_member (body, "message"));
+}
+
+static char *
+event_json (const char *id,
+            const char *kind,
+            const char *ref,
+            const char *data)
+{
+  return g_strdup_printf ("{\"id\":\"%s\",\"seq\":7,\"kind\":\"%s\",\"order_ref\":\"%s\","
+                          "\"at\":\"2026-11-27T15:04:00.000Z\",\"device\":\"kiosk-1\",\"data\":%s}",
+                          id, kind, ref, data);
+}
+
+static Answer *
+push (Fixture    *fixture,
+      const char *id,
+      const char *body)
+{
+  return request (fixture, "POST", "/v1/stores/store-001/events", KEY, id, body);
+}
+
+/* Pulls every page after @cursor; returns refs → version and the last cursor. */
+static GHashTable *
+pull_all (Fixture     *fixture,
+          guint        limit,
+          char       **inout_cursor,
+          guint       *out_deliveries)
+{
+  GHashTable *versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean more = TRUE;
+
+  *out_deliveries = 0;
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/stores/store-001/orders?cursor=%s&limit=%u",
+                                               *inout_cursor ? *inout_cursor : "", limit);
+      g_autoptr(Answer) answer = request (fixture, "GET", path, KEY, NULL, NULL);
+      JsonObject *page = body_object (answer);
+      JsonArray *orders = json_object_get_array_member (page, "orders");
+
+      g_assert_cmpuint (answer->status, ==, 200);
+      for (guint i = 0; i < json_array_get_length (orders); i++)
+        {
+          JsonObject *order = json_array_get_object_element (orders, i);
+          g_hash_table_replace (versions, g_strdup (json_object_get_string_member (order, "ref")),
+                                GINT_TO_POINTER (json_object_get_int_member (order, "version")));
+        }
+      *out_deliveries += json_array_get_length (orders);
+      g_free (*inout_cursor);
+      *inout_cursor = g_strdup (json_object_get_string_member (page, "next_cursor"));
+      more = json_object_get_boolean_member (page, "has_more");
+    }
+  return versions;
+}
+
+static void
+test_seeded_demo_orders (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(Answer) answer = request (fixture, "GET", "/v1/stores/store-001/orders?limit=1000", KEY, NULL, NULL);
+  g_autoptr(Answer) keys = request (fixture, "GET", "/v1/keys", NULL, NULL, NULL);
+  g_autoptr(CurbKeyring) keyring = curb_keyring_new ();
+  g_autofree char *keyring_path = g_build_filename (fixture->dir, "keyring", NULL);
+  g_autoptr(CurbKeyring) written = NULL;
+  JsonObject *key = json_array_get_object_element (json_object_get_array_member (body_object (keys), "keys"), 0);
+  JsonArray *orders = json_object_get_array_member (body_object (answer), "orders");
+  gboolean jose = FALSE, frozen = FALSE, age = FALSE, substitution = FALSE, alternate = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (curb_keyring_add_base64 (keyring, json_object_get_string_member (key, "kid"),
+                                          json_object_get_string_member (key, "public_key"), &error));
+  g_assert_cmpuint (json_array_get_length (orders), ==, 30);
+  written = curb_keyring_load (keyring_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (curb_keyring_lookup (written, "c1"), 32, curb_keyring_lookup (keyring, "c1"), 32);
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), order);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      jose |= g_str_equal (json_object_get_string_member (order, "first_name"), "José");
+      frozen |= strstr (text, "\"frozen\"") != NULL;
+      age |= json_object_get_boolean_member (order, "age_restricted");
+      substitution |= strstr (text, "\"pending\"") != NULL;
+      alternate |= !json_object_get_null_member (order, "alternate_pickup");
+      g_assert_true (curb_order_ref_is_valid (json_object_get_string_member (order, "ref")));
+      g_assert_true (curb_token_verify (keyring, json_object_get_string_member (order, "token"), "store-001",
+                                        curb_now_ms () / 1000, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (jose && frozen && age && substitution && alternate);
+}
+
+static void
+test_auth_and_bad_requests (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(Answer) no_key = request (fixture, "GET", "/v1/stores/store-001/orders", NULL, NULL, NULL);
+  g_autoptr(Answer) bad_key = request (fixture, "GET", "/v1/stores/store-001/orders", "nope", NULL, NULL);
+  g_autoptr(Answer) other = request (fixture, "GET", "/v1/stores/store-001/orders", "other-key", NULL, NULL);
+  g_autoptr(Answer) cursor = request (fixture, "GET", "/v1/stores/store-001/orders?cursor=x'--", KEY, NULL, NULL);
+  g_autoptr(Answer) limit = request (fixture, "GET", "/v1/stores/store-001/orders?limit=0", KEY, NULL, NULL);
+  g_autoptr(Answer) path = request (fixture, "GET", "/v1/stores/store-001/nothing", KEY, NULL, NULL);
+  g_autoptr(Answer) json = push (fixture, "e1", "{\"id\": \"e1\", ");
+  g_autoptr(Answer) missing = push (fixture, NULL, "{}");
+
+  assert_error (no_key, 401, "unauthorized");
+  assert_error (bad_key, 401, "unauthorized");
+  assert_error (other, 403, "forbidden");
+  assert_error (cursor, 400, "invalid_cursor");
+  assert_error (limit, 400, "invalid_limit");
+  assert_error (path, 404, "not_found");
+  assert_error (json, 400, "invalid_json");
+  assert_error (missing, 400, "missing_idempotency_key");
+}
+
+static void
+test_events_exactly_once (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *arrived = event_json ("e-1", "arrived", "P00001", "{\"bay\":\"3\",\"source\":\"scan\"}");
+  g_autofree char *changed = event_json ("e-1", "no_show", "P00001", "{}");
+  g_autofree char *cancel = event_json ("e-2", "cancelled", "P00001", "{\"reason\":\"x\"}");
+  g_autofree char *unknown = event_json ("e-3", "arrived", "NOPE", "{}");
+  g_autofree char *weird = event_json ("e-4", "teleported", "P00001", "{}");
+  g_autoptr(Answer) first = push (fixture, "e-1", arrived);
+  g_autoptr(Answer) again = push (fixture, "e-1", arrived);
+  g_autoptr(Answer) third = push (fixture, "e-1", arrived);
+  g_autoptr(Answer) reused = push (fixture, "e-1", changed);
+  g_autoptr(Answer) mismatch = push (fixture, "e-9", arrived);
+  g_autoptr(Answer) not_ours = push (fixture, "e-2", cancel);
+  g_autoptr(Answer) no_order = push (fixture, "e-3", unknown);
+  g_autoptr(Answer) no_kind = push (fixture, "e-4", weird);
+  g_autoptr(Answer) events = request (fixture, "GET", "/admin/stores/store-001/events", NULL, NULL, NULL);
+  JsonArray *list = json_object_get_array_member (body_object (events), "events");
+
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_false (json_object_get_boolean_member (body_object (first), "duplicate"));
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (body_object (again), "duplicate"));
+  g_assert_cmpuint (third->status, ==, 200);
+  assert_error (reused, 409, "idempotency_key_reused");
+  assert_error (mismatch, 400, "idempotency_key_mismatch");
+  assert_error (not_ours, 422, "not_store_fact");
+  assert_error (no_order, 422, "unknown_order");
+  assert_error (no_kind, 422, "unknown_kind");
+
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "deliveries"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (body_object (events), "total_deliveries"), ==, 3);
+}
+
+static void
+test_cursor_stable_under_changes (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(Answer) first = request (fixture, "GET", "/v1/stores/store-001/orders?limit=5", KEY, NULL, NULL);
+  g_autofree char *cursor = g_strdup (json_object_get_string_member (body_object (first), "next_cursor"));
+  g_autoptr(Answer) patch_seen = request (fixture, "PATCH", "/admin/stores/store-001/orders/P00002", NULL, NULL,
+                                          "{\"first_name\": \"Samuel\"}");
+  g_autoptr(Answer) patch_unseen = request (fixture, "PATCH", "/admin/stores/store-001/orders/P00020", NULL, NULL,
+                                            "{\"first_name\": \"Robin\"}");
+  g_autoptr(Answer) patch_twice = request (fixture, "PATCH", "/admin/stores/store-001/orders/P00020", NULL, NULL,
+                                           "{\"first_name\": \"Robyn\"}");
+  g_autoptr(GHashTable) rest = NULL;
+  guint deliveries;
+
+  g_assert_cmpuint (patch_seen->status, ==, 200);
+  g_assert_cmpuint (patch_unseen->status, ==, 200);
+  g_assert_cmpuint (patch_twice->status, ==, 200);
+  rest = pull_all (fixture, 4, &cursor, &deliveries);
+  /* 25 not yet seen, plus P00002 again; P00020 once, at its latest version */
+  g_assert_cmpuint (g_hash_table_size (rest), ==, 26);
+  g_assert_cmpuint (deliveries, ==, 26);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (rest, "P00002")), ==, 2);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (rest, "P00020")), ==, 3);
+  g_assert_false (g_hash_table_contains (rest, "P00001"));
+}
+
+static void
+test_substitution_decision_is_content (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autofree char *cursor = NULL;
+  g_autoptr(GHashTable) all = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(Answer) put = request (fixture, "PUT", "/admin/stores/store-001/orders/SUB-1", NULL, NULL,
+                                   "{\"first_name\":\"Ana\",\"last_initial\":\"C\",\"lines\":[],"
+                                   "\"substitutions\":[{\"id\":\"S1\",\"line_id\":\"L1\",\"original\":\"a\","
+                                   "\"replacement\":\"b\",\"qty\":1,\"status\":\"pending\"}]}");
+  g_autofree char *decided = event_json ("e-s", "substitution_decided", "SUB-1",
+                                         "{\"substitution_id\":\"S1\",\"approved\":true}");
+  g_autoptr(Answer) answer = NULL;
+  g_autoptr(Answer) order = NULL;
+  g_autofree char *order_text = NULL;
+  guint deliveries;
+
+  g_assert_cmpuint (put->status, ==, 200);
+  all = pull_all (fixture, 100, &cursor, &deliveries);
+  answer = push (fixture, "e-s", decided);
+  g_assert_cmpuint (answer->status, ==, 201);
+  changed = pull_all (fixture, 100, &cursor, &deliveries);
+  g_assert_cmpuint (g_hash_table_size (changed), ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (changed, "SUB-1")), ==, 2);
+  order = request (fixture, "GET", "/admin/stores/store-001/orders/SUB-1", NULL, NULL, NULL);
+  order_text = json_to_string (order->body, FALSE);
+  g_assert_nonnull (strstr (order_text, "\"approved\""));
+}
+
+static void
+test_faults (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(Answer) f1 = request (fixture, "POST", "/admin/faults", NULL, NULL, "{\"kind\":\"status\",\"status\":500,\"count\":2}");
+  g_autoptr(Answer) a1 = request (fixture, "GET", "/v1/keys", NULL, NULL, NULL);
+  g_autoptr(Answer) a2 = request (fixture, "GET", "/v1/stores/store-001/orders", KEY, NULL, NULL);
+  g_autoptr(Answer) a3 = request (fixture, "GET", "/v1/keys", NULL, NULL, NULL);
+  g_autoptr(Answer) f2 = request (fixture, "POST", "/admin/faults", NULL, NULL, "{\"kind\":\"rate_limit\",\"retry_after\":7,\"on\":\"push\"}");
+  g_autoptr(Answer) a4 = request (fixture, "GET", "/v1/keys", NULL, NULL, NULL);
+  g_autoptr(Answer) a5 = push (fixture, "x", "{}");
+  g_autoptr(Answer) f3 = request (fixture, "POST", "/admin/faults", NULL, NULL, "{\"kind\":\"duplicate_page\",\"on\":\"pull\"}");
+  g_autoptr(Answer) a6 = request (fixture, "GET", "/v1/stores/store-001/orders?cursor=c3&limit=2", KEY, NULL, NULL);
+  g_autoptr(Answer) bad = request (fixture, "POST", "/admin/faults", NULL, NULL, "{\"kind\":\"meteor\"}");
+
+  g_assert_cmpuint (f1->status, ==, 200);
+  assert_error (a1, 500, "internal");
+  assert_error (a2, 500, "internal");
+  g_assert_cmpuint (a3->status, ==, 200);
+  g_assert_cmpuint (f2->status, ==, 200);
+  g_assert_cmpuint (a4->status, ==, 200);
+  assert_error (a5, 429, "rate_limited");
+  g_assert_cmpstr (a5->retry_after, ==, "7");
+  g_assert_cmpuint (f3->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body_object (a6), "orders")), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (body_object (a6), "next_cursor"), ==, "c3");
+  assert_error (bad, 400, "invalid");
+}
+
+static void
+test_state_survives_restart (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *arrived = event_json ("e-r", "arrived", "P00004", "{\"bay\":\"1\",\"source\":\"scan\"}");
+  g_autoptr(Answer) first = push (fixture, "e-r", arrived);
+  g_autoptr(Answer) again = NULL;
+  g_autoptr(Answer) orders = NULL;
+
+  g_assert_cmpuint (first->status, ==, 201);
+  stop_central (fixture);
+  start_central (fixture, NULL);
+  again = push (fixture, "e-r", arrived);
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (body_object (again), "duplicate"));
+  orders = request (fixture, "GET", "/v1/stores/store-001/orders?limit=1000", KEY, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body_object (orders), "orders")), ==, 30);
+}
+
+static void
+test_bad_arguments (void)
+{
+  g_autofree char *program = curb_test_build_path ("central", "curbside-central");
+  const char *cases[][3] = {
+    { "--port", "70000", NULL },
+    { "--store", "no-colon", NULL },
+    { "--seed-demo", "-1", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE
+                                                         | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                                                         program, cases[i][0], cases[i][1], NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait (process, NULL, &error));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+    }
+}
+
+#define ADD(path, arg, func) \
+  g_test_add (path, Fixture, arg, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  ADD ("/central/seeded-demo-orders", "--seed-demo=30", test_seeded_demo_orders);
+  ADD ("/central/auth-and-bad-requests", "--seed-demo=3", test_auth_and_bad_requests);
+  ADD ("/central/events-exactly-once", "--seed-demo=3", test_events_exactly_once);
+  ADD ("/central/cursor-stable-under-changes", "--seed-demo=30", test_cursor_stable_under_changes);
+  ADD ("/central/substitution-decision", "--seed-demo=3", test_substitution_decision_is_content);
+  ADD ("/central/faults", "--seed-demo=10", test_faults);
+  ADD ("/central/state-survives-restart", "--seed-demo=30", test_state_survives_restart);
+  g_test_add_func ("/central/bad-arguments", test_bad_arguments);
+  return g_test_run ();
+}
