@@ -39,7 +39,8 @@ for p in $packages; do cp "$debs/${p}"_*.deb "$root/tmp/debs/"; done
 
 echo "# install"
 in_root apt-get update -qq
-if DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb \
+if DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq --no-install-recommends \
+     $(cd "$root" && printf '/%s ' tmp/debs/*.deb) \
      > "$root/tmp/install.log" 2>&1; then
   pass "apt-get install of $packages"
 else
