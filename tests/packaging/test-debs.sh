@@ -80,7 +80,6 @@ if [ -n "$score" ] && awk "BEGIN{exit !($score <= 2.0)}"; then
 else
   fail "systemd-analyze security curbside-hub.service: '$score'"
 fi
-check "PAM file for the sessions" test -f "$root/etc/pam.d/curbside-session"
 
 echo "# binaries and config"
 check "curbside-ctl version" in_root curbside-ctl version
@@ -99,8 +98,6 @@ for p in hub kiosk staging; do
   check "/etc/curbside/$p.conf is a conffile of curbside-$p" \
     sh -c "chroot '$root' dpkg-query -W -f='\${Conffiles}' curbside-$p | grep -q ' /etc/curbside/$p.conf '"
 done
-check "/etc/pam.d/curbside-session is a conffile" \
-  sh -c "chroot '$root' dpkg-query -W -f='\${Conffiles}' curbside-common | grep -q ' /etc/pam.d/curbside-session '"
 
 echo "# purge"
 mkdir -p "$root/var/lib/curbside-hub"; in_root chown curbside-hub: /var/lib/curbside-hub
