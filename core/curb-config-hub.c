@@ -30,6 +30,10 @@ const CurbConfigKey curb_config_hub_schema[] = {
     NULL, "File with this store's credential for central (kept out of this file, mode 0600)" },
   { "central", "poll-interval", CURB_CONFIG_INT, FALSE, "15", 1, 3600, NULL,
     NULL, "Seconds between pulls of changed orders" },
+  { "central", "vendure-auth", CURB_CONFIG_STRING, FALSE, "password", CURB_CONFIG_NO_RANGE, "password|api-key",
+    NULL, "vendure connector: the credentials file holds username:password (password) or an API key (api-key)" },
+  { "central", "partial-pickup", CURB_CONFIG_STRING, FALSE, "cancel", CURB_CONFIG_NO_RANGE, "cancel|keep",
+    NULL, "vendure connector: units a shopper did not take are cancelled in Vendure (cancel) or stay open (keep)" },
 
   { "tokens", "keyring", CURB_CONFIG_PATH, FALSE, "/etc/curbside/keyring", CURB_CONFIG_NO_RANGE, NULL,
     NULL, "Public keys of the pickup token issuers, one \"KID BASE64\" a line" },

@@ -7,6 +7,9 @@ const CurbConfigKey curb_config_staging_schema[] = {
   { "hub", "credential-file", CURB_CONFIG_PATH, FALSE, "/var/lib/curbside-staging/credential", CURB_CONFIG_NO_RANGE, NULL,
     NULL, "Where `curbside-ctl enroll` stored this device's credential" },
 
+  { "hub", "fingerprint", CURB_CONFIG_STRING, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,
+    curb_config_validate_not_empty, "SHA-256 fingerprint of the hub's certificate (curbside-hub --fingerprint); unset: the system's trusted CAs" },
+
   { "device", "name", CURB_CONFIG_STRING, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,
     curb_config_validate_label, "Name shown for this station; unset: the host name" },
 

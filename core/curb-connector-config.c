@@ -3,6 +3,7 @@
 #include "curb-central-connector.h"
 #include "curb-connector-config.h"
 #include "curb-error.h"
+#include "curb-vendure-connector.h"
 
 /* Builds the connector hub.conf's [central] section asks for. */
 
@@ -82,6 +83,8 @@ curb_connector_new_for_config (CurbConfig  *hub_config,
   kind = curb_config_get_string (hub_config, "central", "connector");
   if (g_strcmp0 (kind, "curbside") == 0)
     return new_curbside_connector (hub_config, error);
+  if (g_strcmp0 (kind, "vendure") == 0)
+    return curb_vendure_connector_new_for_config (hub_config, error);
   g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG,
                "[central] connector “%s” is not available in this build", kind ? kind : "");
   return NULL;

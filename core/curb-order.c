@@ -365,3 +365,15 @@ curb_order_normalize_phone_last4 (const char *phone)
     return NULL;
   return g_strdup (digits->str + digits->len - 4);
 }
+
+char *
+curb_order_format_display_name (const char *first_name,
+                                const char *last_initial)
+{
+  if (first_name == NULL || *first_name == '\0')
+    return NULL;
+  if (last_initial == NULL || *last_initial == '\0' || !g_utf8_validate (last_initial, -1, NULL))
+    return g_strdup (first_name);
+  return g_strdup_printf ("%s %.*s.", first_name,
+                          (int) (g_utf8_next_char (last_initial) - last_initial), last_initial);
+}

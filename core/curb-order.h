@@ -73,5 +73,8 @@ char       *curb_order_normalize_surname (const char      *surname) G_GNUC_WARN_
 /* The last four digits of @phone (other characters ignored); %NULL when
  * fewer than four digits. */
 char       *curb_order_normalize_phone_last4 (const char  *phone) G_GNUC_WARN_UNUSED_RESULT;
+/* "Sam R." from a first name and last initial (first character only); NULL without a first name. */
+char       *curb_order_format_display_name   (const char  *first_name,
+                                              const char  *last_initial) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

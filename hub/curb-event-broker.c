@@ -248,6 +248,14 @@ curb_event_broker_set_window (CurbEventBroker *self,
 }
 
 void
+curb_event_broker_set_head_seq (CurbEventBroker *self,
+                                gint64           head_seq)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  self->head_seq = MAX (self->head_seq, head_seq);
+}
+
+void
 curb_event_broker_add (CurbEventBroker         *self,
                        SoupWebsocketConnection *connection,
                        const char              *device_id,

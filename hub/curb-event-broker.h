@@ -27,6 +27,8 @@ CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
                                                gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_event_broker_set_window (CurbEventBroker         *self,
                                                guint                    window);
+void             curb_event_broker_set_head_seq (CurbEventBroker       *self,
+                                                 gint64                 head_seq);
 void             curb_event_broker_add        (CurbEventBroker         *self,
                                                SoupWebsocketConnection *connection,
                                                const char              *device_id,

@@ -236,6 +236,7 @@ apply_reloadable (Daemon *d)
   curb_hub_set_lookup_limits (d->hub,
                               curb_config_get_int (d->config, "rate-limits", "lookup-per-device-per-minute"),
                               curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
+  curb_hub_set_alert_escalation (d->hub, curb_config_get_int (d->config, "alerts", "escalation-seconds"));
   if (d->sync != NULL)
     curb_sync_set_poll_interval_ms (d->sync,
                                     curb_config_get_int (d->config, "central", "poll-interval") * 1000);

@@ -44,11 +44,11 @@ order_extra (CurbStore  *store,
   return extra;
 }
 
-static JsonObject *
-reply_refused (CurbHub           *hub,
-               SoupServerMessage *msg,
-               CurbEvent         *event,
-               const GError      *error)
+void
+curb_hub_reply_refused (CurbHub           *hub,
+                        SoupServerMessage *msg,
+                        CurbEvent         *event,
+                        const GError      *error)
 {
   g_autoptr(JsonObject) extra = NULL;
 
@@ -57,38 +57,13 @@ reply_refused (CurbHub           *hub,
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION))
     extra = order_extra (hub->store, curb_event_get_order_ref (event));
-  if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
-      && curb_hub_status_for_error (error) >= 500)
+  if (curb_hub_status_for_error (error) >= 500)
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                       "CURBSIDE_ORDER_ID", curb_event_get_order_ref (event),
                       "CURBSIDE_DEVICE", curb_event_get_device (event),
                       "MESSAGE", "Cannot store %s event: %s",
                       curb_event_kind_to_string (curb_event_get_kind (event)), error->message);
   curb_hub_reply_gerror (msg, error, extra);
-  return NULL;
-}
-
-JsonObject *
-curb_hub_apply_event (CurbHub           *hub,
-                      SoupServerMessage *msg,
-                      CurbEvent         *event,
-                      gboolean          *out_replayed)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *order;
-
-  *out_replayed = FALSE;
-  if (!curb_store_append_event (hub->store, event, out_replayed, &error))
-    return reply_refused (hub, msg, event, error);
-  if (!*out_replayed)
-    {
-      curb_hub_log_event (hub, event, "Stored");
-      curb_hub_broadcast (hub, event);
-    }
-  order = curb_store_get_order (hub->store, curb_event_get_order_ref (event), &error);
-  if (order == NULL)
-    curb_hub_reply_gerror (msg, error, NULL);
-  return order;
 }
 
 void
@@ -187,6 +162,24 @@ add_eta (JsonObject *reply,
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
 }
 
+static void
+on_checkin_applied (CurbHub           *hub,
+                    SoupServerMessage *msg,
+                    CurbEvent         *event,
+                    JsonObject        *order,
+                    gboolean           replayed,
+                    gpointer           data)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  if (order == NULL)
+    return;
+  if (!replayed)
+    curb_hub_metrics_count_checkin (hub->metrics);
+  add_eta (extra, order);
+  curb_hub_reply_applied (hub, msg, order, event, replayed, extra);
+}
+
 void
 curb_hub_handle_checkin (CurbHub           *hub,
                          SoupServerMessage *msg,
@@ -196,13 +189,10 @@ curb_hub_handle_checkin (CurbHub           *hub,
 {
   g_autoptr(JsonObject) body = curb_hub_read_body (msg, checkin_fields);
   g_autoptr(JsonObject) data = json_object_new ();
-  g_autoptr(JsonObject) order = NULL;
-  g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(CurbEvent) event = NULL;
   g_autofree char *ref = NULL;
   const char *token, *ticket, *bay, *event_id;
   gint64 at_ms;
-  gboolean replayed;
 
   if (body == NULL
       || !curb_hub_get_string (msg, body, "token", FALSE, &token)
@@ -229,12 +219,8 @@ curb_hub_handle_checkin (CurbHub           *hub,
   json_object_set_string_member (data, "bay", bay);
   json_object_set_string_member (data, "source", ticket != NULL ? "lookup" : "scan");
   event = curb_hub_event_from_body (msg, body, CURB_EVENT_ARRIVED, ref, caller, data);
-  if (event == NULL || (order = curb_hub_apply_event (hub, msg, event, &replayed)) == NULL)
-    return;
-  if (!replayed)
-    curb_hub_metrics_count_checkin (hub->metrics);
-  add_eta (extra, order);
-  curb_hub_reply_applied (hub, msg, order, event, replayed, extra);
+  if (event != NULL)
+    curb_hub_queue_event (hub, msg, event, on_checkin_applied, NULL, NULL);
 }
 
 static gboolean
@@ -367,6 +353,29 @@ curb_hub_outstanding_alerts (JsonArray *orders)
   return alerts;
 }
 
+/* Outstanding alerts ringing longer than @after_s: they escalate (e.g. to a
+ * manager's screen or a louder sound). */
+static JsonArray *
+escalated_alerts (JsonArray *orders,
+                  guint      after_s)
+{
+  JsonArray *escalated = json_array_new ();
+  gint64 now = curb_now_ms ();
+
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+      const char *arrived = json_object_get_string_member_with_default (order, "arrived_at", NULL);
+      gint64 arrived_ms;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0
+          && arrived != NULL && curb_iso8601_to_ms (arrived, &arrived_ms)
+          && now - arrived_ms >= (gint64) after_s * 1000)
+        json_array_add_string_element (escalated, json_object_get_string_member (order, "ref"));
+    }
+  return escalated;
+}
+
 static const char *
 query_view (SoupServerMessage *msg)
 {
@@ -412,6 +421,7 @@ curb_hub_handle_orders (CurbHub           *hub,
       return;
     }
   json_object_set_array_member (reply, "alerts", curb_hub_outstanding_alerts (orders));
+  json_object_set_array_member (reply, "escalated", escalated_alerts (orders, hub->escalation_s));
   json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
   json_object_set_int_member (reply, "last_seq", last_seq);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
@@ -484,30 +494,11 @@ parse_device_event (CurbHubCaller *caller,
   return event;
 }
 
-static JsonObject *
-apply_device_event (CurbHub       *hub,
+static void
+after_device_event (CurbHub       *hub,
                     CurbHubCaller *caller,
-                    JsonNode      *node,
-                    JsonArray     *staff)
+                    CurbEvent     *event)
 {
-  JsonObject *result = json_object_new ();
-  g_autoptr(CurbEvent) event = parse_device_event (caller, node, staff, result);
-  g_autoptr(GError) error = NULL;
-  gboolean duplicate = FALSE;
-
-  if (event == NULL)
-    return result;
-  if (!curb_store_append_event (hub->store, event, &duplicate, &error))
-    {
-      guint status = curb_hub_status_for_error (error);
-
-      return result_error (result, status >= 500 ? "retry" : "rejected",
-                           curb_error_code_name ((CurbError) error->code), error->message);
-    }
-  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
-  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
-  if (duplicate)
-    return result;
   curb_hub_log_event (hub, event, "Stored queued");
   curb_hub_broadcast (hub, event);
   if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED)
@@ -516,7 +507,75 @@ apply_device_event (CurbHub       *hub,
     curb_store_audit (hub->store, caller->device_id, curb_event_get_staff (event),
                       curb_event_kind_to_string (curb_event_get_kind (event)),
                       curb_event_get_order_ref (event), curb_event_get_data (event), NULL);
-  return result;
+}
+
+static void
+set_result (JsonObject   *result,
+            CurbEvent    *event,
+            const GError *error,
+            gboolean      duplicate)
+{
+  if (error != NULL)
+    {
+      result_error (result, curb_hub_status_for_error (error) >= 500 ? "retry" : "rejected",
+                    curb_error_code_name ((CurbError) error->code), error->message);
+      return;
+    }
+  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
+  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
+}
+
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+/* All of a device's queued events in one transaction; one result each. */
+static void
+apply_device_events (CurbHub       *hub,
+                     CurbHubCaller *caller,
+                     JsonArray     *input,
+                     JsonArray     *staff,
+                     JsonArray     *results)
+{
+  guint n = json_array_get_length (input);
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_full (n, unref_if_set);
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
+  g_autofree gboolean *duplicates = NULL;
+  g_autoptr(GError) error = NULL;
+  GError **errors;
+  gboolean ok;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *result = json_object_new ();
+      CurbEvent *event = parse_device_event (caller, json_array_get_element (input, i), staff, result);
+
+      json_array_add_object_element (results, result);
+      g_ptr_array_add (parsed, event);
+      if (event != NULL)
+        g_ptr_array_add (events, event);
+    }
+  duplicates = g_new0 (gboolean, MAX (events->len, 1));
+  errors = g_new0 (GError *, MAX (events->len, 1));
+  ok = events->len == 0 || curb_store_append_events (hub->store, events, duplicates, errors, &error);
+  for (guint i = 0, e = 0; i < n; i++)
+    {
+      CurbEvent *event = g_ptr_array_index (parsed, i);
+      const GError *failure;
+
+      if (event == NULL)
+        continue;
+      failure = ok ? errors[e] : error;
+      set_result (json_array_get_object_element (results, i), event, failure, duplicates[e]);
+      if (failure == NULL && !duplicates[e])
+        after_device_event (hub, caller, event);
+      g_clear_error (&errors[e]);
+      e++;
+    }
+  g_free (errors);
 }
 
 void
@@ -546,10 +605,6 @@ curb_hub_handle_events (CurbHub           *hub,
     }
   if (caller->role != CURB_DEVICE_ROLE_KIOSK)
     staff = curb_store_list_staff (hub->store, NULL);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (events)); i++)
-    json_array_add_object_element (results,
-                                   apply_device_event (hub, caller,
-                                                       json_array_get_element (json_node_get_array (events), i),
-                                                       staff));
+  apply_device_events (hub, caller, json_node_get_array (events), staff, results);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }

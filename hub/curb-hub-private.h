@@ -70,7 +70,10 @@ struct _CurbHub
   GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
   CurbSync        *sync;
+  GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
+  guint            flush_id;
   gint64           started_ms;
+  guint            escalation_s;
 };
 
 /* curb-hub.c */
@@ -95,11 +98,19 @@ void curb_hub_handle_orders    (CurbHub *hub, SoupServerMessage *msg, CurbHubCal
                                 const char *ref, const char *action);
 void curb_hub_handle_events    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
-/* Appends @event and fans it out; returns the order after it (and whether
- * the event id was already stored), or replies with the error and returns
- * NULL. */
-JsonObject *curb_hub_apply_event (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
-                                  gboolean *out_replayed);
+/* Replies with a store refusal, with the current order when it helps. */
+void curb_hub_reply_refused (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                             const GError *error);
+
+/* curb-hub-writer.c: @order is the order after the event, or NULL after the
+ * refusal was already replied; the callback replies on success. */
+typedef void (*CurbHubAppliedFunc) (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                                    JsonObject *order, gboolean replayed, gpointer data);
+/* Pauses @msg and appends @event with the next group commit. */
+void curb_hub_queue_event   (CurbHub *hub, SoupServerMessage *msg, CurbEvent *event,
+                             CurbHubAppliedFunc done, gpointer data, GDestroyNotify destroy);
+void curb_hub_flush_writes  (CurbHub *hub);
+GPtrArray *curb_hub_write_queue_new (void);
 /* A new event of @kind by @caller with the body's optional "event_id" and
  * "at"; NULL after replying 400. */
 CurbEvent *curb_hub_event_from_body (SoupServerMessage *msg, JsonObject *body, CurbEventKind kind,

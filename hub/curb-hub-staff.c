@@ -363,23 +363,55 @@ observe_claim (CurbHub    *hub,
                                              MAX (0, curb_event_get_at_ms (event) - arrived_ms) / 1000.0);
 }
 
+/* What the audit needs once the write is done: the caller is gone by then. */
+typedef struct
+{
+  char *device_id;
+  char *staff_id;
+  char *action;
+  char *ref;
+} ActionDone;
+
 static void
-audit_action (CurbHub       *hub,
-              CurbHubCaller *caller,
-              const char    *action,
-              const char    *ref,
-              CurbEvent     *event,
-              const char    *result)
+action_done_free (ActionDone *done)
+{
+  g_free (done->device_id);
+  g_free (done->staff_id);
+  g_free (done->action);
+  g_free (done->ref);
+  g_free (done);
+}
+
+static void
+audit_action (CurbHub    *hub,
+              ActionDone *done,
+              CurbEvent  *event,
+              const char *result)
 {
   g_autoptr(JsonObject) detail = json_object_new ();
 
   json_object_set_string_member (detail, "result", result);
-  if (event != NULL)
-    {
-      json_object_set_string_member (detail, "event_id", curb_event_get_id (event));
-      json_object_set_object_member (detail, "data", json_object_ref (curb_event_get_data (event)));
-    }
-  curb_store_audit (hub->store, caller->device_id, caller->staff_id, action, ref, detail, NULL);
+  json_object_set_string_member (detail, "event_id", curb_event_get_id (event));
+  json_object_set_object_member (detail, "data", json_object_ref (curb_event_get_data (event)));
+  curb_store_audit (hub->store, done->device_id, done->staff_id, done->action, done->ref, detail, NULL);
+}
+
+static void
+on_action_applied (CurbHub           *hub,
+                   SoupServerMessage *msg,
+                   CurbEvent         *event,
+                   JsonObject        *order,
+                   gboolean           replayed,
+                   gpointer           data)
+{
+  ActionDone *done = data;
+
+  audit_action (hub, done, event, order != NULL ? "ok" : "refused");
+  if (order == NULL)
+    return;
+  if (curb_event_get_kind (event) == CURB_EVENT_CLAIMED && !replayed)
+    observe_claim (hub, order, event);
+  curb_hub_reply_applied (hub, msg, order, event, replayed, NULL);
 }
 
 static void
@@ -391,10 +423,9 @@ run_action (CurbHub           *hub,
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) data = json_object_new ();
-  g_autoptr(JsonObject) order = NULL;
   g_autoptr(CurbEvent) event = NULL;
+  ActionDone *done;
   CurbEventKind kind;
-  gboolean replayed;
 
   body = soup_server_message_get_request_body (msg)->length == 0
          ? json_object_new () : curb_hub_read_body (msg, action->fields);
@@ -403,13 +434,12 @@ run_action (CurbHub           *hub,
   event = curb_hub_event_from_body (msg, body, kind, ref, caller, data);
   if (event == NULL)
     return;
-  order = curb_hub_apply_event (hub, msg, event, &replayed);
-  audit_action (hub, caller, action->action, ref, event, order != NULL ? "ok" : "refused");
-  if (order == NULL)
-    return;
-  if (kind == CURB_EVENT_CLAIMED && !replayed)
-    observe_claim (hub, order, event);
-  curb_hub_reply_applied (hub, msg, order, event, replayed, NULL);
+  done = g_new0 (ActionDone, 1);
+  done->device_id = g_strdup (caller->device_id);
+  done->staff_id = g_strdup (caller->staff_id);
+  done->action = g_strdup (action->action);
+  done->ref = g_strdup (ref);
+  curb_hub_queue_event (hub, msg, event, on_action_applied, done, (GDestroyNotify) action_done_free);
 }
 
 void

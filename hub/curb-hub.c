@@ -346,6 +346,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->sign_in_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
+  g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
   G_OBJECT_CLASS (curb_hub_parent_class)->finalize (object);
@@ -370,7 +371,9 @@ curb_hub_init (CurbHub *self)
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
+  self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
+  self->escalation_s = 90;
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -388,6 +391,7 @@ curb_hub_new (CurbStore   *store,
   self->store = g_object_ref (store);
   self->keyring = keyring != NULL ? g_object_ref (keyring) : curb_keyring_new ();
   self->store_id = g_strdup (store_id);
+  curb_event_broker_set_head_seq (self->broker, curb_store_get_last_seq (store));
   return self;
 }
 
@@ -426,6 +430,14 @@ curb_hub_set_lookup_limits (CurbHub *self,
 }
 
 void
+curb_hub_set_alert_escalation (CurbHub *self,
+                               guint    seconds)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  self->escalation_s = seconds;
+}
+
+void
 curb_hub_set_stream_window (CurbHub *self,
                             guint    window)
 {
@@ -454,8 +466,6 @@ curb_hub_listen (CurbHub     *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) sockaddr = NULL;
-  g_autoslist(GUri) uris = NULL;
-
   g_return_val_if_fail (CURB_IS_HUB (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
@@ -477,23 +487,29 @@ curb_hub_listen (CurbHub     *self,
   if (!soup_server_listen (self->server, sockaddr,
                            self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("%s://%s:%d", self->certificate != NULL ? "https" : "http",
-                               address, g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://%s:%u", self->certificate != NULL ? "https" : "http",
+                               address, curb_hub_get_port (self));
   return TRUE;
 }
 
+/* From the listening socket: soup_server_get_uris() leaks in libsoup 3.2. */
 guint
 curb_hub_get_port (CurbHub *self)
 {
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
 
   g_return_val_if_fail (CURB_IS_HUB (self), 0);
 
   if (self->server == NULL)
     return 0;
-  uris = soup_server_get_uris (self->server);
-  return uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
+  listeners = soup_server_get_listeners (self->server);   /* transfer container */
+  if (listeners == NULL)
+    return 0;
+  local = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  return G_IS_INET_SOCKET_ADDRESS (local)
+         ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
 }
 
 char *
@@ -508,6 +524,7 @@ curb_hub_shutdown (CurbHub *self)
 {
   g_return_if_fail (CURB_IS_HUB (self));
 
+  curb_hub_flush_writes (self);
   if (self->broker != NULL)
     curb_event_broker_close_all (self->broker);
   if (self->server != NULL)

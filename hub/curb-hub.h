@@ -31,6 +31,10 @@ void        curb_hub_set_keyring         (CurbHub         *self,
 void        curb_hub_set_lookup_limits   (CurbHub         *self,
                                           guint            per_device_per_minute,
                                           guint            per_store_per_minute);
+/* Seconds an arrival may ring unclaimed before the board lists it as
+ * escalated (default 90). */
+void        curb_hub_set_alert_escalation (CurbHub        *self,
+                                           guint           seconds);
 /* Events a stream subscriber may leave unacknowledged before it is dropped. */
 void        curb_hub_set_stream_window   (CurbHub         *self,
                                           guint            window);

@@ -170,6 +170,35 @@ test_open_endpoints (HubFixture *fx, gconstpointer data)
 }
 
 static void
+test_heartbeat_gauges (HubFixture *fx, gconstpointer data)
+{
+  g_autofree char *device_id = NULL;
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, &device_id);
+  g_autoptr(CurbHubClient) staging = hub_fixture_device (fx, CURB_DEVICE_ROLE_STAGING, NULL);
+  g_autoptr(JsonObject) beat = NULL;
+  g_autoptr(JsonObject) devices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *metrics = NULL;
+  g_autofree char *camera = NULL;
+  g_autofree char *printer = NULL;
+
+  beat = hub_call (kiosk, "POST", "/v1/heartbeat",
+                   "{\"camera\":\"ok\",\"printer\":\"paper_out\",\"app_version\":\"0.1.0\",\"outbox_depth\":0}",
+                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (beat, "ok"));
+  devices = hub_call (staging, "GET", "/v1/devices", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (devices, "online"), ==, 1);
+  g_assert_cmpuint (hub_raw (fx, "GET", "/metrics", NULL, NULL, 0, &metrics), ==, 200);
+  camera = g_strdup_printf ("curbside_device_camera_ok{device=\"%s\"} 1\n", device_id);
+  printer = g_strdup_printf ("curbside_device_printer_ok{device=\"%s\"} 0\n", device_id);
+  g_assert_nonnull (strstr (metrics, camera));
+  g_assert_nonnull (strstr (metrics, printer));
+  g_assert_nonnull (strstr (metrics, "curbside_devices_online 1\n"));
+}
+
+static void
 test_tls_pinning (HubFixture *fx, gconstpointer data)
 {
   g_autoptr(CurbHubClient) unpinned = curb_hub_client_new (fx->url);
@@ -225,6 +254,7 @@ main (int argc, char **argv)
   ADD ("/hub/auth/sign-in-rate-limited", test_sign_in_rate_limited);
   ADD ("/hub/auth/enrollment-single-use", test_enrollment_single_use);
   ADD ("/hub/auth/open-endpoints", test_open_endpoints);
+  ADD ("/hub/auth/heartbeat-gauges", test_heartbeat_gauges);
   ADD ("/hub/auth/tls-pinning", test_tls_pinning);
   ADD ("/hub/auth/certificate-kept", test_certificate_kept);
 #undef ADD

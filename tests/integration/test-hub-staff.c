@@ -264,6 +264,15 @@ test_board_alerts (HubFixture *fx, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (alerts), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (alerts, 0), ==, "B2");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (board, "orders")), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (board, "escalated")), ==, 0);
+  g_clear_pointer (&board, json_object_unref);
+  g_clear_object (&result);
+  curb_hub_set_alert_escalation (fx->hub, 0);
+  curb_hub_client_get_board_async (alex, NULL, hub_store_result, &result);
+  hub_wait (&result);
+  board = curb_hub_client_request_finish (alex, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (board, "escalated"), 0), ==, "B2");
   g_assert_cmpint (json_object_get_int_member (board, "last_seq"), ==, curb_store_get_last_seq (fx->store));
 }
 

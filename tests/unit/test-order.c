@@ -165,6 +165,22 @@ test_temperature_strings (void)
   g_assert_false (curb_order_state_is_active (CURB_ORDER_STATE_NO_SHOW));
 }
 
+static void
+test_display_name (void)
+{
+  g_autofree char *sam = curb_order_format_display_name ("Sam", "R");
+  g_autofree char *jose = curb_order_format_display_name ("José", "Ñúñez");
+  g_autofree char *alone = curb_order_format_display_name ("Ana", "");
+  g_autofree char *markup = curb_order_format_display_name ("<b>Bob</b>", "&");
+
+  g_assert_cmpstr (sam, ==, "Sam R.");
+  g_assert_cmpstr (jose, ==, "José Ñ.");
+  g_assert_cmpstr (alone, ==, "Ana");
+  g_assert_cmpstr (markup, ==, "<b>Bob</b> &.");
+  g_assert_null (curb_order_format_display_name (NULL, "R"));
+  g_assert_null (curb_order_format_display_name ("", "R"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -175,5 +191,6 @@ main (int argc, char **argv)
   g_test_add_func ("/order/normalize-surname", test_normalize_surname);
   g_test_add_func ("/order/normalize-phone", test_normalize_phone);
   g_test_add_func ("/order/temperature-strings", test_temperature_strings);
+  g_test_add_func ("/order/display-name", test_display_name);
   return g_test_run ();
 }

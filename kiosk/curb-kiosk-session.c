@@ -1,0 +1,922 @@
+#include "curb-kiosk-session.h"
+
+#include <glib/gi18n.h>
+
+#include "curb-error.h"
+#include "curb-token.h"
+#include "curb-util.h"
+
+#define STATUS_INTERVAL_S  30
+#define FLUSH_INTERVAL_S   10
+#define SAME_CODE_QUIET_MS 8000
+#define MAX_CODE_LEN       512
+
+struct _CurbKioskSession
+{
+  GObject          parent_instance;
+
+  CurbKioskFlow   *flow;
+  CurbHubClient   *client;
+  CurbKioskOutbox *outbox;
+  CurbHubStream   *stream;
+  CurbKeyring     *keyring;
+  char            *store_id;
+  char            *unconfirmed_store;
+  CurbCodeSource  *source;
+  CurbPrinterStation *printer;
+  GCancellable    *cancellable;
+  GHashTable      *decisions;     /* substitution id -> approved, this visit */
+  char            *last_code;
+  gint64           last_code_ms;
+  gboolean         camera_ok;
+  gboolean         flushing;
+  guint            status_source;
+  guint            flush_source;
+  int              last_eta_s;
+};
+
+typedef struct
+{
+  CurbKioskSession *self;
+  guint             visit;
+  char             *token;
+  char             *ref;
+  char             *bay;
+  char             *event_id;
+  gint64            at_ms;
+  gboolean          is_ticket;
+  gboolean          verified;
+} Request;
+
+enum { OUTBOX_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CurbKioskSession, curb_kiosk_session, G_TYPE_OBJECT)
+
+static void
+request_free (Request *req)
+{
+  g_object_unref (req->self);
+  g_free (req->token);
+  g_free (req->ref);
+  g_free (req->bay);
+  g_free (req->event_id);
+  g_free (req);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static Request *
+request_new (CurbKioskSession *self,
+             guint             visit)
+{
+  Request *req = g_new0 (Request, 1);
+
+  req->self = g_object_ref (self);
+  req->visit = visit;
+  return req;
+}
+
+static void
+emit_outbox_changed (CurbKioskSession *self)
+{
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0, curb_kiosk_outbox_get_depth (self->outbox));
+}
+
+/* --- the outbox ------------------------------------------------------- */
+
+static JsonObject *
+new_event (const char *id,
+           const char *kind,
+           const char *ref,
+           gint64      at_ms,
+           JsonObject *data)
+{
+  JsonObject *event = json_object_new ();
+  g_autofree char *at = curb_iso8601_from_ms (at_ms);
+
+  json_object_set_string_member (event, "id", id);
+  json_object_set_string_member (event, "kind", kind);
+  json_object_set_string_member (event, "order_ref", ref);
+  json_object_set_string_member (event, "at", at);
+  json_object_set_object_member (event, "data", data);
+  return event;
+}
+
+static void
+on_queued (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!curb_kiosk_outbox_add_finish (CURB_KIOSK_OUTBOX (source), result, &error))
+    g_warning ("Could not queue an event for the hub: %s", error->message);
+  emit_outbox_changed (self);
+}
+
+static void
+queue_event (CurbKioskSession *self,
+             JsonObject       *event)
+{
+  curb_kiosk_outbox_add_async (self->outbox, event, NULL, on_queued, g_object_ref (self));
+}
+
+static void flush_outbox (CurbKioskSession *self);
+
+static GStrv
+delivered_ids (JsonObject *reply)
+{
+  JsonArray *results = json_object_get_array_member (reply, "results");
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      const char *status = json_object_get_string_member_with_default (result, "status", "");
+      const char *id = json_object_get_string_member_with_default (result, "id", NULL);
+
+      if (id == NULL || g_str_equal (status, "retry"))
+        continue;
+      if (g_str_equal (status, "rejected"))
+        g_warning ("The hub refused queued event %s: %s", id,
+                   json_object_get_string_member_with_default (result, "message", ""));
+      g_strv_builder_add (ids, id);
+    }
+  return g_strv_builder_end (ids);
+}
+
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!curb_kiosk_outbox_remove_finish (CURB_KIOSK_OUTBOX (source), result, &error))
+    g_warning ("Could not clear delivered events: %s", error->message);
+  self->flushing = FALSE;
+  emit_outbox_changed (self);
+  if (error == NULL && curb_kiosk_outbox_get_depth (self->outbox) > 0)
+    flush_outbox (self);
+}
+
+static void
+on_events_posted (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_auto(GStrv) ids = NULL;
+
+  if (reply == NULL)
+    {
+      g_debug ("Queued events not delivered yet: %s", error->message);
+      self->flushing = FALSE;
+      return;
+    }
+  ids = delivered_ids (reply);
+  g_message ("Delivered %u queued event(s) to the hub", g_strv_length (ids));
+  curb_kiosk_outbox_remove_async (self->outbox, ids, NULL, on_removed, g_object_ref (self));
+}
+
+static void
+on_peeked (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) events = curb_kiosk_outbox_peek_finish (CURB_KIOSK_OUTBOX (source), result, &error);
+
+  if (events == NULL || json_array_get_length (events) == 0)
+    {
+      self->flushing = FALSE;
+      return;
+    }
+  curb_hub_client_post_events_async (self->client, events, self->cancellable,
+                                     on_events_posted, g_object_ref (self));
+}
+
+static void
+flush_outbox (CurbKioskSession *self)
+{
+  if (self->flushing || curb_kiosk_outbox_get_depth (self->outbox) == 0)
+    return;
+  self->flushing = TRUE;
+  curb_kiosk_outbox_peek_async (self->outbox, 100, NULL, on_peeked, g_object_ref (self));
+}
+
+static gboolean
+on_flush_timer (gpointer data)
+{
+  flush_outbox (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- scanning --------------------------------------------------------- */
+
+/* Until the hub has told this kiosk its store (first start, hub not yet
+ * reached), the signature is still checked; the store is then checked by
+ * the hub, which knows no order of another store. */
+static const char *
+expected_store (CurbKioskSession *self,
+                const char       *text)
+{
+  g_autoptr(CurbTokenClaims) claims = NULL;
+
+  if (self->store_id != NULL)
+    return self->store_id;
+  claims = curb_token_decode (text, NULL);
+  g_free (self->unconfirmed_store);
+  self->unconfirmed_store = claims != NULL ? g_strdup (claims->store_id) : NULL;
+  return self->unconfirmed_store;
+}
+
+static char *
+verify_code (CurbKioskSession  *self,
+             const char        *text,
+             gboolean          *out_verified,
+             GError           **error)
+{
+  g_autoptr(CurbTokenClaims) claims = NULL;
+
+  *out_verified = FALSE;
+  if (self->keyring == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_TOKEN_UNKNOWN_KEY,
+                   "this kiosk has no issuer keyring: pickup codes cannot be checked");
+      return NULL;
+    }
+  if (!curb_token_verify (self->keyring, text, expected_store (self, text), curb_now_ms () / 1000,
+                          &claims, error))
+    return NULL;
+  *out_verified = TRUE;
+  return g_strdup (claims->order_ref);
+}
+
+static void
+show_order_reply (CurbKioskSession *self,
+                  Request          *req,
+                  JsonObject       *reply,
+                  const char       *source)
+{
+  JsonObject *object = json_object_get_object_member (reply, "order");
+  g_autoptr(CurbKioskOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+
+  order = object != NULL ? curb_kiosk_order_new_from_json (object, &error) : NULL;
+  if (order == NULL)
+    {
+      g_warning ("The hub sent an order the kiosk cannot show: %s",
+                 error != NULL ? error->message : "no order");
+      curb_kiosk_flow_fail (self->flow, req->visit, CURB_KIOSK_PROBLEM_FAILED);
+      return;
+    }
+  curb_kiosk_flow_show_order (self->flow, req->visit, order, req->token, source);
+}
+
+static void
+on_order_ready (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply != NULL)
+    show_order_reply (req->self, req, reply, "scan");
+  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && req->verified)
+    curb_kiosk_flow_show_offline (req->self->flow, req->visit, req->ref, req->token);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
+}
+
+static gboolean
+is_repeat (CurbKioskSession *self,
+           const char       *text)
+{
+  gint64 now = g_get_monotonic_time () / 1000;
+  gboolean repeat = g_strcmp0 (self->last_code, text) == 0
+                    && now - self->last_code_ms < SAME_CODE_QUIET_MS;
+
+  g_free (self->last_code);
+  self->last_code = g_strdup (text);
+  self->last_code_ms = now;
+  return repeat;
+}
+
+void
+curb_kiosk_session_handle_code (CurbKioskSession *self,
+                                const char       *text)
+{
+  g_autoptr(GError) error = NULL;
+  Request *req;
+  gboolean verified;
+  char *ref;
+
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+
+  if (text == NULL || !curb_kiosk_flow_accepts_scan (self->flow) || is_repeat (self, text))
+    return;
+  req = request_new (self, curb_kiosk_flow_begin (self->flow));
+  ref = verify_code (self, text, &verified, &error);
+  if (ref == NULL)
+    {
+      curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
+      request_free (req);
+      return;
+    }
+  req->token = g_strdup (text);
+  req->ref = ref;
+  req->verified = verified;
+  curb_hub_client_get_order_async (self->client, ref, self->cancellable, on_order_ready, req);
+}
+
+static void
+on_code (CurbCodeSource   *source,
+         GBytes           *payload,
+         const char       *source_name,
+         gint64            frame_time,
+         CurbKioskSession *self)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (payload, &size);
+  g_autofree char *text = NULL;
+
+  if (data == NULL || size == 0 || size > MAX_CODE_LEN)
+    return;
+  text = g_strndup (data, size);
+  if (strlen (text) != size || !g_utf8_validate (text, -1, NULL))
+    {
+      if (curb_kiosk_flow_accepts_scan (self->flow) && !is_repeat (self, "\x01binary"))
+        curb_kiosk_flow_fail (self->flow, curb_kiosk_flow_begin (self->flow),
+                              CURB_KIOSK_PROBLEM_UNREADABLE);
+      return;
+    }
+  curb_kiosk_session_handle_code (self, g_strstrip (text));
+}
+
+static void
+on_camera_error (CurbCodeSource   *source,
+                 const GError     *error,
+                 CurbKioskSession *self)
+{
+  g_warning ("Camera failed: %s; shoppers are sent to the order lookup", error->message);
+  self->camera_ok = FALSE;
+  curb_kiosk_flow_set_camera_ok (self->flow, FALSE);
+}
+
+static void
+on_camera_recovered (CurbCodeSource   *source,
+                     CurbKioskSession *self)
+{
+  g_message ("Camera recovered");
+  self->camera_ok = TRUE;
+  curb_kiosk_flow_set_camera_ok (self->flow, TRUE);
+}
+
+/* --- lookup ----------------------------------------------------------- */
+
+static void
+on_lookup_ready (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
+      return;
+    }
+  g_free (req->token);
+  req->token = g_strdup (json_object_get_string_member_with_default (reply, "ticket", ""));
+  show_order_reply (req->self, req, reply, "lookup");
+}
+
+static void
+on_lookup (CurbKioskFlow    *flow,
+           const char       *ref,
+           const char       *surname,
+           const char       *phone_last4,
+           CurbKioskSession *self)
+{
+  Request *req = request_new (self, curb_kiosk_flow_get_visit (flow));
+
+  curb_hub_client_lookup_async (self->client, ref, surname, phone_last4, self->cancellable,
+                                on_lookup_ready, req);
+}
+
+static void on_heartbeat_sent (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* --- substitutions ---------------------------------------------------- */
+
+static JsonObject *
+decision_data (const char *id,
+               gboolean    approved)
+{
+  JsonObject *data = json_object_new ();
+
+  json_object_set_string_member (data, "substitution_id", id);
+  json_object_set_boolean_member (data, "approved", approved);
+  return data;
+}
+
+typedef struct
+{
+  CurbKioskSession *self;
+  JsonObject       *event;
+} Decision;
+
+static void
+decision_free (Decision *decision)
+{
+  g_object_unref (decision->self);
+  json_object_unref (decision->event);
+  g_free (decision);
+}
+
+static void
+on_decision_sent (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Decision *decision = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply == NULL && g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE))
+    queue_event (decision->self, decision->event);
+  else if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The hub refused a substitution decision: %s", error->message);
+  decision_free (decision);
+}
+
+/* Decisions go to the hub once the shopper is checked in (the hub accepts
+ * them only from the kiosk that checked the order in). */
+static void
+send_decisions (CurbKioskSession *self,
+                const char       *ref,
+                gboolean          offline)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->decisions);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *id = curb_uuid_new ();
+      gboolean approved = GPOINTER_TO_INT (value);
+      Decision *decision = g_new0 (Decision, 1);
+      g_autoptr(JsonObject) body = decision_data (key, approved);
+
+      decision->self = g_object_ref (self);
+      decision->event = new_event (id, "substitution_decided", ref, curb_now_ms (),
+                                   decision_data (key, approved));
+      if (offline)
+        {
+          queue_event (self, decision->event);
+          decision_free (decision);
+          continue;
+        }
+      json_object_set_string_member (body, "event_id", id);
+      curb_hub_client_action_async (self->client, ref, CURB_HUB_ACTION_DECIDE_SUBSTITUTION, body,
+                                    self->cancellable, on_decision_sent, decision);
+    }
+  g_hash_table_remove_all (self->decisions);
+}
+
+static void
+on_substitution_decided (CurbKioskFlow    *flow,
+                         const char       *id,
+                         gboolean          approved,
+                         CurbKioskSession *self)
+{
+  g_hash_table_insert (self->decisions, g_strdup (id), GINT_TO_POINTER (approved));
+}
+
+/* --- check-in --------------------------------------------------------- */
+
+static JsonObject *
+arrival_event (Request *req)
+{
+  JsonObject *data = json_object_new ();
+
+  json_object_set_string_member (data, "bay", req->bay);
+  json_object_set_string_member (data, "source", "scan");
+  return new_event (req->event_id, "arrived", req->ref, req->at_ms, data);
+}
+
+static void
+check_in_offline (Request *req)
+{
+  CurbKioskSession *self = req->self;
+  g_autoptr(JsonObject) event = arrival_event (req);
+
+  g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
+  queue_event (self, event);
+  send_decisions (self, req->ref, TRUE);
+  curb_kiosk_flow_checked_in (self->flow, req->visit, TRUE);
+}
+
+static void
+on_checkin_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  CurbKioskSession *self = req->self;
+
+  if (reply != NULL)
+    {
+      send_decisions (self, req->ref, FALSE);
+      curb_kiosk_flow_checked_in (self->flow, req->visit, FALSE);
+      curb_kiosk_flow_set_eta (self->flow, req->visit,
+                               (int) json_object_get_int_member_with_default (reply, "eta_s", 0));
+    }
+  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && req->verified)
+    check_in_offline (req);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
+}
+
+static void
+on_check_in (CurbKioskFlow    *flow,
+             CurbKioskSession *self)
+{
+  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  const char * const *bays = curb_kiosk_flow_get_bays (flow);
+  Request *req = request_new (self, curb_kiosk_flow_get_visit (flow));
+
+  req->ref = g_strdup (curb_kiosk_order_get_ref (order));
+  req->token = g_strdup (curb_kiosk_flow_get_token (flow));
+  req->bay = g_strdup (curb_kiosk_flow_get_bay (flow) != NULL ? curb_kiosk_flow_get_bay (flow)
+                       : bays != NULL && bays[0] != NULL ? bays[0] : "1");
+  req->event_id = curb_uuid_new ();
+  req->at_ms = curb_now_ms ();
+  req->is_ticket = g_strcmp0 (curb_kiosk_flow_get_source (flow), "lookup") == 0;
+  req->verified = !req->is_ticket;
+  if (curb_kiosk_flow_get_offline (flow))
+    {
+      check_in_offline (req);
+      request_free (req);
+      return;
+    }
+  curb_hub_client_checkin_async (self->client, req->token, req->is_ticket, req->bay, req->event_id,
+                                 req->at_ms, self->cancellable, on_checkin_ready, req);
+}
+
+/* --- the receipt ------------------------------------------------------ */
+
+static void
+on_receipt_queued (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  CurbKioskSession *self = req->self;
+  g_autofree char *blocked = NULL;
+  const char *lang = curb_kiosk_flow_get_language (self->flow);
+
+  if (req->visit != curb_kiosk_flow_get_visit (self->flow))
+    return;
+  if (!curb_printer_station_print_finish (CURB_PRINTER_STATION (source), result, &error))
+    {
+      g_warning ("Receipt for %s not queued: %s", req->ref, error->message);
+      curb_kiosk_flow_set_receipt_note (self->flow, _("Your receipt will be handed to you"));
+      return;
+    }
+  blocked = curb_printer_queue_dup_shopper_message (curb_printer_station_get_queue (self->printer), lang);
+  curb_kiosk_flow_set_receipt_note (self->flow, blocked != NULL ? blocked
+                                    : _("Your receipt is printing below the screen. Its code opens your digital receipt."));
+}
+
+static void
+on_receipt_order_ready (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(JsonNode) order = NULL;
+  CurbKioskSession *self = req->self;
+
+  if (reply == NULL || !json_object_has_member (reply, "order"))
+    {
+      g_warning ("No receipt for %s: %s", req->ref, error != NULL ? error->message : "no order");
+      curb_kiosk_flow_set_receipt_note (self->flow, _("Your receipt will be handed to you"));
+      return;
+    }
+  order = json_node_copy (json_object_get_member (reply, "order"));
+  curb_printer_station_print_async (self->printer, CURB_PRINT_RECEIPT, order,
+                                    curb_kiosk_flow_get_language (self->flow), self->cancellable,
+                                    on_receipt_queued, g_steal_pointer (&req));
+}
+
+static void
+on_print_receipt (CurbKioskFlow    *flow,
+                  CurbKioskSession *self)
+{
+  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  Request *req;
+
+  if (self->printer == NULL || order == NULL)
+    return;
+  req = request_new (self, curb_kiosk_flow_get_visit (flow));
+  req->ref = g_strdup (curb_kiosk_order_get_ref (order));
+  curb_hub_client_get_order_async (self->client, req->ref, self->cancellable,
+                                   on_receipt_order_ready, req);
+}
+
+/* The hub has no route for a call for help yet: the kiosk's heartbeat
+ * carries it to the staging stations' device list right away. */
+static void
+on_call_staff (CurbKioskFlow    *flow,
+               CurbKioskSession *self)
+{
+  g_autoptr(JsonObject) status = json_object_new ();
+
+  g_message ("A shopper asked for help at this kiosk");
+  json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
+  json_object_set_string_member (status, "app_version", CURB_VERSION);
+  json_object_set_string_member (status, "detail", "A shopper asked for help at this kiosk");
+  curb_hub_client_heartbeat_async (self->client, status, self->cancellable, on_heartbeat_sent, NULL);
+}
+
+static void
+on_reset (CurbKioskFlow    *flow,
+          CurbKioskSession *self)
+{
+  g_hash_table_remove_all (self->decisions);
+}
+
+/* --- the hub's live events and status --------------------------------- */
+
+static void
+on_stream_event (CurbHubStream    *stream,
+                 JsonObject       *event,
+                 CurbKioskSession *self)
+{
+  const char *kind = json_object_get_string_member_with_default (event, "kind", "");
+  const char *ref = json_object_get_string_member_with_default (event, "order_ref", NULL);
+  JsonObject *data = json_object_get_object_member (event, "data");
+  const char *staff = NULL;
+  int eta_s = 0;
+
+  if (data != NULL)
+    {
+      staff = json_object_get_string_member_with_default (data, "staff_name", NULL);
+      eta_s = (int) CLAMP (json_object_get_int_member_with_default (data, "eta_s", 0), 0, 24 * 3600);
+    }
+  if (g_str_equal (kind, "claimed") && eta_s > 0)
+    self->last_eta_s = eta_s;
+  curb_kiosk_flow_order_event (self->flow, ref, kind, staff, eta_s);
+}
+
+static void
+on_stream_connected (CurbHubStream    *stream,
+                     CurbKioskSession *self)
+{
+  g_message ("Connected to the hub's event stream");
+  flush_outbox (self);
+}
+
+static void
+open_stream (CurbKioskSession *self,
+             gint64            after_seq)
+{
+  if (self->stream != NULL)
+    return;
+  self->stream = curb_hub_client_open_stream (self->client, after_seq);
+  g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, 0);
+  g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, 0);
+  curb_hub_stream_start (self->stream);
+}
+
+/* The store id tokens must name: from the hub, remembered for offline starts. */
+static void
+learn_store_id (CurbKioskSession *self,
+                const char       *store_id)
+{
+  if (store_id == NULL || *store_id == '\0' || g_strcmp0 (store_id, self->store_id) == 0)
+    return;
+  if (self->store_id != NULL)
+    g_warning ("The hub serves store %s, not %s: using the hub's", store_id, self->store_id);
+  g_free (self->store_id);
+  self->store_id = g_strdup (store_id);
+  curb_kiosk_outbox_set_meta (self->outbox, "store_id", store_id);
+}
+
+static void
+on_status_ready (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  int waiting;
+
+  if (reply == NULL)
+    {
+      g_debug ("Hub status: %s", error->message);
+      return;
+    }
+  open_stream (self, json_object_get_int_member_with_default (reply, "last_seq", 0));
+  learn_store_id (self, json_object_get_string_member_with_default (reply, "store_id", NULL));
+  waiting = (int) json_object_get_int_member_with_default (reply, "alerts_outstanding", -1);
+  curb_kiosk_flow_set_queue_status (self->flow, waiting, waiting > 0 ? self->last_eta_s : 0);
+}
+
+static void
+on_heartbeat_sent (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    g_debug ("Heartbeat not delivered: %s", error->message);
+  g_clear_pointer (&reply, json_object_unref);
+}
+
+static gboolean
+on_status_timer (gpointer data)
+{
+  CurbKioskSession *self = data;
+  g_autoptr(JsonObject) status = json_object_new ();
+
+  curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready,
+                                    g_object_ref (self));
+  json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
+  json_object_set_string_member (status, "app_version", CURB_VERSION);
+  json_object_set_int_member (status, "outbox_depth", curb_kiosk_outbox_get_depth (self->outbox));
+  curb_hub_client_heartbeat_async (self->client, status, self->cancellable, on_heartbeat_sent, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- GObject ------------------------------------------------------------ */
+
+static void
+curb_kiosk_session_dispose (GObject *object)
+{
+  CurbKioskSession *self = CURB_KIOSK_SESSION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->status_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->stream != NULL)
+    curb_hub_stream_stop (self->stream);
+  g_clear_object (&self->stream);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+  if (self->flow != NULL)
+    g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->client);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->keyring);
+  g_clear_object (&self->printer);
+  G_OBJECT_CLASS (curb_kiosk_session_parent_class)->dispose (object);
+}
+
+static void
+curb_kiosk_session_finalize (GObject *object)
+{
+  CurbKioskSession *self = CURB_KIOSK_SESSION (object);
+
+  g_clear_object (&self->cancellable);
+  g_hash_table_unref (self->decisions);
+  g_free (self->store_id);
+  g_free (self->unconfirmed_store);
+  g_free (self->last_code);
+  G_OBJECT_CLASS (curb_kiosk_session_parent_class)->finalize (object);
+}
+
+static void
+curb_kiosk_session_class_init (CurbKioskSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = curb_kiosk_session_dispose;
+  object_class->finalize = curb_kiosk_session_finalize;
+  signals[OUTBOX_CHANGED] = g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+curb_kiosk_session_init (CurbKioskSession *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->camera_ok = TRUE;
+}
+
+CurbKioskSession *
+curb_kiosk_session_new (CurbKioskFlow   *flow,
+                        CurbHubClient   *client,
+                        CurbKioskOutbox *outbox)
+{
+  CurbKioskSession *self;
+
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (flow), NULL);
+  g_return_val_if_fail (CURB_IS_HUB_CLIENT (client), NULL);
+  g_return_val_if_fail (CURB_IS_KIOSK_OUTBOX (outbox), NULL);
+
+  self = g_object_new (CURB_TYPE_KIOSK_SESSION, NULL);
+  self->flow = g_object_ref (flow);
+  self->client = g_object_ref (client);
+  self->outbox = g_object_ref (outbox);
+  self->store_id = g_strdup (curb_kiosk_outbox_get_meta (outbox, "store_id"));
+  g_signal_connect (flow, "check-in", G_CALLBACK (on_check_in), self);
+  g_signal_connect (flow, "lookup", G_CALLBACK (on_lookup), self);
+  g_signal_connect (flow, "substitution-decided", G_CALLBACK (on_substitution_decided), self);
+  g_signal_connect (flow, "reset", G_CALLBACK (on_reset), self);
+  g_signal_connect (flow, "call-staff", G_CALLBACK (on_call_staff), self);
+  g_signal_connect (flow, "print-receipt", G_CALLBACK (on_print_receipt), self);
+  return self;
+}
+
+void
+curb_kiosk_session_set_keyring (CurbKioskSession *self,
+                                CurbKeyring      *keyring,
+                                const char       *store_id)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+  g_set_object (&self->keyring, keyring);
+  if (store_id != NULL)
+    {
+      g_free (self->store_id);
+      self->store_id = g_strdup (store_id);
+    }
+}
+
+void
+curb_kiosk_session_set_code_source (CurbKioskSession *self,
+                                    CurbCodeSource   *source)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+  g_return_if_fail (self->source == NULL);
+
+  self->source = g_object_ref (source);
+  g_signal_connect (source, "code", G_CALLBACK (on_code), self);
+  g_signal_connect (source, "error", G_CALLBACK (on_camera_error), self);
+  g_signal_connect (source, "recovered", G_CALLBACK (on_camera_recovered), self);
+}
+
+void
+curb_kiosk_session_start (CurbKioskSession *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+
+  if (self->status_source != 0)
+    return;
+  on_status_timer (self);
+  self->status_source = g_timeout_add_seconds (STATUS_INTERVAL_S, on_status_timer, self);
+  self->flush_source = g_timeout_add_seconds (FLUSH_INTERVAL_S, on_flush_timer, self);
+}
+
+void
+curb_kiosk_session_flush_outbox (CurbKioskSession *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+  flush_outbox (self);
+}
+
+guint
+curb_kiosk_session_get_outbox_depth (CurbKioskSession *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_SESSION (self), 0);
+  return curb_kiosk_outbox_get_depth (self->outbox);
+}
+
+gboolean
+curb_kiosk_session_get_stream_connected (CurbKioskSession *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_SESSION (self), FALSE);
+  return self->stream != NULL && curb_hub_stream_is_connected (self->stream);
+}
+
+void
+curb_kiosk_session_set_printer (CurbKioskSession   *self,
+                                CurbPrinterStation *printer)
+{
+  g_return_if_fail (CURB_IS_KIOSK_SESSION (self));
+  g_set_object (&self->printer, printer);
+}

@@ -1,0 +1,250 @@
+#include <glib/gi18n.h>
+
+#include "curb-kiosk-greeting-page.h"
+#include "curb-kiosk-page.h"
+
+struct _CurbKioskGreetingPage
+{
+  GtkBox         parent_instance;
+
+  CurbKioskFlow *flow;
+  GtkBox        *layout;
+  GtkLabel      *title;
+  GtkLabel      *order_label;
+  GtkBox        *bags_box;
+  GtkLabel      *window_label;
+  GtkLabel      *alternate_label;
+  GtkLabel      *id_label;
+  GtkBox        *subs_box;
+  GtkButton     *confirm_button;
+  GtkBox        *actions;
+};
+
+G_DEFINE_FINAL_TYPE (CurbKioskGreetingPage, curb_kiosk_greeting_page, GTK_TYPE_BOX)
+
+static const char *
+temperature_name (guint temperature)
+{
+  switch (temperature)
+    {
+    case 0:
+      return _("Pantry");
+    case 1:
+      return _("Chilled");
+    default:
+      return _("Frozen");
+    }
+}
+
+static GtkWidget *
+bag_chip (guint temperature,
+          int   count)
+{
+  static const char * const classes[] = { "ambient", "chilled", "frozen" };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  g_autofree char *bags = g_strdup_printf (ngettext ("%d bag", "%d bags", count), count);
+  GtkWidget *count_label = gtk_label_new (bags);
+  GtkWidget *kind_label = gtk_label_new (temperature_name (temperature));
+
+  gtk_widget_add_css_class (box, "chip");
+  gtk_widget_add_css_class (box, classes[temperature]);
+  gtk_widget_add_css_class (count_label, "chip-count");
+  gtk_box_append (GTK_BOX (box), count_label);
+  gtk_box_append (GTK_BOX (box), kind_label);
+  return box;
+}
+
+static void
+refresh_bags (CurbKioskGreetingPage *self,
+              CurbKioskOrder        *order)
+{
+  curb_kiosk_remove_children (self->bags_box);
+  for (guint t = 0; t < 3; t++)
+    {
+      int count = curb_kiosk_order_get_bags (order, t);
+
+      if (count > 0)
+        gtk_box_append (self->bags_box, bag_chip (t, count));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->bags_box),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->bags_box)) != NULL);
+}
+
+static void
+on_decision_clicked (GtkButton             *button,
+                     CurbKioskGreetingPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "substitution-id");
+  gboolean approved = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "approved"));
+
+  curb_kiosk_flow_decide_substitution (self->flow, id, approved);
+}
+
+static GtkWidget *
+decision_button (CurbKioskGreetingPage       *self,
+                 const CurbKioskSubstitution *sub,
+                 gboolean                     approved)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (approved ? _("Yes, that's fine")
+                                                                 : _("No, thanks"));
+  gboolean active = g_strcmp0 (sub->status, approved ? "approved" : "declined") == 0;
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), active);
+  gtk_widget_add_css_class (button, approved ? "approve" : "decline");
+  g_object_set_data_full (G_OBJECT (button), "substitution-id", g_strdup (sub->id), g_free);
+  g_object_set_data (G_OBJECT (button), "approved", GINT_TO_POINTER (approved));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_decision_clicked), self);
+  return button;
+}
+
+static GtkWidget *
+substitution_row (CurbKioskGreetingPage       *self,
+                  const CurbKioskSubstitution *sub)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *swap = g_strdup_printf (_("%s instead of %s"), sub->replacement, sub->original);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  curb_kiosk_set_text (GTK_LABEL (label), swap);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (row, "substitution");
+  gtk_box_set_homogeneous (GTK_BOX (buttons), TRUE);
+  gtk_widget_add_css_class (buttons, "decisions");
+  gtk_box_append (GTK_BOX (buttons), decision_button (self, sub, TRUE));
+  gtk_box_append (GTK_BOX (buttons), decision_button (self, sub, FALSE));
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), buttons);
+  return row;
+}
+
+static void
+refresh_substitutions (CurbKioskGreetingPage *self,
+                       CurbKioskOrder        *order)
+{
+  guint n = curb_kiosk_order_get_n_substitutions (order);
+  GtkWidget *heading;
+
+  curb_kiosk_remove_children (self->subs_box);
+  gtk_widget_set_visible (GTK_WIDGET (self->subs_box), n > 0);
+  if (n == 0)
+    return;
+  heading = gtk_label_new (ngettext ("We swapped an item. Is that OK?",
+                                     "We swapped some items. Are they OK?", n));
+  gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (self->subs_box, heading);
+  for (guint i = 0; i < n && i < 3; i++)
+    gtk_box_append (self->subs_box,
+                    substitution_row (self, curb_kiosk_order_get_substitution (order, i)));
+}
+
+static void
+refresh_details (CurbKioskGreetingPage *self,
+                 CurbKioskOrder        *order)
+{
+  int items = curb_kiosk_order_get_item_count (order);
+  g_autofree char *start = curb_kiosk_format_time (curb_kiosk_order_get_window_start_ms (order));
+  g_autofree char *end = curb_kiosk_format_time (curb_kiosk_order_get_window_end_ms (order));
+  g_autofree char *alternate = curb_kiosk_order_dup_alternate_name (order);
+  g_autofree char *order_text = NULL;
+  g_autofree char *window_text = NULL;
+  g_autofree char *alternate_text = NULL;
+
+  order_text = g_strdup_printf (ngettext ("Order %s  ·  %d item", "Order %s  ·  %d items", items),
+                                curb_kiosk_order_get_ref (order), items);
+  curb_kiosk_set_text (self->order_label, order_text);
+  if (start != NULL && end != NULL)
+    window_text = g_strdup_printf (_("Pickup time %s – %s"), start, end);
+  curb_kiosk_set_text (self->window_label, window_text);
+  if (alternate != NULL)
+    alternate_text = g_strdup_printf (_("%s may also pick up this order"), alternate);
+  curb_kiosk_set_text (self->alternate_label, alternate_text);
+  curb_kiosk_set_text (self->id_label, curb_kiosk_order_get_age_restricted (order)
+                                       ? _("Please have your ID ready: some items need an ID check.")
+                                       : NULL);
+}
+
+static void
+refresh (CurbKioskGreetingPage *self)
+{
+  CurbKioskOrder *order = curb_kiosk_flow_get_order (self->flow);
+  g_autofree char *name = NULL;
+  g_autofree char *hello = NULL;
+
+  if (order == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_GREETING)
+    return;
+  name = curb_kiosk_order_dup_display_name (order);
+  hello = name != NULL ? g_strdup_printf (_("Hi %s"), name) : g_strdup (_("Hi there"));
+  curb_kiosk_set_text (self->title, hello);
+  refresh_details (self, order);
+  refresh_bags (self, order);
+  refresh_substitutions (self, order);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button),
+                            !curb_kiosk_flow_get_busy (self->flow));
+}
+
+static void
+on_confirm_clicked (CurbKioskGreetingPage *self)
+{
+  curb_kiosk_flow_confirm (self->flow);
+}
+
+static void
+on_start_over_clicked (CurbKioskGreetingPage *self)
+{
+  curb_kiosk_flow_start_over (self->flow);
+}
+
+static void
+curb_kiosk_greeting_page_dispose (GObject *object)
+{
+  CurbKioskGreetingPage *self = CURB_KIOSK_GREETING_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CURB_TYPE_KIOSK_GREETING_PAGE);
+  g_clear_object (&self->flow);
+  G_OBJECT_CLASS (curb_kiosk_greeting_page_parent_class)->dispose (object);
+}
+
+static void
+curb_kiosk_greeting_page_class_init (CurbKioskGreetingPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = curb_kiosk_greeting_page_dispose;
+  curb_kiosk_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/curbside/Kiosk/greeting/curb-kiosk-greeting-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, layout);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, title);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, order_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, bags_box);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, window_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, alternate_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, id_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, subs_box);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, actions);
+  gtk_widget_class_bind_template_callback (widget_class, on_confirm_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_start_over_clicked);
+}
+
+static void
+curb_kiosk_greeting_page_init (CurbKioskGreetingPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  curb_kiosk_page_set_adaptive (GTK_WIDGET (self), GTK_ORIENTABLE (self->layout));
+  curb_kiosk_page_set_adaptive (GTK_WIDGET (self), GTK_ORIENTABLE (self->actions));
+}
+
+GtkWidget *
+curb_kiosk_greeting_page_new (CurbKioskFlow *flow)
+{
+  CurbKioskGreetingPage *self = g_object_new (CURB_TYPE_KIOSK_GREETING_PAGE, NULL);
+
+  self->flow = g_object_ref (flow);
+  curb_kiosk_page_bind (GTK_WIDGET (self), flow, G_CALLBACK (refresh));
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,12 @@
+#include "curb-kiosk-application.h"
+#include "curb-kiosk-i18n.h"
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(CurbKioskApplication) app = NULL;
+
+  curb_kiosk_i18n_init ();
+  app = curb_kiosk_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,194 @@
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+#include "curb-kiosk-preview-sink.h"
+
+struct _CurbKioskPreviewSink
+{
+  GObject             parent_instance;
+
+  GstElement         *bin;
+  CurbKioskFrameFunc  func;
+  gpointer            user_data;
+  GMainContext       *context;
+  GMutex              lock;
+  GstSample          *slot;
+  gboolean            pending;
+  guint64             frames;
+};
+
+G_DEFINE_FINAL_TYPE (CurbKioskPreviewSink, curb_kiosk_preview_sink, G_TYPE_OBJECT)
+
+typedef struct
+{
+  GstBuffer  *buffer;
+  GstMapInfo  map;
+} Mapped;
+
+static void
+mapped_free (gpointer data)
+{
+  Mapped *mapped = data;
+
+  gst_buffer_unmap (mapped->buffer, &mapped->map);
+  gst_buffer_unref (mapped->buffer);
+  g_free (mapped);
+}
+
+static GdkTexture *
+texture_from_sample (GstSample *sample)
+{
+  GstVideoInfo info;
+  Mapped *mapped = g_new0 (Mapped, 1);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+    return (g_free (mapped), NULL);
+  mapped->buffer = gst_buffer_ref (gst_sample_get_buffer (sample));
+  if (!gst_buffer_map (mapped->buffer, &mapped->map, GST_MAP_READ))
+    {
+      gst_buffer_unref (mapped->buffer);
+      g_free (mapped);
+      return NULL;
+    }
+  bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size, mapped_free, mapped);
+  /* camera frames are opaque: premultiplied BGRA is the renderer's own format */
+  return gdk_memory_texture_new (info.width, info.height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                 bytes, info.stride[0]);
+}
+
+static gboolean
+on_frame_ready (gpointer data)
+{
+  CurbKioskPreviewSink *self = data;
+  g_autoptr(GstSample) sample = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_mutex_lock (&self->lock);
+  sample = g_steal_pointer (&self->slot);
+  self->pending = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (sample != NULL && self->func != NULL && (texture = texture_from_sample (sample)) != NULL)
+    {
+      self->frames++;
+      self->func (texture, self->user_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static GstFlowReturn
+on_new_sample (GstAppSink *sink,
+               gpointer    data)
+{
+  CurbKioskPreviewSink *self = data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  gboolean post;
+
+  if (sample == NULL)
+    return GST_FLOW_OK;
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->slot, gst_sample_unref);
+  self->slot = sample;
+  post = !self->pending;
+  self->pending = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (post)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, on_frame_ready,
+                                g_object_ref (self), g_object_unref);
+  return GST_FLOW_OK;
+}
+
+static GstElement *
+make_bin (CurbKioskPreviewSink *self,
+          int                   width,
+          int                   height,
+          int                   fps)
+{
+  GstElement *bin = gst_bin_new ("curb-kiosk-preview");
+  GstElement *rate = gst_element_factory_make ("videorate", NULL);
+  GstElement *scale = gst_element_factory_make ("videoscale", NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
+  g_autoptr(GstCaps) caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRA",
+                                                 "width", G_TYPE_INT, width,
+                                                 "height", G_TYPE_INT, height,
+                                                 "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_autoptr(GstPad) pad = NULL;
+
+  g_object_set (rate, "drop-only", TRUE, "max-rate", fps, NULL);
+  g_object_set (scale, "method", 1 /* bilinear */, "add-borders", FALSE, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  g_object_set (sink, "max-buffers", 1, "drop", TRUE, "sync", FALSE, "enable-last-sample", FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+  gst_bin_add_many (GST_BIN (bin), rate, scale, filter, sink, NULL);
+  gst_element_link_many (rate, scale, filter, sink, NULL);
+  pad = gst_element_get_static_pad (rate, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
+  return bin;
+}
+
+static void
+curb_kiosk_preview_sink_finalize (GObject *object)
+{
+  CurbKioskPreviewSink *self = CURB_KIOSK_PREVIEW_SINK (object);
+
+  gst_clear_object (&self->bin);
+  g_clear_pointer (&self->slot, gst_sample_unref);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (curb_kiosk_preview_sink_parent_class)->finalize (object);
+}
+
+static void
+curb_kiosk_preview_sink_class_init (CurbKioskPreviewSinkClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = curb_kiosk_preview_sink_finalize;
+}
+
+static void
+curb_kiosk_preview_sink_init (CurbKioskPreviewSink *self)
+{
+  g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+CurbKioskPreviewSink *
+curb_kiosk_preview_sink_new (int                width,
+                             int                height,
+                             int                fps,
+                             CurbKioskFrameFunc func,
+                             gpointer           user_data)
+{
+  CurbKioskPreviewSink *self;
+
+  g_return_val_if_fail (width > 0 && height > 0 && fps > 0, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (CURB_TYPE_KIOSK_PREVIEW_SINK, NULL);
+  self->func = func;
+  self->user_data = user_data;
+  self->bin = gst_object_ref_sink (make_bin (self, width, height, fps));
+  return self;
+}
+
+GstElement *
+curb_kiosk_preview_sink_get_element (CurbKioskPreviewSink *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self), NULL);
+  return self->bin;
+}
+
+guint64
+curb_kiosk_preview_sink_get_frames (CurbKioskPreviewSink *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self), 0);
+  return self->frames;
+}
+
+void
+curb_kiosk_preview_sink_detach (CurbKioskPreviewSink *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self));
+  self->func = NULL;
+}

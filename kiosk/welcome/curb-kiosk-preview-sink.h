@@ -1,0 +1,32 @@
+#pragma once
+
+#include <gdk/gdk.h>
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef void (*CurbKioskFrameFunc) (GdkTexture *frame,
+                                    gpointer    user_data);
+
+#define CURB_TYPE_KIOSK_PREVIEW_SINK (curb_kiosk_preview_sink_get_type ())
+G_DECLARE_FINAL_TYPE (CurbKioskPreviewSink, curb_kiosk_preview_sink, CURB, KIOSK_PREVIEW_SINK, GObject)
+
+/**
+ * CurbKioskPreviewSink:
+ *
+ * The camera scanner's preview branch, sized for the screen: frames are
+ * scaled down and thinned to @fps in GStreamer's threads (where it is
+ * cheap), then handed to @func on the main context as textures that wrap
+ * the buffer without a copy. Only the newest frame is kept.
+ */
+CurbKioskPreviewSink *curb_kiosk_preview_sink_new         (int                 width,
+                                                           int                 height,
+                                                           int                 fps,
+                                                           CurbKioskFrameFunc  func,
+                                                           gpointer            user_data) G_GNUC_WARN_UNUSED_RESULT;
+GstElement           *curb_kiosk_preview_sink_get_element (CurbKioskPreviewSink *self);
+guint64               curb_kiosk_preview_sink_get_frames  (CurbKioskPreviewSink *self);
+/* No more frames to the callback, even those already on their way. */
+void                  curb_kiosk_preview_sink_detach      (CurbKioskPreviewSink *self);
+
+G_END_DECLS

@@ -1,0 +1,363 @@
+#include "curb-kiosk-flow.h"
+#include "curb-error.h"
+
+typedef struct
+{
+  CurbKioskFlow *flow;
+  int            check_ins;
+  int            lookups;
+  int            resets;
+  int            receipts;
+  int            staff_calls;
+  char          *decided;
+} Fixture;
+
+static void
+on_check_in (CurbKioskFlow *flow, Fixture *fx)
+{
+  fx->check_ins++;
+}
+
+static void
+on_lookup (CurbKioskFlow *flow, const char *ref, const char *surname, const char *phone,
+           Fixture *fx)
+{
+  fx->lookups++;
+}
+
+static void
+on_reset (CurbKioskFlow *flow, Fixture *fx)
+{
+  fx->resets++;
+}
+
+static void
+on_print_receipt (CurbKioskFlow *flow, Fixture *fx)
+{
+  fx->receipts++;
+}
+
+static void
+on_call_staff (CurbKioskFlow *flow, Fixture *fx)
+{
+  fx->staff_calls++;
+}
+
+static void
+on_decided (CurbKioskFlow *flow, const char *id, gboolean approved, Fixture *fx)
+{
+  g_free (fx->decided);
+  fx->decided = g_strdup_printf ("%s=%s", id, approved ? "yes" : "no");
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  const char *bays[] = { "1", "2", "3", NULL };
+
+  fx->flow = curb_kiosk_flow_new ();
+  curb_kiosk_flow_set_bays (fx->flow, bays);
+  g_signal_connect (fx->flow, "check-in", G_CALLBACK (on_check_in), fx);
+  g_signal_connect (fx->flow, "lookup", G_CALLBACK (on_lookup), fx);
+  g_signal_connect (fx->flow, "reset", G_CALLBACK (on_reset), fx);
+  g_signal_connect (fx->flow, "print-receipt", G_CALLBACK (on_print_receipt), fx);
+  g_signal_connect (fx->flow, "call-staff", G_CALLBACK (on_call_staff), fx);
+  g_signal_connect (fx->flow, "substitution-decided", G_CALLBACK (on_decided), fx);
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  g_assert_finalize_object (fx->flow);
+  g_free (fx->decided);
+}
+
+static CurbKioskOrder *
+order_from_json (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  CurbKioskOrder *order;
+
+  g_assert_nonnull (node);
+  order = curb_kiosk_order_new_from_json (json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  return order;
+}
+
+static CurbKioskOrder *
+ready_order (void)
+{
+  return order_from_json (
+    "{\"ref\":\"A7K3Q9\",\"first_name\":\"Sam\",\"last_initial\":\"R\",\"language\":\"es\","
+    "\"state\":\"ready\",\"staged\":true,\"age_restricted\":true,"
+    "\"window_start\":\"2026-11-27T15:00:00.000Z\",\"window_end\":\"2026-11-27T16:00:00.000Z\","
+    "\"alternate_pickup\":{\"first_name\":\"Alex\",\"last_initial\":\"K\"},"
+    "\"lines\":[{\"id\":\"L1\",\"qty\":2},{\"id\":\"L2\",\"qty\":3}],"
+    "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":0},"
+    "\"substitutions\":[{\"id\":\"S1\",\"original\":\"Oat milk 1 L\","
+    "\"replacement\":\"Soy milk 1 L\",\"qty\":1,\"status\":\"pending\"}]}");
+}
+
+static void
+test_scan_to_thanks (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit;
+
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+  g_assert_true (curb_kiosk_flow_accepts_scan (fx->flow));
+  visit = curb_kiosk_flow_begin (fx->flow);
+  g_assert_true (curb_kiosk_flow_get_busy (fx->flow));
+  g_assert_false (curb_kiosk_flow_accepts_scan (fx->flow));
+
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "es");
+
+  curb_kiosk_flow_decide_substitution (fx->flow, "S1", FALSE);
+  g_assert_cmpstr (fx->decided, ==, "S1=no");
+  g_assert_cmpstr (curb_kiosk_order_get_substitution (order, 0)->status, ==, "declined");
+
+  curb_kiosk_flow_confirm (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_BAY);
+  curb_kiosk_flow_choose_bay (fx->flow, "9");
+  g_assert_cmpint (fx->check_ins, ==, 0);
+  curb_kiosk_flow_choose_bay (fx->flow, "2");
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_cmpstr (curb_kiosk_flow_get_bay (fx->flow), ==, "2");
+
+  curb_kiosk_flow_checked_in (fx->flow, visit, FALSE);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
+
+  curb_kiosk_flow_order_event (fx->flow, "OTHER", "claimed", "Bo", 60);
+  g_assert_null (curb_kiosk_flow_get_staff_name (fx->flow));
+  curb_kiosk_flow_order_event (fx->flow, "A7K3Q9", "claimed", "Alex", 180);
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
+  g_assert_cmpint (curb_kiosk_flow_get_eta_s (fx->flow), ==, 180);
+
+  curb_kiosk_flow_order_event (fx->flow, "A7K3Q9", "handed_over", NULL, 0);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_THANKS);
+  g_assert_cmpint (fx->receipts, ==, 1);
+
+  curb_kiosk_flow_start_over (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+  g_assert_null (curb_kiosk_flow_get_order (fx->flow));
+  g_assert_null (curb_kiosk_flow_get_token (fx->flow));
+  g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
+}
+
+static void
+test_single_bay_skips_keypad (Fixture *fx, gconstpointer data)
+{
+  const char *one[] = { "7", NULL };
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit;
+
+  curb_kiosk_flow_set_bays (fx->flow, one);
+  visit = curb_kiosk_flow_begin (fx->flow);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_confirm (fx->flow);
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_cmpstr (curb_kiosk_flow_get_bay (fx->flow), ==, "7");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  g_assert_true (curb_kiosk_flow_get_busy (fx->flow));
+}
+
+static void
+test_chosen_language_wins (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit;
+
+  curb_kiosk_flow_set_language (fx->flow, "en");
+  visit = curb_kiosk_flow_begin (fx->flow);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
+}
+
+static void
+test_stale_answer_dropped (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_start_over (fx->flow);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+  g_assert_null (curb_kiosk_flow_get_order (fx->flow));
+}
+
+static void
+check_state_problem (Fixture *fx, const char *json, CurbKioskProblem expected)
+{
+  g_autoptr(CurbKioskOrder) order = order_from_json (json);
+  guint visit;
+
+  curb_kiosk_flow_start_over (fx->flow);
+  visit = curb_kiosk_flow_begin (fx->flow);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, NULL, "lookup");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_PROBLEM);
+  g_assert_cmpstr (curb_kiosk_problem_to_string (curb_kiosk_flow_get_problem (fx->flow)), ==,
+                   curb_kiosk_problem_to_string (expected));
+}
+
+static void
+test_order_states (Fixture *fx, gconstpointer data)
+{
+  check_state_problem (fx, "{\"ref\":\"R1\",\"state\":\"cancelled\"}",
+                       CURB_KIOSK_PROBLEM_CANCELLED);
+  check_state_problem (fx, "{\"ref\":\"R1\",\"state\":\"ready\",\"cancelled\":true}",
+                       CURB_KIOSK_PROBLEM_CANCELLED);
+  check_state_problem (fx, "{\"ref\":\"R1\",\"state\":\"claimed\"}",
+                       CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN);
+  curb_kiosk_flow_show_status (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
+  check_state_problem (fx, "{\"ref\":\"R1\",\"state\":\"handed_over\"}",
+                       CURB_KIOSK_PROBLEM_ALREADY_COLLECTED);
+  check_state_problem (fx, "{\"ref\":\"R1\",\"state\":\"pending\",\"staged\":false}",
+                       CURB_KIOSK_PROBLEM_NOT_READY);
+  curb_kiosk_flow_check_in_anyway (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+}
+
+static void
+test_errors_map_to_problems (Fixture *fx, gconstpointer data)
+{
+  struct { int code; CurbKioskProblem problem; } cases[] = {
+    { CURB_ERROR_TOKEN_MALFORMED, CURB_KIOSK_PROBLEM_UNREADABLE },
+    { CURB_ERROR_TOKEN_EXPIRED, CURB_KIOSK_PROBLEM_EXPIRED },
+    { CURB_ERROR_TOKEN_BAD_SIGNATURE, CURB_KIOSK_PROBLEM_INVALID },
+    { CURB_ERROR_TOKEN_OTHER_STORE, CURB_KIOSK_PROBLEM_OTHER_STORE },
+    { CURB_ERROR_RATE_LIMITED, CURB_KIOSK_PROBLEM_RATE_LIMITED },
+    { CURB_ERROR_UNAVAILABLE, CURB_KIOSK_PROBLEM_HUB_UNREACHABLE },
+    { CURB_ERROR_NOT_FOUND, CURB_KIOSK_PROBLEM_NOT_FOUND },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (CURB_ERROR, cases[i].code, "x");
+      guint visit;
+
+      g_assert_cmpint (curb_kiosk_problem_from_error (error), ==, cases[i].problem);
+      curb_kiosk_flow_start_over (fx->flow);
+      visit = curb_kiosk_flow_begin (fx->flow);
+      curb_kiosk_flow_fail (fx->flow, visit, curb_kiosk_problem_from_error (error));
+      g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, cases[i].problem);
+    }
+  /* an expired code can be followed by another scan straight away */
+  curb_kiosk_flow_start_over (fx->flow);
+  curb_kiosk_flow_fail (fx->flow, curb_kiosk_flow_begin (fx->flow), CURB_KIOSK_PROBLEM_EXPIRED);
+  g_assert_true (curb_kiosk_flow_accepts_scan (fx->flow));
+}
+
+static void
+test_offline_check_in (Fixture *fx, gconstpointer data)
+{
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_offline (fx->flow, visit, "A7K3Q9", "tok");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_BAY);
+  curb_kiosk_flow_choose_bay (fx->flow, "3");
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_true (curb_kiosk_flow_get_offline (fx->flow));
+  curb_kiosk_flow_checked_in (fx->flow, visit, TRUE);
+  g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
+  g_assert_cmpint (curb_kiosk_flow_get_checked_in_at (fx->flow), >, 0);
+}
+
+static void
+test_lookup_and_camera_failure (Fixture *fx, gconstpointer data)
+{
+  curb_kiosk_flow_set_camera_ok (fx->flow, FALSE);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_LOOKUP);
+  g_assert_cmpint (curb_kiosk_flow_get_notice (fx->flow), ==, CURB_KIOSK_PROBLEM_CAMERA_FAILED);
+  g_assert_false (curb_kiosk_flow_submit_lookup (fx->flow, "A7K3Q9", "", NULL));
+  g_assert_true (curb_kiosk_flow_submit_lookup (fx->flow, "A7K3Q9", "Rivera", NULL));
+  g_assert_cmpint (fx->lookups, ==, 1);
+  g_assert_false (curb_kiosk_flow_submit_lookup (fx->flow, "A7K3Q9", "Rivera", NULL));
+  curb_kiosk_flow_start_over (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_LOOKUP);
+  curb_kiosk_flow_set_camera_ok (fx->flow, TRUE);
+  curb_kiosk_flow_back (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+}
+
+static void
+test_call_staff_returns (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_call_staff (fx->flow);
+  g_assert_cmpint (fx->staff_calls, ==, 1);
+  g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, CURB_KIOSK_PROBLEM_STAFF_CALLED);
+  curb_kiosk_flow_back (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  g_assert_nonnull (curb_kiosk_flow_get_order (fx->flow));
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_idle_reset_clears_shopper (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = ready_order ();
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+  guint deadline;
+
+  curb_kiosk_flow_set_timeouts (fx->flow, 1, 1, 1);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  deadline = g_timeout_add_seconds (5, on_deadline, NULL);
+  while (fx->resets == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (deadline);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+  g_assert_null (curb_kiosk_flow_get_order (fx->flow));
+  g_assert_null (curb_kiosk_flow_get_token (fx->flow));
+  g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
+}
+
+static void
+test_hostile_order_text (void)
+{
+  g_autoptr(CurbKioskOrder) order = order_from_json (
+    "{\"ref\":\"R1\",\"first_name\":\"<b>Sam</b>\\u0007\\u202e\",\"last_initial\":\"Rx\","
+    "\"lines\":[{\"qty\":-5},{\"qty\":\"7\"},{\"qty\":2}],\"bags\":{\"frozen\":99999}}");
+  g_autofree char *name = curb_kiosk_order_dup_display_name (order);
+  g_autoptr(JsonNode) bad = json_from_string ("{\"ref\":\"r1; drop\"}", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (name, ==, "<b>Sam</b> R.");
+  g_assert_cmpint (curb_kiosk_order_get_item_count (order), ==, 2);
+  g_assert_cmpint (curb_kiosk_order_get_bags (order, 2), ==, 999);
+  g_assert_null (curb_kiosk_order_new_from_json (json_node_get_object (bad), &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_PROTOCOL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/kiosk/flow/scan-to-thanks", test_scan_to_thanks);
+  ADD ("/kiosk/flow/single-bay", test_single_bay_skips_keypad);
+  ADD ("/kiosk/flow/chosen-language", test_chosen_language_wins);
+  ADD ("/kiosk/flow/stale-answer", test_stale_answer_dropped);
+  ADD ("/kiosk/flow/order-states", test_order_states);
+  ADD ("/kiosk/flow/errors", test_errors_map_to_problems);
+  ADD ("/kiosk/flow/offline", test_offline_check_in);
+  ADD ("/kiosk/flow/lookup-camera", test_lookup_and_camera_failure);
+  ADD ("/kiosk/flow/call-staff", test_call_staff_returns);
+  ADD ("/kiosk/flow/idle-reset", test_idle_reset_clears_shopper);
+#undef ADD
+  g_test_add_func ("/kiosk/order/hostile-text", test_hostile_order_text);
+  return g_test_run ();
+}

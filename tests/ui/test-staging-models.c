@@ -1,0 +1,405 @@
+/* The staging station's models, without a display: board columns, service
+ * levels, alert repeat/escalation/resume, staff session, KPIs, bag check. */
+#include "curb-alert-tracker.h"
+#include "curb-bag-check.h"
+#include "curb-board-model.h"
+#include "curb-kpi.h"
+#include "curb-staff-session.h"
+#include "curbside-core.h"
+
+#define MIN_MS (60 * 1000)
+#define T0 ((gint64) 1795791600000) /* 2026-11-27T15:00:00Z */
+
+static CurbBoardOrder *
+make_order (const char *ref,
+            const char *state,
+            gint64      arrived_at,
+            gint64      seq)
+{
+  g_autofree char *arrived = arrived_at > 0 ? curb_iso8601_from_ms (arrived_at) : NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  CurbBoardOrder *order;
+
+  json = g_strdup_printf ("{\"ref\":\"%s\",\"state\":\"%s\",\"first_name\":\"Sam\","
+                          "\"last_initial\":\"Rivera\",\"bay\":\"3\",%s%s%s"
+                          "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":0},"
+                          "\"locations\":[{\"zone\":\"C\",\"shelf\":\"2\",\"bin\":\"14\"}],"
+                          "\"lines\":[{\"id\":\"L1\",\"name\":\"Eggs\",\"qty\":2,"
+                          "\"temperature\":\"chilled\",\"age_restricted\":false}],"
+                          "\"last_seq\":%" G_GINT64_FORMAT "}",
+                          ref, state, arrived ? "\"arrived_at\":\"" : "",
+                          arrived ? arrived : "", arrived ? "\"," : "", seq);
+  order = curb_board_order_new_from_string (json, &error);
+  g_assert_no_error (error);
+  return order;
+}
+
+static void
+test_order_parse (void)
+{
+  g_autoptr(CurbBoardOrder) order = make_order ("A7K3Q9", "arrived", T0, 5);
+  g_autofree char *name = curb_board_order_dup_display_name (order);
+  g_autofree char *where = curb_board_order_dup_locations_text (order);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbBoardOrder) bad = NULL;
+
+  g_assert_cmpstr (name, ==, "Sam R.");
+  g_assert_cmpstr (where, ==, "C-2-14");
+  g_assert_cmpint (curb_board_order_get_total_bags (order), ==, 3);
+  g_assert_cmpint (curb_board_order_get_arrived_at (order), ==, T0);
+  g_assert_cmpint (curb_board_order_get_state (order), ==, CURB_BOARD_STATE_ARRIVED);
+  g_assert_cmpuint (curb_board_order_get_n_lines (order), ==, 1);
+  g_assert_cmpint (curb_board_order_get_line (order, 0)->temperature, ==, CURB_BOARD_TEMP_CHILLED);
+
+  bad = curb_board_order_new_from_string ("{\"ref\":\"<b>x</b>\",\"state\":\"arrived\"}", &error);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_null (bad);
+  g_clear_error (&error);
+  bad = curb_board_order_new_from_string ("{\"ref\":\"A1\",\"state\":\"flying\"}", &error);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_clear_error (&error);
+  bad = curb_board_order_new_from_string ("[1,2", &error);
+  g_assert_nonnull (error);
+}
+
+static void
+test_location_parse (void)
+{
+  CurbBoardLocation loc = { 0 };
+
+  g_assert_true (curb_board_location_parse ("BIN:c-2-14", &loc));
+  g_assert_cmpstr (loc.zone, ==, "C");
+  g_assert_cmpstr (loc.bin, ==, "14");
+  curb_board_location_clear (&loc);
+  g_assert_false (curb_board_location_parse ("C-2", &loc));
+  g_assert_false (curb_board_location_parse ("C-2-<b>", &loc));
+  g_assert_false (curb_board_location_parse ("C-2-14-9", &loc));
+  g_assert_false (curb_board_location_parse (NULL, &loc));
+}
+
+static void
+test_board_columns (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(CurbBoardOrder) a = make_order ("A1", "arrived", T0, 10);
+  g_autoptr(CurbBoardOrder) b = make_order ("B2", "arrived", T0 - MIN_MS, 11);
+  g_autoptr(CurbBoardOrder) a_claimed = make_order ("A1", "claimed", T0, 12);
+  g_autoptr(CurbBoardOrder) a_stale = make_order ("A1", "arrived", T0, 10);
+  g_autoptr(CurbBoardOrder) c = make_order ("C3", "ready", 0, 3);
+  g_autoptr(CurbBoardOrder) d = make_order ("D4", "handed_over", T0 - 9 * MIN_MS, 4);
+  GListModel *arrived = curb_board_model_get_column (board, CURB_BOARD_COLUMN_ARRIVED);
+  g_autoptr(CurbBoardOrder) top = NULL;
+
+  curb_board_model_upsert (board, a);
+  curb_board_model_upsert (board, b);
+  curb_board_model_upsert (board, c);
+  curb_board_model_upsert (board, d);
+  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 2);
+  top = g_list_model_get_item (arrived, 0);
+  g_assert_cmpstr (curb_board_order_get_ref (top), ==, "B2");   /* longest wait on top */
+  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_STAGED)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_DONE)), ==, 1);
+
+  curb_board_model_upsert (board, a_claimed);
+  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_CLAIMED)), ==, 1);
+  curb_board_model_upsert (board, a_stale);   /* a replayed older event moves nothing */
+  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 1);
+  g_assert_cmpint (curb_board_model_get_last_seq (board), ==, 12);
+  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 4);
+
+  g_assert_cmpuint (curb_board_model_prune_done (board, T0), ==, 1);
+  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 3);
+}
+
+static void
+test_board_replace_all (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CurbBoardOrder) old = make_order ("OLD1", "arrived", T0, 1);
+
+  curb_board_model_upsert (board, old);
+  g_ptr_array_add (orders, make_order ("N1", "arrived", T0, 2));
+  g_ptr_array_add (orders, make_order ("N2", "claimed", T0, 3));
+  curb_board_model_replace_all (board, orders);
+  g_assert_null (curb_board_model_lookup (board, "OLD1"));
+  g_assert_nonnull (curb_board_model_lookup (board, "N2"));
+  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 2);
+}
+
+static void
+test_service_level (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(CurbBoardOrder) order = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbBoardOrder) staged = make_order ("S1", "ready", 0, 1);
+  g_autofree char *wait = NULL;
+
+  g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 30000), ==, CURB_SERVICE_LEVEL_OK);
+  g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 2 * MIN_MS), ==, CURB_SERVICE_LEVEL_AMBER);
+  g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 4 * MIN_MS), ==, CURB_SERVICE_LEVEL_RED);
+  g_assert_cmpint (curb_board_model_service_level (board, staged, T0), ==, CURB_SERVICE_LEVEL_NONE);
+  curb_board_model_set_thresholds (board, 60000, 90000);
+  g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 91000), ==, CURB_SERVICE_LEVEL_RED);
+  wait = curb_format_wait (272000);
+  g_assert_cmpstr (wait, ==, "4:32");
+}
+
+static void
+test_cold_and_no_show (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autofree char *staged_at = curb_iso8601_from_ms (T0);
+  g_autofree char *window_end = curb_iso8601_from_ms (T0 + 60 * MIN_MS);
+  g_autofree char *json = g_strdup_printf ("{\"ref\":\"F1\",\"state\":\"ready\",\"staged\":true,"
+                                           "\"staged_at\":\"%s\",\"window_end\":\"%s\","
+                                           "\"bags\":{\"frozen\":1}}", staged_at, window_end);
+  g_autoptr(CurbBoardOrder) order = curb_board_order_new_from_string (json, NULL);
+
+  g_assert_nonnull (order);
+  curb_board_model_set_cold_limit (board, 30 * MIN_MS);
+  g_assert_false (curb_board_model_is_cold_too_long (board, order, T0 + 29 * MIN_MS));
+  g_assert_true (curb_board_model_is_cold_too_long (board, order, T0 + 31 * MIN_MS));
+  curb_board_model_set_no_show_grace (board, 15 * MIN_MS);
+  g_assert_false (curb_board_model_is_no_show_due (board, order, T0 + 70 * MIN_MS));
+  g_assert_true (curb_board_model_is_no_show_due (board, order, T0 + 76 * MIN_MS));
+}
+
+typedef struct
+{
+  guint rings;
+  guint escalated_rings;
+  guint escalations;
+  guint silenced;
+} AlertLog;
+
+static void
+on_ring (CurbAlertTracker *tracker,
+         const char       *ref,
+         int               level,
+         AlertLog         *log)
+{
+  log->rings++;
+  if (level == CURB_ALERT_LEVEL_ESCALATED)
+    log->escalated_rings++;
+}
+
+static void
+on_escalated (CurbAlertTracker *tracker,
+              const char       *ref,
+              AlertLog         *log)
+{
+  log->escalations++;
+}
+
+static void
+on_silenced (CurbAlertTracker *tracker,
+             const char       *ref,
+             gint64            ms,
+             AlertLog         *log)
+{
+  log->silenced++;
+}
+
+static CurbAlertTracker *
+make_tracker (AlertLog *log)
+{
+  CurbAlertTracker *tracker = curb_alert_tracker_new (10000, 60000);
+
+  g_signal_connect (tracker, "ring", G_CALLBACK (on_ring), log);
+  g_signal_connect (tracker, "escalated", G_CALLBACK (on_escalated), log);
+  g_signal_connect (tracker, "silenced", G_CALLBACK (on_silenced), log);
+  return tracker;
+}
+
+static void
+test_alert_repeats_until_claimed (void)
+{
+  AlertLog log = { 0 };
+  g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
+  g_autoptr(CurbBoardOrder) arrived = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbBoardOrder) claimed = make_order ("A1", "claimed", T0, 2);
+
+  curb_alert_tracker_update_order (tracker, arrived, T0);
+  g_assert_cmpuint (log.rings, ==, 1);                 /* rings at once */
+  curb_alert_tracker_update_order (tracker, arrived, T0 + 100);
+  g_assert_cmpuint (log.rings, ==, 1);                 /* same arrival: no new alert */
+  for (gint64 t = T0; t <= T0 + 35000; t += 1000)
+    curb_alert_tracker_tick (tracker, t);
+  g_assert_cmpuint (log.rings, ==, 4);                 /* 0, 10, 20, 30 s */
+  g_assert_cmpint (curb_alert_tracker_get_next_due (tracker), ==, T0 + 40000);
+  curb_alert_tracker_update_order (tracker, claimed, T0 + 36000);
+  g_assert_cmpuint (log.silenced, ==, 1);
+  for (gint64 t = T0 + 36000; t <= T0 + 90000; t += 1000)
+    curb_alert_tracker_tick (tracker, t);
+  g_assert_cmpuint (log.rings, ==, 4);
+  g_assert_cmpuint (log.escalations, ==, 0);
+  g_assert_cmpint (curb_alert_tracker_get_level (tracker, "A1"), ==, CURB_ALERT_LEVEL_NONE);
+}
+
+static void
+test_alert_escalates (void)
+{
+  AlertLog log = { 0 };
+  g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
+  g_autoptr(CurbBoardOrder) arrived = make_order ("A1", "arrived", T0, 1);
+
+  curb_alert_tracker_update_order (tracker, arrived, T0);
+  for (gint64 t = T0; t <= T0 + 59000; t += 1000)
+    curb_alert_tracker_tick (tracker, t);
+  g_assert_cmpuint (log.escalations, ==, 0);
+  curb_alert_tracker_tick (tracker, T0 + 60000);
+  g_assert_cmpuint (log.escalations, ==, 1);
+  g_assert_cmpint (curb_alert_tracker_get_level (tracker, "A1"), ==, CURB_ALERT_LEVEL_ESCALATED);
+  curb_alert_tracker_tick (tracker, T0 + 70000);
+  g_assert_cmpuint (log.escalations, ==, 1);           /* escalates once */
+  g_assert_cmpuint (log.escalated_rings, ==, 2);       /* then rings the escalated sound */
+  g_assert_cmpuint (curb_alert_tracker_get_escalations_total (tracker), ==, 1);
+}
+
+static void
+test_alert_resumes_after_restart (void)
+{
+  AlertLog log = { 0 };
+  g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
+  g_autoptr(CurbBoardOrder) old = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbBoardOrder) fresh = make_order ("B1", "arrived", T0 + 110000, 2);
+
+  /* A new station process sees the hub's board: an arrival from two
+   * minutes ago rings at once, already escalated; a fresh one rings. */
+  curb_alert_tracker_update_order (tracker, old, T0 + 120000);
+  curb_alert_tracker_update_order (tracker, fresh, T0 + 120000);
+  g_assert_cmpuint (log.rings, ==, 2);
+  g_assert_cmpuint (log.escalations, ==, 1);
+  g_assert_cmpint (curb_alert_tracker_get_level (tracker, "A1"), ==, CURB_ALERT_LEVEL_ESCALATED);
+  g_assert_cmpint (curb_alert_tracker_get_level (tracker, "B1"), ==, CURB_ALERT_LEVEL_RINGING);
+  g_assert_cmpuint (curb_alert_tracker_get_n_ringing (tracker), ==, 2);
+  g_assert_cmpuint (curb_alert_tracker_get_n_escalated (tracker), ==, 1);
+}
+
+static void
+on_signed_out (CurbStaffSession *session,
+               int               reason,
+               int              *out)
+{
+  *out = reason;
+}
+
+static void
+test_staff_session (void)
+{
+  g_autoptr(CurbStaffSession) session = curb_staff_session_new (5 * MIN_MS);
+  int reason = -1;
+
+  g_signal_connect (session, "signed-out", G_CALLBACK (on_signed_out), &reason);
+  g_assert_false (curb_staff_session_is_signed_in (session));
+  curb_staff_session_sign_in (session, "st-7", "Alex", "tok", T0);
+  g_assert_cmpstr (curb_staff_session_get_first_name (session), ==, "Alex");
+  curb_staff_session_touch (session, T0 + 4 * MIN_MS);
+  g_assert_false (curb_staff_session_poll (session, T0 + 8 * MIN_MS));
+  g_assert_cmpint (curb_staff_session_get_remaining (session, T0 + 8 * MIN_MS), ==, MIN_MS);
+  g_assert_true (curb_staff_session_poll (session, T0 + 9 * MIN_MS));
+  g_assert_cmpint (reason, ==, CURB_SIGN_OUT_INACTIVE);
+  g_assert_false (curb_staff_session_is_signed_in (session));
+  g_assert_null (curb_staff_session_get_token (session));
+}
+
+static CurbBoardOrder *
+make_done_order (const char *ref,
+                 const char *state,
+                 gint64      arrived,
+                 gint64      claim_after,
+                 gint64      hand_after)
+{
+  g_autofree char *a = curb_iso8601_from_ms (arrived);
+  g_autofree char *c = curb_iso8601_from_ms (arrived + claim_after);
+  g_autofree char *h = curb_iso8601_from_ms (arrived + hand_after);
+  g_autofree char *json = g_strdup_printf ("{\"ref\":\"%s\",\"state\":\"%s\",\"arrived_at\":\"%s\","
+                                           "\"claimed_at\":\"%s\",\"handed_over_at\":\"%s\"}",
+                                           ref, state, a, c, h);
+
+  return curb_board_order_new_from_string (json, NULL);
+}
+
+static void
+test_kpi (void)
+{
+  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func (g_object_unref);
+  CurbKpiSummary kpi;
+  gint64 day = curb_kpi_day_start (T0);
+
+  for (int i = 1; i <= 10; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("K%d", i);
+      g_ptr_array_add (orders, make_done_order (ref, i == 10 ? "partially_handed_over" : "handed_over",
+                                                T0 + i * MIN_MS, i * 10000, i * MIN_MS));
+    }
+  g_ptr_array_add (orders, make_order ("W1", "arrived", T0, 1));
+  g_ptr_array_add (orders, curb_board_order_new_from_string ("{\"ref\":\"N1\",\"state\":\"no_show\"}", NULL));
+  g_ptr_array_add (orders, make_done_order ("Y1", "handed_over", day - 3600000, 1000, 2000));
+  curb_kpi_compute (orders, day, &kpi);
+  g_assert_cmpuint (kpi.arrivals, ==, 11);
+  g_assert_cmpuint (kpi.handed_over, ==, 10);
+  g_assert_cmpuint (kpi.partial, ==, 1);
+  g_assert_cmpuint (kpi.waiting_now, ==, 1);
+  g_assert_cmpint (kpi.median_wait_ms, ==, 5 * MIN_MS);
+  g_assert_cmpint (kpi.p90_wait_ms, ==, 9 * MIN_MS);
+  g_assert_cmpint (kpi.median_alert_to_claim_ms, ==, 50000);
+}
+
+static void
+test_kpi_percentile (void)
+{
+  g_autoptr(GArray) d = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 one = 7;
+
+  g_assert_cmpint (curb_kpi_percentile (d, 0.5), ==, -1);
+  g_array_append_val (d, one);
+  g_assert_cmpint (curb_kpi_percentile (d, 0.9), ==, 7);
+}
+
+static void
+test_bag_check (void)
+{
+  g_autoptr(CurbBagCheck) check = curb_bag_check_new ("A7K3Q9", 3);
+  g_autofree char *bag1 = curb_bag_label_format ("A7K3Q9", 1, 3);
+  g_autofree char *bag3 = curb_bag_label_format ("A7K3Q9", 3, 3);
+  g_autofree char *other = curb_bag_label_format ("ZZ1", 1, 2);
+  g_autofree char *other_ref = NULL;
+
+  g_assert_cmpint (curb_bag_check_scan (check, bag1, NULL), ==, CURB_BAG_SCAN_OK);
+  g_assert_cmpint (curb_bag_check_scan (check, bag1, NULL), ==, CURB_BAG_SCAN_DUPLICATE);
+  g_assert_cmpint (curb_bag_check_scan (check, other, &other_ref), ==, CURB_BAG_SCAN_WRONG_ORDER);
+  g_assert_cmpstr (other_ref, ==, "ZZ1");
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:4/3", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:2/5", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "hello", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:<i>:1/1", NULL), ==, CURB_BAG_SCAN_UNKNOWN);
+  g_assert_false (curb_bag_check_is_complete (check));
+  g_assert_cmpint (curb_bag_check_scan (check, bag3, NULL), ==, CURB_BAG_SCAN_OK);
+  g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:2/3", NULL), ==, CURB_BAG_SCAN_OK);
+  g_assert_true (curb_bag_check_is_complete (check));
+  g_assert_true (curb_bag_check_has_bag (check, 2));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/staging/order/parse", test_order_parse);
+  g_test_add_func ("/staging/order/location", test_location_parse);
+  g_test_add_func ("/staging/board/columns", test_board_columns);
+  g_test_add_func ("/staging/board/replace-all", test_board_replace_all);
+  g_test_add_func ("/staging/board/service-level", test_service_level);
+  g_test_add_func ("/staging/board/cold-and-no-show", test_cold_and_no_show);
+  g_test_add_func ("/staging/alert/repeats-until-claimed", test_alert_repeats_until_claimed);
+  g_test_add_func ("/staging/alert/escalates", test_alert_escalates);
+  g_test_add_func ("/staging/alert/resumes-after-restart", test_alert_resumes_after_restart);
+  g_test_add_func ("/staging/session/inactivity", test_staff_session);
+  g_test_add_func ("/staging/kpi/compute", test_kpi);
+  g_test_add_func ("/staging/kpi/percentile", test_kpi_percentile);
+  g_test_add_func ("/staging/bag-check", test_bag_check);
+  return g_test_run ();
+}
