@@ -320,6 +320,8 @@ start_sync (Daemon *d)
       return;
     }
   d->sync = curb_sync_new (d->store, connector);
+  curb_sync_set_poll_interval_ms (d->sync,
+                                  curb_config_get_int (d->config, "central", "poll-interval") * 1000);
   curb_hub_set_sync (d->hub, d->sync);
   curb_sync_start (d->sync);
 }
