@@ -53,6 +53,8 @@ const CurbConfigKey curb_config_hub_schema[] = {
 
   { "metrics", "textfile", CURB_CONFIG_PATH, FALSE, NULL, CURB_CONFIG_NO_RANGE, NULL,
     NULL, "node-exporter textfile to write metrics to atomically; unset: only /metrics" },
+  { "metrics", "textfile-interval", CURB_CONFIG_INT, FALSE, "15", 1, 3600, NULL,
+    NULL, "Seconds between rewrites of the metrics textfile" },
 };
 const gsize curb_config_hub_schema_len = G_N_ELEMENTS (curb_config_hub_schema);
 

@@ -11,6 +11,7 @@
 #include "curb-hub-cert.h"
 #include "curb-hub-daemon.h"
 #include "curb-hub.h"
+#include "curb-metrics-textfile.h"
 #include "curb-util.h"
 
 #define DEFAULT_CONFIG "/etc/curbside/hub.conf"
@@ -23,6 +24,7 @@ typedef struct
   char       *listen;
   char       *store_id;
   char       *keyring_path;
+  gboolean    keyring_from_option;
   char       *issue_code;
   gboolean    insecure_http;
   gboolean    no_sync;
@@ -33,6 +35,7 @@ typedef struct
   CurbStore  *store;
   CurbHub    *hub;
   CurbSync   *sync;
+  CurbMetricsTextfile *textfile;
   GMainLoop  *loop;
   guint       watchdog_id;
 } Daemon;
@@ -43,6 +46,7 @@ daemon_clear (Daemon *d)
   g_clear_handle_id (&d->watchdog_id, g_source_remove);
   if (d->sync != NULL)
     curb_sync_stop (d->sync);
+  g_clear_object (&d->textfile);
   g_clear_object (&d->hub);
   g_clear_object (&d->sync);
   g_clear_object (&d->store);
@@ -105,6 +109,7 @@ load_config (Daemon  *d,
     d->store_id = g_strdup (curb_config_get_string (d->config, "store", "id"));
   if (d->data_dir == NULL)
     d->data_dir = g_strdup (curb_config_get_path (d->config, "storage", "data-dir"));
+  d->keyring_from_option = d->keyring_path != NULL;
   if (d->keyring_path == NULL)
     d->keyring_path = g_strdup (curb_config_get_path (d->config, "tokens", "keyring"));
   if (d->store_id == NULL)
@@ -220,6 +225,53 @@ on_quit_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The settings a running hub takes over on SIGHUP; everything else (listen
+ * address, TLS, store id, data dir, central URL and credentials) needs a
+ * restart. */
+static void
+apply_reloadable (Daemon *d)
+{
+  const char *textfile = curb_config_get_path (d->config, "metrics", "textfile");
+
+  curb_hub_set_lookup_limits (d->hub,
+                              curb_config_get_int (d->config, "rate-limits", "lookup-per-device-per-minute"),
+                              curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
+  curb_hub_set_alert_escalation (d->hub, curb_config_get_int (d->config, "alerts", "escalation-seconds"));
+  if (d->sync != NULL)
+    curb_sync_set_poll_interval_ms (d->sync,
+                                    curb_config_get_int (d->config, "central", "poll-interval") * 1000);
+  g_clear_object (&d->textfile);
+  if (textfile == NULL)
+    return;
+  d->textfile = curb_metrics_textfile_new (d->hub, textfile,
+                                           curb_config_get_int (d->config, "metrics", "textfile-interval"));
+  curb_metrics_textfile_start (d->textfile);
+}
+
+static void
+reload_config (Daemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbConfig) config = NULL;
+
+  if (d->config_path == NULL && !g_file_test (DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
+    return;
+  config = curb_config_load (CURB_CONFIG_ROLE_HUB, d->config_path != NULL ? d->config_path : DEFAULT_CONFIG,
+                             &error);
+  if (config == NULL)
+    {
+      g_warning ("Keeping the running settings: %s", error->message);
+      return;
+    }
+  g_set_object (&d->config, config);
+  if (!d->keyring_from_option)
+    {
+      g_free (d->keyring_path);
+      d->keyring_path = g_strdup (curb_config_get_path (d->config, "tokens", "keyring"));
+    }
+  apply_reloadable (d);
+}
+
 static gboolean
 on_reload_signal (gpointer data)
 {
@@ -227,9 +279,10 @@ on_reload_signal (gpointer data)
   g_autoptr(CurbKeyring) keyring = NULL;
 
   notify ("RELOADING=1");
+  reload_config (d);
   keyring = load_keyring (d);
   curb_hub_set_keyring (d->hub, keyring);
-  g_message ("Reloaded the token keyring (%u keys)", curb_keyring_get_n_keys (keyring));
+  g_message ("Reloaded the settings and the token keyring (%u keys)", curb_keyring_get_n_keys (keyring));
   notify ("READY=1");
   return G_SOURCE_CONTINUE;
 }
@@ -290,13 +343,10 @@ start_hub (Daemon  *d,
     return FALSE;
   d->hub = curb_hub_new (d->store, keyring, d->store_id);
   curb_hub_set_tls_certificate (d->hub, certificate);
-  curb_hub_set_lookup_limits (d->hub,
-                              curb_config_get_int (d->config, "rate-limits", "lookup-per-device-per-minute"),
-                              curb_config_get_int (d->config, "rate-limits", "lookup-per-store-per-minute"));
-  curb_hub_set_alert_escalation (d->hub, curb_config_get_int (d->config, "alerts", "escalation-seconds"));
   if (!curb_hub_listen (d->hub, address, port, error))
     return FALSE;
   start_sync (d);
+  apply_reloadable (d);
   url = curb_hub_get_url (d->hub);
   fingerprint = certificate != NULL ? curb_hub_cert_fingerprint (certificate) : g_strdup ("none");
   g_message ("Store %s: serving %s (certificate %s)", d->store_id, url, fingerprint);

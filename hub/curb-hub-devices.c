@@ -115,7 +115,7 @@ device_online (JsonObject *device,
 
   return last_seen != NULL && curb_iso8601_to_ms (last_seen, &seen_ms)
          && now_ms - seen_ms <= ONLINE_WINDOW_MS
-         && !json_object_get_boolean_member_with_default (device, "revoked", FALSE);
+         && !json_object_has_member (device, "revoked");
 }
 
 /* The devices with an "online" member added. */
@@ -217,46 +217,33 @@ curb_hub_handle_healthz (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
-static double
-status_ok (JsonObject *status,
-           const char *member)
+char *
+curb_hub_render_metrics (CurbHub *self)
 {
-  const char *value = json_object_get_string_member_with_default (status, member, "");
+  GString *out = g_string_new (NULL);
+  g_autoptr(JsonArray) devices = NULL;
+  guint online = 0;
 
-  return g_str_equal (value, "ok") || g_str_equal (value, "paper_low");
-}
+  g_return_val_if_fail (CURB_IS_HUB (self), NULL);
 
-static void
-append_device_gauges (GString   *out,
-                      JsonArray *devices)
-{
-  const char *parts[] = { "camera", "printer" };
-  gint64 now = curb_now_ms ();
-
-  for (gsize p = 0; p < G_N_ELEMENTS (parts); p++)
-    {
-      g_autofree char *name = g_strdup_printf ("curbside_device_%s_ok", parts[p]);
-      g_autofree char *help = g_strdup_printf ("1 when the device's %s reported ok in its last heartbeat.",
-                                               parts[p]);
-      gboolean first = TRUE;
-
-      for (guint i = 0; i < json_array_get_length (devices); i++)
-        {
-          JsonObject *device = json_array_get_object_element (devices, i);
-          JsonNode *status_node = json_object_get_member (device, "status");
-          JsonObject *status = status_node != NULL && JSON_NODE_HOLDS_OBJECT (status_node)
-                               ? json_node_get_object (status_node) : NULL;
-          g_autofree char *id = NULL;
-          g_autofree char *labels = NULL;
-
-          if (status == NULL || !json_object_has_member (status, parts[p]) || !device_online (device, now))
-            continue;
-          id = curb_hub_metrics_escape_label (json_object_get_string_member (device, "id"));
-          labels = g_strdup_printf ("device=\"%s\"", id);
-          curb_hub_metrics_append_gauge (out, name, first ? help : NULL, labels, status_ok (status, parts[p]));
-          first = FALSE;
-        }
-    }
+  curb_hub_metrics_append_gauge (out, "curbside_hub_info", "The hub's version.", "version=\"" CURB_VERSION "\"", 1);
+  curb_hub_metrics_append_gauge (out, "curbside_hub_start_time_seconds", "Unix time the hub started.", NULL,
+                                 self->started_ms / 1000.0);
+  curb_hub_metrics_render (self->metrics, out);
+  devices = list_devices (self, &online, NULL);
+  curb_hub_metrics_append_gauge (out, "curbside_alerts_outstanding",
+                                 "Shoppers arrived and not yet claimed by staff.", NULL, count_alerts (self));
+  curb_hub_metrics_append_gauge (out, "curbside_outbox_depth",
+                                 "Store events not yet acknowledged by central.", NULL,
+                                 curb_store_outbox_depth (self->store));
+  curb_hub_metrics_append_gauge (out, "curbside_devices_online",
+                                 "Devices with a heartbeat in the last 90 s.", NULL, online);
+  curb_hub_metrics_append_gauge (out, "curbside_stream_subscribers",
+                                 "Open event stream connections.", NULL, curb_hub_get_n_subscribers (self));
+  curb_hub_append_sync_metrics (self, out);
+  if (devices != NULL)
+    curb_hub_append_device_metrics (out, devices);
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -266,26 +253,9 @@ curb_hub_handle_metrics (CurbHub           *hub,
                          const char        *unused_ref,
                          const char        *unused_action)
 {
-  GString *out = g_string_new (NULL);
-  g_autoptr(JsonArray) devices = NULL;
-  guint online = 0;
+  char *text = curb_hub_render_metrics (hub);
 
-  curb_hub_metrics_render (hub->metrics, out);
-  devices = list_devices (hub, &online, NULL);
-  curb_hub_metrics_append_gauge (out, "curbside_alerts_outstanding",
-                                 "Shoppers arrived and not yet claimed by staff.", NULL, count_alerts (hub));
-  curb_hub_metrics_append_gauge (out, "curbside_outbox_depth",
-                                 "Store events not yet acknowledged by central.", NULL,
-                                 curb_store_outbox_depth (hub->store));
-  curb_hub_metrics_append_gauge (out, "curbside_devices_online",
-                                 "Devices with a heartbeat in the last 90 s.", NULL, online);
-  curb_hub_metrics_append_gauge (out, "curbside_stream_subscribers",
-                                 "Open event stream connections.", NULL, curb_hub_get_n_subscribers (hub));
-  curb_hub_append_sync_metrics (hub, out);
-  if (devices != NULL)
-    append_device_gauges (out, devices);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, out->str, out->len);
-  g_string_free (out, FALSE);
+                                    SOUP_MEMORY_TAKE, text, strlen (text));
 }

@@ -149,4 +149,9 @@ void curb_hub_handle_healthz   (CurbHub *hub, SoupServerMessage *msg, CurbHubCal
 void curb_hub_handle_metrics   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 
+/* curb-hub-device-metrics.c: per-device series from curb_store_list_devices()
+ * with "online" set. */
+void curb_hub_append_device_metrics (GString   *out,
+                                     JsonArray *devices);
+
 G_END_DECLS

@@ -58,5 +58,7 @@ CurbStore  *curb_hub_get_store           (CurbHub         *self);
 void        curb_hub_publish_event       (CurbHub         *self,
                                           CurbEvent       *event);
 guint       curb_hub_get_n_subscribers   (CurbHub         *self);
+/* The /metrics page (Prometheus text format). */
+char       *curb_hub_render_metrics      (CurbHub         *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
