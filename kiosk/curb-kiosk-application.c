@@ -3,6 +3,7 @@
 #include "curb-camera-scanner.h"
 #include "curb-config.h"
 #include "curb-error.h"
+#include "curb-sd-notify.h"
 #include "curb-kiosk-application.h"
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-page.h"
@@ -172,8 +173,8 @@ load_keyring (CurbKioskApplication  *self,
   g_autoptr(CurbKeyring) keyring = NULL;
   const char *path = self->keyring_path;
 
-  if (path == NULL && g_file_test (DEFAULT_KEYRING, G_FILE_TEST_EXISTS))
-    path = DEFAULT_KEYRING;
+  if (path == NULL || g_str_equal (path, DEFAULT_KEYRING))
+    path = g_file_test (DEFAULT_KEYRING, G_FILE_TEST_EXISTS) ? DEFAULT_KEYRING : NULL;
   if (path == NULL)
     {
       g_warning ("No issuer keyring (--keyring or %s): pickup codes cannot be checked at this kiosk",
@@ -408,6 +409,7 @@ curb_kiosk_application_activate (GApplication *app)
       size_window (self);
       start_camera (self);
       curb_kiosk_session_start (self->session);
+      curb_sd_notify_start_watchdog ();
     }
   gtk_window_present (GTK_WINDOW (self->window));
 }

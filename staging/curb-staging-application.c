@@ -1,3 +1,4 @@
+#include "curb-sd-notify.h"
 #include "curb-staging-application.h"
 
 #include <glib/gi18n.h>
@@ -290,6 +291,7 @@ curb_staging_application_activate (GApplication *app)
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       if (self->fullscreen)
         gtk_window_fullscreen (GTK_WINDOW (self->window));
+      curb_sd_notify_start_watchdog ();
     }
   gtk_window_present (GTK_WINDOW (self->window));
 }
