@@ -294,6 +294,24 @@ on_watchdog (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Least personal data: names and lookup hashes of closed orders go once the
+ * retention window has passed. Checked at start and every hour. */
+static gboolean
+on_purge (gpointer data)
+{
+  Daemon *d = data;
+  g_autoptr(GError) error = NULL;
+  gint64 retention_ms = (gint64) curb_config_get_int (d->config, "privacy", "retention-hours") * 3600 * 1000;
+  guint purged = 0;
+
+  if (!curb_store_purge_personal (d->store, retention_ms, &purged, &error))
+    g_warning ("Could not purge personal data of closed orders: %s", error->message);
+  else if (purged > 0)
+    g_message ("Purged personal data of %u closed order(s) past the %" G_GINT64_FORMAT " h retention",
+               purged, retention_ms / 3600000);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_watchdog (Daemon *d)
 {
@@ -365,6 +383,8 @@ serve (Daemon *d)
   g_unix_signal_add (SIGINT, on_quit_signal, d);
   g_unix_signal_add (SIGHUP, on_reload_signal, d);
   start_watchdog (d);
+  on_purge (d);
+  g_timeout_add_seconds (3600, on_purge, d);
   status = g_strdup_printf ("STATUS=Serving store %s", d->store_id);
   notify ("READY=1");
   notify (status);
