@@ -7,6 +7,7 @@
 #define NAME_MAX_LEN   100
 #define TEXT_MAX_LEN   200
 #define ID_MAX_LEN     64
+#define STAFF_ID_MAX_LEN 128
 #define MAX_QTY        100000
 #define MAX_BAGS       999
 #define MAX_LINES      1000
@@ -65,6 +66,8 @@ read_string (const Scope  *scope,
   if (!holds (node, G_TYPE_STRING))
     return invalid (error, scope, member, "must be a string");
   *out = json_node_get_string (node);
+  if (!g_utf8_validate (*out, -1, NULL))
+    return invalid (error, scope, member, "is not valid UTF-8");
   if (required && **out == '\0')
     return invalid (error, scope, member, "must not be empty");
   if (strlen (*out) > max_len)
@@ -313,7 +316,7 @@ read_person (const Scope  *scope,
   if (node == NULL)
     return TRUE;
   inner.object = json_node_get_object (node);
-  if ((staff && !read_string (&inner, "id", TRUE, ID_MAX_LEN, &id, error))
+  if ((staff && !read_string (&inner, "id", TRUE, STAFF_ID_MAX_LEN, &id, error))
       || !read_string (&inner, "first_name", !staff, NAME_MAX_LEN, &first_name, error)
       || (!staff && !read_string (&inner, "last_initial", FALSE, 8, &last_initial, error)))
     return FALSE;
