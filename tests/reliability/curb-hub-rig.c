@@ -425,3 +425,56 @@ curb_hub_rig_thread_count (CurbHubRig *rig)
     count++;
   return count;
 }
+
+static gboolean
+on_accept_any (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+GIOStream *
+curb_hub_rig_tls_connect (CurbHubRig *rig,
+                          guint       timeout_s)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_client_set_timeout (client, timeout_s);
+  tcp = g_socket_client_connect_to_host (client, "127.0.0.1", rig->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), timeout_s);
+  if (!g_str_has_prefix (rig->url, "https:"))
+    return G_IO_STREAM (g_steal_pointer (&tcp));
+  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_any), NULL);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error))
+    return NULL;
+  return g_steal_pointer (&tls);
+}
+
+/* Reads what the hub answers on @stream until it closes or goes quiet: the
+ * status of the first answer (0: none). */
+guint
+curb_hub_rig_read_status (GIOStream  *stream,
+                          char      **out_text)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char chunk[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (stream), chunk, sizeof chunk, NULL, NULL)) > 0)
+    {
+      g_string_append_len (text, chunk, n);
+      if (strstr (text->str, "\r\n\r\n") != NULL && text->len > 64 * 1024)
+        break;
+    }
+  if (out_text != NULL)
+    *out_text = g_strdup (text->str);
+  return g_str_has_prefix (text->str, "HTTP/1.1 ") ? (guint) atoi (text->str + 9) : 0;
+}

@@ -84,5 +84,14 @@ gint64         curb_hub_rig_rss_kib    (CurbHubRig  *rig);
 guint          curb_hub_rig_fd_count   (CurbHubRig  *rig);
 guint          curb_hub_rig_thread_count (CurbHubRig *rig);
 gint           curb_hub_rig_pid        (CurbHubRig  *rig);
+/* A raw connection to the hub (TLS when it serves HTTPS, any certificate),
+ * blocking reads and writes failing after @timeout_s; NULL when the
+ * handshake failed. */
+GIOStream     *curb_hub_rig_tls_connect (CurbHubRig *rig,
+                                         guint       timeout_s) G_GNUC_WARN_UNUSED_RESULT;
+/* Reads until the hub closes @stream or goes quiet: the first answer's
+ * status (0: none) and everything read. */
+guint          curb_hub_rig_read_status (GIOStream  *stream,
+                                         char      **out_text);
 
 G_END_DECLS

@@ -1,0 +1,224 @@
+/* The findings of issue 13 ("the store LAN is hostile"), one subtest each,
+ * against the real curbside-hub process. Every subtest reproduces the probe
+ * that found the defect and asserts the fixed behaviour; each failed on the
+ * hub as it was when the issue was filed. */
+#include <signal.h>
+
+#include "curb-hub-rig.h"
+#include "curb-test-helpers.h"
+
+typedef struct
+{
+  CurbHubRig *rig;
+  char       *session;     /* st-1 signed in on staging 0 */
+} Fixture;
+
+static char *
+sign_in (CurbHubRig *rig,
+         guint       staging_index)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = curb_hub_rig_raw (rig, "POST", "/v1/staff/session", rig->staging->pdata[staging_index], NULL,
+                                   "{\"staff_id\": \"" CURB_RIG_STAFF_ID "\", \"pin\": \"" CURB_RIG_STAFF_PIN "\"}",
+                                   -1, &body);
+
+  g_assert_cmpuint (status, ==, 200);
+  reply = json_from_string (body, NULL);
+  return g_strdup (json_object_get_string_member (json_node_get_object (reply), "session"));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->rig = curb_hub_rig_new (2, 2, data);
+  curb_hub_rig_add_orders (fixture->rig, 20);
+  curb_hub_rig_start (fixture->rig);
+  fixture->session = sign_in (fixture->rig, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  curb_hub_rig_free (fixture->rig);
+  g_free (fixture->session);
+}
+
+static guint
+call (Fixture    *fixture,
+      const char *method,
+      const char *path,
+      const char *credential,
+      const char *session,
+      const char *body,
+      char      **out_answer)
+{
+  return curb_hub_rig_raw (fixture->rig, method, path, credential, session, body, -1, out_answer);
+}
+
+static JsonObject *
+get_order (Fixture    *fixture,
+           const char *ref)
+{
+  g_autofree char *path = g_strconcat ("/v1/orders?view=board", NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *orders;
+
+  g_assert_cmpuint (call (fixture, "GET", path, fixture->rig->staging->pdata[0], fixture->session, NULL, &answer), ==, 200);
+  node = json_from_string (answer, NULL);
+  orders = json_object_get_array_member (json_node_get_object (node), "orders");
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+
+      if (g_str_equal (json_object_get_string_member (order, "ref"), ref))
+        return json_object_ref (order);
+    }
+  g_error ("order %s is not on the board", ref);
+  return NULL;
+}
+
+/* --- 1: Content-Length and transfer encodings --- */
+
+/* Sends @header and then up to @body_mib MiB of zeros: what the hub answers
+ * and how far its memory grew meanwhile. */
+static guint
+send_unbounded (CurbHubRig *rig,
+                const char *header,
+                guint       body_mib,
+                gint64     *out_growth_kib)
+{
+  g_autoptr(GIOStream) stream = curb_hub_rig_tls_connect (rig, 5);
+  g_autofree char *head = g_strdup_printf ("POST /healthz HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", header);
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+  gint64 before = curb_hub_rig_rss_kib (rig), peak = before;
+  guint64 sent = 0;
+  guint status;
+
+  g_assert_nonnull (stream);
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL));
+  while (sent < (guint64) body_mib * 1024 * 1024
+         && g_output_stream_write_all (out, zeros, 64 * 1024, NULL, NULL, NULL))
+    {
+      sent += 64 * 1024;
+      if (sent % (4 * 1024 * 1024) == 0)
+        peak = MAX (peak, curb_hub_rig_rss_kib (rig));
+    }
+  status = curb_hub_rig_read_status (stream, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  g_usleep (200000);
+  peak = MAX (peak, curb_hub_rig_rss_kib (rig));
+  g_test_message ("%-40s → %u after %" G_GUINT64_FORMAT " KiB sent; hub RSS %" G_GINT64_FORMAT
+                  " → peak %" G_GINT64_FORMAT " KiB", header, status, sent / 1024, before, peak);
+  *out_growth_kib = peak - before;
+  return status;
+}
+
+static void
+test_content_length (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *headers[] = {
+    "Content-Length: -1",
+    "Content-Length: 4294967296000",
+    "Content-Length: 99999999999999999999999",
+    "Content-Length: 18446744073709551615",
+    "Content-Length: +12",
+    "Content-Length: 12, 13",
+    "Content-Length: 1e3",
+    "Transfer-Encoding: chunked",
+    "Transfer-Encoding: gzip",
+    "Transfer-Encoding: identity\r\nContent-Length: 5",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      gint64 growth;
+      guint status = send_unbounded (fixture->rig, headers[i], i == 0 ? 48 : 8, &growth);
+
+      /* 501: libsoup itself refuses an encoding it does not know */
+      g_assert_true (status == 400 || status == 411 || status == 413 || status == 501);
+      g_assert_cmpint (growth, <, 8 * 1024);
+    }
+  /* the hub still serves */
+  g_assert_cmpuint (call (fixture, "GET", "/healthz", NULL, NULL, NULL, NULL), ==, 200);
+}
+
+/* --- 3: a lone surrogate escape --- */
+
+static void
+test_lone_surrogate (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *staging = fixture->rig->staging->pdata[0];
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *devices = NULL;
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00003/stage", staging, fixture->session,
+                          "{\"locations\": [{\"zone\": \"A\", \"shelf\": \"2\", \"bin\": \"14 \\ud800 x\"}],"
+                          " \"bags\": {\"ambient\": 2}}", &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "malformed_json"));
+  order = get_order (fixture, "R00003");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  g_assert_false (json_object_get_boolean_member_with_default (order, "staged", FALSE));
+  /* a heartbeat with one keeps the device's last status */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", staging, NULL, "{\"printer\": \"paper_low\"}", NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", staging, NULL, "{\"printer\": \"ok \\udfff\"}", NULL), ==, 400);
+  g_assert_cmpuint (call (fixture, "GET", "/v1/devices", staging, NULL, NULL, &devices), ==, 200);
+  g_assert_nonnull (strstr (devices, "paper_low"));
+  /* still a good stage afterwards */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00003/stage", staging, fixture->session,
+                          "{\"locations\": [{\"zone\": \"A\", \"shelf\": \"2\", \"bin\": \"14 \\u00e9 x\"}],"
+                          " \"bags\": {\"ambient\": 2}}", NULL), ==, 200);
+}
+
+/* --- 11: strict JSON, bounded times --- */
+
+static void
+test_strict_json (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0];
+  const char *bodies[] = {
+    "{}{}",
+    "{\"camera\": \"ok\"} {\"camera\": \"bad\"}",
+    "/* comment */ {\"camera\": \"ok\"}",
+    "{\"camera\": \"ok\"} // comment",
+    "\xef\xbb\xbf{\"camera\": \"ok\"}",
+    "{\"camera\": \"ok\", \"camera\": \"failed\"}",
+    "{\"camera\": \"ok\",}",
+    "{\"camera\": \"a\\u0000b\"}",
+  };
+  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, "R00004");
+  g_autofree char *future = g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"1\", \"at\": \"9999-12-31T00:00:00.000Z\"}", token);
+  g_autofree char *past = g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"1\", \"at\": \"1970-01-01T00:00:00.000Z\"}", token);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *answer = NULL;
+      guint status = call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, bodies[i], &answer);
+
+      g_test_message ("heartbeat %s → %u", bodies[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, future, NULL), ==, 400);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, past, NULL), ==, 400);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/lan-findings/1-content-length", test_content_length);
+  ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
+  ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
+#undef ADD
+  return g_test_run ();
+}
