@@ -177,6 +177,55 @@ test_lone_surrogate (Fixture       *fixture,
                           " \"bags\": {\"ambient\": 2}}", NULL), ==, 200);
 }
 
+/* --- 5: an event id names one event --- */
+
+static char *
+checkin_body (Fixture    *fixture,
+              const char *ref,
+              const char *event_id)
+{
+  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, ref);
+
+  return g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"3\", \"event_id\": \"%s\"}", token, event_id);
+}
+
+static void
+test_event_id_bound (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0], *other_kiosk = fixture->rig->kiosks->pdata[1];
+  g_autofree char *first = checkin_body (fixture, "R00015", "probe-5");
+  g_autofree char *stolen = checkin_body (fixture, "R00016", "probe-5");
+  g_autofree char *own = checkin_body (fixture, "R00016", "probe-5b");
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+  g_autofree char *other_kind = g_strdup_printf ("{\"events\": [{\"id\": \"probe-5\", \"kind\": \"substitution_decided\","
+                                                 " \"order_ref\": \"R00015\", \"at\": \"%s\","
+                                                 " \"data\": {\"substitution_id\": \"S1\", \"approved\": true}}]}", now);
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, first, NULL), ==, 200);
+  /* the same id for another order: a conflict, not a replay of R00015 */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, stolen, &answer), ==, 409);
+  g_assert_nonnull (strstr (answer, "\"conflict\""));
+  g_assert_null (strstr (answer, "R00015"));
+  order = get_order (fixture, "R00016");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  /* the same id and order from another device */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", other_kiosk, NULL, first, &answer), ==, 409);
+  /* another kind */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/events", kiosk, NULL, other_kind, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"rejected\""));
+  g_assert_nonnull (strstr (answer, "\"conflict\""));
+  /* a true replay is still a replay, and R00016 checks in with its own id */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, first, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"replayed\":true"));
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, own, NULL), ==, 200);
+}
+
 /* --- 11: strict JSON, bounded times --- */
 
 static void
@@ -218,6 +267,7 @@ main (int    argc,
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/lan-findings/1-content-length", test_content_length);
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
+  ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
   return g_test_run ();
