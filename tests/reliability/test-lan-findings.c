@@ -148,6 +148,135 @@ test_content_length (Fixture       *fixture,
   g_assert_cmpuint (call (fixture, "GET", "/healthz", NULL, NULL, NULL, NULL), ==, 200);
 }
 
+/* --- 2: offline events take the same checks as the routes --- */
+
+static char *
+checkin_body (Fixture    *fixture,
+              const char *ref,
+              const char *event_id)
+{
+  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, ref);
+
+  return g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"3\", \"event_id\": \"%s\"}", token, event_id);
+}
+
+
+static char *
+events_body (const char *id,
+             const char *kind,
+             const char *ref,
+             const char *extra)
+{
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+
+  return g_strdup_printf ("{\"events\": [{\"id\": \"%s\", \"kind\": \"%s\", \"order_ref\": \"%s\","
+                          " \"at\": \"%s\"%s}]}", id, kind, ref, now, extra);
+}
+
+/* The one result of a POST /v1/events: its status, and its error. */
+static char *
+post_event (Fixture    *fixture,
+            const char *credential,
+            const char *session,
+            const char *body,
+            guint      *out_http,
+            char      **out_error)
+{
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *result;
+
+  *out_http = call (fixture, "POST", "/v1/events", credential, session, body, &answer);
+  *out_error = NULL;
+  if (*out_http != 200)
+    return g_strdup (answer);
+  node = json_from_string (answer, NULL);
+  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "results"), 0);
+  *out_error = g_strdup (json_object_get_string_member_with_default (result, "error", ""));
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+static void
+assert_event (Fixture    *fixture,
+              const char *what,
+              const char *credential,
+              const char *session,
+              const char *body,
+              guint       http,
+              const char *status,
+              const char *error)
+{
+  guint got_http;
+  g_autofree char *got_error = NULL;
+  g_autofree char *got = post_event (fixture, credential, session, body, &got_http, &got_error);
+
+  g_test_message ("%-58s → %u %s %s", what, got_http, got_http == 200 ? got : "", got_error != NULL ? got_error : "");
+  g_assert_cmpuint (got_http, ==, http);
+  if (status != NULL)
+    g_assert_cmpstr (got, ==, status);
+  if (error != NULL)
+    g_assert_cmpstr (got_error, ==, error);
+}
+
+static void
+test_events_authorization (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other_kiosk = rig->kiosks->pdata[1];
+  const char *staging = rig->staging->pdata[0];
+  g_autofree char *checkin = checkin_body (fixture, "R00010", "e2-arrive");
+  g_autofree char *claim_no_session = events_body ("e2-1", "claimed", "R00010",
+                                                   ", \"staff\": \"st-1\", \"data\": {\"staff_name\": \"Mallory\"}");
+  g_autofree char *handover_no_session = events_body ("e2-2", "handed_over", "R00010",
+                                                      ", \"staff\": \"st-1\", \"data\": {\"id_checked\": true}");
+  g_autofree char *no_show = events_body ("e2-3", "no_show", "R00011", ", \"staff\": \"st-1\"");
+  g_autofree char *other_staff = events_body ("e2-4", "claimed", "R00010", ", \"staff\": \"st-9\"");
+  g_autofree char *claim = events_body ("e2-5", "claimed", "R00010",
+                                        ", \"staff\": \"st-1\", \"data\": {\"staff_name\": \"Mallory\"}");
+  g_autofree char *decide = events_body ("e2-6", "substitution_decided", "R00010",
+                                         ", \"data\": {\"substitution_id\": \"S1\", \"approved\": true}");
+  g_autofree char *arrive_bare = events_body ("e2-7", "arrived", "R00012", ", \"data\": {\"bay\": \"4\"}");
+  g_autofree char *token_12 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00012");
+  g_autofree char *token_13 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00013");
+  g_autofree char *with_token = g_strdup_printf (", \"token\": \"%s\", \"data\": {\"bay\": \"4\"}", token_12);
+  g_autofree char *with_wrong_token = g_strdup_printf (", \"token\": \"%s\", \"data\": {\"bay\": \"4\"}", token_13);
+  g_autofree char *arrive_wrong = events_body ("e2-8", "arrived", "R00012", with_wrong_token);
+  g_autofree char *arrive = events_body ("e2-9", "arrived", "R00012", with_token);
+  g_autoptr(JsonObject) order = NULL;
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin, NULL), ==, 200);
+  /* staging without a staff session: nothing a staff member does */
+  assert_event (fixture, "staging, no staff session: claimed as st-1", staging, NULL, claim_no_session,
+                401, NULL, NULL);
+  assert_event (fixture, "staging, no staff session: handed_over as st-1", staging, NULL, handover_no_session,
+                401, NULL, NULL);
+  assert_event (fixture, "staging, no staff session: no_show", staging, NULL, no_show, 401, NULL, NULL);
+  /* signed in as st-1, recording for someone else */
+  assert_event (fixture, "staging as st-1: claimed as st-9", staging, fixture->session, other_staff,
+                200, "rejected", "forbidden");
+  /* a kiosk: decisions only for a shopper it checked in, arrivals only with a token */
+  assert_event (fixture, "other kiosk: substitution_decided", other_kiosk, NULL, decide, 200, "rejected", "forbidden");
+  assert_event (fixture, "kiosk: arrived without a token", kiosk, NULL, arrive_bare, 200, "rejected", NULL);
+  assert_event (fixture, "kiosk: arrived with another order's token", kiosk, NULL, arrive_wrong,
+                200, "rejected", NULL);
+  order = get_order (fixture, "R00012");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (fixture, "R00010");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "arrived");
+  g_clear_pointer (&order, json_object_unref);
+  /* what may go through does, under the signed-in staff member's own name */
+  assert_event (fixture, "kiosk: arrived with its token", kiosk, NULL, arrive, 200, "applied", NULL);
+  /* past the authorisation; refused by the order itself (it has no substitution S1) */
+  assert_event (fixture, "kiosk that checked in: substitution_decided", kiosk, NULL, decide, 200, "rejected", "invalid");
+  assert_event (fixture, "staging as st-1: claimed", staging, fixture->session, claim, 200, "applied", NULL);
+  order = get_order (fixture, "R00010");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "claimed");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (order, "claimed_by"), "first_name"),
+                   ==, "Robin");
+}
+
 /* --- 3: a lone surrogate escape --- */
 
 static void
@@ -178,16 +307,6 @@ test_lone_surrogate (Fixture       *fixture,
 }
 
 /* --- 5: an event id names one event --- */
-
-static char *
-checkin_body (Fixture    *fixture,
-              const char *ref,
-              const char *event_id)
-{
-  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, ref);
-
-  return g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"3\", \"event_id\": \"%s\"}", token, event_id);
-}
 
 static void
 test_event_id_bound (Fixture       *fixture,
@@ -266,6 +385,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/lan-findings/1-content-length", test_content_length);
+  ADD ("/lan-findings/2-events-authorization", test_events_authorization);
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
