@@ -228,3 +228,17 @@ curb_hub_time_is_plausible (gint64 at_ms,
 {
   return at_ms <= now_ms + CURB_HUB_MAX_FUTURE_MS && at_ms >= now_ms - CURB_HUB_MAX_PAST_MS;
 }
+
+void
+curb_hub_reply_rate_limited (SoupServerMessage *msg,
+                             double             retry_s,
+                             const char        *message)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+  gint64 seconds = MAX (1, (gint64) (retry_s + 0.999));
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", text);
+  json_object_set_int_member (extra, "retry_after_s", seconds);
+  curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited", message, extra);
+}

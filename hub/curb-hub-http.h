@@ -28,6 +28,10 @@ void        curb_hub_reply_gerror  (SoupServerMessage *msg,
                                     const GError      *error,
                                     JsonObject        *extra);
 guint       curb_hub_status_for_error (const GError   *error);
+/* 429 rate_limited with Retry-After and retry_after_s (whole seconds, >= 1). */
+void        curb_hub_reply_rate_limited (SoupServerMessage *msg,
+                                         double             retry_s,
+                                         const char        *message);
 
 /* Parses the request body strictly (curb_json_parse(): one object, valid
  * UTF-8, no duplicate names, no comments) whose members are all in @allowed

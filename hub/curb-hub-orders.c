@@ -251,8 +251,6 @@ take_lookup_token (CurbHub           *hub,
 {
   gint64 now = g_get_monotonic_time ();
   double retry_s = 0;
-  g_autofree char *retry_text = NULL;
-  g_autoptr(JsonObject) extra = json_object_new ();
 
   if (curb_rate_limiter_take (hub->lookup_per_device, device_id, now, &retry_s))
     {
@@ -260,12 +258,7 @@ take_lookup_token (CurbHub           *hub,
         return TRUE;
       curb_rate_limiter_give_back (hub->lookup_per_device, device_id);
     }
-  retry_text = g_strdup_printf ("%d", (int) MAX (1, (gint64) (retry_s + 0.999)));
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Retry-After", retry_text);
-  json_object_set_int_member (extra, "retry_after_s", MAX (1, (gint64) (retry_s + 0.999)));
-  curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited",
-                        "Too many lookups; try again shortly", extra);
+  curb_hub_reply_rate_limited (msg, retry_s, "Too many lookups; try again shortly");
   return FALSE;
 }
 

@@ -67,6 +67,7 @@ struct _CurbHub
   CurbRateLimiter *lookup_per_device;
   CurbRateLimiter *lookup_global;
   CurbRateLimiter *sign_in_limiter;
+  CurbRateLimiter *enroll_limiter;  /* per client address */
   GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
   CurbSync        *sync;

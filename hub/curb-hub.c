@@ -457,6 +457,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_per_device);
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
+  g_clear_object (&self->enroll_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
   g_ptr_array_unref (self->pending_writes);
@@ -483,6 +484,7 @@ curb_hub_init (CurbHub *self)
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
+  self->enroll_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();

@@ -345,6 +345,48 @@ test_event_id_bound (Fixture       *fixture,
   g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, own, NULL), ==, 200);
 }
 
+/* --- 6: enrollment is limited per client address --- */
+
+static void
+test_enroll_limit (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (fixture->rig->db, &error);
+  g_autofree char *code = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *refused = NULL;
+  guint limited = 0;
+
+  g_assert_no_error (error);
+  code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+  g_assert_no_error (error);
+  /* someone on 127.0.0.3 guesses codes */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *guess = g_strdup_printf ("{\"code\": \"ZZZZ%04u\", \"name\": \"evil\"}", i);
+      g_autofree char *text = NULL;
+      guint status = curb_hub_rig_raw_from (fixture->rig, "127.0.0.3", "POST", "/v1/enroll", NULL, guess, &text);
+
+      if (status == 429)
+        {
+          limited++;
+          g_free (refused);
+          refused = g_steal_pointer (&text);
+        }
+      else
+        g_assert_cmpuint (status, ==, 401);
+    }
+  g_test_message ("8 guesses from 127.0.0.3: %u refused with 429", limited);
+  g_assert_cmpuint (limited, >=, 3);
+  g_assert_nonnull (strstr (refused, "Retry-After: "));
+  /* a real enrollment from another address still goes through */
+  body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"Kiosk by door 3\"}", code);
+  g_assert_cmpuint (curb_hub_rig_raw_from (fixture->rig, "127.0.0.4", "POST", "/v1/enroll", NULL, body, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"credential\""));
+}
+
 /* --- 11: strict JSON, bounded times --- */
 
 static void
@@ -388,6 +430,7 @@ main (int    argc,
   ADD ("/lan-findings/2-events-authorization", test_events_authorization);
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
+  ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
   return g_test_run ();
