@@ -280,13 +280,23 @@ def _pyatspi():
     return pyatspi
 
 
-def _has_no_size(accessible):
+def _off_screen(accessible):
+    """True when a person cannot see @accessible. GTK 4.8 marks only windows
+    SHOWING, and a widget on a stack page that is not shown keeps its last
+    bounds, so the test is a hit test: does the widget contain the middle of
+    its own bounds (AT-SPI Component.Contains, GTK's gtk_widget_contains)?"""
+    pyatspi = _pyatspi()
     try:
         component = accessible.queryComponent()
     except NotImplementedError:
         return False  # a stack page: not drawn itself, its child is
-    box = component.getExtents(_pyatspi().WINDOW_COORDS)
-    return box.width <= 0 and box.height <= 0
+    box = component.getExtents(pyatspi.WINDOW_COORDS)
+    if box.width <= 0 or box.height <= 0:
+        return True
+    return not component.contains(box.x + box.width // 2, box.y + box.height // 2, pyatspi.WINDOW_COORDS)
+
+
+TEXT_ROLES = ("label", "alert", "heading", "static", "status bar")
 
 
 class Widget:
@@ -302,6 +312,15 @@ class Widget:
 
     @property
     def name(self):
+        """What a person reads: a label's text (GTK 4.8 does not always
+        update the accessible name of a label whose role is not "label"),
+        else the accessible name."""
+        if self.role in TEXT_ROLES:
+            try:
+                text = self.acc.queryText()
+                return text.getText(0, text.characterCount)
+            except NotImplementedError:
+                pass
         return self.acc.name or ""
 
     def extents(self):
@@ -410,7 +429,7 @@ class App:
             states = accessible.getState()
             if showing_only and not states.contains(pyatspi.STATE_VISIBLE):
                 return
-            if showing_only and _has_no_size(accessible):
+            if showing_only and _off_screen(accessible):
                 return
             out.append(accessible)
             count = accessible.childCount
@@ -477,12 +496,14 @@ class App:
         return widget
 
     def texts(self):
-        """Every piece of text on screen, in tree order."""
+        """Every piece of text on screen, in tree order (a button's name
+        once, not again for the label inside it)."""
         out = []
         for widget in self.widgets():
-            if widget.role in ("label", "push button", "toggle button", "text", "heading", "static"):
-                if widget.name:
-                    out.append(widget.name)
+            if widget.role in TEXT_ROLES + ("push button", "toggle button", "text", "password text"):
+                name = widget.name
+                if name and (not out or out[-1] != name):
+                    out.append(name)
         return out
 
     def screen_text(self):
@@ -554,7 +575,7 @@ class Hub:
         return body
 
     def order(self, ref):
-        return self.get(f"/v1/orders/{ref}", credential=self.store.back_room_credential)
+        return self.get(f"/v1/orders/{ref}", credential=self.store.back_room_credential)["order"]
 
     def orders(self):
         body = self.get("/v1/orders", credential=self.store.back_room_credential)
