@@ -298,21 +298,39 @@ check_rules (OrderRow   *row,
 
 /* --- database steps (the caller holds the lock and a transaction) --- */
 
+/* The seq of the event stored under @event's id (0: none). An id names
+ * one event: the same id for another kind, order or device is a conflict,
+ * not a replay. */
 static gboolean
 find_event_seq (CurbStore   *self,
-                const char  *event_id,
+                CurbEvent   *event,
                 gint64      *out_seq,
                 GError     **error)
 {
-  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT seq FROM events WHERE id = ?1", error);
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT seq, kind, order_ref, device FROM events WHERE id = ?1",
+                                                 error);
+  GError *local_error = NULL;
 
   *out_seq = 0;
   if (stmt == NULL)
     return FALSE;
-  curb_stmt_bind_text (stmt, 1, event_id);
-  if (curb_store_step_row (self, stmt, error))
-    *out_seq = sqlite3_column_int64 (stmt, 0);
-  return error == NULL || *error == NULL;
+  curb_stmt_bind_text (stmt, 1, curb_event_get_id (event));
+  if (!curb_store_step_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      return local_error == NULL;
+    }
+  if (g_strcmp0 (curb_stmt_column_text (stmt, 1), curb_event_kind_to_string (curb_event_get_kind (event))) != 0
+      || g_strcmp0 (curb_stmt_column_text (stmt, 2), curb_event_get_order_ref (event)) != 0
+      || g_strcmp0 (curb_stmt_column_text (stmt, 3), curb_event_get_device (event)) != 0)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFLICT,
+                   "Event id %s already names another event", curb_event_get_id (event));
+      return FALSE;
+    }
+  *out_seq = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
 }
 
 static gboolean
@@ -442,7 +460,7 @@ append_locked (CurbStore  *self,
   CurbOrderState to;
   gint64 now_ms = curb_now_ms ();
 
-  if (!find_event_seq (self, curb_event_get_id (event), out_seq, error))
+  if (!find_event_seq (self, event, out_seq, error))
     return FALSE;
   *out_duplicate = *out_seq > 0;
   if (*out_duplicate)
@@ -1036,7 +1054,8 @@ is_fatal (GError *error)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
-         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED);
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CONFLICT);
 }
 
 /* One event of a batch inside its own savepoint; FALSE only for errors that

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "curb-event-broker.h"
+#include "curb-json.h"
 
 #define DEFAULT_WINDOW 1024
 #define BACKLOG_PAGE   256
@@ -135,6 +136,7 @@ schedule_pump (Subscriber *sub)
   sub->pump_id = g_idle_add (pump_backlog, sub);
 }
 
+/* Acknowledgements are strict JSON like every other input from the LAN. */
 static void
 on_message (SoupWebsocketConnection *connection,
             gint                     type,
@@ -142,19 +144,21 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 data)
 {
   Subscriber *sub = data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len;
   const char *text = g_bytes_get_data (message, &len);
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
+  JsonNode *kind, *seq;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, text, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT
+      || (object = curb_json_parse_object (text, len, 4, NULL)) == NULL)
     return;
-  object = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "ack") != 0)
+  kind = json_object_get_member (object, "type");
+  seq = json_object_get_member (object, "seq");
+  if (kind == NULL || json_node_get_value_type (kind) != G_TYPE_STRING
+      || g_strcmp0 (json_node_get_string (kind), "ack") != 0
+      || seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64)
     return;
-  sub->acked_seq = CLAMP (json_object_get_int_member_with_default (object, "seq", 0),
-                          sub->acked_seq, sub->sent_seq);
+  sub->acked_seq = CLAMP (json_node_get_int (seq), sub->acked_seq, sub->sent_seq);
   schedule_pump (sub);
 }
 

@@ -208,7 +208,110 @@ on_request (SoupServer        *server,
   g_free (args[1]);
 }
 
-/* Bodies are bounded before they are read. */
+/* Content-Length exactly as RFC 9110 has it (digits only, one value); the
+ * value itself, or -1 when the header is absent. */
+static gboolean
+content_length (SoupMessageHeaders *headers,
+                gint64             *out_length)
+{
+  const char *text = soup_message_headers_get_list (headers, "Content-Length");
+  guint64 value = 0;
+
+  *out_length = -1;
+  if (text == NULL)
+    return TRUE;
+  if (*text == '\0' || strlen (text) > 18 || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *out_length = (gint64) value;
+  return TRUE;
+}
+
+/* A refusal written straight to the connection, which then closes: the
+ * body the client announced is never read (libsoup would read it all, or
+ * until the client closes for a bogus length, before answering). */
+typedef struct
+{
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  char         *text;
+  guint         timeout_id;
+} EarlyRefusal;
+
+static void
+early_refusal_free (EarlyRefusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout_id, g_source_remove);
+  g_object_unref (refusal->stream);
+  g_object_unref (refusal->cancellable);
+  g_free (refusal->text);
+  g_free (refusal);
+}
+
+static void
+on_early_refusal_closed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  early_refusal_free (data);
+}
+
+static void
+on_early_refusal_written (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      data)
+{
+  EarlyRefusal *refusal = data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, refusal->cancellable,
+                           on_early_refusal_closed, refusal);
+}
+
+static gboolean
+on_early_refusal_timeout (gpointer data)
+{
+  EarlyRefusal *refusal = data;
+
+  refusal->timeout_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *reason,
+              const char        *message)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  EarlyRefusal *refusal = g_new0 (EarlyRefusal, 1);
+
+  json_object_set_string_member (object, "error", reason);
+  json_object_set_string_member (object, "message", message);
+  node = json_node_init_object (json_node_alloc (), object);
+  body = json_to_string (node, FALSE);
+  refusal->text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                   "Cache-Control: no-store\r\nConnection: close\r\n"
+                                   "Content-Length: %zu\r\n\r\n%s",
+                                   status, soup_status_get_phrase (status), strlen (body), body);
+  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->timeout_id = g_timeout_add_seconds (5, on_early_refusal_timeout, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream), refusal->text,
+                                   strlen (refusal->text), G_PRIORITY_DEFAULT, refusal->cancellable,
+                                   on_early_refusal_written, refusal);
+}
+
+/* Bodies are bounded before a byte of them is read: only a plain
+ * Content-Length up to 64 KiB; no transfer encodings at all. A body up to
+ * 1 MiB is drained (not kept) so the client reads the 413; anything else is
+ * answered at once and the connection closed. */
+#define CURB_HUB_MAX_DRAIN (1024 * 1024)
+
 static void
 on_early_request (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -217,20 +320,30 @@ on_early_request (SoupServer        *server,
                   gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   GSocket *socket = soup_server_message_get_socket (msg);
+  gint64 length;
 
   /* Replies and stream frames are small: send them without Nagle delay. */
   if (socket != NULL)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
-    curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
-                          "The request body is larger than 64 KiB", NULL);
-  else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    curb_hub_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                          "Send a Content-Length", NULL);
+  if (soup_message_headers_get_one (headers, "Transfer-Encoding") != NULL)
+    refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                  "Send a Content-Length, no transfer encoding");
+  else if (!content_length (headers, &length))
+    refuse_early (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "Content-Length must be one decimal number");
+  else if (length > CURB_HUB_MAX_DRAIN)
+    refuse_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                  "The request body is larger than 64 KiB");
+  else if (length > CURB_HUB_MAX_BODY)
+    {
+      /* a well-formed length: drained without keeping a byte, so that the
+       * client (still sending) gets the answer */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                            "The request body is larger than 64 KiB", NULL);
+    }
 }
 
 static gint64
@@ -381,6 +494,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_per_device);
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
+  g_clear_object (&self->enroll_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
   g_ptr_array_unref (self->pending_writes);
@@ -407,6 +521,7 @@ curb_hub_init (CurbHub *self)
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
+  self->enroll_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
