@@ -50,12 +50,12 @@ ring (CurbAlertTracker *self,
 
 static void
 start_alert (CurbAlertTracker *self,
-             CurbBoardOrder   *order,
+             CurbOrder        *order,
              gint64            now_ms)
 {
-  gint64 arrived = curb_board_order_get_arrived_at (order);
+  gint64 arrived = curb_order_get_arrived_at (order);
   Alert *alert = g_new0 (Alert, 1);
-  const char *ref = curb_board_order_get_ref (order);
+  const char *ref = curb_order_get_ref (order);
 
   /* The hub's arrival time, so a restarted station resumes the same
    * alert: same age, same escalation. */
@@ -140,16 +140,16 @@ curb_alert_tracker_new (gint64 repeat_ms,
  */
 void
 curb_alert_tracker_update_order (CurbAlertTracker *self,
-                                 CurbBoardOrder   *order,
+                                 CurbOrder        *order,
                                  gint64            now_ms)
 {
   const char *ref;
 
   g_return_if_fail (CURB_IS_ALERT_TRACKER (self));
-  g_return_if_fail (CURB_IS_BOARD_ORDER (order));
+  g_return_if_fail (CURB_IS_ORDER (order));
 
-  ref = curb_board_order_get_ref (order);
-  if (curb_board_order_get_state (order) != CURB_BOARD_STATE_ARRIVED)
+  ref = curb_order_get_ref (order);
+  if (curb_order_get_state (order) != CURB_ORDER_STATE_ARRIVED)
     {
       curb_alert_tracker_forget (self, ref);
       return;
