@@ -150,6 +150,10 @@ test_gate_sees_finder_patterns (void)
   g_assert_true (curb_scanner_gate_should_decode (gate, &with, 200000));
   g_assert_true (curb_scanner_gate_should_decode (gate, &with, 233000));
   g_assert_true (curb_scanner_gate_should_decode (gate, &without, 1300000));
+  /* nothing code-like in view: the gate looks at most every 60 ms */
+  g_assert_false (curb_scanner_gate_should_decode (gate, &without, 1400000));
+  g_assert_false (curb_scanner_gate_should_decode (gate, &with, 1433000));
+  g_assert_true (curb_scanner_gate_should_decode (gate, &with, 1466000));
 }
 
 static void
