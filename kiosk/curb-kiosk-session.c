@@ -520,6 +520,8 @@ check_in_offline (Request *req)
   CurbKioskSession *self = req->self;
   g_autoptr(JsonObject) event = arrival_event (req);
 
+  /* the hub takes a queued check-in only with its proof, like a live one */
+  json_object_set_string_member (event, "token", req->token);
   g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
   queue_event (self, event);
   send_decisions (self, req->ref, TRUE);
