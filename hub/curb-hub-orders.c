@@ -268,7 +268,7 @@ issue_ticket (CurbHub    *hub,
               const char *device_id)
 {
   CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
-  char *id = curb_uuid_new ();
+  char *id = curb_random_token (24);
   GHashTableIter iter;
   gpointer value;
   gint64 now = curb_now_ms ();

@@ -39,16 +39,6 @@ static const Route routes[] = {
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
 
 static void
-staff_session_free (CurbHubStaffSession *session)
-{
-  g_free (session->staff_id);
-  g_free (session->first_name);
-  g_free (session->role);
-  g_free (session->device_id);
-  g_free (session);
-}
-
-static void
 ticket_free (CurbHubTicket *ticket)
 {
   g_free (ticket->ref);
@@ -458,7 +448,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
   g_clear_object (&self->enroll_limiter);
-  g_hash_table_unref (self->staff_sessions);
+  g_hash_table_unref (self->lockouts);
   g_hash_table_unref (self->tickets);
   g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
@@ -479,8 +469,7 @@ static void
 curb_hub_init (CurbHub *self)
 {
   self->metrics = curb_hub_metrics_new ();
-  self->staff_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                (GDestroyNotify) staff_session_free);
+  self->lockouts = curb_hub_lockouts_new ();
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);

@@ -106,4 +106,6 @@ guint          curb_hub_rig_raw_from    (CurbHubRig  *rig,
 guint          curb_hub_rig_read_status (GIOStream  *stream,
                                          char      **out_text);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CurbHubRig, curb_hub_rig_free)
+
 G_END_DECLS

@@ -3,6 +3,7 @@
  * that found the defect and asserts the fixed behaviour; each failed on the
  * hub as it was when the issue was filed. */
 #include <signal.h>
+#include <stdlib.h>
 
 #include "curb-hub-rig.h"
 #include "curb-test-helpers.h"
@@ -387,6 +388,135 @@ test_enroll_limit (Fixture       *fixture,
   g_assert_nonnull (strstr (answer, "\"credential\""));
 }
 
+/* --- 7: staff sign-in: no timing oracle, off the main loop, locked out --- */
+
+typedef struct
+{
+  gint64 started;
+  gint64 finished;
+} Timed;
+
+static void
+on_timed_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Timed *timed = data;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, NULL);
+
+  timed->finished = g_get_monotonic_time ();
+}
+
+static gdouble
+sign_in_ms (CurbHubRig *rig,
+            guint       staging_index,
+            const char *staff_id,
+            const char *pin,
+            guint       expected)
+{
+  g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"pin\": \"%s\"}", staff_id, pin);
+  gint64 start = g_get_monotonic_time ();
+  guint status = curb_hub_rig_raw (rig, "POST", "/v1/staff/session", rig->staging->pdata[staging_index], NULL,
+                                   body, -1, NULL);
+
+  g_assert_cmpuint (status, ==, expected);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static gint
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+median (gdouble *values,
+        guint    n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return values[n / 2];
+}
+
+static void
+test_pin (void)
+{
+  g_autoptr(CurbHubRig) rig = curb_hub_rig_new (1, 6, NULL);
+  gdouble known[4], unknown[4];
+  g_autoptr(CurbHubClient) health = NULL;
+  CurbHubClient *stations[3];
+  Timed signing[3] = { { 0 } }, probe = { 0 };
+  g_autofree char *answer = NULL;
+
+  curb_hub_rig_add_orders (rig, 1);
+  curb_hub_rig_start (rig);
+  /* warm the connection, then alternate a known id with a wrong PIN and an unknown id */
+  g_assert_cmpuint (curb_hub_rig_raw (rig, "GET", "/healthz", NULL, NULL, NULL, -1, NULL), ==, 200);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *nobody = g_strdup_printf ("st-%u", 900 + i);
+
+      known[i] = sign_in_ms (rig, i / 2, CURB_RIG_STAFF_ID, "1111", 401);
+      unknown[i] = sign_in_ms (rig, i / 2 + 2, nobody, "1111", 401);
+    }
+  g_test_message ("wrong PIN: known id median %.1f ms, unknown id median %.1f ms",
+                  median (known, 4), median (unknown, 4));
+  g_assert_cmpfloat (median (unknown, 4), >=, 0.5 * median (known, 4));
+  g_assert_cmpfloat (median (known, 4), >=, 0.5 * median (unknown, 4));
+
+  /* three sign-ins under way do not hold up a health check */
+  health = curb_hub_rig_client (rig, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      stations[i] = curb_hub_rig_client (rig, rig->staging->pdata[3 + i % 3]);
+      signing[i].started = g_get_monotonic_time ();
+      curb_hub_client_staff_sign_in_async (stations[i], "st-800", "1234", NULL, NULL, on_timed_done, &signing[i]);
+    }
+  g_usleep (30000);
+  probe.started = g_get_monotonic_time ();
+  curb_hub_client_get_status_async (health, NULL, on_timed_done, &probe);
+  while (probe.finished == 0 || signing[0].finished == 0 || signing[1].finished == 0 || signing[2].finished == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("health check answered after %.1f ms while 3 sign-ins took %.1f, %.1f, %.1f ms",
+                  (probe.finished - probe.started) / 1000.0, (signing[0].finished - signing[0].started) / 1000.0,
+                  (signing[1].finished - signing[1].started) / 1000.0, (signing[2].finished - signing[2].started) / 1000.0);
+  g_assert_cmpint (probe.finished, <, MAX (signing[0].finished, MAX (signing[1].finished, signing[2].finished)));
+  for (guint i = 0; i < 3; i++)
+    g_object_unref (stations[i]);
+
+  /* st-1 has failed 4 times; one more from a fresh station locks the id,
+   * whichever station asks next, even with the right PIN */
+  sign_in_ms (rig, 4, CURB_RIG_STAFF_ID, "1112", 401);
+  g_assert_cmpuint (curb_hub_rig_raw_from (rig, NULL, "POST", "/v1/staff/session", rig->staging->pdata[5],
+                                           "{\"staff_id\": \"" CURB_RIG_STAFF_ID "\", \"pin\": \"" CURB_RIG_STAFF_PIN "\"}",
+                                           &answer), ==, 429);
+  g_assert_nonnull (strstr (answer, "Retry-After: "));
+}
+
+/* --- issue 12 (hub side): a staff session outlives a hub restart --- */
+
+static void
+test_session_survives_restart (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const char *staging = fixture->rig->staging->pdata[0];
+  g_autofree char *checkin = checkin_body (fixture, "R00007", "e12-arrive");
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", fixture->rig->kiosks->pdata[0], NULL, checkin, NULL), ==, 200);
+  g_assert_true (curb_hub_rig_stop (fixture->rig, SIGTERM));
+  curb_hub_rig_start (fixture->rig);
+  curb_hub_rig_reset_session (fixture->rig, 10);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/claim", staging, fixture->session, "{}", NULL), ==, 200);
+  /* the session stays this station's */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/release", fixture->rig->staging->pdata[1],
+                          fixture->session, "{}", NULL), ==, 401);
+  /* signed out: gone for good */
+  g_assert_cmpuint (call (fixture, "DELETE", "/v1/staff/session", staging, fixture->session, NULL, NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/release", staging, fixture->session, "{}", NULL), ==, 401);
+}
+
 /* --- 11: strict JSON, bounded times --- */
 
 static void
@@ -431,6 +561,8 @@ main (int    argc,
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
+  g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
   return g_test_run ();
