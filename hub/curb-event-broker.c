@@ -1,9 +1,13 @@
+#include <string.h>
+
 #include "curb-event-broker.h"
 #include "curb-json.h"
 
 #define DEFAULT_WINDOW 1024
 #define BACKLOG_PAGE   256
 #define PING_INTERVAL_S 10
+/* A frame whose order is larger goes without it: the client fetches it. */
+#define MAX_ORDER_FRAME (256 * 1024)
 
 typedef struct
 {
@@ -12,6 +16,7 @@ typedef struct
   char                    *device_id;
   gint64                   sent_seq;
   gint64                   acked_seq;
+  gboolean                 with_orders;
   gboolean                 live;
   guint                    pump_id;
 } Subscriber;
@@ -101,11 +106,18 @@ pump_backlog (gpointer data)
   sub->pump_id = 0;
   if (want == 0 || !is_open (sub))
     return G_SOURCE_REMOVE;
-  events = sub->broker->backlog (sub->sent_seq, want, sub->broker->backlog_data);
+  events = sub->broker->backlog (sub->sent_seq, want, sub->with_orders, sub->broker->backlog_data);
   for (guint i = 0; i < events->len; i++)
     {
       JsonObject *event = g_ptr_array_index (events, i);
       g_autofree char *text = object_to_text (event);
+
+      if (strlen (text) > MAX_ORDER_FRAME && json_object_has_member (event, "order"))
+        {
+          json_object_remove_member (event, "order");
+          g_free (text);
+          text = object_to_text (event);
+        }
 
       send_event (sub, json_object_get_int_member (event, "seq"), text);
     }
@@ -263,7 +275,8 @@ void
 curb_event_broker_add (CurbEventBroker         *self,
                        SoupWebsocketConnection *connection,
                        const char              *device_id,
-                       gint64                   after_seq)
+                       gint64                   after_seq,
+                       gboolean                 with_orders)
 {
   Subscriber *sub;
 
@@ -275,6 +288,7 @@ curb_event_broker_add (CurbEventBroker         *self,
   sub->connection = g_object_ref (connection);
   sub->device_id = g_strdup (device_id);
   sub->sent_seq = sub->acked_seq = MAX (after_seq, 0);
+  sub->with_orders = with_orders;
   soup_websocket_connection_set_max_incoming_payload_size (connection, 4096);
   soup_websocket_connection_set_keepalive_interval (connection, PING_INTERVAL_S);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), sub);
@@ -284,11 +298,35 @@ curb_event_broker_add (CurbEventBroker         *self,
   schedule_pump (sub);
 }
 
+/* The event's text, with its order for subscribers who take orders. */
+static char *
+event_with_order_text (JsonObject *event,
+                       JsonObject *order)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (event);
+  char *text;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (frame, l->data, json_node_copy (json_object_get_member (event, l->data)));
+  if (order == NULL)
+    return object_to_text (frame);
+  json_object_set_object_member (frame, "order", json_object_ref (order));
+  text = object_to_text (frame);
+  if (strlen (text) <= MAX_ORDER_FRAME)
+    return text;
+  g_free (text);
+  json_object_remove_member (frame, "order");
+  return object_to_text (frame);
+}
+
 void
 curb_event_broker_publish (CurbEventBroker *self,
-                           JsonObject      *event)
+                           JsonObject      *event,
+                           JsonObject      *order)
 {
   g_autofree char *text = NULL;
+  g_autofree char *text_with_order = NULL;
   gint64 seq;
 
   g_return_if_fail (CURB_IS_EVENT_BROKER (self));
@@ -296,6 +334,7 @@ curb_event_broker_publish (CurbEventBroker *self,
   seq = json_object_get_int_member_with_default (event, "seq", 0);
   self->head_seq = MAX (self->head_seq, seq);
   text = object_to_text (event);
+  text_with_order = event_with_order_text (event, order);
   for (guint i = self->subscribers->len; i > 0; i--)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
@@ -305,7 +344,7 @@ curb_event_broker_publish (CurbEventBroker *self,
       if (unacked (sub) >= self->window)
         drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
       else
-        send_event (sub, seq, text);
+        send_event (sub, seq, sub->with_orders ? text_with_order : text);
     }
 }
 

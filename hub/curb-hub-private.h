@@ -72,8 +72,13 @@ gboolean    curb_hub_authorize       (CurbHub           *self,
                                       SoupServerMessage *msg,
                                       CurbHubCaller     *caller,
                                       CurbHubAuth        auth);
+/* Publishes @event on the stream with its order (read from the store). */
 void        curb_hub_broadcast       (CurbHub    *self,
                                       CurbEvent  *event);
+/* The same with the order already at hand (hub-API shape). */
+void        curb_hub_broadcast_order (CurbHub    *self,
+                                      CurbEvent  *event,
+                                      JsonObject *order);
 void        curb_hub_log_event       (CurbHub    *self,
                                       CurbEvent  *event,
                                       const char *what);

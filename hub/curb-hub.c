@@ -362,13 +362,14 @@ on_upgrade_written (SoupServerMessage *msg,
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autoptr(SoupWebsocketConnection) connection = NULL;
   const char *device_id = g_object_get_data (G_OBJECT (msg), "curb-device-id");
+  gboolean with_orders = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (msg), "curb-with-orders"));
 
   connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
                                               SOUP_WEBSOCKET_CONNECTION_SERVER,
                                               soup_message_headers_get_one (headers, "Origin"),
                                               NULL, NULL);
   curb_event_broker_add (self->broker, connection, device_id,
-                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1);
+                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1, with_orders);
 }
 
 /* The WebSocket upgrade, done here rather than by libsoup's websocket
@@ -390,6 +391,9 @@ handle_stream (CurbHub           *self,
   soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (msg), "curb-device-id", g_strdup (caller->device_id), g_free);
   g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) parse_after (msg) + 1));
+  /* Staff screens get each event with its order; a kiosk, which shows one
+   * shopper, only the events (no other shoppers' names). */
+  g_object_set_data (G_OBJECT (msg), "curb-with-orders", GINT_TO_POINTER (caller->role != CURB_DEVICE_ROLE_KIOSK));
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
 }
 
@@ -403,14 +407,41 @@ on_request_finished (SoupServer        *server,
   curb_hub_metrics_count_request (self->metrics, soup_server_message_get_status (msg));
 }
 
+static void
+unref_order (gpointer order)
+{
+  if (order != NULL)
+    json_object_unref (order);
+}
+
+/* The order an event changed, as it stands now; read once per page. */
+static void
+attach_order (CurbHub    *self,
+              JsonObject *event,
+              GHashTable *orders)
+{
+  const char *ref = json_object_get_string_member (event, "order_ref");
+  JsonObject *order = g_hash_table_lookup (orders, ref);
+
+  if (order == NULL && !g_hash_table_contains (orders, ref))
+    {
+      order = curb_store_get_order (self->store, ref, NULL);
+      g_hash_table_insert (orders, g_strdup (ref), order);
+    }
+  if (order != NULL)
+    json_object_set_object_member (event, "order", json_object_ref (order));
+}
+
 static GPtrArray *
 read_backlog (gint64   after_seq,
               guint    limit,
+              gboolean with_orders,
               gpointer user_data)
 {
   CurbHub *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = curb_store_list_events_since (self->store, after_seq, limit, &error);
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_order);
   GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   if (events == NULL)
@@ -419,7 +450,13 @@ read_backlog (gint64   after_seq,
       return objects;
     }
   for (guint i = 0; i < events->len; i++)
-    g_ptr_array_add (objects, curb_event_to_json (g_ptr_array_index (events, i)));
+    {
+      JsonObject *event = curb_event_to_json (g_ptr_array_index (events, i));
+
+      if (with_orders)
+        attach_order (self, event, orders);
+      g_ptr_array_add (objects, event);
+    }
   return objects;
 }
 
@@ -660,14 +697,24 @@ curb_hub_log_event (CurbHub    *self,
 }
 
 void
-curb_hub_broadcast (CurbHub   *self,
-                    CurbEvent *event)
+curb_hub_broadcast_order (CurbHub    *self,
+                          CurbEvent  *event,
+                          JsonObject *order)
 {
   g_autoptr(JsonObject) object = curb_event_to_json (event);
 
-  curb_event_broker_publish (self->broker, object);
+  curb_event_broker_publish (self->broker, object, order);
   if (self->sync != NULL && curb_event_kind_is_store_owned (curb_event_get_kind (event)))
     curb_sync_kick (self->sync);
+}
+
+void
+curb_hub_broadcast (CurbHub   *self,
+                    CurbEvent *event)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (self->store, curb_event_get_order_ref (event), NULL);
+
+  curb_hub_broadcast_order (self, event, order);
 }
 
 void

@@ -324,14 +324,13 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
 
   if (text == NULL || !curb_kiosk_flow_accepts_scan (self->flow) || is_repeat (self, text))
     return;
-  req = request_new (self, curb_kiosk_flow_begin (self->flow));
   ref = verify_code (self, text, &verified, &error);
   if (ref == NULL)
     {
-      curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
-      request_free (req);
+      curb_kiosk_flow_reject_scan (self->flow, curb_kiosk_problem_from_error (error));
       return;
     }
+  req = request_new (self, curb_kiosk_flow_begin (self->flow));
   req->token = g_strdup (text);
   req->ref = ref;
   req->verified = verified;
@@ -355,8 +354,7 @@ on_code (CurbCodeSource   *source,
   if (strlen (text) != size || !g_utf8_validate (text, -1, NULL))
     {
       if (curb_kiosk_flow_accepts_scan (self->flow) && !is_repeat (self, "\x01binary"))
-        curb_kiosk_flow_fail (self->flow, curb_kiosk_flow_begin (self->flow),
-                              CURB_KIOSK_PROBLEM_UNREADABLE);
+        curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_UNREADABLE);
       return;
     }
   curb_kiosk_session_handle_code (self, g_strstrip (text));

@@ -229,6 +229,19 @@ on_user_activity (CurbStagingWindow *self)
                             curb_staging_station_now (self->station));
 }
 
+/* Runs in the capture phase before every key reaches its field: it only
+ * notes the activity and must let the key through. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CurbStagingWindow     *self)
+{
+  on_user_activity (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static void
 on_alert_clicked (CurbStagingWindow *self)
 {
@@ -471,7 +484,7 @@ watch_activity (CurbStagingWindow *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_user_activity), self);
-  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_user_activity), self);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
