@@ -4,6 +4,7 @@
 
 #include "curb-event-broker.h"
 #include "curb-hub-http.h"
+#include "curb-hub-listener.h"
 #include "curb-hub-metrics.h"
 #include "curb-hub.h"
 #include "curb-rate-limiter.h"
@@ -51,6 +52,8 @@ struct _CurbHub
   char            *store_id;
   GTlsCertificate *certificate;
   SoupServer      *server;
+  CurbHubListener *listener;
+  CurbHubLimits    limits;
   char            *url;
   CurbEventBroker *broker;
   CurbHubMetrics  *metrics;

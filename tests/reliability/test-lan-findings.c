@@ -495,6 +495,126 @@ test_pin (void)
   g_assert_nonnull (strstr (answer, "Retry-After: "));
 }
 
+/* --- 10 and 11: handshake and idle deadlines, streams per device --- */
+
+#define SHORT_LIMITS "[limits]\nhandshake-timeout = 2\nidle-timeout = 5\n"
+
+/* Seconds until the hub closes @stream (a read returns 0 or fails), at
+ * most @limit_s. */
+static gdouble
+seconds_until_closed (GIOStream *stream,
+                      guint      limit_s)
+{
+  gint64 start = g_get_monotonic_time ();
+  char byte;
+
+  while (g_get_monotonic_time () - start < (gint64) limit_s * G_USEC_PER_SEC)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), &byte, 1, NULL, &error);
+
+      if (n <= 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        break;
+    }
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static void
+test_timeouts (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autoptr(GIOStream) idle = NULL;
+  g_autoptr(GError) error = NULL;
+  gdouble handshake_s, idle_s;
+
+  /* connects and says nothing: closed at the handshake deadline (2 s) */
+  silent = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->rig->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (silent), 1);
+  handshake_s = seconds_until_closed (G_IO_STREAM (silent), 30);
+  /* finishes its handshake, then says nothing: closed when idle (5 s) */
+  idle = curb_hub_rig_tls_connect (fixture->rig, 1);
+  g_assert_nonnull (idle);
+  idle_s = seconds_until_closed (idle, 30);
+  g_test_message ("silent socket closed after %.1f s (limit 2 s), idle TLS connection after %.1f s (limit 5 s)",
+                  handshake_s, idle_s);
+  g_assert_cmpfloat (handshake_s, <, 25);
+  g_assert_cmpfloat (idle_s, <, 25);
+  g_assert_cmpfloat (idle_s, >=, 4);
+}
+
+static gboolean
+on_accept_any_certificate (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              data)
+{
+  return TRUE;
+}
+
+static void
+on_websocket (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  SoupWebsocketConnection **slot = data;
+  GError *error = NULL;
+
+  *slot = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (*slot == NULL)
+    g_error ("stream: %s", error->message);
+}
+
+static guint
+stream_subscribers (Fixture *fixture)
+{
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", fixture->rig->kiosks->pdata[1], NULL, NULL, &answer), ==, 200);
+  node = json_from_string (answer, NULL);
+  return json_object_get_int_member (json_node_get_object (node), "stream_subscribers");
+}
+
+static void
+test_streams_per_device (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (fixture->rig->url, "/v1/stream?after=0", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", (char *) fixture->rig->kiosks->pdata[0], NULL);
+  SoupWebsocketConnection *streams[8] = { NULL };
+  guint open = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+      g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_any_certificate), NULL);
+      soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                            on_websocket, &streams[i]);
+      while (streams[i] == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  for (gint64 until = g_get_monotonic_time () + 500000; g_get_monotonic_time () < until;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    open += soup_websocket_connection_get_state (streams[i]) == SOUP_WEBSOCKET_STATE_OPEN;
+  g_test_message ("one kiosk opened 8 streams: %u still open, the hub counts %u (limit 4)", open,
+                  stream_subscribers (fixture));
+  g_assert_cmpuint (stream_subscribers (fixture), <=, 4);
+  g_assert_cmpuint (open, <=, 4);
+  /* the newest are the ones kept */
+  g_assert_cmpint (soup_websocket_connection_get_state (streams[7]), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  g_assert_cmpint (soup_websocket_connection_get_state (streams[0]), !=, SOUP_WEBSOCKET_STATE_OPEN);
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    g_object_unref (streams[i]);
+}
+
 /* --- issue 12 (hub side): a staff session outlives a hub restart --- */
 
 static void
@@ -562,6 +682,9 @@ main (int    argc,
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
+              test_timeouts, fixture_tear_down);
+  ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
