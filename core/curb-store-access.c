@@ -589,6 +589,23 @@ curb_store_revoke_device (CurbStore   *self,
 }
 
 gboolean
+curb_store_device_is_active (CurbStore  *self,
+                             const char *device_id)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "SELECT 1 FROM devices WHERE id = ?1 AND revoked_ms IS NULL", NULL);
+  if (stmt == NULL)
+    return TRUE;   /* a database error is not a revocation */
+  curb_stmt_bind_text (stmt, 1, device_id);
+  return curb_store_step_row (self, stmt, NULL);
+}
+
+gboolean
 curb_store_record_heartbeat (CurbStore   *self,
                              const char  *device_id,
                              JsonObject  *status,

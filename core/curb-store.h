@@ -270,9 +270,14 @@ gboolean    curb_store_authenticate_device (CurbStore      *self,
                                             char          **out_device_id,
                                             CurbDeviceRole *out_role,
                                             GError        **error);
+/* Revokes at once: the credential stops working, the device's staff
+ * sessions end. %CURB_ERROR_NOT_FOUND for an unknown id. */
 gboolean    curb_store_revoke_device (CurbStore   *self,
                                       const char  *device_id,
                                       GError     **error);
+/* Enrolled and not revoked. */
+gboolean    curb_store_device_is_active (CurbStore  *self,
+                                         const char *device_id);
 /* Stores @status (copied as JSON) and the time as last_seen. */
 gboolean    curb_store_record_heartbeat (CurbStore  *self,
                                          const char *device_id,

@@ -66,6 +66,7 @@ struct _CurbHub
   CurbSync        *sync;
   GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
   guint            flush_id;
+  guint            revocation_id;
   gint64           started_ms;
   guint            escalation_s;
 };

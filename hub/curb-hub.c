@@ -455,12 +455,31 @@ read_backlog (gint64   after_seq,
   return objects;
 }
 
+/* A device revoked with curbside-ctl (another process) loses its streams
+ * within a second; its requests fail at once (each is authenticated). */
+static gboolean
+on_revocation_check (gpointer data)
+{
+  CurbHub *self = data;
+  g_auto(GStrv) devices = curb_event_broker_list_devices (self->broker);
+
+  for (guint i = 0; devices[i] != NULL; i++)
+    if (!curb_store_device_is_active (self->store, devices[i]))
+      {
+        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CURBSIDE_DEVICE", devices[i],
+                          "MESSAGE", "Closing the event streams of revoked device %s", devices[i]);
+        curb_event_broker_close_device (self->broker, devices[i], CURB_STREAM_CLOSE_REVOKED, "device revoked");
+      }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 curb_hub_dispose (GObject *object)
 {
   CurbHub *self = CURB_HUB (object);
 
   curb_hub_shutdown (self);
+  g_clear_handle_id (&self->revocation_id, g_source_remove);
   g_clear_object (&self->broker);
   g_clear_object (&self->listener);
   g_clear_object (&self->server);
@@ -512,6 +531,7 @@ curb_hub_init (CurbHub *self)
   self->started_ms = curb_now_ms ();
   self->escalation_s = 90;
   curb_hub_limits_init_defaults (&self->limits);
+  self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 

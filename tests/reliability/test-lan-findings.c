@@ -495,6 +495,59 @@ test_pin (void)
   g_assert_nonnull (strstr (answer, "Retry-After: "));
 }
 
+/* --- 9: a lost device is revoked, at once --- */
+
+static void
+on_stream_closed (SoupWebsocketConnection *connection,
+                  gpointer                 data)
+{
+  *(gushort *) data = soup_websocket_connection_get_close_code (connection);
+}
+
+static SoupWebsocketConnection *
+open_stream (Fixture    *fixture,
+             SoupSession *session,
+             const char  *credential);
+
+static void
+test_device_revoke (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk_id = rig->kiosk_ids->pdata[0], *staging_id = rig->staging_ids->pdata[1];
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupWebsocketConnection) stream = open_stream (fixture, session, rig->kiosks->pdata[0]);
+  g_autofree char *listing = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *staging_session = sign_in (rig, 1);
+  gushort close_code = 0;
+  gint64 start;
+
+  g_signal_connect (stream, "closed", G_CALLBACK (on_stream_closed), &close_code);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, &listing, "device", "list", "--db", rig->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (listing, kiosk_id));
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[0], NULL, NULL, NULL), ==, 200);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, kiosk_id, NULL), ==, 0);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, staging_id, NULL), ==, 0);
+  /* its credential stops working at once, its stream is closed within seconds */
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[0], NULL, NULL, NULL), ==, 401);
+  while (close_code == 0 && g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("stream of the revoked kiosk closed after %.1f s (code %u)",
+                  (g_get_monotonic_time () - start) / 1e6, close_code);
+  g_assert_cmpuint (close_code, ==, 4003);
+  /* a revoked station's staff session is gone with it, restart or not */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00001/no-show", rig->staging->pdata[1], staging_session,
+                          "{}", NULL), ==, 401);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, &after, "device", "list", "--db", rig->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (after, "revoked"));
+  /* an unknown id is an error */
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, "kiosk-nope", NULL), ==, 1);
+  /* the others carry on */
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[1], NULL, NULL, NULL), ==, 200);
+}
+
 /* --- 10 and 11: handshake and idle deadlines, streams per device --- */
 
 #define SHORT_LIMITS "[limits]\nhandshake-timeout = 2\nidle-timeout = 5\n"
@@ -578,27 +631,34 @@ stream_subscribers (Fixture *fixture)
   return json_object_get_int_member (json_node_get_object (node), "stream_subscribers");
 }
 
+static SoupWebsocketConnection *
+open_stream (Fixture     *fixture,
+             SoupSession *session,
+             const char  *credential)
+{
+  g_autofree char *url = g_strconcat (fixture->rig->url, "/v1/stream?after=0", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", credential, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  SoupWebsocketConnection *stream = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_any_certificate), NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, on_websocket, &stream);
+  while (stream == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return stream;
+}
+
 static void
 test_streams_per_device (Fixture       *fixture,
                          gconstpointer  data)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (fixture->rig->url, "/v1/stream?after=0", NULL);
-  g_autofree char *bearer = g_strconcat ("Bearer ", (char *) fixture->rig->kiosks->pdata[0], NULL);
   SoupWebsocketConnection *streams[8] = { NULL };
   guint open = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-      g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_any_certificate), NULL);
-      soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                            on_websocket, &streams[i]);
-      while (streams[i] == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
+    streams[i] = open_stream (fixture, session, fixture->rig->kiosks->pdata[0]);
   for (gint64 until = g_get_monotonic_time () + 500000; g_get_monotonic_time () < until;)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
@@ -682,6 +742,7 @@ main (int    argc,
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  ADD ("/lan-findings/9-device-revoke", test_device_revoke);
   g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
               test_timeouts, fixture_tear_down);
   ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
