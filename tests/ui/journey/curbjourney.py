@@ -213,6 +213,13 @@ class Desktop:
                 return window
         return None
 
+    def focus(self, window):
+        """Click to focus, as a window manager does (there is none here):
+        the keyboard then types into the window a person touched last."""
+        from Xlib import X
+        window.set_input_focus(X.RevertToParent, X.CurrentTime)
+        self.x.sync()
+
     def place(self, window, x, y):
         window.configure(x=x, y=y)
         self.x.sync()
@@ -335,6 +342,7 @@ class Widget:
 
     def click(self):
         x, y = self.center()
+        self.app.desk.focus(self.app.xwindow())
         self.app.desk.click(x, y)
 
     def states(self):
@@ -482,8 +490,9 @@ class App:
         return wait_for(lambda: (self.find_all(name, role, contains, pattern) or [None])[0], what, timeout)
 
     def button(self, name=None, contains=None, timeout=TIMEOUT):
+        """A button by its name, or by the text it shows (a banner)."""
         def match():
-            for role in ("push button", "toggle button"):
+            for role in ("push button", "toggle button", "label", "alert"):
                 found = self.find_all(name=name, role=role, contains=contains)
                 if found:
                     return found[0]
@@ -934,3 +943,13 @@ class Journey:
 
 def main(journey, **store_options):
     sys.exit(journey.run(**store_options))
+
+
+# --- what people do often -------------------------------------------------------
+
+def sign_in_with_keyboard(desk, staging, staff_id="101", pin="1234", name="Alex"):
+    """A staff member types the staff number and PIN on a USB keyboard."""
+    staging.find(role="text", contains="Staff number").click()
+    desk.type_text(staff_id + "\n")
+    desk.type_text(pin + "\n")
+    staging.wait_text(f"Signed in: {name}")

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import Journey, JourneyFailure, wait_for, main  # noqa: E402
+from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
 
 journey = Journey("shopper")
 
@@ -37,7 +37,7 @@ def receipt_qr(path):
 def qr_to_receipt(j, store):
     """QR, greeting (Spanish), substitution, ID notice, bay, waiting, claimed, handed over, receipt opens"""
     store.stage("P00001")
-    store.staging = store.start_staging()
+    store.staging = store.start_staging(extra=("--escalate-after", "12"))
     kiosk = store.kiosk = store.start_kiosk()
     kiosk.wait_text("Hold your pickup code up to the camera")
     j.shot("welcome", kiosk)
@@ -80,6 +80,53 @@ def qr_to_receipt(j, store):
     for expected in ("Receipt for order P00001", "José N.", "Rioja", "Soy milk 1 L"):
         if expected not in page:
             raise JourneyFailure(f"the digital receipt at {url} does not show {expected}:\n{page[:900]}")
+
+
+@journey.test
+def call_staff(j, store):
+    """Call staff rings on the staging station (named kiosk, where the shopper was), escalates, is answered; Back returns to the order"""
+    kiosk, staging = store.kiosk, store.staging
+    store.stage("P00002")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    hold_up(store, store.sign_token("P00002"))
+    kiosk.wait_text("Hi Sam")
+    walk_away(store)
+    kiosk.click("Call staff")
+    kiosk.wait_text("Help is on the way")
+    staging.wait_text("Call for staff: a shopper at kiosk-door-1 (order P00002, checking their order)")
+    j.shot("a shopper calls for staff: every station rings")
+    status = store.ctl_status()
+    if "Calls for staff: 1 WAITING" not in status or "kiosk-door-1" not in status:
+        raise JourneyFailure(f"curbside-ctl status does not show the call:\n{status}")
+    if "curbside_assistance_open 1" not in store.hub.metrics():
+        raise JourneyFailure("/metrics does not count the open call")
+    staging.wait_text("ESCALATED, manager please help: a shopper at kiosk-door-1", timeout=60)
+    j.shot("nobody went: the call escalates", staging)
+    sign_in_with_keyboard(j.desk, staging)
+    staging.click(contains="a shopper at kiosk-door-1")
+    kiosk.wait_text("Alex is on the way to help you")
+    staging.wait_gone("a shopper at kiosk-door-1")
+    j.shot("staff answered: the kiosk says who is coming")
+    if "curbside_assistance_open 0" not in store.hub.metrics():
+        raise JourneyFailure("/metrics still counts the answered call")
+    kiosk.click("Back")
+    kiosk.wait_text("Hi Sam")
+    kiosk.wait_text("Check me in")
+    j.shot("Back returns to the shopper's order", kiosk)
+    kiosk.click("Not you? Start over")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+    hold_up(store, store.sign_token("P00003"))      # not staged yet
+    kiosk.wait_text("Your order is not quite ready")
+    walk_away(store)
+    kiosk.click("Call staff")
+    kiosk.wait_text("Help is on the way")
+    staging.wait_text("(order P00003, on a problem screen)")
+    kiosk.click("Back")
+    kiosk.wait_text("Your order is not quite ready")
+    j.shot("Back from help returns to the screen the shopper was on", kiosk)
+    kiosk.click("Check in anyway")
+    kiosk.wait_text("Hi Zoë")
+    kiosk.click("Not you? Start over")
 
 
 if __name__ == "__main__":
