@@ -359,6 +359,12 @@ class Widget:
     def is_focused(self):
         return self.states().contains(_pyatspi().STATE_FOCUSED)
 
+    def font_size(self):
+        """The size of a label's text, as GTK tells a screen reader."""
+        attributes = self.acc.queryText().getDefaultAttributes()
+        match = re.search(r"(?:^|;)size:([0-9.]+)", attributes)
+        return float(match.group(1)) if match else None
+
     def text(self):
         """The text in an entry, or a label's text."""
         try:
@@ -514,6 +520,16 @@ class App:
                 if name and (not out or out[-1] != name):
                     out.append(name)
         return out
+
+    def font_sizes(self):
+        """{text: size} of every label on screen."""
+        sizes = {}
+        for widget in self.widgets():
+            if widget.role in TEXT_ROLES and widget.name:
+                size = widget.font_size()
+                if size is not None:
+                    sizes[widget.name] = size
+        return sizes
 
     def screen_text(self):
         return "\n".join(self.texts())

@@ -129,5 +129,45 @@ def call_staff(j, store):
     kiosk.click("Not you? Start over")
 
 
+def larger_text_grows_everything(j, kiosk, screen):
+    """Turns A+ on and checks that no text on the screen got smaller."""
+    before = kiosk.font_sizes()
+    kiosk.click("Larger text")
+    wait_for(lambda: kiosk.font_sizes() != before, f"larger text on the {screen} screen")
+    after = kiosk.font_sizes()
+    smaller = {text: (before[text], size) for text, size in after.items()
+               if text in before and size < before[text]}
+    j.shot(f"larger text on the {screen} screen", kiosk)
+    if smaller:
+        raise JourneyFailure(f"A+ made text smaller on the {screen} screen: {smaller}")
+
+
+@journey.test
+def larger_text_and_high_contrast(j, store):
+    """A+ makes nothing smaller (welcome, greeting, bay); high contrast on each"""
+    kiosk = store.kiosk
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    larger_text_grows_everything(j, kiosk, "welcome")
+    kiosk.click("Larger text")   # off again
+    hold_up(store, store.sign_token("P00002"))
+    kiosk.wait_text("Hi Sam")
+    walk_away(store)
+    larger_text_grows_everything(j, kiosk, "greeting")
+    kiosk.click("High contrast")
+    j.shot("greeting with larger text and high contrast", kiosk)
+    kiosk.click("Larger text")
+    kiosk.click("Check me in")
+    kiosk.wait_text("Which bay are you parked in?")
+    larger_text_grows_everything(j, kiosk, "bay")
+    kiosk.click("Español")
+    kiosk.wait_text("¿En qué plaza está estacionado?")
+    j.shot("bay in Spanish, larger text, high contrast", kiosk)
+    kiosk.click("Texto más grande")
+    kiosk.click("Alto contraste")
+    kiosk.click("Atrás")
+    kiosk.click(contains="Empezar de nuevo")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+
+
 if __name__ == "__main__":
     main(journey)
