@@ -32,6 +32,8 @@ struct _CurbKioskSession
   char            *last_code;
   gint64           last_code_ms;
   char            *call_id;          /* this kiosk's open call for staff */
+  gboolean         status_pending;
+  gboolean         status_again;
   gboolean         camera_ok;
   gboolean         flushing;
   guint            status_source;
@@ -726,6 +728,22 @@ on_reset (CurbKioskFlow    *flow,
 
 /* --- the hub's live events and status --------------------------------- */
 
+static void on_status_ready (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* The wait line on the welcome screen follows arrivals and claims as they
+ * happen (one status request at a time), not only every 30 s. */
+static void
+refresh_queue_status (CurbKioskSession *self)
+{
+  if (self->status_pending)
+    {
+      self->status_again = TRUE;
+      return;
+    }
+  self->status_pending = TRUE;
+  curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready, g_object_ref (self));
+}
+
 static void
 on_stream_event (CurbHubStream    *stream,
                  JsonObject       *event,
@@ -745,6 +763,7 @@ on_stream_event (CurbHubStream    *stream,
   if (g_str_equal (kind, "claimed") && eta_s > 0)
     self->last_eta_s = eta_s;
   curb_kiosk_flow_order_event (self->flow, ref, kind, staff, eta_s);
+  refresh_queue_status (self);
 }
 
 static void
@@ -792,6 +811,12 @@ on_status_ready (GObject      *source,
   g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
   int waiting;
 
+  self->status_pending = FALSE;
+  if (self->status_again && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->status_again = FALSE;
+      refresh_queue_status (self);
+    }
   if (reply == NULL)
     {
       g_debug ("Hub status: %s", error->message);
@@ -822,8 +847,7 @@ on_status_timer (gpointer data)
   CurbKioskSession *self = data;
   g_autoptr(JsonObject) status = json_object_new ();
 
-  curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready,
-                                    g_object_ref (self));
+  refresh_queue_status (self);
   json_object_set_string_member (status, "kind", "app");
   json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
   json_object_set_string_member (status, "app_version", CURB_VERSION);

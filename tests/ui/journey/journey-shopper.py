@@ -33,12 +33,17 @@ def receipt_qr(path):
     return None
 
 
+@journey.setup
+def start_apps(j, store):
+    store.staging = store.start_staging(extra=("--escalate-after", "12"))
+    store.kiosk = store.start_kiosk()
+
+
 @journey.test
 def qr_to_receipt(j, store):
     """QR, greeting (Spanish), substitution, ID notice, bay, waiting, claimed, handed over, receipt opens"""
     store.stage("P00001")
-    store.staging = store.start_staging(extra=("--escalate-after", "12"))
-    kiosk = store.kiosk = store.start_kiosk()
+    kiosk = store.kiosk
     kiosk.wait_text("Hold your pickup code up to the camera")
     j.shot("welcome", kiosk)
     hold_up(store, store.sign_token("P00001"))
@@ -167,6 +172,25 @@ def larger_text_and_high_contrast(j, store):
     kiosk.click("Atrás")
     kiosk.click(contains="Empezar de nuevo")
     kiosk.wait_text("Hold your pickup code up to the camera")
+
+
+@journey.test
+def wait_line(j, store):
+    """The wait line on the welcome screen is plain text (no button look) and follows arrivals live"""
+    kiosk = store.kiosk
+    kiosk.wait_text("No wait right now", timeout=60)
+    line = kiosk.find(name="No wait right now")
+    x, y, w, h = line.extents()
+    inside, outside = kiosk.pixel(x + 2, y + 2), kiosk.pixel(x + 2, y - 24)
+    if max(abs(a - b) for a, b in zip(inside, outside)) > 24:
+        raise JourneyFailure(f"the wait line sits on a filled box like a button ({inside} on {outside})")
+    if line.role != "label":
+        raise JourneyFailure(f"the wait line is a {line.role}")
+    store.hub.check_in(store.sign_token("P00004"), bay="5")     # a car at the other kiosk
+    kiosk.wait_text("1 shopper waiting for staff", timeout=15)
+    j.shot("another shopper arrived: the wait line counts them at once", kiosk)
+    store.hub.act("P00004", "claim")
+    kiosk.wait_text("No wait right now", timeout=15)
 
 
 if __name__ == "__main__":
