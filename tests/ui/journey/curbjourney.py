@@ -774,9 +774,10 @@ keyring = {self.path("hub", "keyring")}
             "locations": locations or [{"zone": "C", "shelf": "2", "bin": "14"}],
             "bags": bags or {"ambient": 2, "chilled": 1, "frozen": 1}}, session)
 
-    def sign_token(self, ref, ttl="1d", store="store-001"):
+    def sign_token(self, ref, ttl="1d", store="store-001", expires=None):
+        validity = ["--expires", str(expires)] if expires is not None else ["--ttl", ttl]
         return self.run([program("ctl", "curbside-ctl"), "token-sign", "--secret", self.path("central", "issuer.key"),
-                         "--store", store, "--order", ref, "--ttl", ttl]).splitlines()[0].strip()
+                         "--store", store, "--order", ref, *validity]).splitlines()[0].strip()
 
     # -- the kiosk's camera -----------------------------------------------------
 

@@ -193,5 +193,32 @@ def wait_line(j, store):
     kiosk.wait_text("No wait right now", timeout=15)
 
 
+def tampered(token):
+    """The same code with one character of its signature changed."""
+    i = len(token) - 10
+    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+
+
+@journey.test
+def codes_that_do_not_work(j, store):
+    """A web address, a tampered, an expired, another store's and an already collected code each say what happened, with Start over"""
+    kiosk = store.kiosk
+    cases = [
+        ("https://example.com/offers", "That is not a pickup code", "Start over"),
+        (tampered(store.sign_token("P00005")), "We cannot use this code", "Start over"),
+        (store.sign_token("P00005", expires=int(time.time()) - 3600), "This pickup code has expired", "Start over"),
+        (store.sign_token("P00005", store="store-999"), "This code is for a different store", "Start over"),
+        # José's order, in his language
+        (store.sign_token("P00001"), "Este pedido ya fue recogido", "Empezar de nuevo"),
+    ]
+    for payload, says, start_over in cases:
+        kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+        hold_up(store, payload)
+        kiosk.wait_text(says)
+        walk_away(store)
+        j.shot(says, kiosk)
+        kiosk.click(start_over)
+
+
 if __name__ == "__main__":
     main(journey)
