@@ -1,8 +1,13 @@
+#include <string.h>
+
 #include "curb-event-broker.h"
+#include "curb-json.h"
 
 #define DEFAULT_WINDOW 1024
 #define BACKLOG_PAGE   256
 #define PING_INTERVAL_S 10
+/* A frame whose order is larger goes without it: the client fetches it. */
+#define MAX_ORDER_FRAME (256 * 1024)
 
 typedef struct
 {
@@ -11,6 +16,7 @@ typedef struct
   char                    *device_id;
   gint64                   sent_seq;
   gint64                   acked_seq;
+  gboolean                 with_orders;
   gboolean                 live;
   guint                    pump_id;
 } Subscriber;
@@ -100,11 +106,18 @@ pump_backlog (gpointer data)
   sub->pump_id = 0;
   if (want == 0 || !is_open (sub))
     return G_SOURCE_REMOVE;
-  events = sub->broker->backlog (sub->sent_seq, want, sub->broker->backlog_data);
+  events = sub->broker->backlog (sub->sent_seq, want, sub->with_orders, sub->broker->backlog_data);
   for (guint i = 0; i < events->len; i++)
     {
       JsonObject *event = g_ptr_array_index (events, i);
       g_autofree char *text = object_to_text (event);
+
+      if (strlen (text) > MAX_ORDER_FRAME && json_object_has_member (event, "order"))
+        {
+          json_object_remove_member (event, "order");
+          g_free (text);
+          text = object_to_text (event);
+        }
 
       send_event (sub, json_object_get_int_member (event, "seq"), text);
     }
@@ -123,6 +136,7 @@ schedule_pump (Subscriber *sub)
   sub->pump_id = g_idle_add (pump_backlog, sub);
 }
 
+/* Acknowledgements are strict JSON like every other input from the LAN. */
 static void
 on_message (SoupWebsocketConnection *connection,
             gint                     type,
@@ -130,19 +144,21 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 data)
 {
   Subscriber *sub = data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len;
   const char *text = g_bytes_get_data (message, &len);
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
+  JsonNode *kind, *seq;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, text, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT
+      || (object = curb_json_parse_object (text, len, 4, NULL)) == NULL)
     return;
-  object = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "ack") != 0)
+  kind = json_object_get_member (object, "type");
+  seq = json_object_get_member (object, "seq");
+  if (kind == NULL || json_node_get_value_type (kind) != G_TYPE_STRING
+      || g_strcmp0 (json_node_get_string (kind), "ack") != 0
+      || seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64)
     return;
-  sub->acked_seq = CLAMP (json_object_get_int_member_with_default (object, "seq", 0),
-                          sub->acked_seq, sub->sent_seq);
+  sub->acked_seq = CLAMP (json_node_get_int (seq), sub->acked_seq, sub->sent_seq);
   schedule_pump (sub);
 }
 
@@ -259,7 +275,8 @@ void
 curb_event_broker_add (CurbEventBroker         *self,
                        SoupWebsocketConnection *connection,
                        const char              *device_id,
-                       gint64                   after_seq)
+                       gint64                   after_seq,
+                       gboolean                 with_orders)
 {
   Subscriber *sub;
 
@@ -271,6 +288,7 @@ curb_event_broker_add (CurbEventBroker         *self,
   sub->connection = g_object_ref (connection);
   sub->device_id = g_strdup (device_id);
   sub->sent_seq = sub->acked_seq = MAX (after_seq, 0);
+  sub->with_orders = with_orders;
   soup_websocket_connection_set_max_incoming_payload_size (connection, 4096);
   soup_websocket_connection_set_keepalive_interval (connection, PING_INTERVAL_S);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), sub);
@@ -280,11 +298,35 @@ curb_event_broker_add (CurbEventBroker         *self,
   schedule_pump (sub);
 }
 
+/* The event's text, with its order for subscribers who take orders. */
+static char *
+event_with_order_text (JsonObject *event,
+                       JsonObject *order)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (event);
+  char *text;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (frame, l->data, json_node_copy (json_object_get_member (event, l->data)));
+  if (order == NULL)
+    return object_to_text (frame);
+  json_object_set_object_member (frame, "order", json_object_ref (order));
+  text = object_to_text (frame);
+  if (strlen (text) <= MAX_ORDER_FRAME)
+    return text;
+  g_free (text);
+  json_object_remove_member (frame, "order");
+  return object_to_text (frame);
+}
+
 void
 curb_event_broker_publish (CurbEventBroker *self,
-                           JsonObject      *event)
+                           JsonObject      *event,
+                           JsonObject      *order)
 {
   g_autofree char *text = NULL;
+  g_autofree char *text_with_order = NULL;
   gint64 seq;
 
   g_return_if_fail (CURB_IS_EVENT_BROKER (self));
@@ -292,6 +334,7 @@ curb_event_broker_publish (CurbEventBroker *self,
   seq = json_object_get_int_member_with_default (event, "seq", 0);
   self->head_seq = MAX (self->head_seq, seq);
   text = object_to_text (event);
+  text_with_order = event_with_order_text (event, order);
   for (guint i = self->subscribers->len; i > 0; i--)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
@@ -301,7 +344,7 @@ curb_event_broker_publish (CurbEventBroker *self,
       if (unacked (sub) >= self->window)
         drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
       else
-        send_event (sub, seq, text);
+        send_event (sub, seq, sub->with_orders ? text_with_order : text);
     }
 }
 

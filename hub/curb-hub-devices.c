@@ -27,15 +27,18 @@ curb_hub_handle_enroll (CurbHub           *hub,
   g_autofree char *fingerprint = NULL;
   const char *code, *name;
   CurbDeviceRole role;
+  double retry_s = 0;
+  const char *address = soup_server_message_get_remote_host (msg);
 
   if (body == NULL
       || !curb_hub_get_string (msg, body, "code", TRUE, &code)
       || !curb_hub_get_string (msg, body, "name", TRUE, &name))
     return;
-  if (!curb_rate_limiter_take (hub->sign_in_limiter, "enroll", g_get_monotonic_time (), NULL))
+  /* per client address: guessing from one machine cannot block the others */
+  if (!curb_rate_limiter_take (hub->enroll_limiter, address != NULL ? address : "unknown",
+                               g_get_monotonic_time (), &retry_s))
     {
-      curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited",
-                            "Too many enrollment attempts; wait a minute", NULL);
+      curb_hub_reply_rate_limited (msg, retry_s, "Too many enrollment attempts from this address; wait a minute");
       return;
     }
   if (!curb_store_enroll_device (hub->store, code, name, &device_id, &credential, &role, &error))

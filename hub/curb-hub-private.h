@@ -67,6 +67,7 @@ struct _CurbHub
   CurbRateLimiter *lookup_per_device;
   CurbRateLimiter *lookup_global;
   CurbRateLimiter *sign_in_limiter;
+  CurbRateLimiter *enroll_limiter;  /* per client address */
   GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
   CurbSync        *sync;
@@ -83,8 +84,13 @@ gboolean    curb_hub_authorize       (CurbHub           *self,
                                       SoupServerMessage *msg,
                                       CurbHubCaller     *caller,
                                       CurbHubAuth        auth);
+/* Publishes @event on the stream with its order (read from the store). */
 void        curb_hub_broadcast       (CurbHub    *self,
                                       CurbEvent  *event);
+/* The same with the order already at hand (hub-API shape). */
+void        curb_hub_broadcast_order (CurbHub    *self,
+                                      CurbEvent  *event,
+                                      JsonObject *order);
 void        curb_hub_log_event       (CurbHub    *self,
                                       CurbEvent  *event,
                                       const char *what);
@@ -98,6 +104,14 @@ void curb_hub_handle_order     (CurbHub *hub, SoupServerMessage *msg, CurbHubCal
                                 const char *ref, const char *action);
 void curb_hub_handle_orders    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
+gboolean curb_hub_bay_is_valid (const char *bay);
+/* The order a token (valid at @at_s) or this device's lookup ticket is for;
+ * %CURB_ERROR_INVALID unless exactly one is given, %CURB_ERROR_UNAUTHORIZED
+ * for a bad ticket, the token verifier's errors. */
+char *curb_hub_checkin_ref (CurbHub *hub, CurbHubCaller *caller, const char *token,
+                            const char *ticket_id, gint64 at_s, GError **error);
+
+/* curb-hub-events.c */
 void curb_hub_handle_events    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 /* Replies with a store refusal, with the current order when it helps. */
@@ -131,6 +145,8 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const char *device_id,
                                        CurbHubCaller *caller);
+gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
+gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref);
 
 /* curb-hub-assistance.c: "Call staff" from a kiosk */
 void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

@@ -253,9 +253,9 @@ build_stage (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, const 
       && copy_member (msg, body, data, "bags", JSON_NODE_OBJECT, TRUE);
 }
 
-static gboolean
-order_needs_id_check (CurbHub    *hub,
-                      const char *ref)
+gboolean
+curb_hub_order_needs_id_check (CurbHub    *hub,
+                               const char *ref)
 {
   g_autoptr(JsonObject) order = curb_store_get_order (hub->store, ref, NULL);
 
@@ -272,7 +272,7 @@ build_handover (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, con
   if (!curb_hub_get_bool (msg, body, "id_checked", TRUE, &id_checked)
       || !copy_member (msg, body, data, "proof", JSON_NODE_VALUE, FALSE))
     return FALSE;
-  if (!id_checked && order_needs_id_check (hub, ref))
+  if (!id_checked && curb_hub_order_needs_id_check (hub, ref))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "id_check_required",
                             "This order has age-restricted items: check the shopper's ID", NULL);
@@ -316,10 +316,10 @@ static const Action actions[] = {
 };
 
 /* The kiosk decides substitutions only for a shopper it checked in. */
-static gboolean
-kiosk_checked_in (CurbHub    *hub,
-                  const char *ref,
-                  const char *device_id)
+gboolean
+curb_hub_kiosk_checked_in (CurbHub    *hub,
+                           const char *ref,
+                           const char *device_id)
 {
   g_autoptr(GPtrArray) events = curb_store_list_order_events (hub->store, ref, NULL);
 
@@ -343,7 +343,7 @@ authorize_action (CurbHub           *hub,
 {
   if (action->build != build_substitution || caller->role != CURB_DEVICE_ROLE_KIOSK)
     return curb_hub_authorize (hub, msg, caller, CURB_HUB_AUTH_STAFF);
-  if (kiosk_checked_in (hub, ref, caller->device_id))
+  if (curb_hub_kiosk_checked_in (hub, ref, caller->device_id))
     return TRUE;
   curb_hub_reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden",
                         "A kiosk decides substitutions only for a shopper it checked in", NULL);

@@ -211,7 +211,110 @@ on_request (SoupServer        *server,
   g_free (args[1]);
 }
 
-/* Bodies are bounded before they are read. */
+/* Content-Length exactly as RFC 9110 has it (digits only, one value); the
+ * value itself, or -1 when the header is absent. */
+static gboolean
+content_length (SoupMessageHeaders *headers,
+                gint64             *out_length)
+{
+  const char *text = soup_message_headers_get_list (headers, "Content-Length");
+  guint64 value = 0;
+
+  *out_length = -1;
+  if (text == NULL)
+    return TRUE;
+  if (*text == '\0' || strlen (text) > 18 || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *out_length = (gint64) value;
+  return TRUE;
+}
+
+/* A refusal written straight to the connection, which then closes: the
+ * body the client announced is never read (libsoup would read it all, or
+ * until the client closes for a bogus length, before answering). */
+typedef struct
+{
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  char         *text;
+  guint         timeout_id;
+} EarlyRefusal;
+
+static void
+early_refusal_free (EarlyRefusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout_id, g_source_remove);
+  g_object_unref (refusal->stream);
+  g_object_unref (refusal->cancellable);
+  g_free (refusal->text);
+  g_free (refusal);
+}
+
+static void
+on_early_refusal_closed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  early_refusal_free (data);
+}
+
+static void
+on_early_refusal_written (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      data)
+{
+  EarlyRefusal *refusal = data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, refusal->cancellable,
+                           on_early_refusal_closed, refusal);
+}
+
+static gboolean
+on_early_refusal_timeout (gpointer data)
+{
+  EarlyRefusal *refusal = data;
+
+  refusal->timeout_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *reason,
+              const char        *message)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  EarlyRefusal *refusal = g_new0 (EarlyRefusal, 1);
+
+  json_object_set_string_member (object, "error", reason);
+  json_object_set_string_member (object, "message", message);
+  node = json_node_init_object (json_node_alloc (), object);
+  body = json_to_string (node, FALSE);
+  refusal->text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                   "Cache-Control: no-store\r\nConnection: close\r\n"
+                                   "Content-Length: %zu\r\n\r\n%s",
+                                   status, soup_status_get_phrase (status), strlen (body), body);
+  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->timeout_id = g_timeout_add_seconds (5, on_early_refusal_timeout, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream), refusal->text,
+                                   strlen (refusal->text), G_PRIORITY_DEFAULT, refusal->cancellable,
+                                   on_early_refusal_written, refusal);
+}
+
+/* Bodies are bounded before a byte of them is read: only a plain
+ * Content-Length up to 64 KiB; no transfer encodings at all. A body up to
+ * 1 MiB is drained (not kept) so the client reads the 413; anything else is
+ * answered at once and the connection closed. */
+#define CURB_HUB_MAX_DRAIN (1024 * 1024)
+
 static void
 on_early_request (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -220,20 +323,30 @@ on_early_request (SoupServer        *server,
                   gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   GSocket *socket = soup_server_message_get_socket (msg);
+  gint64 length;
 
   /* Replies and stream frames are small: send them without Nagle delay. */
   if (socket != NULL)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
-    curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
-                          "The request body is larger than 64 KiB", NULL);
-  else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    curb_hub_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                          "Send a Content-Length", NULL);
+  if (soup_message_headers_get_one (headers, "Transfer-Encoding") != NULL)
+    refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                  "Send a Content-Length, no transfer encoding");
+  else if (!content_length (headers, &length))
+    refuse_early (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "Content-Length must be one decimal number");
+  else if (length > CURB_HUB_MAX_DRAIN)
+    refuse_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                  "The request body is larger than 64 KiB");
+  else if (length > CURB_HUB_MAX_BODY)
+    {
+      /* a well-formed length: drained without keeping a byte, so that the
+       * client (still sending) gets the answer */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                            "The request body is larger than 64 KiB", NULL);
+    }
 }
 
 static gint64
@@ -262,13 +375,14 @@ on_upgrade_written (SoupServerMessage *msg,
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autoptr(SoupWebsocketConnection) connection = NULL;
   const char *device_id = g_object_get_data (G_OBJECT (msg), "curb-device-id");
+  gboolean with_orders = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (msg), "curb-with-orders"));
 
   connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
                                               SOUP_WEBSOCKET_CONNECTION_SERVER,
                                               soup_message_headers_get_one (headers, "Origin"),
                                               NULL, NULL);
   curb_event_broker_add (self->broker, connection, device_id,
-                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1);
+                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1, with_orders);
 }
 
 /* The WebSocket upgrade, done here rather than by libsoup's websocket
@@ -290,6 +404,9 @@ handle_stream (CurbHub           *self,
   soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (msg), "curb-device-id", g_strdup (caller->device_id), g_free);
   g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) parse_after (msg) + 1));
+  /* Staff screens get each event with its order; a kiosk, which shows one
+   * shopper, only the events (no other shoppers' names). */
+  g_object_set_data (G_OBJECT (msg), "curb-with-orders", GINT_TO_POINTER (caller->role != CURB_DEVICE_ROLE_KIOSK));
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
 }
 
@@ -303,14 +420,41 @@ on_request_finished (SoupServer        *server,
   curb_hub_metrics_count_request (self->metrics, soup_server_message_get_status (msg));
 }
 
+static void
+unref_order (gpointer order)
+{
+  if (order != NULL)
+    json_object_unref (order);
+}
+
+/* The order an event changed, as it stands now; read once per page. */
+static void
+attach_order (CurbHub    *self,
+              JsonObject *event,
+              GHashTable *orders)
+{
+  const char *ref = json_object_get_string_member (event, "order_ref");
+  JsonObject *order = g_hash_table_lookup (orders, ref);
+
+  if (order == NULL && !g_hash_table_contains (orders, ref))
+    {
+      order = curb_store_get_order (self->store, ref, NULL);
+      g_hash_table_insert (orders, g_strdup (ref), order);
+    }
+  if (order != NULL)
+    json_object_set_object_member (event, "order", json_object_ref (order));
+}
+
 static GPtrArray *
 read_backlog (gint64   after_seq,
               guint    limit,
+              gboolean with_orders,
               gpointer user_data)
 {
   CurbHub *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = curb_store_list_events_since (self->store, after_seq, limit, &error);
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_order);
   GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   if (events == NULL)
@@ -319,7 +463,13 @@ read_backlog (gint64   after_seq,
       return objects;
     }
   for (guint i = 0; i < events->len; i++)
-    g_ptr_array_add (objects, curb_event_to_json (g_ptr_array_index (events, i)));
+    {
+      JsonObject *event = curb_event_to_json (g_ptr_array_index (events, i));
+
+      if (with_orders)
+        attach_order (self, event, orders);
+      g_ptr_array_add (objects, event);
+    }
   return objects;
 }
 
@@ -347,6 +497,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_per_device);
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
+  g_clear_object (&self->enroll_limiter);
   g_hash_table_unref (self->staff_sessions);
   g_hash_table_unref (self->tickets);
   g_hash_table_unref (self->help_calls);
@@ -374,6 +525,7 @@ curb_hub_init (CurbHub *self)
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
+  self->enroll_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
@@ -562,14 +714,24 @@ curb_hub_log_event (CurbHub    *self,
 }
 
 void
-curb_hub_broadcast (CurbHub   *self,
-                    CurbEvent *event)
+curb_hub_broadcast_order (CurbHub    *self,
+                          CurbEvent  *event,
+                          JsonObject *order)
 {
   g_autoptr(JsonObject) object = curb_event_to_json (event);
 
-  curb_event_broker_publish (self->broker, object);
+  curb_event_broker_publish (self->broker, object, order);
   if (self->sync != NULL && curb_event_kind_is_store_owned (curb_event_get_kind (event)))
     curb_sync_kick (self->sync);
+}
+
+void
+curb_hub_broadcast (CurbHub   *self,
+                    CurbEvent *event)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (self->store, curb_event_get_order_ref (event), NULL);
+
+  curb_hub_broadcast_order (self, event, order);
 }
 
 void

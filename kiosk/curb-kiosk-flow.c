@@ -769,6 +769,34 @@ curb_kiosk_flow_begin (CurbKioskFlow *self)
   return self->visit;
 }
 
+/**
+ * curb_kiosk_flow_reject_scan:
+ * @problem: why the kiosk's own check refused the code (not a pickup code,
+ *   expired, another store's)
+ *
+ * Shows @problem as a new visit, unless it is already on screen: then only
+ * the idle timer starts again, so a stream of refused codes (a queue, a
+ * poster, a phone held at an angle) changes no screen and builds no page.
+ *
+ * Returns: whether the screen changed
+ */
+gboolean
+curb_kiosk_flow_reject_scan (CurbKioskFlow    *self,
+                             CurbKioskProblem  problem)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), FALSE);
+
+  if (!curb_kiosk_flow_accepts_scan (self))
+    return FALSE;
+  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == problem)
+    {
+      arm_idle_timer (self);
+      return FALSE;
+    }
+  curb_kiosk_flow_fail (self, curb_kiosk_flow_begin (self), problem);
+  return TRUE;
+}
+
 static CurbKioskProblem
 problem_for_order (CurbKioskOrder *order)
 {

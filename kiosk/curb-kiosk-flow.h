@@ -128,6 +128,8 @@ void              curb_kiosk_flow_start_over         (CurbKioskFlow *self);
 /* what the session learnt */
 gboolean          curb_kiosk_flow_accepts_scan       (CurbKioskFlow *self);
 guint             curb_kiosk_flow_begin              (CurbKioskFlow *self);
+gboolean          curb_kiosk_flow_reject_scan        (CurbKioskFlow    *self,
+                                                      CurbKioskProblem  problem);
 void              curb_kiosk_flow_show_order         (CurbKioskFlow  *self,
                                                       guint           visit,
                                                       CurbKioskOrder *order,

@@ -340,20 +340,18 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
 
   if (text == NULL || !curb_kiosk_flow_accepts_scan (self->flow) || is_repeat (self, text))
     return;
-  req = request_new (self, curb_kiosk_flow_begin (self->flow));
   if (!looks_like_pickup_code (text))
     {
-      curb_kiosk_flow_fail (self->flow, req->visit, CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
-      request_free (req);
+      curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
       return;
     }
   ref = verify_code (self, text, &verified, &error);
   if (ref == NULL)
     {
-      curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
-      request_free (req);
+      curb_kiosk_flow_reject_scan (self->flow, curb_kiosk_problem_from_error (error));
       return;
     }
+  req = request_new (self, curb_kiosk_flow_begin (self->flow));
   req->token = g_strdup (text);
   req->ref = ref;
   req->verified = verified;
@@ -377,8 +375,7 @@ on_code (CurbCodeSource   *source,
   if (strlen (text) != size || !g_utf8_validate (text, -1, NULL))
     {
       if (curb_kiosk_flow_accepts_scan (self->flow) && !is_repeat (self, "\x01binary"))
-        curb_kiosk_flow_fail (self->flow, curb_kiosk_flow_begin (self->flow),
-                              CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
+        curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
       return;
     }
   curb_kiosk_session_handle_code (self, g_strstrip (text));
@@ -544,6 +541,8 @@ check_in_offline (Request *req)
   CurbKioskSession *self = req->self;
   g_autoptr(JsonObject) event = arrival_event (req);
 
+  /* the hub takes a queued check-in only with its proof, like a live one */
+  json_object_set_string_member (event, "token", req->token);
   g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
   queue_event (self, event);
   send_decisions (self, req->ref, TRUE);

@@ -264,15 +264,19 @@ on_order_ready (GObject      *source,
     fetch_order (self, ref);
 }
 
-/* An event from the stream: the order it changed is fetched again, one
- * request per order at a time. */
+/* An event from the stream comes with the order it changed; only a frame
+ * without one (an order too large to send along) costs a request, one per
+ * order at a time. */
 static void
 on_stream_event (CurbStagingLink *self,
                  JsonObject      *event)
 {
   const char *ref = json_object_get_string_member_with_default (event, "order_ref", NULL);
+  JsonNode *order = json_object_get_member (event, "order");
 
-  if (ref != NULL)
+  if (order != NULL && JSON_NODE_HOLDS_OBJECT (order))
+    ingest_order (self, json_node_get_object (order));
+  else if (ref != NULL)
     fetch_order (self, ref);
 }
 

@@ -169,6 +169,20 @@ start_app (CurbHubClient *client)
   return a;
 }
 
+/* Requests the hub answered so far (every status class). */
+static double
+hub_requests (HubFixture *fx)
+{
+  g_autofree char *metrics = curb_hub_render_metrics (fx->hub);
+  g_auto(GStrv) lines = g_strsplit (metrics, "\n", -1);
+  double total = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "curbside_http_requests_total{"))
+      total += g_ascii_strtod (strrchr (lines[i], ' ') + 1, NULL);
+  return total;
+}
+
 static void
 bench_checkin (guint n)
 {
@@ -179,6 +193,7 @@ bench_checkin (guint n)
   g_autoptr(GArray) card = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) rtt = g_array_new (FALSE, FALSE, sizeof (double));
   GdkFrameClock *clock;
+  double requests_before;
 
   hub_fixture_setup (&fx, NULL);
   for (guint i = 0; i < n; i++)
@@ -197,6 +212,7 @@ bench_checkin (guint n)
   g_signal_connect (curb_staging_station_get_sound (station), "started", G_CALLBACK (on_sound_started), NULL);
   g_signal_connect (curb_staging_station_get_board (station), "order-changed", G_CALLBACK (on_order_changed), NULL);
 
+  requests_before = hub_requests (&fx);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *ref = g_strdup_printf ("BN%04u", i);
@@ -225,6 +241,8 @@ bench_checkin (guint n)
   emit ("staging_checkin_to_card_and_sound_p99", percentile (card, 0.99), "ms");
   emit ("staging_hub_checkin_rtt_p50_baseline", percentile (rtt, 0.5), "ms");
   emit ("staging_checkin_to_card_p99_vs_rtt_p50", percentile (card, 0.99) / MAX (percentile (rtt, 0.5), 0.001), "ratio");
+  /* the check-in itself plus whatever the station asked to show it */
+  emit ("staging_hub_requests_per_checkin", (hub_requests (&fx) - requests_before) / n, "requests");
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
   curb_test_spin (100);

@@ -425,3 +425,93 @@ curb_hub_rig_thread_count (CurbHubRig *rig)
     count++;
   return count;
 }
+
+static gboolean
+on_accept_any (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+GIOStream *
+curb_hub_rig_tls_connect (CurbHubRig *rig,
+                          guint       timeout_s)
+{
+  return curb_hub_rig_tls_connect_from (rig, NULL, timeout_s);
+}
+
+GIOStream *
+curb_hub_rig_tls_connect_from (CurbHubRig *rig,
+                               const char *source_address,
+                               guint       timeout_s)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (source_address != NULL)
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (source_address);
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+
+      g_socket_client_set_local_address (client, local);
+    }
+  g_socket_client_set_timeout (client, timeout_s);
+  tcp = g_socket_client_connect_to_host (client, "127.0.0.1", rig->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), timeout_s);
+  if (!g_str_has_prefix (rig->url, "https:"))
+    return G_IO_STREAM (g_steal_pointer (&tcp));
+  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_any), NULL);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error))
+    return NULL;
+  return g_steal_pointer (&tls);
+}
+
+/* Reads what the hub answers on @stream until it closes or goes quiet: the
+ * status of the first answer (0: none). */
+guint
+curb_hub_rig_read_status (GIOStream  *stream,
+                          char      **out_text)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char chunk[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (stream), chunk, sizeof chunk, NULL, NULL)) > 0)
+    {
+      g_string_append_len (text, chunk, n);
+      if (strstr (text->str, "\r\n\r\n") != NULL && text->len > 64 * 1024)
+        break;
+    }
+  if (out_text != NULL)
+    *out_text = g_strdup (text->str);
+  return g_str_has_prefix (text->str, "HTTP/1.1 ") ? (guint) atoi (text->str + 9) : 0;
+}
+
+guint
+curb_hub_rig_raw_from (CurbHubRig  *rig,
+                       const char  *source_address,
+                       const char  *method,
+                       const char  *path,
+                       const char  *credential,
+                       const char  *body,
+                       char       **out_text)
+{
+  g_autoptr(GIOStream) stream = curb_hub_rig_tls_connect_from (rig, source_address, 10);
+  g_autofree char *auth = credential != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", credential) : g_strdup ("");
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n%s"
+                                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                                              method, path, auth, body != NULL ? strlen (body) : 0,
+                                              body != NULL ? body : "");
+
+  if (stream == NULL
+      || !g_output_stream_write_all (g_io_stream_get_output_stream (stream), request, strlen (request), NULL, NULL, NULL))
+    return 0;
+  return curb_hub_rig_read_status (stream, out_text);
+}

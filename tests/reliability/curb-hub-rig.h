@@ -84,5 +84,26 @@ gint64         curb_hub_rig_rss_kib    (CurbHubRig  *rig);
 guint          curb_hub_rig_fd_count   (CurbHubRig  *rig);
 guint          curb_hub_rig_thread_count (CurbHubRig *rig);
 gint           curb_hub_rig_pid        (CurbHubRig  *rig);
+/* A raw connection to the hub (TLS when it serves HTTPS, any certificate),
+ * blocking reads and writes failing after @timeout_s; NULL when the
+ * handshake failed. */
+GIOStream     *curb_hub_rig_tls_connect (CurbHubRig *rig,
+                                         guint       timeout_s) G_GNUC_WARN_UNUSED_RESULT;
+GIOStream     *curb_hub_rig_tls_connect_from (CurbHubRig *rig,
+                                              const char *source_address,
+                                              guint       timeout_s) G_GNUC_WARN_UNUSED_RESULT;
+/* One request on a connection of its own from @source_address (e.g.
+ * 127.0.0.2): the status, and the whole answer (headers too) as text. */
+guint          curb_hub_rig_raw_from    (CurbHubRig  *rig,
+                                         const char  *source_address,
+                                         const char  *method,
+                                         const char  *path,
+                                         const char  *credential,
+                                         const char  *body,
+                                         char       **out_text);
+/* Reads until the hub closes @stream or goes quiet: the first answer's
+ * status (0: none) and everything read. */
+guint          curb_hub_rig_read_status (GIOStream  *stream,
+                                         char      **out_text);
 
 G_END_DECLS

@@ -1,0 +1,437 @@
+/* The findings of issue 13 ("the store LAN is hostile"), one subtest each,
+ * against the real curbside-hub process. Every subtest reproduces the probe
+ * that found the defect and asserts the fixed behaviour; each failed on the
+ * hub as it was when the issue was filed. */
+#include <signal.h>
+
+#include "curb-hub-rig.h"
+#include "curb-test-helpers.h"
+
+typedef struct
+{
+  CurbHubRig *rig;
+  char       *session;     /* st-1 signed in on staging 0 */
+} Fixture;
+
+static char *
+sign_in (CurbHubRig *rig,
+         guint       staging_index)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = curb_hub_rig_raw (rig, "POST", "/v1/staff/session", rig->staging->pdata[staging_index], NULL,
+                                   "{\"staff_id\": \"" CURB_RIG_STAFF_ID "\", \"pin\": \"" CURB_RIG_STAFF_PIN "\"}",
+                                   -1, &body);
+
+  g_assert_cmpuint (status, ==, 200);
+  reply = json_from_string (body, NULL);
+  return g_strdup (json_object_get_string_member (json_node_get_object (reply), "session"));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->rig = curb_hub_rig_new (2, 2, data);
+  curb_hub_rig_add_orders (fixture->rig, 20);
+  curb_hub_rig_start (fixture->rig);
+  fixture->session = sign_in (fixture->rig, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  curb_hub_rig_free (fixture->rig);
+  g_free (fixture->session);
+}
+
+static guint
+call (Fixture    *fixture,
+      const char *method,
+      const char *path,
+      const char *credential,
+      const char *session,
+      const char *body,
+      char      **out_answer)
+{
+  return curb_hub_rig_raw (fixture->rig, method, path, credential, session, body, -1, out_answer);
+}
+
+static JsonObject *
+get_order (Fixture    *fixture,
+           const char *ref)
+{
+  g_autofree char *path = g_strconcat ("/v1/orders?view=board", NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *orders;
+
+  g_assert_cmpuint (call (fixture, "GET", path, fixture->rig->staging->pdata[0], fixture->session, NULL, &answer), ==, 200);
+  node = json_from_string (answer, NULL);
+  orders = json_object_get_array_member (json_node_get_object (node), "orders");
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *order = json_array_get_object_element (orders, i);
+
+      if (g_str_equal (json_object_get_string_member (order, "ref"), ref))
+        return json_object_ref (order);
+    }
+  g_error ("order %s is not on the board", ref);
+  return NULL;
+}
+
+/* --- 1: Content-Length and transfer encodings --- */
+
+/* Sends @header and then up to @body_mib MiB of zeros: what the hub answers
+ * and how far its memory grew meanwhile. */
+static guint
+send_unbounded (CurbHubRig *rig,
+                const char *header,
+                guint       body_mib,
+                gint64     *out_growth_kib)
+{
+  g_autoptr(GIOStream) stream = curb_hub_rig_tls_connect (rig, 5);
+  g_autofree char *head = g_strdup_printf ("POST /healthz HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", header);
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+  gint64 before = curb_hub_rig_rss_kib (rig), peak = before;
+  guint64 sent = 0;
+  guint status;
+
+  g_assert_nonnull (stream);
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL));
+  while (sent < (guint64) body_mib * 1024 * 1024
+         && g_output_stream_write_all (out, zeros, 64 * 1024, NULL, NULL, NULL))
+    {
+      sent += 64 * 1024;
+      if (sent % (4 * 1024 * 1024) == 0)
+        peak = MAX (peak, curb_hub_rig_rss_kib (rig));
+    }
+  status = curb_hub_rig_read_status (stream, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  g_usleep (200000);
+  peak = MAX (peak, curb_hub_rig_rss_kib (rig));
+  g_test_message ("%-40s → %u after %" G_GUINT64_FORMAT " KiB sent; hub RSS %" G_GINT64_FORMAT
+                  " → peak %" G_GINT64_FORMAT " KiB", header, status, sent / 1024, before, peak);
+  *out_growth_kib = peak - before;
+  return status;
+}
+
+static void
+test_content_length (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *headers[] = {
+    "Content-Length: -1",
+    "Content-Length: 4294967296000",
+    "Content-Length: 99999999999999999999999",
+    "Content-Length: 18446744073709551615",
+    "Content-Length: +12",
+    "Content-Length: 12, 13",
+    "Content-Length: 1e3",
+    "Transfer-Encoding: chunked",
+    "Transfer-Encoding: gzip",
+    "Transfer-Encoding: identity\r\nContent-Length: 5",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      gint64 growth;
+      guint status = send_unbounded (fixture->rig, headers[i], i == 0 ? 48 : 8, &growth);
+
+      /* 501: libsoup itself refuses an encoding it does not know */
+      g_assert_true (status == 400 || status == 411 || status == 413 || status == 501);
+      g_assert_cmpint (growth, <, 8 * 1024);
+    }
+  /* the hub still serves */
+  g_assert_cmpuint (call (fixture, "GET", "/healthz", NULL, NULL, NULL, NULL), ==, 200);
+}
+
+/* --- 2: offline events take the same checks as the routes --- */
+
+static char *
+checkin_body (Fixture    *fixture,
+              const char *ref,
+              const char *event_id)
+{
+  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, ref);
+
+  return g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"3\", \"event_id\": \"%s\"}", token, event_id);
+}
+
+
+static char *
+events_body (const char *id,
+             const char *kind,
+             const char *ref,
+             const char *extra)
+{
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+
+  return g_strdup_printf ("{\"events\": [{\"id\": \"%s\", \"kind\": \"%s\", \"order_ref\": \"%s\","
+                          " \"at\": \"%s\"%s}]}", id, kind, ref, now, extra);
+}
+
+/* The one result of a POST /v1/events: its status, and its error. */
+static char *
+post_event (Fixture    *fixture,
+            const char *credential,
+            const char *session,
+            const char *body,
+            guint      *out_http,
+            char      **out_error)
+{
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *result;
+
+  *out_http = call (fixture, "POST", "/v1/events", credential, session, body, &answer);
+  *out_error = NULL;
+  if (*out_http != 200)
+    return g_strdup (answer);
+  node = json_from_string (answer, NULL);
+  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "results"), 0);
+  *out_error = g_strdup (json_object_get_string_member_with_default (result, "error", ""));
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+static void
+assert_event (Fixture    *fixture,
+              const char *what,
+              const char *credential,
+              const char *session,
+              const char *body,
+              guint       http,
+              const char *status,
+              const char *error)
+{
+  guint got_http;
+  g_autofree char *got_error = NULL;
+  g_autofree char *got = post_event (fixture, credential, session, body, &got_http, &got_error);
+
+  g_test_message ("%-58s → %u %s %s", what, got_http, got_http == 200 ? got : "", got_error != NULL ? got_error : "");
+  g_assert_cmpuint (got_http, ==, http);
+  if (status != NULL)
+    g_assert_cmpstr (got, ==, status);
+  if (error != NULL)
+    g_assert_cmpstr (got_error, ==, error);
+}
+
+static void
+test_events_authorization (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other_kiosk = rig->kiosks->pdata[1];
+  const char *staging = rig->staging->pdata[0];
+  g_autofree char *checkin = checkin_body (fixture, "R00010", "e2-arrive");
+  g_autofree char *claim_no_session = events_body ("e2-1", "claimed", "R00010",
+                                                   ", \"staff\": \"st-1\", \"data\": {\"staff_name\": \"Mallory\"}");
+  g_autofree char *handover_no_session = events_body ("e2-2", "handed_over", "R00010",
+                                                      ", \"staff\": \"st-1\", \"data\": {\"id_checked\": true}");
+  g_autofree char *no_show = events_body ("e2-3", "no_show", "R00011", ", \"staff\": \"st-1\"");
+  g_autofree char *other_staff = events_body ("e2-4", "claimed", "R00010", ", \"staff\": \"st-9\"");
+  g_autofree char *claim = events_body ("e2-5", "claimed", "R00010",
+                                        ", \"staff\": \"st-1\", \"data\": {\"staff_name\": \"Mallory\"}");
+  g_autofree char *decide = events_body ("e2-6", "substitution_decided", "R00010",
+                                         ", \"data\": {\"substitution_id\": \"S1\", \"approved\": true}");
+  g_autofree char *arrive_bare = events_body ("e2-7", "arrived", "R00012", ", \"data\": {\"bay\": \"4\"}");
+  g_autofree char *token_12 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00012");
+  g_autofree char *token_13 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00013");
+  g_autofree char *with_token = g_strdup_printf (", \"token\": \"%s\", \"data\": {\"bay\": \"4\"}", token_12);
+  g_autofree char *with_wrong_token = g_strdup_printf (", \"token\": \"%s\", \"data\": {\"bay\": \"4\"}", token_13);
+  g_autofree char *arrive_wrong = events_body ("e2-8", "arrived", "R00012", with_wrong_token);
+  g_autofree char *arrive = events_body ("e2-9", "arrived", "R00012", with_token);
+  g_autoptr(JsonObject) order = NULL;
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin, NULL), ==, 200);
+  /* staging without a staff session: nothing a staff member does */
+  assert_event (fixture, "staging, no staff session: claimed as st-1", staging, NULL, claim_no_session,
+                401, NULL, NULL);
+  assert_event (fixture, "staging, no staff session: handed_over as st-1", staging, NULL, handover_no_session,
+                401, NULL, NULL);
+  assert_event (fixture, "staging, no staff session: no_show", staging, NULL, no_show, 401, NULL, NULL);
+  /* signed in as st-1, recording for someone else */
+  assert_event (fixture, "staging as st-1: claimed as st-9", staging, fixture->session, other_staff,
+                200, "rejected", "forbidden");
+  /* a kiosk: decisions only for a shopper it checked in, arrivals only with a token */
+  assert_event (fixture, "other kiosk: substitution_decided", other_kiosk, NULL, decide, 200, "rejected", "forbidden");
+  assert_event (fixture, "kiosk: arrived without a token", kiosk, NULL, arrive_bare, 200, "rejected", NULL);
+  assert_event (fixture, "kiosk: arrived with another order's token", kiosk, NULL, arrive_wrong,
+                200, "rejected", NULL);
+  order = get_order (fixture, "R00012");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (fixture, "R00010");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "arrived");
+  g_clear_pointer (&order, json_object_unref);
+  /* what may go through does, under the signed-in staff member's own name */
+  assert_event (fixture, "kiosk: arrived with its token", kiosk, NULL, arrive, 200, "applied", NULL);
+  /* past the authorisation; refused by the order itself (it has no substitution S1) */
+  assert_event (fixture, "kiosk that checked in: substitution_decided", kiosk, NULL, decide, 200, "rejected", "invalid");
+  assert_event (fixture, "staging as st-1: claimed", staging, fixture->session, claim, 200, "applied", NULL);
+  order = get_order (fixture, "R00010");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "claimed");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (order, "claimed_by"), "first_name"),
+                   ==, "Robin");
+}
+
+/* --- 3: a lone surrogate escape --- */
+
+static void
+test_lone_surrogate (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *staging = fixture->rig->staging->pdata[0];
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *devices = NULL;
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00003/stage", staging, fixture->session,
+                          "{\"locations\": [{\"zone\": \"A\", \"shelf\": \"2\", \"bin\": \"14 \\ud800 x\"}],"
+                          " \"bags\": {\"ambient\": 2}}", &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "malformed_json"));
+  order = get_order (fixture, "R00003");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  g_assert_false (json_object_get_boolean_member_with_default (order, "staged", FALSE));
+  /* a heartbeat with one keeps the device's last status */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", staging, NULL, "{\"printer\": \"paper_low\"}", NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", staging, NULL, "{\"printer\": \"ok \\udfff\"}", NULL), ==, 400);
+  g_assert_cmpuint (call (fixture, "GET", "/v1/devices", staging, NULL, NULL, &devices), ==, 200);
+  g_assert_nonnull (strstr (devices, "paper_low"));
+  /* still a good stage afterwards */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00003/stage", staging, fixture->session,
+                          "{\"locations\": [{\"zone\": \"A\", \"shelf\": \"2\", \"bin\": \"14 \\u00e9 x\"}],"
+                          " \"bags\": {\"ambient\": 2}}", NULL), ==, 200);
+}
+
+/* --- 5: an event id names one event --- */
+
+static void
+test_event_id_bound (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0], *other_kiosk = fixture->rig->kiosks->pdata[1];
+  g_autofree char *first = checkin_body (fixture, "R00015", "probe-5");
+  g_autofree char *stolen = checkin_body (fixture, "R00016", "probe-5");
+  g_autofree char *own = checkin_body (fixture, "R00016", "probe-5b");
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+  g_autofree char *other_kind = g_strdup_printf ("{\"events\": [{\"id\": \"probe-5\", \"kind\": \"substitution_decided\","
+                                                 " \"order_ref\": \"R00015\", \"at\": \"%s\","
+                                                 " \"data\": {\"substitution_id\": \"S1\", \"approved\": true}}]}", now);
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, first, NULL), ==, 200);
+  /* the same id for another order: a conflict, not a replay of R00015 */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, stolen, &answer), ==, 409);
+  g_assert_nonnull (strstr (answer, "\"conflict\""));
+  g_assert_null (strstr (answer, "R00015"));
+  order = get_order (fixture, "R00016");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  /* the same id and order from another device */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", other_kiosk, NULL, first, &answer), ==, 409);
+  /* another kind */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/events", kiosk, NULL, other_kind, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"rejected\""));
+  g_assert_nonnull (strstr (answer, "\"conflict\""));
+  /* a true replay is still a replay, and R00016 checks in with its own id */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, first, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"replayed\":true"));
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, own, NULL), ==, 200);
+}
+
+/* --- 6: enrollment is limited per client address --- */
+
+static void
+test_enroll_limit (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (fixture->rig->db, &error);
+  g_autofree char *code = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *refused = NULL;
+  guint limited = 0;
+
+  g_assert_no_error (error);
+  code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+  g_assert_no_error (error);
+  /* someone on 127.0.0.3 guesses codes */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *guess = g_strdup_printf ("{\"code\": \"ZZZZ%04u\", \"name\": \"evil\"}", i);
+      g_autofree char *text = NULL;
+      guint status = curb_hub_rig_raw_from (fixture->rig, "127.0.0.3", "POST", "/v1/enroll", NULL, guess, &text);
+
+      if (status == 429)
+        {
+          limited++;
+          g_free (refused);
+          refused = g_steal_pointer (&text);
+        }
+      else
+        g_assert_cmpuint (status, ==, 401);
+    }
+  g_test_message ("8 guesses from 127.0.0.3: %u refused with 429", limited);
+  g_assert_cmpuint (limited, >=, 3);
+  g_assert_nonnull (strstr (refused, "Retry-After: "));
+  /* a real enrollment from another address still goes through */
+  body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"Kiosk by door 3\"}", code);
+  g_assert_cmpuint (curb_hub_rig_raw_from (fixture->rig, "127.0.0.4", "POST", "/v1/enroll", NULL, body, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"credential\""));
+}
+
+/* --- 11: strict JSON, bounded times --- */
+
+static void
+test_strict_json (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0];
+  const char *bodies[] = {
+    "{}{}",
+    "{\"camera\": \"ok\"} {\"camera\": \"bad\"}",
+    "/* comment */ {\"camera\": \"ok\"}",
+    "{\"camera\": \"ok\"} // comment",
+    "\xef\xbb\xbf{\"camera\": \"ok\"}",
+    "{\"camera\": \"ok\", \"camera\": \"failed\"}",
+    "{\"camera\": \"ok\",}",
+    "{\"camera\": \"a\\u0000b\"}",
+  };
+  g_autofree char *token = curb_hub_rig_token (fixture->rig, CURB_RIG_STORE_ID, "R00004");
+  g_autofree char *future = g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"1\", \"at\": \"9999-12-31T00:00:00.000Z\"}", token);
+  g_autofree char *past = g_strdup_printf ("{\"token\": \"%s\", \"bay\": \"1\", \"at\": \"1970-01-01T00:00:00.000Z\"}", token);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *answer = NULL;
+      guint status = call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, bodies[i], &answer);
+
+      g_test_message ("heartbeat %s → %u", bodies[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, future, NULL), ==, 400);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, past, NULL), ==, 400);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/lan-findings/1-content-length", test_content_length);
+  ADD ("/lan-findings/2-events-authorization", test_events_authorization);
+  ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
+  ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
+  ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
+  ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
+#undef ADD
+  return g_test_run ();
+}
