@@ -374,6 +374,12 @@ JsonArray  *curb_store_list_audit    (CurbStore   *self,
                                       gint64       after_id,
                                       guint        limit,
                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, only entries whose action starts with @action_prefix, at or
+ * after @since_ms, oldest first. */
+JsonArray  *curb_store_list_audit_since (CurbStore   *self,
+                                         const char  *action_prefix,
+                                         gint64       since_ms,
+                                         GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* --- maintenance --- */
 

@@ -69,6 +69,8 @@ struct _CurbHub
   guint            revocation_id;
   gint64           started_ms;
   guint            escalation_s;
+  GHashTable      *help_calls;      /* call id -> JsonObject: open calls for staff */
+  guint64          help_calls_total;
 };
 
 /* curb-hub.c */
@@ -143,6 +145,17 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
 gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref, JsonNode *not_taken);
+
+/* curb-hub-assistance.c: "Call staff" from a kiosk */
+void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *ref, const char *action);
+void curb_hub_handle_assistance_list        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *ref, const char *action);
+void curb_hub_handle_assistance_acknowledge (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *id, const char *action);
+void        curb_hub_load_assistance            (CurbHub *hub);
+JsonObject *curb_hub_assistance_status          (CurbHub *hub);
+void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */
 JsonObject *curb_hub_sync_status         (CurbHub *self);
