@@ -113,8 +113,22 @@ static const char migration_1[] =
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
+/* Orders central sent that the store could not take, once per ref+version:
+ * a store-level alert until a newer version of the order is taken. */
+static const char migration_2[] =
+  "CREATE TABLE central_rejects ("
+  "  ref TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  first_seen_ms INTEGER NOT NULL,"
+  "  shopper_seen_ms INTEGER,"
+  "  resolved_ms INTEGER,"
+  "  PRIMARY KEY (ref, version));"
+  "CREATE INDEX central_rejects_open ON central_rejects (ref) WHERE resolved_ms IS NULL;";
+
 static const Migration migrations[] = {
   { 1, migration_1 },
+  { 2, migration_2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CURB_STORE_SCHEMA_VERSION);

@@ -766,7 +766,9 @@ upsert_locked (CurbStore          *self,
     }
   *out_outcome = stored_version < 0 ? CURB_UPSERT_INSERTED : CURB_UPSERT_UPDATED;
   if (!write_content (self, central_order, stored_version >= 0, error)
-      || !write_hashes (self, central_order, error))
+      || !write_hashes (self, central_order, error)
+      || !curb_store_resolve_rejected_locked (self, ref, json_object_get_int_member (central_order, "version"),
+                                              error))
     return FALSE;
   if (json_object_get_boolean_member_with_default (central_order, "cancelled", FALSE)
       && curb_order_state_is_active (state))
@@ -874,6 +876,7 @@ curb_store_upsert_order (CurbStore          *self,
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_order != NULL, FALSE);
 
+  curb_order_fit_central (central_order);
   if (!curb_order_validate_central (central_order, error))
     return FALSE;
   locker = curb_store_lock (self);
@@ -904,6 +907,7 @@ check_page_entry (JsonNode *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
   order = json_node_get_object (node);
+  curb_order_fit_central (order);
   if (!curb_order_validate_central (order, &error))
     {
       JsonNode *member = json_object_get_member (order, "ref");

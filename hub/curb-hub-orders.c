@@ -118,7 +118,20 @@ resolve_checkin_ref (CurbHub           *hub,
       return NULL;
     }
   if (curb_token_verify (hub->keyring, token, hub->store_id, curb_now_ms () / 1000, &claims, &error))
-    return g_strdup (claims->order_ref);
+    {
+      if (!curb_store_claim_rejected_order (hub->store, claims->order_ref))
+        return g_strdup (claims->order_ref);
+      /* A valid code for an order central sent but the store could not take. */
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
+                        "CURBSIDE_DEVICE", caller->device_id,
+                        "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
+                        "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
+      curb_hub_metrics_count_rejection (hub->metrics, "needs_staff");
+      curb_hub_notify_central_alert (hub, claims->order_ref);
+      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "needs_staff",
+                            "The store could not take this order from central; staff will help", NULL);
+      return NULL;
+    }
   curb_hub_metrics_count_rejection (hub->metrics, curb_error_code_name ((CurbError) error->code));
   curb_hub_reply_gerror (msg, error, NULL);
   return NULL;

@@ -132,6 +132,9 @@ gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const ch
 
 /* curb-hub-sync.c */
 JsonObject *curb_hub_sync_status         (CurbHub *self);
+/* Tells streams that the store-level central alerts changed ({"type": "central_alert"}). */
+void        curb_hub_notify_central_alert (CurbHub    *self,
+                                           const char *ref);
 void        curb_hub_append_sync_metrics (CurbHub *self,
                                           GString *out);
 

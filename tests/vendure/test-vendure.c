@@ -473,10 +473,11 @@ test_partial_cancel (void)
 
 typedef struct
 {
-  gboolean done;
-  gboolean ok;
-  gboolean duplicate;
-  GError  *error;
+  gboolean       done;
+  gboolean       ok;
+  gboolean       duplicate;
+  GError        *error;
+  CurbConnector *connector;
 } PushResult;
 
 static void
@@ -485,7 +486,9 @@ on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
   PushResult *push = user_data;
   gint64 retry_after = -1;
 
-  push->ok = curb_connector_push_event_finish (CURB_CONNECTOR (source), result, &push->duplicate, &retry_after,
+  /* The Vendure connector's calls have no source object: work in flight never keeps it alive. */
+  g_assert_null (source);
+  push->ok = curb_connector_push_event_finish (push->connector, result, &push->duplicate, &retry_after,
                                                &push->error);
   push->done = TRUE;
 }
@@ -502,6 +505,7 @@ static void
 push_direct (CurbConnector *connector, JsonObject *event, PushResult *result)
 {
   pending_push = result;
+  result->connector = connector;
   curb_connector_push_event_async (connector, event, json_object_get_string_member (event, "id"), NULL,
                                    on_pushed, result);
   g_assert_true (wait_until (push_done, 30000));
@@ -714,6 +718,7 @@ typedef struct
   gboolean           done;
   CurbConnectorPage *page;
   GError            *error;
+  CurbConnector     *connector;
 } PullResult;
 
 static PullResult *pending_pull;
@@ -730,7 +735,7 @@ on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
   PullResult *pull = user_data;
   gint64 retry_after = -1;
 
-  pull->page = curb_connector_pull_finish (CURB_CONNECTOR (source), result, &retry_after, &pull->error);
+  pull->page = curb_connector_pull_finish (pull->connector, result, &retry_after, &pull->error);
   pull->done = TRUE;
 }
 
@@ -763,6 +768,7 @@ test_hub_config (void)
   g_assert_cmpint (curb_vendure_connector_get_partial_policy (CURB_VENDURE_CONNECTOR (connector)), ==,
                    CURB_VENDURE_PARTIAL_KEEP);
   pending_pull = &pull;
+  pull.connector = connector;
   curb_connector_pull_async (connector, NULL, 100, NULL, on_pulled, &pull);
   g_assert_true (wait_until (pull_done, 30000));
   g_assert_no_error (pull.error);
