@@ -362,11 +362,14 @@ test_refused_order_alerts (HubFixture *fx, gconstpointer data)
   curb_hub_stream_start (stream);
   g_assert_true (hub_spin_until (&watch.connected, 5000));
   central_fixture_patch (central, "P00002", "{\"lines\": \"none\"}");
+  /* central sends the same pages again (each order twice, the cursor stuck) */
+  central_fixture_fault (central, "{\"kind\": \"duplicate_page\", \"count\": 3, \"on\": \"pull\"}");
   sync = start_sync (fx, central, central_key);
   g_assert_true (wait_for_order (fx, "P00003", 1));
   g_assert_true (hub_spin_until (&watch.central_alert, 5000));
   /* many more pulls, then a restart of the sync: still counted once */
   hub_spin (1000);
+  g_assert_cmpuint (curb_sync_get_rejected_orders (sync), ==, 1);
   stop_sync (fx, sync);
   g_clear_object (&sync);
   sync = start_sync (fx, central, central_key);
