@@ -124,7 +124,10 @@ static const char migration_2[] =
   "  shopper_seen_ms INTEGER,"
   "  resolved_ms INTEGER,"
   "  PRIMARY KEY (ref, version));"
-  "CREATE INDEX central_rejects_open ON central_rejects (ref) WHERE resolved_ms IS NULL;";
+  "CREATE INDEX central_rejects_open ON central_rejects (ref) WHERE resolved_ms IS NULL;"
+  /* the line quantities the last staging was for: a later change from
+   * central means the order must be staged again */
+  "ALTER TABLE orders ADD COLUMN staged_lines TEXT;";
 
 static const Migration migrations[] = {
   { 1, migration_1 },

@@ -169,7 +169,10 @@ static void
 add_eta (JsonObject *reply,
          JsonObject *order)
 {
-  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE);
+  JsonNode *restage = json_object_get_member (order, "restage");
+  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE)
+                    && (restage == NULL || !JSON_NODE_HOLDS_ARRAY (restage)
+                        || json_array_get_length (json_node_get_array (restage)) == 0);
 
   json_object_set_boolean_member (reply, "staged", staged);
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
