@@ -100,5 +100,8 @@ gboolean         curb_central_db_record_event   (CurbCentralDb      *self,
 JsonArray       *curb_central_db_list_events    (CurbCentralDb *self,
                                                  const char    *store_id,
                                                  GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         curb_central_db_order_arrived  (CurbCentralDb *self,
+                                                 const char    *store_id,
+                                                 const char    *ref);
 
 G_END_DECLS

@@ -219,6 +219,25 @@ check_alternate (JsonObject  *order,
 }
 
 static gboolean
+check_on_the_way (JsonObject  *order,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (order, "on_the_way");
+  JsonObject *announced;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "", "on_the_way", "must be an object or null");
+  announced = json_node_get_object (node);
+  if (!check_time (announced, "eta", "on_the_way", error) || !check_time (announced, "announced_at", "on_the_way", error))
+    return FALSE;
+  if (json_object_get_string_member_with_default (announced, "eta", NULL) == NULL)
+    return fail (error, "on_the_way", "eta", "is missing");
+  return TRUE;
+}
+
+static gboolean
 check_ref_and_version (JsonObject  *order,
                        GError     **error)
 {
@@ -366,6 +385,16 @@ fit_substitution (JsonObject *substitution)
          + clip_member (substitution, "replacement", TEXT_MAX_LEN, TRUE);
 }
 
+/* An announcement is a convenience: a malformed one is dropped, never the order. */
+static guint
+fit_on_the_way (JsonObject *order)
+{
+  if (!json_object_has_member (order, "on_the_way") || check_on_the_way (order, NULL))
+    return 0;
+  json_object_remove_member (order, "on_the_way");
+  return 1;
+}
+
 static guint
 fit_alternate (JsonObject *order)
 {
@@ -460,6 +489,7 @@ curb_order_validate_central (JsonObject  *order,
          && check_type (order, "age_restricted", G_TYPE_BOOLEAN, FALSE, "", error)
          && check_type (order, "cancelled", G_TYPE_BOOLEAN, FALSE, "", error)
          && check_alternate (order, error)
+         && check_on_the_way (order, error)
          && check_array (order, "lines", check_line, error)
          && check_array (order, "substitutions", check_substitution, error);
 }
@@ -490,6 +520,7 @@ curb_order_fit_central (JsonObject *order)
          + drop_member (order, "language", 35)
          + drop_member (order, "token", 1024)
          + fit_alternate (order)
+         + fit_on_the_way (order)
          + fit_array (order, "lines", fit_line)
          + fit_array (order, "substitutions", fit_substitution);
 }

@@ -28,6 +28,7 @@ struct _CurbSync
   GSource       *push_timer;
   GSource       *keys_timer;
   gboolean       pulling;
+  gboolean       pull_again;  /* a hint came while a pull was running */
   CurbEvent     *in_flight;   /* the event being pushed */
 
   char          *cursor;
@@ -373,7 +374,8 @@ pull_succeeded (CurbSync *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_CAUGHT_UP]);
   g_signal_emit (self, signals[CAUGHT_UP], 0);
   if (self->cancellable != NULL)
-    schedule (self, &self->pull_timer, self->poll_interval_ms, on_pull_timer);
+    schedule (self, &self->pull_timer, self->pull_again ? 0 : self->poll_interval_ms, on_pull_timer);
+  self->pull_again = FALSE;
 }
 
 /* Central refuses the cursor (say its feed was rebuilt): pull everything
@@ -850,6 +852,7 @@ curb_sync_stop (CurbSync *self)
   unschedule (&self->keys_timer);
   g_clear_pointer (&self->context, g_main_context_unref);
   self->pulling = FALSE;
+  self->pull_again = FALSE;
   g_clear_object (&self->in_flight);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
 }
@@ -869,6 +872,29 @@ curb_sync_kick (CurbSync *self)
       || curb_backoff_get_attempts (self->push_backoff) > 0)
     return;
   schedule (self, &self->push_timer, 0, on_push_timer);
+}
+
+/**
+ * curb_sync_pull_now:
+ *
+ * Central hinted that orders changed (e.g. a shopper announced they are on
+ * the way): pull now rather than at the next poll. A pull in progress is
+ * followed by another. Does not shorten a backoff after a failure; hints
+ * are only hints, the poll stays the truth.
+ */
+void
+curb_sync_pull_now (CurbSync *self)
+{
+  g_return_if_fail (CURB_IS_SYNC (self));
+
+  if (self->cancellable == NULL || curb_backoff_get_attempts (self->pull_backoff) > 0)
+    return;
+  if (self->pulling)
+    {
+      self->pull_again = TRUE;
+      return;
+    }
+  schedule (self, &self->pull_timer, 0, on_pull_timer);
 }
 
 /**

@@ -141,6 +141,9 @@ void        curb_hub_append_sync_metrics (CurbHub *self,
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
+/* curb-hub-sync.c: central says orders changed; the hub pulls now. */
+void curb_hub_handle_hint (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                           const char *unused_ref, const char *unused_action);
 void curb_hub_handle_heartbeat (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 void curb_hub_handle_devices   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

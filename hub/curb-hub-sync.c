@@ -83,6 +83,25 @@ on_keys_fetched (CurbSync  *sync,
     }
 }
 
+/* Anyone may hint (the body is not even read): a hint only makes the hub
+ * pull from central now, with its own credentials, instead of at the next
+ * poll; pulls never overlap, so a flood of hints costs at most one extra
+ * pull at a time. */
+void
+curb_hub_handle_hint (CurbHub           *hub,
+                      SoupServerMessage *msg,
+                      CurbHubCaller     *caller,
+                      const char        *unused_ref,
+                      const char        *unused_action)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (hub->sync != NULL)
+    curb_sync_pull_now (hub->sync);
+  json_object_set_boolean_member (reply, "accepted", hub->sync != NULL);
+  curb_hub_reply_json (msg, SOUP_STATUS_ACCEPTED, reply);
+}
+
 void
 curb_hub_set_sync (CurbHub  *self,
                    CurbSync *sync)
