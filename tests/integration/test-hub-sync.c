@@ -411,6 +411,77 @@ test_refused_order_alerts (HubFixture *fx, gconstpointer data)
   g_ptr_array_unref (watch.kinds);
 }
 
+static gboolean
+has_on_the_way (HubFixture *fx, const char *ref)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (fx->store, ref, NULL);
+
+  return order != NULL && json_object_has_member (order, "on_the_way");
+}
+
+/* A shopper says "I'm on my way" at central: with central's change hint the
+ * hub pulls at once (the poll here is a minute), and staging's stream hears
+ * of the order; an announcement after the arrival changes nothing. */
+static void
+test_announce_reaches_staging (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CentralFixture) central = central_fixture_new (3);
+  g_autoptr(CurbSigningKey) central_key = curb_signing_key_generate ("c9", NULL);
+  g_autoptr(CurbSync) sync = NULL;
+  g_autoptr(CurbHubClient) staging = hub_fixture_device (fx, CURB_DEVICE_ROLE_STAGING, NULL);
+  g_autoptr(CurbHubStream) stream = curb_hub_client_open_stream (staging, 0);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = sign_token (central_key, "P00002");
+  g_autofree char *hint_url = g_strdup_printf ("%s/v1/hints", fx->url);
+  Watch watch = { g_ptr_array_new_with_free_func (g_free), FALSE, FALSE, FALSE, FALSE };
+  gint64 started, until;
+
+  g_signal_connect (stream, "orders-changed", G_CALLBACK (on_orders_changed), &watch);
+  g_signal_connect (stream, "connected", G_CALLBACK (on_connected), &watch);
+  curb_hub_stream_start (stream);
+  g_assert_true (hub_spin_until (&watch.connected, 5000));
+  curb_central_server_set_hint_url (central->server, hint_url);
+  sync = start_sync (fx, central, central_key);
+  curb_sync_set_poll_interval_ms (sync, 60000);
+  g_assert_true (wait_for_order (fx, "P00003", 1));
+  hub_spin (300);
+
+  watch.orders_changed = FALSE;
+  started = g_get_monotonic_time ();
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("%s/v1/announce", central->url);
+    g_autofree char *body = g_strdup_printf ("{\"token\": \"%s\", \"eta_minutes\": 12}", token);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+    GAsyncResult *done = NULL;
+    g_autoptr(GBytes) answer = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, hub_store_result, &done);
+    hub_wait (&done);
+    answer = soup_session_send_and_read_finish (session, done, &error);
+    g_object_unref (done);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!has_on_the_way (fx, "P00002") && g_get_monotonic_time () < until)
+    hub_spin (5);
+  g_assert_true (has_on_the_way (fx, "P00002"));
+  g_assert_true (hub_spin_until (&watch.orders_changed, 5000));
+  g_test_message ("announce -> hub with a hint: %.0f ms (poll 60 s)", (g_get_monotonic_time () - started) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 30 * G_USEC_PER_SEC);
+  order = hub_call (staging, "GET", "/v1/orders/P00002", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (json_object_get_object_member (order, "order"),
+                                                                                  "on_the_way"), "eta"));
+  curb_hub_stream_stop (stream);
+  stop_sync (fx, sync);
+  g_ptr_array_unref (watch.kinds);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,6 +494,7 @@ main (int argc, char **argv)
   ADD ("/hub/sync/offline", test_sync_offline);
   ADD ("/hub/sync/long-names-taken", test_long_names_are_taken);
   ADD ("/hub/sync/refused-order-alerts", test_refused_order_alerts);
+  ADD ("/hub/sync/announce-reaches-staging", test_announce_reaches_staging);
 #undef ADD
   return g_test_run ();
 }
