@@ -79,8 +79,13 @@ monotonic_part (JsonObject *vendure_order)
 {
   JsonArray *lines = array_member (vendure_order, "lines");
   JsonArray *fulfillments = array_member (vendure_order, "fulfillments");
+  JsonArray *modifications = array_member (vendure_order, "modifications");
   JsonObject *fields = object_member (vendure_order, "customFields");
   gint64 n = fulfillments ? json_array_get_length (fulfillments) : 0;
+
+  /* staff changed the order (modifyOrder): within the second of the last
+   * change, updatedAt alone would not tell */
+  n += modifications ? json_array_get_length (modifications) : 0;
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
@@ -99,7 +104,8 @@ monotonic_part (JsonObject *vendure_order)
  *
  * A version that grows with every change of the order: updatedAt (ms) and,
  * below it, a count of the changes Vendure makes without touching updatedAt
- * (fulfilments created, units cancelled, the order cancelled, the token set).
+ * or within the same second (fulfilments created, order modifications, units
+ * cancelled, the order cancelled, the token set).
  * Each part only ever grows, so their sum does.
  */
 gint64

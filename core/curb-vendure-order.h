@@ -14,7 +14,7 @@ G_BEGIN_DECLS
   "customer { firstName lastName phoneNumber } " \
   "lines { id quantity orderPlacedQuantity productVariant { sku name } } " \
   "fulfillments { id state trackingCode lines { orderLineId quantity } } " \
-  "shippingLines { shippingMethod { code customFields { pickupLocationCode } } }"
+  "shippingLines { shippingMethod { code customFields { pickupLocationCode } } } modifications { id }"
 
 /* Just what curb_vendure_order_fingerprint() reads: cheap to re-read often. */
 #define CURB_VENDURE_ORDER_FINGERPRINT_FIELDS \
