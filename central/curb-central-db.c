@@ -804,3 +804,76 @@ curb_central_db_order_arrived (CurbCentralDb *self,
   sqlite3_finalize (stmt);
   return arrived;
 }
+
+/**
+ * curb_central_db_find_order:
+ * @ref: an order number, in whichever store it is
+ *
+ * Returns: (transfer full): the order document (with its "store_id"), or
+ *   %NULL with %CURB_CENTRAL_ERROR_UNKNOWN_ORDER
+ */
+JsonObject *
+curb_central_db_find_order (CurbCentralDb  *self,
+                            const char     *ref,
+                            GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  JsonObject *doc = NULL;
+  int rc;
+
+  g_return_val_if_fail (CURB_IS_CENTRAL_DB (self), NULL);
+
+  if (!ref_is_valid (ref))
+    {
+      g_set_error (error, CURB_CENTRAL_ERROR, CURB_CENTRAL_ERROR_UNKNOWN_ORDER, "no order “%s”", ref);
+      return NULL;
+    }
+  stmt = prepare (self, "SELECT doc FROM orders WHERE ref = ? ORDER BY store_id LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    doc = json_object_from_text ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CURB_CENTRAL_ERROR, CURB_CENTRAL_ERROR_UNKNOWN_ORDER, "no order “%s”", ref);
+  else
+    set_db_error (self, error);
+  sqlite3_finalize (stmt);
+  return doc;
+}
+
+/**
+ * curb_central_db_list_order_events:
+ *
+ * Returns: (transfer full): the events the store sent for one order, in
+ *   order of first receipt (as curb_central_db_list_events())
+ */
+JsonArray *
+curb_central_db_list_order_events (CurbCentralDb  *self,
+                                   const char     *store_id,
+                                   const char     *ref,
+                                   GError        **error)
+{
+  g_autoptr(JsonArray) events = json_array_new ();
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CURB_IS_CENTRAL_DB (self), NULL);
+
+  stmt = prepare (self, "SELECT id, order_ref, kind, body, received_at, deliveries FROM events"
+                        " WHERE store_id = ? AND order_ref = ? ORDER BY receipt", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, store_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, ref, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (events, event_row_to_json (stmt));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}

@@ -100,6 +100,13 @@ gboolean         curb_central_db_record_event   (CurbCentralDb      *self,
 JsonArray       *curb_central_db_list_events    (CurbCentralDb *self,
                                                  const char    *store_id,
                                                  GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject      *curb_central_db_find_order     (CurbCentralDb *self,
+                                                 const char    *ref,
+                                                 GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray       *curb_central_db_list_order_events (CurbCentralDb *self,
+                                                    const char    *store_id,
+                                                    const char    *ref,
+                                                    GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean         curb_central_db_order_arrived  (CurbCentralDb *self,
                                                  const char    *store_id,
                                                  const char    *ref);

@@ -2,6 +2,7 @@
 
 #include "curbside-core.h"
 #include "curb-central-pickup.h"
+#include "curb-central-receipt.h"
 #include "curb-central-server.h"
 
 /* The reference central: docs/central-protocol.md as a SoupServer on
@@ -943,6 +944,43 @@ on_admin_request (SoupServer        *server,
     respond_error (msg, 404, "not_found", "no such admin resource");
 }
 
+/* GET /receipts/{ref}: the digital receipt a printed receipt's QR opens. */
+static void
+on_receipt_request (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  CurbCentralServer *self = user_data;
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET") || g_strv_length (parts) != 3)
+    {
+      respond_error (msg, 404, "not_found", "a receipt is at /receipts/ORDER");
+      return;
+    }
+  order = curb_central_db_find_order (self->db, parts[2], &error);
+  if (order != NULL)
+    events = curb_central_db_list_order_events (self->db, json_object_get_string_member (order, "store_id"),
+                                                parts[2], &error);
+  if (order == NULL || events == NULL)
+    {
+      gboolean unknown = g_error_matches (error, CURB_CENTRAL_ERROR, CURB_CENTRAL_ERROR_UNKNOWN_ORDER);
+
+      respond_html (msg, unknown ? 404 : 500,
+                    g_strdup (unknown ? "<!DOCTYPE html><html><body><h1>No receipt here</h1>"
+                                        "<p>Check the order number on your paper receipt.</p></body></html>\n"
+                                      : "<!DOCTYPE html><html><body><h1>Receipts are unavailable</h1>"
+                                        "<p>Please try again later.</p></body></html>\n"));
+      return;
+    }
+  respond_html (msg, 200, curb_central_receipt_html (order, events));
+}
+
 static void
 on_other_request (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -1002,6 +1040,7 @@ curb_central_server_init (CurbCentralServer *self)
   soup_server_add_handler (self->server, "/v1", on_protocol_request, self, NULL);
   soup_server_add_handler (self->server, "/admin", on_admin_request, self, NULL);
   soup_server_add_handler (self->server, "/pickup", on_pickup_request, self, NULL);
+  soup_server_add_handler (self->server, "/receipts", on_receipt_request, self, NULL);
   soup_server_add_handler (self->server, NULL, on_other_request, self, NULL);
 }
 

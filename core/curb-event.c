@@ -1,5 +1,6 @@
 #include "curb-error.h"
 #include "curb-event.h"
+#include "curb-json.h"
 #include "curb-order.h"
 #include "curb-util.h"
 
@@ -105,7 +106,7 @@ text_ok (const char *text,
 {
   gsize len = strlen (text);
 
-  if (len == 0 || (gint64) len > max_len)
+  if (len == 0 || (gint64) len > max_len || !g_utf8_validate (text, (gssize) len, NULL))
     return FALSE;
   for (const char *p = text; *p; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
@@ -375,14 +376,12 @@ read_kind_and_time (JsonObject     *object,
   return TRUE;
 }
 
+/* A deep copy that drops nothing (a serialise-and-parse round trip lost the
+ * whole object over one invalid string). */
 static JsonObject *
 copy_object (JsonObject *object)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
-
-  return json_node_dup_object (copy);
+  return curb_json_object_copy (object);
 }
 
 static void

@@ -102,22 +102,17 @@ curb_label_parse_bag_code (const char  *code,
 
 /* Bags are numbered ambient first, then chilled, then frozen. */
 gboolean
-curb_label_bag_temperature (const CurbPrintOrder *order,
-                            guint                 n,
-                            CurbTemperature      *out_temperature)
+curb_label_bag_temperature (CurbOrder       *order,
+                            guint            n,
+                            CurbTemperature *out_temperature)
 {
-  guint first = 1;
+  g_autoptr(CurbBag) bag = NULL;
 
-  for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
-    {
-      if (n >= first && n < first + order->bags[t])
-        {
-          *out_temperature = t;
-          return TRUE;
-        }
-      first += order->bags[t];
-    }
-  return FALSE;
+  if (n == 0 || n > curb_order_get_bag_count (order))
+    return FALSE;
+  bag = g_list_model_get_item (curb_order_get_bags (order), n - 1);
+  *out_temperature = curb_bag_get_temperature (bag);
+  return TRUE;
 }
 
 static void
@@ -151,13 +146,15 @@ print_temperature (CurbEscpos             *escpos,
 static void
 print_alternate (CurbEscpos             *escpos,
                  const CurbPrintCatalog *catalog,
-                 const CurbPrintOrder   *order)
+                 CurbOrder              *order)
 {
+  CurbPerson *alternate = curb_order_get_alternate_pickup (order);
+  g_autofree char *name = alternate != NULL ? curb_person_dup_display_name (alternate) : NULL;
   g_autofree char *text = NULL;
 
-  if (order->alternate_pickup == NULL)
+  if (name == NULL)
     return;
-  text = g_strdup_printf (tr (catalog, N_("Collected by %s")), order->alternate_pickup);
+  text = g_strdup_printf (tr (catalog, N_("Collected by %s")), name);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD);
   curb_layout_wrap (escpos, text, 0);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
@@ -166,30 +163,37 @@ print_alternate (CurbEscpos             *escpos,
 static void
 print_location (CurbEscpos             *escpos,
                 const CurbPrintCatalog *catalog,
-                const CurbPrintOrder   *order)
+                CurbOrder              *order)
 {
+  g_autofree char *location = curb_order_dup_locations_text (order);
   g_autofree char *text = NULL;
 
-  if (order->location == NULL)
+  if (location == NULL)
     return;
-  text = g_strdup_printf (tr (catalog, N_("Staging: %s")), order->location);
+  text = g_strdup_printf (tr (catalog, N_("Staging: %s")), location);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_DOUBLE_HEIGHT | CURB_ESCPOS_STYLE_BOLD);
   curb_layout_wrap (escpos, text, 0);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
 }
 
 static gboolean
-check_bag (const CurbPrintOrder  *order,
-           guint                  n,
-           CurbTemperature       *temperature,
-           GError               **error)
+check_bag (CurbOrder        *order,
+           guint             n,
+           CurbTemperature  *temperature,
+           GError          **error)
 {
-  guint total = curb_print_order_bag_total (order);
+  guint total = curb_order_get_bag_count (order);
 
-  if (total == 0 || total > MAX_BAGS || !curb_label_bag_temperature (order, n, temperature))
+  if (total > MAX_BAGS)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "Order %s has %u bags; labels number at most %u",
+                   curb_order_get_ref (order), total, MAX_BAGS);
+      return FALSE;
+    }
+  if (!curb_label_bag_temperature (order, n, temperature))
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID,
-                   "Order %s has no bag %u (it has %u)", order->ref, n, total);
+                   "Order %s has no bag %u (it has %u)", curb_order_get_ref (order), n, total);
       return FALSE;
     }
   return TRUE;
@@ -209,7 +213,7 @@ check_bag (const CurbPrintOrder  *order,
  */
 GBytes *
 curb_label_encode_bag (const CurbPrinterProfile  *profile,
-                       const CurbPrintOrder      *order,
+                       CurbOrder                 *order,
                        guint                      n,
                        const char                *lang,
                        GError                   **error)
@@ -220,16 +224,18 @@ curb_label_encode_bag (const CurbPrinterProfile  *profile,
   g_autofree char *bag = NULL;
   g_autofree char *code = NULL;
   CurbTemperature temperature;
-  guint total = curb_print_order_bag_total (order);
+  guint total;
 
-  g_return_val_if_fail (profile != NULL && order != NULL, NULL);
+  g_return_val_if_fail (profile != NULL && CURB_IS_ORDER (order), NULL);
+
+  total = curb_order_get_bag_count (order);
 
   if (!check_bag (order, n, &temperature, error))
     return NULL;
   escpos = curb_escpos_new (profile);
   curb_escpos_initialize (escpos);
   curb_escpos_set_align (escpos, CURB_ESCPOS_ALIGN_CENTER);
-  print_big (escpos, order->ref, TRUE);
+  print_big (escpos, curb_order_get_ref (order), TRUE);
   if (*person != '\0')
     print_big (escpos, person, FALSE);
   print_alternate (escpos, catalog, order);
@@ -237,7 +243,7 @@ curb_label_encode_bag (const CurbPrinterProfile  *profile,
   print_big (escpos, bag, TRUE);
   print_temperature (escpos, catalog, temperature);
   print_location (escpos, catalog, order);
-  code = curb_label_bag_code (order->ref, n, total);
+  code = curb_label_bag_code (curb_order_get_ref (order), n, total);
   if (!curb_escpos_qr (escpos, code, profile->paper_mm >= 80 ? 10 : 7, CURB_ESCPOS_QR_LEVEL_Q, error))
     return NULL;
   curb_layout_wrap (escpos, code, 0);
@@ -257,16 +263,17 @@ curb_label_encode_bag (const CurbPrinterProfile  *profile,
  */
 GPtrArray *
 curb_label_encode_all_bags (const CurbPrinterProfile  *profile,
-                            const CurbPrintOrder      *order,
+                            CurbOrder                 *order,
                             const char                *lang,
                             GError                   **error)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  guint total = curb_print_order_bag_total (order);
+  guint total = curb_order_get_bag_count (order);
 
   if (total == 0)
     {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "Order %s has no bags to label", order->ref);
+      g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "Order %s has no bags to label",
+                   curb_order_get_ref (order));
       return NULL;
     }
   for (guint n = 1; n <= total; n++)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "curb-escpos.h"
-#include "curb-receipt-order.h"
+#include "curb-order-model.h"
 
 G_BEGIN_DECLS
 
@@ -15,16 +15,16 @@ gboolean    curb_label_parse_bag_code   (const char  *code,
                                          char       **out_ref,
                                          guint       *out_n,
                                          guint       *out_total);
-gboolean    curb_label_bag_temperature  (const CurbPrintOrder *order,
-                                         guint                 n,
-                                         CurbTemperature      *out_temperature);
+gboolean    curb_label_bag_temperature  (CurbOrder       *order,
+                                         guint            n,
+                                         CurbTemperature *out_temperature);
 GBytes     *curb_label_encode_bag       (const CurbPrinterProfile *profile,
-                                         const CurbPrintOrder     *order,
+                                         CurbOrder                *order,
                                          guint                     n,
                                          const char               *lang,
                                          GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray  *curb_label_encode_all_bags  (const CurbPrinterProfile *profile,
-                                         const CurbPrintOrder     *order,
+                                         CurbOrder                *order,
                                          const char               *lang,
                                          GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 

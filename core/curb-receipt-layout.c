@@ -129,13 +129,9 @@ curb_layout_time (const CurbPrintCatalog *catalog,
 
 /* "Sam R." — first name and last initial only. */
 char *
-curb_layout_person (const CurbPrintOrder *order)
+curb_layout_person (CurbOrder *order)
 {
-  if (order->first_name == NULL)
-    return g_strdup ("");
-  if (order->last_initial == NULL || *order->last_initial == '\0')
-    return g_strdup (order->first_name);
-  return g_strdup_printf ("%s %.*s.", order->first_name,
-                          (int) (g_utf8_next_char (order->last_initial) - order->last_initial),
-                          order->last_initial);
+  char *name = curb_order_dup_display_name (order);
+
+  return name != NULL ? name : g_strdup ("");
 }

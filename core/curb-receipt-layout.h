@@ -2,7 +2,8 @@
 
 #include "curb-escpos.h"
 #include "curb-receipt-l10n.h"
-#include "curb-receipt-order.h"
+#include "curb-order-model.h"
+#include "curb-print-context.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ void  curb_layout_header    (CurbEscpos             *escpos,
                              const char             *title);
 char *curb_layout_time      (const CurbPrintCatalog *catalog,
                              gint64                  ms) G_GNUC_WARN_UNUSED_RESULT;
-char *curb_layout_person    (const CurbPrintOrder *order) G_GNUC_WARN_UNUSED_RESULT;
+/* "Sam R.", or "" when the order names nobody. */
+char *curb_layout_person    (CurbOrder              *order) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

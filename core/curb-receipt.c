@@ -18,12 +18,12 @@ tr (const CurbPrintCatalog *catalog,
 }
 
 static const char *
-lang_for (const CurbPrintOrder *order,
-          const char           *lang)
+lang_for (CurbOrder  *order,
+          const char *lang)
 {
   if (lang != NULL)
     return lang;
-  return order != NULL ? order->language : NULL;
+  return order != NULL ? curb_order_get_language (order) : NULL;
 }
 
 /**
@@ -56,11 +56,11 @@ curb_receipt_reason_text (const char *reason,
 
 char *
 curb_receipt_url (const CurbPrintContext *context,
-                  const CurbPrintOrder   *order)
+                  CurbOrder              *order)
 {
   if (context->receipt_url == NULL || *context->receipt_url == '\0')
     return NULL;
-  return g_strconcat (context->receipt_url, order->ref, NULL);
+  return g_strconcat (context->receipt_url, curb_order_get_ref (order), NULL);
 }
 
 static CurbEscpos *
@@ -72,29 +72,46 @@ begin (const CurbPrinterProfile *profile)
   return escpos;
 }
 
+static gint64
+time_or_now (gint64                  ms,
+             const CurbPrintContext *context)
+{
+  return ms != 0 ? ms : context->now_ms != 0 ? context->now_ms : curb_now_ms ();
+}
+
+static void
+print_people (CurbEscpos             *escpos,
+              const CurbPrintCatalog *catalog,
+              CurbOrder              *order)
+{
+  g_autofree char *person = curb_layout_person (order);
+  CurbPerson *alternate = curb_order_get_alternate_pickup (order);
+  CurbPerson *claimer = curb_order_get_claimer (order);
+  g_autofree char *alternate_name = alternate != NULL ? curb_person_dup_display_name (alternate) : NULL;
+
+  if (*person != '\0')
+    curb_layout_pair (escpos, tr (catalog, N_("Name")), person);
+  if (alternate_name != NULL)
+    curb_layout_pair (escpos, tr (catalog, N_("Collected by")), alternate_name);
+  if (claimer != NULL && curb_person_get_first_name (claimer) != NULL)
+    curb_layout_pair (escpos, tr (catalog, N_("Handed over by")), curb_person_get_first_name (claimer));
+}
+
 static void
 print_facts (CurbEscpos             *escpos,
              const CurbPrintCatalog *catalog,
              const CurbPrintContext *context,
-             const CurbPrintOrder   *order)
+             CurbOrder              *order)
 {
-  g_autofree char *person = curb_layout_person (order);
-  gint64 when = order->handed_over_ms != 0 ? order->handed_over_ms
-                : context->now_ms != 0 ? context->now_ms : curb_now_ms ();
-  g_autofree char *time = curb_layout_time (catalog, when);
+  g_autofree char *time = curb_layout_time (catalog, time_or_now (curb_order_get_handed_over_at (order), context));
 
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD);
-  curb_layout_pair (escpos, tr (catalog, N_("Order")), order->ref);
+  curb_layout_pair (escpos, tr (catalog, N_("Order")), curb_order_get_ref (order));
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
-  if (*person != '\0')
-    curb_layout_pair (escpos, tr (catalog, N_("Name")), person);
-  if (order->alternate_pickup != NULL)
-    curb_layout_pair (escpos, tr (catalog, N_("Collected by")), order->alternate_pickup);
-  if (order->staff_first_name != NULL)
-    curb_layout_pair (escpos, tr (catalog, N_("Handed over by")), order->staff_first_name);
+  print_people (escpos, catalog, order);
   curb_layout_pair (escpos, tr (catalog, N_("Date")), time);
-  if (order->bay != NULL)
-    curb_layout_pair (escpos, tr (catalog, N_("Bay")), order->bay);
+  if (curb_order_get_bay (order) != NULL)
+    curb_layout_pair (escpos, tr (catalog, N_("Bay")), curb_order_get_bay (order));
   curb_layout_rule (escpos);
 }
 
@@ -120,27 +137,41 @@ print_item (CurbEscpos *escpos,
 }
 
 static void
+print_handed_over_line (CurbEscpos             *escpos,
+                        const CurbPrintCatalog *catalog,
+                        CurbOrder              *order,
+                        CurbOrderLine          *line)
+{
+  const char *id = curb_order_line_get_id (line);
+  const char *name = curb_order_line_get_name (line);
+  guint qty = curb_order_line_get_qty (line);
+  guint missing = curb_order_get_not_taken_qty (order, id);
+  CurbSubstitution *sub = curb_order_find_substitution_for_line (order, id);
+  gboolean substituted = sub != NULL && curb_substitution_get_status (sub) == CURB_SUBSTITUTION_APPROVED;
+  g_autofree char *note = NULL;
+
+  if (missing >= qty)
+    return;
+  print_item (escpos, qty - missing, substituted ? curb_substitution_get_replacement (sub) : name);
+  if (!substituted)
+    return;
+  note = g_strdup_printf ("      %s %s", tr (catalog, N_("instead of")), name);
+  curb_layout_wrap (escpos, note, 6);
+}
+
+static void
 print_handed_over (CurbEscpos             *escpos,
                    const CurbPrintCatalog *catalog,
-                   const CurbPrintOrder   *order)
+                   CurbOrder              *order)
 {
-  print_section_title (escpos, tr (catalog, N_("Handed over")));
-  for (guint i = 0; i < order->lines->len; i++)
-    {
-      const CurbPrintLine *line = g_ptr_array_index (order->lines, i);
-      guint missing = curb_print_order_not_taken_qty (order, line->id);
-      const CurbPrintSubstitution *sub = curb_print_order_find_substitution (order, line->id);
-      gboolean substituted = sub != NULL && g_strcmp0 (sub->status, "approved") == 0;
+  GListModel *lines = curb_order_get_lines (order);
 
-      if (missing >= line->qty)
-        continue;
-      print_item (escpos, line->qty - missing, substituted ? sub->replacement : line->name);
-      if (substituted)
-        {
-          g_autofree char *note = g_strdup_printf ("      %s %s", tr (catalog, N_("instead of")),
-                                                   line->name);
-          curb_layout_wrap (escpos, note, 6);
-        }
+  print_section_title (escpos, tr (catalog, N_("Handed over")));
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+
+      print_handed_over_line (escpos, catalog, order, line);
     }
   curb_layout_rule (escpos);
 }
@@ -148,26 +179,23 @@ print_handed_over (CurbEscpos             *escpos,
 static void
 print_not_taken (CurbEscpos             *escpos,
                  const CurbPrintCatalog *catalog,
-                 const CurbPrintOrder   *order)
+                 CurbOrder              *order)
 {
-  if (order->not_taken->len == 0)
+  GListModel *not_taken = curb_order_get_not_taken (order);
+
+  if (g_list_model_get_n_items (not_taken) == 0)
     return;
   print_section_title (escpos, tr (catalog, N_("Not taken")));
-  for (guint i = 0; i < order->not_taken->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (not_taken); i++)
     {
-      const CurbPrintNotTaken *item = g_ptr_array_index (order->not_taken, i);
-      const char *name = item->line_id != NULL ? item->line_id : "?";
+      g_autoptr(CurbNotTaken) item = g_list_model_get_item (not_taken, i);
+      CurbOrderLine *line = curb_order_find_line (order, curb_not_taken_get_line_id (item));
       g_autofree char *reason = NULL;
 
-      for (guint j = 0; j < order->lines->len; j++)
-        {
-          const CurbPrintLine *line = g_ptr_array_index (order->lines, j);
-          if (g_strcmp0 (line->id, item->line_id) == 0)
-            name = line->name;
-        }
-      print_item (escpos, item->qty, name);
+      print_item (escpos, curb_not_taken_get_qty (item),
+                  line != NULL ? curb_order_line_get_name (line) : curb_not_taken_get_line_id (item));
       reason = g_strdup_printf ("      %s: %s", tr (catalog, N_("Reason")),
-                                curb_receipt_reason_text (item->reason,
+                                curb_receipt_reason_text (curb_not_taken_get_reason (item),
                                                           curb_print_catalog_lang (catalog)));
       curb_layout_wrap (escpos, reason, 6);
     }
@@ -176,28 +204,37 @@ print_not_taken (CurbEscpos             *escpos,
 
 static const char *
 substitution_status (const CurbPrintCatalog *catalog,
-                     const char             *status)
+                     CurbSubstitutionStatus  status)
 {
-  if (g_strcmp0 (status, "approved") == 0)
-    return tr (catalog, N_("accepted"));
-  if (g_strcmp0 (status, "declined") == 0)
-    return tr (catalog, N_("declined"));
-  return tr (catalog, N_("not decided"));
+  switch (status)
+    {
+    case CURB_SUBSTITUTION_APPROVED:
+      return tr (catalog, N_("accepted"));
+    case CURB_SUBSTITUTION_DECLINED:
+      return tr (catalog, N_("declined"));
+    case CURB_SUBSTITUTION_PENDING:
+    default:
+      return tr (catalog, N_("not decided"));
+    }
 }
 
 static void
 print_substitutions (CurbEscpos             *escpos,
                      const CurbPrintCatalog *catalog,
-                     const CurbPrintOrder   *order)
+                     CurbOrder              *order)
 {
-  if (order->substitutions->len == 0)
+  GListModel *substitutions = curb_order_get_substitutions (order);
+
+  if (g_list_model_get_n_items (substitutions) == 0)
     return;
   print_section_title (escpos, tr (catalog, N_("Substitutions")));
-  for (guint i = 0; i < order->substitutions->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (substitutions); i++)
     {
-      const CurbPrintSubstitution *sub = g_ptr_array_index (order->substitutions, i);
-      g_autofree char *text = g_strdup_printf ("%s -> %s (%s)", sub->original, sub->replacement,
-                                               substitution_status (catalog, sub->status));
+      g_autoptr(CurbSubstitution) sub = g_list_model_get_item (substitutions, i);
+      const char *original = curb_substitution_get_original (sub);
+      g_autofree char *text = g_strdup_printf ("%s -> %s (%s)", original != NULL ? original : "?",
+                                               curb_substitution_get_replacement (sub),
+                                               substitution_status (catalog, curb_substitution_get_status (sub)));
 
       curb_layout_wrap (escpos, text, 2);
     }
@@ -225,12 +262,12 @@ print_receipt_qr (CurbEscpos              *escpos,
 static void
 print_thanks (CurbEscpos             *escpos,
               const CurbPrintCatalog *catalog,
-              const CurbPrintOrder   *order)
+              CurbOrder              *order)
 {
   g_autofree char *text = NULL;
 
-  if (order->first_name != NULL)
-    text = g_strdup_printf (tr (catalog, N_("Thank you, %s!")), order->first_name);
+  if (curb_order_get_first_name (order) != NULL)
+    text = g_strdup_printf (tr (catalog, N_("Thank you, %s!")), curb_order_get_first_name (order));
   else
     text = g_strdup (tr (catalog, N_("Thank you!")));
   curb_escpos_set_align (escpos, CURB_ESCPOS_ALIGN_CENTER);
@@ -256,15 +293,17 @@ print_thanks (CurbEscpos             *escpos,
 GBytes *
 curb_receipt_encode_pickup (const CurbPrinterProfile  *profile,
                             const CurbPrintContext    *context,
-                            const CurbPrintOrder      *order,
+                            CurbOrder                 *order,
                             const char                *lang,
                             GError                   **error)
 {
-  const CurbPrintCatalog *catalog = curb_print_catalog_get (lang_for (order, lang));
+  const CurbPrintCatalog *catalog = NULL;
   g_autoptr(CurbEscpos) escpos = NULL;
   g_autofree char *url = NULL;
 
-  g_return_val_if_fail (profile != NULL && context != NULL && order != NULL, NULL);
+  g_return_val_if_fail (profile != NULL && context != NULL && CURB_IS_ORDER (order), NULL);
+
+  catalog = curb_print_catalog_get (lang_for (order, lang));
 
   escpos = begin (profile);
   curb_layout_header (escpos, context, tr (catalog, N_("Pickup receipt")));
@@ -293,29 +332,30 @@ curb_receipt_encode_pickup (const CurbPrinterProfile  *profile,
 GBytes *
 curb_receipt_encode_ticket (const CurbPrinterProfile  *profile,
                             const CurbPrintContext    *context,
-                            const CurbPrintOrder      *order,
+                            CurbOrder                 *order,
                             const char                *lang,
                             GError                   **error)
 {
-  const CurbPrintCatalog *catalog = curb_print_catalog_get (lang_for (order, lang));
+  const CurbPrintCatalog *catalog = NULL;
   g_autoptr(CurbEscpos) escpos = NULL;
   g_autofree char *person = NULL;
   g_autofree char *greeting = NULL;
   g_autofree char *bay = NULL;
   g_autofree char *order_line = NULL;
   g_autofree char *time = NULL;
-  gint64 when;
 
-  g_return_val_if_fail (profile != NULL && context != NULL && order != NULL, NULL);
+  g_return_val_if_fail (profile != NULL && context != NULL && CURB_IS_ORDER (order), NULL);
+
+  catalog = curb_print_catalog_get (lang_for (order, lang));
 
   escpos = begin (profile);
   curb_layout_header (escpos, context, tr (catalog, N_("Check-in")));
   curb_escpos_set_align (escpos, CURB_ESCPOS_ALIGN_CENTER);
-  bay = g_strdup_printf (tr (catalog, N_("Bay %s")), order->bay != NULL ? order->bay : "?");
+  bay = g_strdup_printf (tr (catalog, N_("Bay %s")), curb_order_get_bay (order) != NULL ? curb_order_get_bay (order) : "?");
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD | CURB_ESCPOS_STYLE_DOUBLE);
   curb_layout_wrap (escpos, bay, 0);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_BOLD | CURB_ESCPOS_STYLE_DOUBLE_HEIGHT);
-  order_line = g_strdup_printf ("%s %s", tr (catalog, N_("Order")), order->ref);
+  order_line = g_strdup_printf ("%s %s", tr (catalog, N_("Order")), curb_order_get_ref (order));
   curb_layout_wrap (escpos, order_line, 0);
   curb_escpos_set_style (escpos, CURB_ESCPOS_STYLE_NONE);
   curb_escpos_feed (escpos, 1);
@@ -325,9 +365,7 @@ curb_receipt_encode_ticket (const CurbPrinterProfile  *profile,
              : g_strdup (tr (catalog, N_("We're on our way!")));
   curb_layout_wrap (escpos, greeting, 0);
   curb_layout_wrap (escpos, tr (catalog, N_("Please stay in your bay.")), 0);
-  when = order->arrived_ms != 0 ? order->arrived_ms
-         : context->now_ms != 0 ? context->now_ms : curb_now_ms ();
-  time = curb_layout_time (catalog, when);
+  time = curb_layout_time (catalog, time_or_now (curb_order_get_arrived_at (order), context));
   curb_layout_wrap (escpos, time, 0);
   curb_escpos_set_align (escpos, CURB_ESCPOS_ALIGN_LEFT);
   curb_escpos_cut (escpos);

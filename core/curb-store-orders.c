@@ -1,6 +1,8 @@
 /* CurbStore: orders, events and the outbox. */
 
 #include "curb-error.h"
+#include "curb-order-codec.h"
+#include "curb-rules.h"
 #include "curb-state.h"
 #include "curb-store-private.h"
 #include "curb-util.h"
@@ -272,7 +274,14 @@ row_to_json (OrderRow *row)
   else
     json_object_set_null_member (order, "claimed_by");
   set_derived_json (order, row);
-  json_object_set_array_member (order, "restage", restage_changes (row));
+  {
+    JsonArray *restage = restage_changes (row);
+
+    if (json_array_get_length (restage) > 0)
+      json_object_set_array_member (order, "restage", restage);
+    else
+      json_array_unref (restage);
+  }
   apply_decisions (order, row->decisions);
   json_object_set_int_member (order, "last_seq", row->last_seq);
   return order;
@@ -372,96 +381,7 @@ apply_to_row (OrderRow       *row,
   row->state = to;
 }
 
-/* --- checks beyond the state machine --- */
-
-static JsonArray *
-content_array (JsonObject *content,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (content, member);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-find_by_id (JsonArray  *array,
-            const char *id)
-{
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonObject *element = json_array_get_object_element (array, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (element, "id", NULL), id) == 0)
-        return element;
-    }
-  return NULL;
-}
-
-static gint64
-not_taken_qty (JsonArray  *not_taken,
-               const char *line_id)
-{
-  gint64 qty = 0;
-
-  for (guint i = 0; not_taken != NULL && i < json_array_get_length (not_taken); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (not_taken, i);
-
-      if (g_str_equal (json_object_get_string_member (entry, "line_id"), line_id))
-        qty += json_object_get_int_member (entry, "qty");
-    }
-  return qty;
-}
-
-static gboolean
-check_not_taken (JsonObject  *content,
-                 JsonArray   *not_taken,
-                 GError     **error)
-{
-  JsonArray *lines = content_array (content, "lines");
-
-  for (guint i = 0; i < json_array_get_length (not_taken); i++)
-    {
-      const char *line_id = json_object_get_string_member (json_array_get_object_element (not_taken, i), "line_id");
-      JsonObject *line = find_by_id (lines, line_id);
-
-      if (line == NULL)
-        {
-          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "The order has no line %s", line_id);
-          return FALSE;
-        }
-      if (not_taken_qty (not_taken, line_id) > json_object_get_int_member_with_default (line, "qty", 0))
-        {
-          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "More of line %s not taken than ordered", line_id);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* An ID check is needed when an age-restricted line leaves with the shopper
- * (or, without line flags, when the order is age-restricted at all). */
-static gboolean
-needs_id_check (JsonObject *content,
-                JsonArray  *not_taken)
-{
-  JsonArray *lines = content_array (content, "lines");
-  gboolean line_flags = FALSE;
-
-  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
-    {
-      JsonObject *line = json_array_get_object_element (lines, i);
-
-      if (!json_object_has_member (line, "age_restricted"))
-        continue;
-      line_flags = TRUE;
-      if (json_object_get_boolean_member (line, "age_restricted")
-          && json_object_get_int_member_with_default (line, "qty", 0)
-             > not_taken_qty (not_taken, json_object_get_string_member (line, "id")))
-        return TRUE;
-    }
-  return !line_flags && json_object_get_boolean_member_with_default (content, "age_restricted", FALSE);
-}
+/* --- the pickup rules (core/curb-rules.c) --- */
 
 /* "+3 × Whole Milk 1 L, −1 × Eggs" */
 static char *
@@ -498,108 +418,63 @@ check_staging_fits (OrderRow  *row,
   return FALSE;
 }
 
+
 static gboolean
-check_handoff (OrderRow   *row,
-               CurbEvent  *event,
-               GError    **error)
+check_rules (OrderRow   *row,
+             CurbEvent  *event,
+             GError    **error)
 {
-  JsonObject *data = curb_event_get_data (event);
-  JsonArray *not_taken = NULL;
+  g_autoptr(JsonObject) json = row_to_json (row);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode (json, error);
 
-  if (!check_staging_fits (row, error))
-    return FALSE;
-
-  if (curb_event_get_kind (event) == CURB_EVENT_PARTIALLY_HANDED_OVER)
+  if (order == NULL)
     {
-      not_taken = json_object_get_array_member (data, "not_taken");
-      if (!check_not_taken (row->content, not_taken, error))
-        return FALSE;
-    }
-  if (needs_id_check (row->content, not_taken)
-      && !json_object_get_boolean_member_with_default (data, "id_checked", FALSE))
-    {
-      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID,
-                           "This order has age-restricted items: check the shopper's ID before handing it over");
+      g_prefix_error (error, "Stored order %s: ", row->ref);
       return FALSE;
     }
+  if (!curb_rules_check_event (order, event, error))
+    return FALSE;
+  if (curb_event_get_kind (event) == CURB_EVENT_HANDED_OVER
+      || curb_event_get_kind (event) == CURB_EVENT_PARTIALLY_HANDED_OVER)
+    return check_staging_fits (row, error);
   return TRUE;
-}
-
-static gboolean
-check_details (OrderRow   *row,
-               CurbEvent  *event,
-               GError    **error)
-{
-  const char *substitution_id;
-
-  switch (curb_event_get_kind (event))
-    {
-    case CURB_EVENT_SUBSTITUTION_DECIDED:
-      substitution_id = json_object_get_string_member (curb_event_get_data (event), "substitution_id");
-      if (find_by_id (content_array (row->content, "substitutions"), substitution_id) == NULL)
-        {
-          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "The order has no substitution %s", substitution_id);
-          return FALSE;
-        }
-      return TRUE;
-    case CURB_EVENT_HANDED_OVER:
-    case CURB_EVENT_PARTIALLY_HANDED_OVER:
-      return check_handoff (row, event, error);
-    case CURB_EVENT_CANCELLED:
-      if (g_strcmp0 (curb_event_get_device (event), CURB_EVENT_DEVICE_CENTRAL) != 0)
-        {
-          g_set_error_literal (error, CURB_ERROR, CURB_ERROR_FORBIDDEN, "Only central cancels orders");
-          return FALSE;
-        }
-      return TRUE;
-    case CURB_EVENT_STAGED:
-    case CURB_EVENT_ARRIVED:
-    case CURB_EVENT_CLAIMED:
-    case CURB_EVENT_RELEASED:
-    case CURB_EVENT_NO_SHOW:
-    case CURB_EVENT_RETURNED_TO_STOCK:
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
-check_transition (OrderRow        *row,
-                  CurbEvent       *event,
-                  CurbOrderState  *out_to,
-                  GError         **error)
-{
-  GError *local_error = NULL;
-
-  if (curb_state_apply (row->state, curb_event_get_kind (event), out_to, &local_error))
-    return check_details (row, event, error);
-  if (g_error_matches (local_error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED) && row->claimed_by_name != NULL)
-    {
-      g_clear_error (&local_error);
-      g_set_error (&local_error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED,
-                   "The order is already claimed by %s", row->claimed_by_name);
-    }
-  g_propagate_error (error, local_error);
-  return FALSE;
 }
 
 /* --- database steps (the caller holds the lock and a transaction) --- */
 
+/* The seq of the event stored under @event's id (0: none). An id names
+ * one event: the same id for another kind, order or device is a conflict,
+ * not a replay. */
 static gboolean
 find_event_seq (CurbStore   *self,
-                const char  *event_id,
+                CurbEvent   *event,
                 gint64      *out_seq,
                 GError     **error)
 {
-  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT seq FROM events WHERE id = ?1", error);
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT seq, kind, order_ref, device FROM events WHERE id = ?1",
+                                                 error);
+  GError *local_error = NULL;
 
   *out_seq = 0;
   if (stmt == NULL)
     return FALSE;
-  curb_stmt_bind_text (stmt, 1, event_id);
-  if (curb_store_step_row (self, stmt, error))
-    *out_seq = sqlite3_column_int64 (stmt, 0);
-  return error == NULL || *error == NULL;
+  curb_stmt_bind_text (stmt, 1, curb_event_get_id (event));
+  if (!curb_store_step_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      return local_error == NULL;
+    }
+  if (g_strcmp0 (curb_stmt_column_text (stmt, 1), curb_event_kind_to_string (curb_event_get_kind (event))) != 0
+      || g_strcmp0 (curb_stmt_column_text (stmt, 2), curb_event_get_order_ref (event)) != 0
+      || g_strcmp0 (curb_stmt_column_text (stmt, 3), curb_event_get_device (event)) != 0)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFLICT,
+                   "Event id %s already names another event", curb_event_get_id (event));
+      return FALSE;
+    }
+  *out_seq = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
 }
 
 static gboolean
@@ -735,13 +610,14 @@ append_locked (CurbStore  *self,
   CurbOrderState to;
   gint64 now_ms = curb_now_ms ();
 
-  if (!find_event_seq (self, curb_event_get_id (event), out_seq, error))
+  if (!find_event_seq (self, event, out_seq, error))
     return FALSE;
   *out_duplicate = *out_seq > 0;
   if (*out_duplicate)
     return TRUE;
   if (!load_order (self, curb_event_get_order_ref (event), &row, error)
-      || !check_transition (&row, event, &to, error)
+      || !check_rules (&row, event, error)
+      || !curb_state_apply (row.state, curb_event_get_kind (event), &to, error)
       || !insert_event (self, event, now_ms, out_seq, error))
     return FALSE;
   apply_to_row (&row, event, to, now_ms);
@@ -1332,7 +1208,8 @@ is_fatal (GError *error)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
          && !g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
-         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED);
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
+         && !g_error_matches (error, CURB_ERROR, CURB_ERROR_CONFLICT);
 }
 
 /* One event of a batch inside its own savepoint; FALSE only for errors that

@@ -4,6 +4,7 @@
 
 #include "curb-error.h"
 #include "curb-util.h"
+#include "curb-json.h"
 /* --- domain model, state machine, store database --- */
 #include "curb-event.h"
 #include "curb-order.h"

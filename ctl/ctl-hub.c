@@ -270,6 +270,35 @@ print_order_alerts (JsonObject *sync)
   return (int) n;
 }
 
+/* Calls for staff from kiosks: answered ones are only counted. */
+static int
+print_assistance (JsonObject *assistance)
+{
+  JsonArray *calls = assistance != NULL && json_object_has_member (assistance, "calls")
+                     ? json_object_get_array_member (assistance, "calls") : NULL;
+  guint open = calls != NULL ? json_array_get_length (calls) : 0;
+
+  if (assistance == NULL)
+    return 0;
+  if (open == 0)
+    {
+      g_print ("Calls for staff: none waiting (%" G_GINT64_FORMAT " since the hub started)\n",
+               json_object_get_int_member_with_default (assistance, "total", 0));
+      return 0;
+    }
+  g_print ("Calls for staff: %u WAITING — send someone to the kiosk:\n", open);
+  for (guint i = 0; i < open; i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+      const char *ref = member_string (call, "order_ref");
+
+      g_print ("  %s since %s, shopper on the %s screen%s%s\n", member_string (call, "device_name"),
+               member_string (call, "at"), member_string (call, "screen"),
+               ref != NULL ? ", order " : "", ref != NULL ? ref : "");
+    }
+  return (int) open;
+}
+
 static int
 print_status (JsonObject *status)
 {
@@ -301,6 +330,8 @@ print_status (JsonObject *status)
     g_print ("Outbox: %" G_GINT64_FORMAT " event(s) being sent to central\n", outbox);
   if (alerts > 0)
     g_print ("Arrivals waiting for staff: %" G_GINT64_FORMAT "\n", alerts);
+  problems += print_assistance (json_object_has_member (status, "assistance")
+                                ? json_object_get_object_member (status, "assistance") : NULL);
   g_print ("Devices:\n");
   problems += print_devices (json_object_has_member (status, "devices")
                              ? json_object_get_array_member (status, "devices") : NULL);

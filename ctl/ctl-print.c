@@ -1,5 +1,6 @@
 #include "ctl-commands.h"
 #include "curb-label.h"
+#include "curb-order-codec.h"
 #include "curb-printer.h"
 #include "curb-printer-logo.h"
 #include "curb-printer-messages.h"
@@ -27,7 +28,7 @@ static const char sample_order[] =
 static GBytes *
 encode_template (const char                *template,
                  const CurbPrinterProfile  *profile,
-                 const CurbPrintOrder      *order,
+                 CurbOrder                 *order,
                  const char                *lang,
                  guint                      bag,
                  const CurbBitmap          *logo,
@@ -53,17 +54,17 @@ encode_template (const char                *template,
   return NULL;
 }
 
-static CurbPrintOrder *
+static CurbOrder *
 load_order (const char  *path,
             GError     **error)
 {
   g_autofree char *json = NULL;
 
   if (path == NULL)
-    return curb_print_order_new_from_string (sample_order, error);
+    return curb_order_codec_decode_string (sample_order, error);
   if (!g_file_get_contents (path, &json, NULL, error))
     return NULL;
-  return curb_print_order_new_from_string (json, error);
+  return curb_order_codec_decode_string (json, error);
 }
 
 static void
@@ -119,7 +120,7 @@ ctl_print_preview (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- render a receipt, ticket or label to PNG");
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbPrintOrder) order = NULL;
+  g_autoptr(CurbOrder) order = NULL;
   g_autoptr(GBytes) bytes = NULL;
   const CurbPrinterProfile *profile;
 
@@ -136,7 +137,7 @@ ctl_print_preview (int    argc,
       return 2;
     }
   if ((order = load_order (order_path, &error)) != NULL)
-    warn_untranslated (lang != NULL ? lang : order->language);
+    warn_untranslated (lang != NULL ? lang : curb_order_get_language (order));
   if (order == NULL
       || (logo_path != NULL && (logo = curb_printer_logo_load (logo_path, profile->dots, &error)) == NULL)
       || (bytes = encode_template (template, profile, order, lang, (guint) MAX (bag, 0), logo, &error)) == NULL

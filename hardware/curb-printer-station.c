@@ -1,6 +1,7 @@
 #include "curb-error.h"
 #include "curb-label.h"
 #include "curb-printer-logo.h"
+#include "curb-order-codec.h"
 #include "curb-printer-station.h"
 #include "curb-receipt.h"
 
@@ -109,7 +110,7 @@ curb_printer_station_get_profile (CurbPrinterStation *self)
 static GPtrArray *
 encode (CurbPrinterStation    *self,
         CurbPrintKind          kind,
-        const CurbPrintOrder  *order,
+        CurbOrder             *order,
         const char            *lang,
         GError               **error)
 {
@@ -173,7 +174,7 @@ curb_printer_station_print_async (CurbPrinterStation  *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(CurbPrintOrder) parsed = NULL;
+  g_autoptr(CurbOrder) parsed = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
   GError *error = NULL;
 
@@ -181,14 +182,19 @@ curb_printer_station_print_async (CurbPrinterStation  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, curb_printer_station_print_async);
-  if ((parsed = curb_print_order_new_from_json (order, &error)) == NULL
+  if (order == NULL || !JSON_NODE_HOLDS_OBJECT (order))
+    {
+      g_task_return_new_error (task, CURB_ERROR, CURB_ERROR_INVALID, "An order must be a JSON object");
+      return;
+    }
+  if ((parsed = curb_order_codec_decode (json_node_get_object (order), &error)) == NULL
       || (jobs = encode (self, kind, parsed, lang, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   if (lang == NULL && kind != CURB_PRINT_BAG_LABELS)
-    lang = parsed->language;
+    lang = curb_order_get_language (parsed);
   curb_printer_queue_enqueue_all_async (self->queue, kind_name (kind), jobs, lang, cancellable, on_enqueued,
                                         g_steal_pointer (&task));
 }

@@ -1,8 +1,14 @@
+#include <string.h>
+
 #include "curb-event-broker.h"
+#include "curb-json.h"
 
 #define DEFAULT_WINDOW 1024
+#define DEFAULT_MAX_PER_DEVICE 4
 #define BACKLOG_PAGE   256
 #define PING_INTERVAL_S 10
+/* A frame whose order is larger goes without it: the client fetches it. */
+#define MAX_ORDER_FRAME (256 * 1024)
 
 typedef struct
 {
@@ -11,6 +17,8 @@ typedef struct
   char                    *device_id;
   gint64                   sent_seq;
   gint64                   acked_seq;
+  gint64                   opened_us;
+  gboolean                 with_orders;
   gboolean                 live;
   guint                    pump_id;
 } Subscriber;
@@ -24,6 +32,7 @@ struct _CurbEventBroker
   guint                 window;
   gint64                head_seq;
   guint                 ping_id;
+  guint                 max_per_device;
 };
 
 G_DEFINE_FINAL_TYPE (CurbEventBroker, curb_event_broker, G_TYPE_OBJECT)
@@ -100,11 +109,18 @@ pump_backlog (gpointer data)
   sub->pump_id = 0;
   if (want == 0 || !is_open (sub))
     return G_SOURCE_REMOVE;
-  events = sub->broker->backlog (sub->sent_seq, want, sub->broker->backlog_data);
+  events = sub->broker->backlog (sub->sent_seq, want, sub->with_orders, sub->broker->backlog_data);
   for (guint i = 0; i < events->len; i++)
     {
       JsonObject *event = g_ptr_array_index (events, i);
       g_autofree char *text = object_to_text (event);
+
+      if (strlen (text) > MAX_ORDER_FRAME && json_object_has_member (event, "order"))
+        {
+          json_object_remove_member (event, "order");
+          g_free (text);
+          text = object_to_text (event);
+        }
 
       send_event (sub, json_object_get_int_member (event, "seq"), text);
     }
@@ -123,6 +139,7 @@ schedule_pump (Subscriber *sub)
   sub->pump_id = g_idle_add (pump_backlog, sub);
 }
 
+/* Acknowledgements are strict JSON like every other input from the LAN. */
 static void
 on_message (SoupWebsocketConnection *connection,
             gint                     type,
@@ -130,19 +147,21 @@ on_message (SoupWebsocketConnection *connection,
             gpointer                 data)
 {
   Subscriber *sub = data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len;
   const char *text = g_bytes_get_data (message, &len);
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
+  JsonNode *kind, *seq;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, text, len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT
+      || (object = curb_json_parse_object (text, len, 4, NULL)) == NULL)
     return;
-  object = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "ack") != 0)
+  kind = json_object_get_member (object, "type");
+  seq = json_object_get_member (object, "seq");
+  if (kind == NULL || json_node_get_value_type (kind) != G_TYPE_STRING
+      || g_strcmp0 (json_node_get_string (kind), "ack") != 0
+      || seq == NULL || json_node_get_value_type (seq) != G_TYPE_INT64)
     return;
-  sub->acked_seq = CLAMP (json_object_get_int_member_with_default (object, "seq", 0),
-                          sub->acked_seq, sub->sent_seq);
+  sub->acked_seq = CLAMP (json_node_get_int (seq), sub->acked_seq, sub->sent_seq);
   schedule_pump (sub);
 }
 
@@ -222,6 +241,7 @@ curb_event_broker_init (CurbEventBroker *self)
 {
   self->subscribers = g_ptr_array_new_with_free_func ((GDestroyNotify) subscriber_free);
   self->window = DEFAULT_WINDOW;
+  self->max_per_device = DEFAULT_MAX_PER_DEVICE;
   self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping_timeout, self);
 }
 
@@ -255,22 +275,91 @@ curb_event_broker_set_head_seq (CurbEventBroker *self,
   self->head_seq = MAX (self->head_seq, head_seq);
 }
 
+/* One device holds at most max_per_device streams: its oldest gives way. */
+static void
+make_room_for (CurbEventBroker *self,
+               const char      *device_id)
+{
+  Subscriber *oldest = NULL;
+  guint count = 0;
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (g_strcmp0 (sub->device_id, device_id) != 0)
+        continue;
+      count++;
+      if (oldest == NULL || sub->opened_us < oldest->opened_us)
+        oldest = sub;
+    }
+  if (count >= self->max_per_device)
+    drop_subscriber (oldest, CURB_STREAM_CLOSE_REPLACED, "too many streams of this device");
+}
+
+void
+curb_event_broker_set_max_per_device (CurbEventBroker *self,
+                                      guint            max)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  self->max_per_device = MAX (max, 1);
+}
+
+void
+curb_event_broker_close_device (CurbEventBroker *self,
+                                const char      *device_id,
+                                gushort          code,
+                                const char      *why)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  for (guint i = self->subscribers->len; i > 0; i--)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
+
+      if (g_strcmp0 (sub->device_id, device_id) == 0)
+        drop_subscriber (sub, code, why);
+    }
+}
+
+GStrv
+curb_event_broker_list_devices (CurbEventBroker *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (CURB_IS_EVENT_BROKER (self), NULL);
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (sub->device_id != NULL && g_hash_table_add (seen, sub->device_id))
+        g_strv_builder_add (builder, sub->device_id);
+    }
+  return g_strv_builder_end (builder);
+}
+
 void
 curb_event_broker_add (CurbEventBroker         *self,
                        SoupWebsocketConnection *connection,
                        const char              *device_id,
-                       gint64                   after_seq)
+                       gint64                   after_seq,
+                       gboolean                 with_orders)
 {
   Subscriber *sub;
 
   g_return_if_fail (CURB_IS_EVENT_BROKER (self));
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
 
+  make_room_for (self, device_id);
   sub = g_new0 (Subscriber, 1);
   sub->broker = self;
+  sub->opened_us = g_get_monotonic_time ();
   sub->connection = g_object_ref (connection);
   sub->device_id = g_strdup (device_id);
   sub->sent_seq = sub->acked_seq = MAX (after_seq, 0);
+  sub->with_orders = with_orders;
   soup_websocket_connection_set_max_incoming_payload_size (connection, 4096);
   soup_websocket_connection_set_keepalive_interval (connection, PING_INTERVAL_S);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), sub);
@@ -280,18 +369,41 @@ curb_event_broker_add (CurbEventBroker         *self,
   schedule_pump (sub);
 }
 
+/* The event's text, with its order for subscribers who take orders. */
+static char *
+event_with_order_text (JsonObject *event,
+                       JsonObject *order)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (event);
+  char *text;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (frame, l->data, json_node_copy (json_object_get_member (event, l->data)));
+  if (order == NULL)
+    return object_to_text (frame);
+  json_object_set_object_member (frame, "order", json_object_ref (order));
+  text = object_to_text (frame);
+  if (strlen (text) <= MAX_ORDER_FRAME)
+    return text;
+  g_free (text);
+  json_object_remove_member (frame, "order");
+  return object_to_text (frame);
+}
+
 void
 curb_event_broker_publish (CurbEventBroker *self,
-                           JsonObject      *event)
+                           JsonObject      *event,
+                           JsonObject      *order)
 {
   g_autofree char *text = NULL;
+  g_autofree char *text_with_order = NULL;
   gint64 seq;
 
   g_return_if_fail (CURB_IS_EVENT_BROKER (self));
 
   seq = json_object_get_int_member_with_default (event, "seq", 0);
   self->head_seq = MAX (self->head_seq, seq);
-  text = object_to_text (event);
   for (guint i = self->subscribers->len; i > 0; i--)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
@@ -299,9 +411,15 @@ curb_event_broker_publish (CurbEventBroker *self,
       if (!sub->live || seq <= sub->sent_seq || !is_open (sub))
         continue;
       if (unacked (sub) >= self->window)
-        drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
-      else
-        send_event (sub, seq, text);
+        {
+          drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
+          continue;
+        }
+      if (sub->with_orders && text_with_order == NULL)
+        text_with_order = event_with_order_text (event, order);
+      else if (!sub->with_orders && text == NULL)
+        text = object_to_text (event);
+      send_event (sub, seq, sub->with_orders ? text_with_order : text);
     }
 }
 

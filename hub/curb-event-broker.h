@@ -8,16 +8,21 @@ G_BEGIN_DECLS
 /* Close code for a subscriber that fell too far behind; it reconnects with
  * ?after=<last seq it saw> and loses nothing. */
 #define CURB_STREAM_CLOSE_SLOW_CONSUMER 4001
+#define CURB_STREAM_CLOSE_REPLACED      4002   /* the device opened too many */
+#define CURB_STREAM_CLOSE_REVOKED       4003   /* the device was revoked */
 
 /* Returns up to @limit events (JsonObject with "seq") after @after_seq, in
- * seq order: the store's event log. */
+ * seq order: the store's event log; with @with_orders each carries its
+ * order as it stands now in the member "order". */
 typedef GPtrArray *(*CurbEventBacklogFunc) (gint64   after_seq,
                                             guint    limit,
+                                            gboolean with_orders,
                                             gpointer user_data);
 
 /* The WebSocket fan-out of the hub's events: every subscriber first gets the
  * stored events after its resume point, then live ones, each once and in
- * seq order. A subscriber acknowledges with {"type":"ack","seq":N}; one with
+ * seq order. Subscribers added with @with_orders get each event with the
+ * order it changed ("order"), so they need no request to show it. A subscriber acknowledges with {"type":"ack","seq":N}; one with
  * more than a window of unacknowledged events is closed
  * (CURB_STREAM_CLOSE_SLOW_CONSUMER) so it never holds the hub back. */
 #define CURB_TYPE_EVENT_BROKER (curb_event_broker_get_type ())
@@ -27,14 +32,27 @@ CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
                                                gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_event_broker_set_window (CurbEventBroker         *self,
                                                guint                    window);
+/* A device's streams beyond @max: its oldest is closed (CURB_STREAM_CLOSE_REPLACED). */
+void             curb_event_broker_set_max_per_device (CurbEventBroker *self,
+                                                       guint            max);
 void             curb_event_broker_set_head_seq (CurbEventBroker       *self,
                                                  gint64                 head_seq);
 void             curb_event_broker_add        (CurbEventBroker         *self,
                                                SoupWebsocketConnection *connection,
                                                const char              *device_id,
-                                               gint64                   after_seq);
+                                               gint64                   after_seq,
+                                               gboolean                 with_orders);
+/* @order: (nullable): the order after @event (hub-API shape) */
 void             curb_event_broker_publish    (CurbEventBroker         *self,
-                                               JsonObject              *event);
+                                               JsonObject              *event,
+                                               JsonObject              *order);
+/* Closes every stream of @device_id with @code. */
+void             curb_event_broker_close_device (CurbEventBroker *self,
+                                                 const char      *device_id,
+                                                 gushort          code,
+                                                 const char      *why);
+/* (transfer full): the devices with a stream open, each once. */
+GStrv            curb_event_broker_list_devices (CurbEventBroker *self);
 /* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
 void             curb_event_broker_notify     (CurbEventBroker         *self,
                                                JsonObject              *notice);

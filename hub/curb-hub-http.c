@@ -2,6 +2,7 @@
 
 #include "curb-error.h"
 #include "curb-hub-http.h"
+#include "curb-json.h"
 #include "curb-util.h"
 
 static char *
@@ -128,43 +129,13 @@ check_members (SoupServerMessage *msg,
   return TRUE;
 }
 
-/* json-glib parses recursively: refuse absurd nesting before it does. */
-static gboolean
-nesting_too_deep (const char *data,
-                  gsize       length)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > CURB_HUB_MAX_DEPTH)
-        return TRUE;
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return FALSE;
-}
-
 JsonObject *
 curb_hub_read_body (SoupServerMessage *msg,
                     const char *const *allowed)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonObject) object = NULL;
 
   if (body->length > CURB_HUB_MAX_BODY)
     {
@@ -172,24 +143,15 @@ curb_hub_read_body (SoupServerMessage *msg,
                             "The request body is larger than 64 KiB", NULL);
       return NULL;
     }
-  if (body->length == 0 || !g_utf8_validate (body->data, body->length, NULL)
-      || nesting_too_deep (body->data, body->length)
-      || !json_parser_load_from_data (parser, body->data, body->length, &error))
+  object = curb_json_parse_object (body->data, body->length, CURB_HUB_MAX_DEPTH, &error);
+  if (object == NULL)
     {
-      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_json",
-                            "The request body is not valid JSON", NULL);
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_json", error->message, NULL);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "malformed_json",
-                            "The request body must be a JSON object", NULL);
-      return NULL;
-    }
-  if (!check_members (msg, json_node_get_object (root), allowed))
+  if (!check_members (msg, object, allowed))
     return NULL;
-  return json_object_ref (json_node_get_object (root));
+  return g_steal_pointer (&object);
 }
 
 static gboolean
@@ -250,11 +212,35 @@ curb_hub_get_time (SoupServerMessage  *msg,
                    gint64             *out_ms)
 {
   const char *text = NULL;
+  gint64 now = curb_now_ms ();
 
-  *out_ms = curb_now_ms ();
+  *out_ms = now;
   if (!curb_hub_get_string (msg, body, member, FALSE, &text))
     return FALSE;
   if (text != NULL && !curb_iso8601_to_ms (text, out_ms))
     return bad_field (msg, member, "an ISO 8601 time");
+  if (!curb_hub_time_is_plausible (*out_ms, now))
+    return bad_field (msg, member, "a time within the last 30 days and at most a day ahead");
   return TRUE;
+}
+
+gboolean
+curb_hub_time_is_plausible (gint64 at_ms,
+                            gint64 now_ms)
+{
+  return at_ms <= now_ms + CURB_HUB_MAX_FUTURE_MS && at_ms >= now_ms - CURB_HUB_MAX_PAST_MS;
+}
+
+void
+curb_hub_reply_rate_limited (SoupServerMessage *msg,
+                             double             retry_s,
+                             const char        *message)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+  gint64 seconds = MAX (1, (gint64) (retry_s + 0.999));
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", text);
+  json_object_set_int_member (extra, "retry_after_s", seconds);
+  curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited", message, extra);
 }

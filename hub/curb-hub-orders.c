@@ -6,16 +6,14 @@
 #include "curb-util.h"
 
 #define TICKET_TTL_MS      (10 * 60 * 1000)
-#define MAX_EVENTS_PER_POST 100
 #define ETA_STAGED_S        120
 #define ETA_NOT_STAGED_S    600
 
 static const char *const checkin_fields[] = { "token", "ticket", "bay", "event_id", "at", NULL };
 static const char *const lookup_fields[] = { "ref", "surname", "phone_last4", NULL };
-static const char *const events_fields[] = { "events", NULL };
 
-static gboolean
-bay_is_valid (const char *bay)
+gboolean
+curb_hub_bay_is_valid (const char *bay)
 {
   gsize len = strlen (bay);
 
@@ -44,6 +42,17 @@ order_extra (CurbStore  *store,
   return extra;
 }
 
+static gboolean
+order_is_closed (CurbHub    *hub,
+                 const char *ref)
+{
+  CurbOrderState state;
+
+  return curb_store_get_order_state (hub->store, ref, &state, NULL)
+         && (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER
+             || state == CURB_ORDER_STATE_NO_SHOW || state == CURB_ORDER_STATE_CANCELLED);
+}
+
 void
 curb_hub_reply_refused (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -52,6 +61,14 @@ curb_hub_reply_refused (CurbHub           *hub,
 {
   g_autoptr(JsonObject) extra = NULL;
 
+  /* A replayed pickup code of a closed order: one answer for every closed
+   * state, and nothing of the order (the kiosk says "see staff"). */
+  if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
+      && curb_hub_status_for_error (error) == SOUP_STATUS_CONFLICT)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+      return;
+    }
   if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
@@ -87,23 +104,22 @@ curb_hub_reply_applied (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
-/* The order a check-in is for: from a verified token, or from a lookup
- * ticket this device holds. */
-static char *
-resolve_checkin_ref (CurbHub           *hub,
-                     SoupServerMessage *msg,
-                     CurbHubCaller     *caller,
-                     const char        *token,
-                     const char        *ticket_id)
+/* The order a check-in is for: from a pickup token valid at @at_s, or from
+ * a lookup ticket this device holds. */
+char *
+curb_hub_checkin_ref (CurbHub        *hub,
+                      CurbHubCaller  *caller,
+                      const char     *token,
+                      const char     *ticket_id,
+                      gint64          at_s,
+                      GError        **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(CurbTokenClaims) claims = NULL;
   CurbHubTicket *ticket;
 
   if ((token == NULL) == (ticket_id == NULL))
     {
-      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            "Send exactly one of “token” and “ticket”", NULL);
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID, "Send exactly one of “token” and “ticket”");
       return NULL;
     }
   if (ticket_id != NULL)
@@ -112,28 +128,51 @@ resolve_checkin_ref (CurbHub           *hub,
       if (ticket != NULL && g_str_equal (ticket->device_id, caller->device_id)
           && ticket->expires_ms > curb_now_ms ())
         return g_strdup (ticket->ref);
-      curb_hub_metrics_count_rejection (hub->metrics, "ticket_invalid");
-      curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "ticket_invalid",
-                            "The lookup ticket is unknown or expired; look the order up again", NULL);
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_UNAUTHORIZED,
+                           "The lookup ticket is unknown or expired; look the order up again");
       return NULL;
     }
-  if (curb_token_verify (hub->keyring, token, hub->store_id, curb_now_ms () / 1000, &claims, &error))
+  if (!curb_token_verify (hub->keyring, token, hub->store_id, at_s, &claims, error))
+    return NULL;
+  if (curb_store_claim_rejected_order (hub->store, claims->order_ref))
     {
-      if (!curb_store_claim_rejected_order (hub->store, claims->order_ref))
-        return g_strdup (claims->order_ref);
       /* A valid code for an order central sent but the store could not take. */
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
                         "CURBSIDE_DEVICE", caller->device_id,
                         "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
                         "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
-      curb_hub_metrics_count_rejection (hub->metrics, "needs_staff");
       curb_hub_notify_central_alert (hub, claims->order_ref);
-      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "needs_staff",
-                            "The store could not take this order from central; staff will help", NULL);
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_NEEDS_STAFF,
+                           "The store could not take this order from central; staff will help");
       return NULL;
     }
-  curb_hub_metrics_count_rejection (hub->metrics, curb_error_code_name ((CurbError) error->code));
-  curb_hub_reply_gerror (msg, error, NULL);
+  return g_strdup (claims->order_ref);
+}
+
+static char *
+resolve_checkin_ref (CurbHub           *hub,
+                     SoupServerMessage *msg,
+                     CurbHubCaller     *caller,
+                     const char        *token,
+                     const char        *ticket_id)
+{
+  g_autoptr(GError) error = NULL;
+  char *ref = curb_hub_checkin_ref (hub, caller, token, ticket_id, curb_now_ms () / 1000, &error);
+
+  if (ref != NULL)
+    return ref;
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID))
+    curb_hub_reply_gerror (msg, error, NULL);
+  else if (ticket_id != NULL)
+    {
+      curb_hub_metrics_count_rejection (hub->metrics, "ticket_invalid");
+      curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "ticket_invalid", error->message, NULL);
+    }
+  else
+    {
+      curb_hub_metrics_count_rejection (hub->metrics, curb_error_code_name ((CurbError) error->code));
+      curb_hub_reply_gerror (msg, error, NULL);
+    }
   return NULL;
 }
 
@@ -223,7 +262,7 @@ curb_hub_handle_checkin (CurbHub           *hub,
                             "Field “event_id” must be 1 to 64 characters", NULL);
       return;
     }
-  if (!bay_is_valid (bay))
+  if (!curb_hub_bay_is_valid (bay))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                             "Field “bay” must be 1 to 16 letters, digits or '-'", NULL);
@@ -246,8 +285,6 @@ take_lookup_token (CurbHub           *hub,
 {
   gint64 now = g_get_monotonic_time ();
   double retry_s = 0;
-  g_autofree char *retry_text = NULL;
-  g_autoptr(JsonObject) extra = json_object_new ();
 
   if (curb_rate_limiter_take (hub->lookup_per_device, device_id, now, &retry_s))
     {
@@ -255,12 +292,7 @@ take_lookup_token (CurbHub           *hub,
         return TRUE;
       curb_rate_limiter_give_back (hub->lookup_per_device, device_id);
     }
-  retry_text = g_strdup_printf ("%d", (int) MAX (1, (gint64) (retry_s + 0.999)));
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Retry-After", retry_text);
-  json_object_set_int_member (extra, "retry_after_s", MAX (1, (gint64) (retry_s + 0.999)));
-  curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited",
-                        "Too many lookups; try again shortly", extra);
+  curb_hub_reply_rate_limited (msg, retry_s, "Too many lookups; try again shortly");
   return FALSE;
 }
 
@@ -270,7 +302,7 @@ issue_ticket (CurbHub    *hub,
               const char *device_id)
 {
   CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
-  char *id = curb_uuid_new ();
+  char *id = curb_random_token (24);
   GHashTableIter iter;
   gpointer value;
   gint64 now = curb_now_ms ();
@@ -440,187 +472,5 @@ curb_hub_handle_orders (CurbHub           *hub,
   json_object_set_array_member (reply, "escalated", escalated_alerts (orders, hub->escalation_s));
   json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
   json_object_set_int_member (reply, "last_seq", last_seq);
-  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
-}
-
-static gboolean
-kind_allowed (CurbHubCaller *caller,
-              CurbEventKind  kind)
-{
-  if (kind == CURB_EVENT_CANCELLED)
-    return FALSE;
-  if (caller->role == CURB_DEVICE_ROLE_KIOSK)
-    return kind == CURB_EVENT_ARRIVED || kind == CURB_EVENT_SUBSTITUTION_DECIDED;
-  return TRUE;
-}
-
-static gboolean
-staff_known (JsonArray  *staff,
-             const char *staff_id)
-{
-  for (guint i = 0; staff != NULL && i < json_array_get_length (staff); i++)
-    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (staff, i), "id"),
-                   staff_id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static JsonObject *
-result_error (JsonObject *result,
-              const char *status,
-              const char *reason,
-              const char *message)
-{
-  json_object_set_string_member (result, "status", status);
-  json_object_set_string_member (result, "error", reason);
-  json_object_set_string_member (result, "message", message);
-  return result;
-}
-
-static CurbEvent *
-parse_device_event (CurbHubCaller *caller,
-                    JsonNode      *node,
-                    JsonArray     *staff,
-                    JsonObject    *result)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  CurbEvent *event;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return (result_error (result, "rejected", "invalid", "An event must be an object"), NULL);
-  object = json_node_get_object (node);
-  if (json_object_get_string_member_with_default (object, "id", NULL) != NULL)
-    json_object_set_string_member (result, "id", json_object_get_string_member (object, "id"));
-  json_object_set_string_member (object, "device", caller->device_id);
-  if (json_object_has_member (object, "seq"))
-    json_object_remove_member (object, "seq");
-  if (caller->role == CURB_DEVICE_ROLE_KIOSK && json_object_has_member (object, "staff"))
-    json_object_remove_member (object, "staff");
-  event = curb_event_new_from_json (object, &error);
-  if (event == NULL)
-    return (result_error (result, "rejected", "invalid", error->message), NULL);
-  if (!kind_allowed (caller, curb_event_get_kind (event))
-      || (curb_event_get_staff (event) != NULL && !staff_known (staff, curb_event_get_staff (event))))
-    {
-      result_error (result, "rejected", "forbidden", "This device may not record that event");
-      g_object_unref (event);
-      return NULL;
-    }
-  return event;
-}
-
-static void
-after_device_event (CurbHub       *hub,
-                    CurbHubCaller *caller,
-                    CurbEvent     *event)
-{
-  curb_hub_log_event (hub, event, "Stored queued");
-  curb_hub_broadcast (hub, event);
-  if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED)
-    curb_hub_metrics_count_checkin (hub->metrics);
-  if (curb_event_get_staff (event) != NULL)
-    curb_store_audit (hub->store, caller->device_id, curb_event_get_staff (event),
-                      curb_event_kind_to_string (curb_event_get_kind (event)),
-                      curb_event_get_order_ref (event), curb_event_get_data (event), NULL);
-}
-
-static void
-set_result (JsonObject   *result,
-            CurbEvent    *event,
-            const GError *error,
-            gboolean      duplicate)
-{
-  if (error != NULL)
-    {
-      result_error (result, curb_hub_status_for_error (error) >= 500 ? "retry" : "rejected",
-                    curb_error_code_name ((CurbError) error->code), error->message);
-      return;
-    }
-  json_object_set_string_member (result, "status", duplicate ? "duplicate" : "applied");
-  json_object_set_int_member (result, "seq", curb_event_get_seq (event));
-}
-
-static void
-unref_if_set (gpointer object)
-{
-  if (object != NULL)
-    g_object_unref (object);
-}
-
-/* All of a device's queued events in one transaction; one result each. */
-static void
-apply_device_events (CurbHub       *hub,
-                     CurbHubCaller *caller,
-                     JsonArray     *input,
-                     JsonArray     *staff,
-                     JsonArray     *results)
-{
-  guint n = json_array_get_length (input);
-  g_autoptr(GPtrArray) parsed = g_ptr_array_new_full (n, unref_if_set);
-  g_autoptr(GPtrArray) events = g_ptr_array_new ();
-  g_autofree gboolean *duplicates = NULL;
-  g_autoptr(GError) error = NULL;
-  GError **errors;
-  gboolean ok;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *result = json_object_new ();
-      CurbEvent *event = parse_device_event (caller, json_array_get_element (input, i), staff, result);
-
-      json_array_add_object_element (results, result);
-      g_ptr_array_add (parsed, event);
-      if (event != NULL)
-        g_ptr_array_add (events, event);
-    }
-  duplicates = g_new0 (gboolean, MAX (events->len, 1));
-  errors = g_new0 (GError *, MAX (events->len, 1));
-  ok = events->len == 0 || curb_store_append_events (hub->store, events, duplicates, errors, &error);
-  for (guint i = 0, e = 0; i < n; i++)
-    {
-      CurbEvent *event = g_ptr_array_index (parsed, i);
-      const GError *failure;
-
-      if (event == NULL)
-        continue;
-      failure = ok ? errors[e] : error;
-      set_result (json_array_get_object_element (results, i), event, failure, duplicates[e]);
-      if (failure == NULL && !duplicates[e])
-        after_device_event (hub, caller, event);
-      g_clear_error (&errors[e]);
-      e++;
-    }
-  g_free (errors);
-}
-
-void
-curb_hub_handle_events (CurbHub           *hub,
-                        SoupServerMessage *msg,
-                        CurbHubCaller     *caller,
-                        const char        *unused_ref,
-                        const char        *unused_action)
-{
-  g_autoptr(JsonObject) body = curb_hub_read_body (msg, events_fields);
-  g_autoptr(JsonArray) staff = NULL;
-  g_autoptr(JsonObject) reply = json_object_new ();
-  JsonArray *results = json_array_new ();
-  JsonNode *events;
-
-  json_object_set_array_member (reply, "results", results);
-  if (body == NULL)
-    return;
-  events = json_object_get_member (body, "events");
-  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events)
-      || json_array_get_length (json_node_get_array (events)) == 0
-      || json_array_get_length (json_node_get_array (events)) > MAX_EVENTS_PER_POST)
-    {
-      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            "Field “events” must be an array of 1 to 100 events", NULL);
-      return;
-    }
-  if (caller->role != CURB_DEVICE_ROLE_KIOSK)
-    staff = curb_store_list_staff (hub->store, NULL);
-  apply_device_events (hub, caller, json_node_get_array (events), staff, results);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }

@@ -50,12 +50,12 @@ finish_write (CurbHub      *hub,
     curb_hub_reply_refused (hub, pw->msg, pw->event, error);
   else
     {
+      order = curb_store_get_order (hub->store, curb_event_get_order_ref (pw->event), &local_error);
       if (!duplicate)
         {
           curb_hub_log_event (hub, pw->event, "Stored");
-          curb_hub_broadcast (hub, pw->event);
+          curb_hub_broadcast_order (hub, pw->event, order);
         }
-      order = curb_store_get_order (hub->store, curb_event_get_order_ref (pw->event), &local_error);
       if (order == NULL)
         curb_hub_reply_gerror (pw->msg, local_error, NULL);
     }

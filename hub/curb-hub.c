@@ -35,19 +35,12 @@ static const Route routes[] = {
   { "GET",  "/v1/devices",        CURB_HUB_AUTH_STAGING, curb_hub_handle_devices },
   { "GET",  "/v1/status",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_status },
   { "GET",  "/v1/stream",         CURB_HUB_AUTH_DEVICE,  handle_stream },
+  { "POST", "/v1/assistance",     CURB_HUB_AUTH_DEVICE,  curb_hub_handle_assistance_request },
+  { "GET",  "/v1/assistance",     CURB_HUB_AUTH_STAGING, curb_hub_handle_assistance_list },
+  { "POST", "/v1/assistance/*/acknowledge", CURB_HUB_AUTH_STAFF, curb_hub_handle_assistance_acknowledge },
 };
 
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
-
-static void
-staff_session_free (CurbHubStaffSession *session)
-{
-  g_free (session->staff_id);
-  g_free (session->first_name);
-  g_free (session->role);
-  g_free (session->device_id);
-  g_free (session);
-}
 
 static void
 ticket_free (CurbHubTicket *ticket)
@@ -209,7 +202,110 @@ on_request (SoupServer        *server,
   g_free (args[1]);
 }
 
-/* Bodies are bounded before they are read. */
+/* Content-Length exactly as RFC 9110 has it (digits only, one value); the
+ * value itself, or -1 when the header is absent. */
+static gboolean
+content_length (SoupMessageHeaders *headers,
+                gint64             *out_length)
+{
+  const char *text = soup_message_headers_get_list (headers, "Content-Length");
+  guint64 value = 0;
+
+  *out_length = -1;
+  if (text == NULL)
+    return TRUE;
+  if (*text == '\0' || strlen (text) > 18 || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *out_length = (gint64) value;
+  return TRUE;
+}
+
+/* A refusal written straight to the connection, which then closes: the
+ * body the client announced is never read (libsoup would read it all, or
+ * until the client closes for a bogus length, before answering). */
+typedef struct
+{
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  char         *text;
+  guint         timeout_id;
+} EarlyRefusal;
+
+static void
+early_refusal_free (EarlyRefusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout_id, g_source_remove);
+  g_object_unref (refusal->stream);
+  g_object_unref (refusal->cancellable);
+  g_free (refusal->text);
+  g_free (refusal);
+}
+
+static void
+on_early_refusal_closed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  early_refusal_free (data);
+}
+
+static void
+on_early_refusal_written (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      data)
+{
+  EarlyRefusal *refusal = data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, refusal->cancellable,
+                           on_early_refusal_closed, refusal);
+}
+
+static gboolean
+on_early_refusal_timeout (gpointer data)
+{
+  EarlyRefusal *refusal = data;
+
+  refusal->timeout_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *reason,
+              const char        *message)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  EarlyRefusal *refusal = g_new0 (EarlyRefusal, 1);
+
+  json_object_set_string_member (object, "error", reason);
+  json_object_set_string_member (object, "message", message);
+  node = json_node_init_object (json_node_alloc (), object);
+  body = json_to_string (node, FALSE);
+  refusal->text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                   "Cache-Control: no-store\r\nConnection: close\r\n"
+                                   "Content-Length: %zu\r\n\r\n%s",
+                                   status, soup_status_get_phrase (status), strlen (body), body);
+  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->timeout_id = g_timeout_add_seconds (5, on_early_refusal_timeout, refusal);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream), refusal->text,
+                                   strlen (refusal->text), G_PRIORITY_DEFAULT, refusal->cancellable,
+                                   on_early_refusal_written, refusal);
+}
+
+/* Bodies are bounded before a byte of them is read: only a plain
+ * Content-Length up to 64 KiB; no transfer encodings at all. A body up to
+ * 1 MiB is drained (not kept) so the client reads the 413; anything else is
+ * answered at once and the connection closed. */
+#define CURB_HUB_MAX_DRAIN (1024 * 1024)
+
 static void
 on_early_request (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -218,20 +314,25 @@ on_early_request (SoupServer        *server,
                   gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  GSocket *socket = soup_server_message_get_socket (msg);
+  gint64 length;
 
-  /* Replies and stream frames are small: send them without Nagle delay. */
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > CURB_HUB_MAX_BODY)
-    curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
-                          "The request body is larger than 64 KiB", NULL);
-  else if (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE)
-    curb_hub_reply_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                          "Send a Content-Length", NULL);
+  if (soup_message_headers_get_one (headers, "Transfer-Encoding") != NULL)
+    refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                  "Send a Content-Length, no transfer encoding");
+  else if (!content_length (headers, &length))
+    refuse_early (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "Content-Length must be one decimal number");
+  else if (length > CURB_HUB_MAX_DRAIN)
+    refuse_early (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                  "The request body is larger than 64 KiB");
+  else if (length > CURB_HUB_MAX_BODY)
+    {
+      /* a well-formed length: drained without keeping a byte, so that the
+       * client (still sending) gets the answer */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      curb_hub_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                            "The request body is larger than 64 KiB", NULL);
+    }
 }
 
 static gint64
@@ -260,13 +361,14 @@ on_upgrade_written (SoupServerMessage *msg,
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autoptr(SoupWebsocketConnection) connection = NULL;
   const char *device_id = g_object_get_data (G_OBJECT (msg), "curb-device-id");
+  gboolean with_orders = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (msg), "curb-with-orders"));
 
   connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
                                               SOUP_WEBSOCKET_CONNECTION_SERVER,
                                               soup_message_headers_get_one (headers, "Origin"),
                                               NULL, NULL);
   curb_event_broker_add (self->broker, connection, device_id,
-                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1);
+                         GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "curb-after")) - 1, with_orders);
 }
 
 /* The WebSocket upgrade, done here rather than by libsoup's websocket
@@ -288,6 +390,9 @@ handle_stream (CurbHub           *self,
   soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (msg), "curb-device-id", g_strdup (caller->device_id), g_free);
   g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) parse_after (msg) + 1));
+  /* Staff screens get each event with its order; a kiosk, which shows one
+   * shopper, only the events (no other shoppers' names). */
+  g_object_set_data (G_OBJECT (msg), "curb-with-orders", GINT_TO_POINTER (caller->role != CURB_DEVICE_ROLE_KIOSK));
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_upgrade_written), self, 0);
 }
 
@@ -301,14 +406,41 @@ on_request_finished (SoupServer        *server,
   curb_hub_metrics_count_request (self->metrics, soup_server_message_get_status (msg));
 }
 
+static void
+unref_order (gpointer order)
+{
+  if (order != NULL)
+    json_object_unref (order);
+}
+
+/* The order an event changed, as it stands now; read once per page. */
+static void
+attach_order (CurbHub    *self,
+              JsonObject *event,
+              GHashTable *orders)
+{
+  const char *ref = json_object_get_string_member (event, "order_ref");
+  JsonObject *order = g_hash_table_lookup (orders, ref);
+
+  if (order == NULL && !g_hash_table_contains (orders, ref))
+    {
+      order = curb_store_get_order (self->store, ref, NULL);
+      g_hash_table_insert (orders, g_strdup (ref), order);
+    }
+  if (order != NULL)
+    json_object_set_object_member (event, "order", json_object_ref (order));
+}
+
 static GPtrArray *
 read_backlog (gint64   after_seq,
               guint    limit,
+              gboolean with_orders,
               gpointer user_data)
 {
   CurbHub *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = curb_store_list_events_since (self->store, after_seq, limit, &error);
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_order);
   GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   if (events == NULL)
@@ -317,8 +449,32 @@ read_backlog (gint64   after_seq,
       return objects;
     }
   for (guint i = 0; i < events->len; i++)
-    g_ptr_array_add (objects, curb_event_to_json (g_ptr_array_index (events, i)));
+    {
+      JsonObject *event = curb_event_to_json (g_ptr_array_index (events, i));
+
+      if (with_orders)
+        attach_order (self, event, orders);
+      g_ptr_array_add (objects, event);
+    }
   return objects;
+}
+
+/* A device revoked with curbside-ctl (another process) loses its streams
+ * within a second; its requests fail at once (each is authenticated). */
+static gboolean
+on_revocation_check (gpointer data)
+{
+  CurbHub *self = data;
+  g_auto(GStrv) devices = curb_event_broker_list_devices (self->broker);
+
+  for (guint i = 0; devices[i] != NULL; i++)
+    if (!curb_store_device_is_active (self->store, devices[i]))
+      {
+        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CURBSIDE_DEVICE", devices[i],
+                          "MESSAGE", "Closing the event streams of revoked device %s", devices[i]);
+        curb_event_broker_close_device (self->broker, devices[i], CURB_STREAM_CLOSE_REVOKED, "device revoked");
+      }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -327,7 +483,9 @@ curb_hub_dispose (GObject *object)
   CurbHub *self = CURB_HUB (object);
 
   curb_hub_shutdown (self);
+  g_clear_handle_id (&self->revocation_id, g_source_remove);
   g_clear_object (&self->broker);
+  g_clear_object (&self->listener);
   g_clear_object (&self->server);
   curb_hub_set_sync (self, NULL);
   G_OBJECT_CLASS (curb_hub_parent_class)->dispose (object);
@@ -345,8 +503,10 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_per_device);
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
-  g_hash_table_unref (self->staff_sessions);
+  g_clear_object (&self->enroll_limiter);
+  g_hash_table_unref (self->lockouts);
   g_hash_table_unref (self->tickets);
+  g_hash_table_unref (self->help_calls);
   g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
@@ -366,15 +526,18 @@ static void
 curb_hub_init (CurbHub *self)
 {
   self->metrics = curb_hub_metrics_new ();
-  self->staff_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                (GDestroyNotify) staff_session_free);
+  self->lockouts = curb_hub_lockouts_new ();
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
+  self->enroll_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
   self->escalation_s = 90;
+  curb_hub_limits_init_defaults (&self->limits);
+  self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
+  self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -393,6 +556,7 @@ curb_hub_new (CurbStore   *store,
   self->keyring = keyring != NULL ? g_object_ref (keyring) : curb_keyring_new ();
   self->store_id = g_strdup (store_id);
   curb_event_broker_set_head_seq (self->broker, curb_store_get_last_seq (store));
+  curb_hub_load_assistance (self);
   return self;
 }
 
@@ -402,8 +566,8 @@ curb_hub_set_tls_certificate (CurbHub         *self,
 {
   g_return_if_fail (CURB_IS_HUB (self));
   g_set_object (&self->certificate, certificate);
-  if (self->server != NULL)
-    soup_server_set_tls_certificate (self->server, certificate);
+  if (self->listener != NULL)
+    curb_hub_listener_set_certificate (self->listener, certificate);
 }
 
 void
@@ -450,9 +614,7 @@ static gboolean
 create_server (CurbHub  *self,
                GError  **error)
 {
-  self->server = soup_server_new ("server-header", "curbside-hub ",
-                                  "tls-certificate", self->certificate,
-                                  NULL);
+  self->server = soup_server_new ("server-header", "curbside-hub ", NULL);
   soup_server_add_early_handler (self->server, NULL, on_early_request, self, NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (on_request_finished), self);
@@ -485,32 +647,20 @@ curb_hub_listen (CurbHub     *self,
   if (!create_server (self, error))
     return FALSE;
   sockaddr = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->server, sockaddr,
-                           self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  self->listener = curb_hub_listener_new (self->server, self->certificate, &self->limits);
+  if (!curb_hub_listener_listen (self->listener, sockaddr, error))
     return FALSE;
   self->url = g_strdup_printf ("%s://%s:%u", self->certificate != NULL ? "https" : "http",
                                address, curb_hub_get_port (self));
   return TRUE;
 }
 
-/* From the listening socket: soup_server_get_uris() leaks in libsoup 3.2. */
 guint
 curb_hub_get_port (CurbHub *self)
 {
-  g_autoptr(GSocketAddress) local = NULL;
-  GSList *listeners;
-
   g_return_val_if_fail (CURB_IS_HUB (self), 0);
 
-  if (self->server == NULL)
-    return 0;
-  listeners = soup_server_get_listeners (self->server);   /* transfer container */
-  if (listeners == NULL)
-    return 0;
-  local = g_socket_get_local_address (listeners->data, NULL);
-  g_slist_free (listeners);
-  return G_IS_INET_SOCKET_ADDRESS (local)
-         ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+  return self->listener != NULL ? curb_hub_listener_get_port (self->listener) : 0;
 }
 
 char *
@@ -526,6 +676,9 @@ curb_hub_shutdown (CurbHub *self)
   g_return_if_fail (CURB_IS_HUB (self));
 
   curb_hub_flush_writes (self);
+  /* first every socket, so that nothing below can wait for a client */
+  if (self->listener != NULL)
+    curb_hub_listener_shutdown (self->listener);
   if (self->broker != NULL)
     curb_event_broker_close_all (self->broker);
   if (self->server != NULL)
@@ -557,14 +710,24 @@ curb_hub_log_event (CurbHub    *self,
 }
 
 void
-curb_hub_broadcast (CurbHub   *self,
-                    CurbEvent *event)
+curb_hub_broadcast_order (CurbHub    *self,
+                          CurbEvent  *event,
+                          JsonObject *order)
 {
   g_autoptr(JsonObject) object = curb_event_to_json (event);
 
-  curb_event_broker_publish (self->broker, object);
+  curb_event_broker_publish (self->broker, object, order);
   if (self->sync != NULL && curb_event_kind_is_store_owned (curb_event_get_kind (event)))
     curb_sync_kick (self->sync);
+}
+
+void
+curb_hub_broadcast (CurbHub   *self,
+                    CurbEvent *event)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (self->store, curb_event_get_order_ref (event), NULL);
+
+  curb_hub_broadcast_order (self, event, order);
 }
 
 void
@@ -585,3 +748,20 @@ curb_hub_get_n_subscribers (CurbHub *self)
   return curb_event_broker_get_n_subscribers (self->broker);
 }
 
+
+void
+curb_hub_set_limits (CurbHub             *self,
+                     const CurbHubLimits *limits)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  g_return_if_fail (self->listener == NULL);
+  self->limits = *limits;
+}
+
+void
+curb_hub_set_streams_per_device (CurbHub *self,
+                                 guint    max)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  curb_event_broker_set_max_per_device (self->broker, max);
+}

@@ -10,6 +10,8 @@ struct _CurbKioskFlow
 
   CurbKioskScreen   screen;
   CurbKioskScreen   return_screen;
+  CurbKioskProblem  return_problem;
+  char             *helper_name;      /* who answered the call for staff */
   CurbKioskProblem  problem;
   CurbKioskProblem  notice;
   char             *language;
@@ -63,7 +65,7 @@ static const char * const problem_names[] = {
   "none", "unreadable", "expired", "invalid", "other-store", "not-found",
   "not-ready", "already-checked-in", "already-collected", "cancelled",
   "offline-queued", "hub-unreachable", "rate-limited", "camera-failed",
-  "staff-called", "see-staff", "failed",
+  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "failed",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (screen_names) == CURB_KIOSK_N_SCREENS);
@@ -160,6 +162,14 @@ go (CurbKioskFlow    *self,
   emit_changed (self);
 }
 
+static gboolean
+is_staff_call (CurbKioskFlow *self)
+{
+  return self->screen == CURB_KIOSK_SCREEN_PROBLEM
+         && (self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED
+             || self->problem == CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE);
+}
+
 static void
 clear_visit (CurbKioskFlow *self)
 {
@@ -168,6 +178,7 @@ clear_visit (CurbKioskFlow *self)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->bay, g_free);
   g_clear_pointer (&self->staff_name, g_free);
+  g_clear_pointer (&self->helper_name, g_free);
   self->eta_s = 0;
   self->offline = FALSE;
   self->checked_in_at = 0;
@@ -199,9 +210,12 @@ on_idle_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A shopper who called for staff waits for them as long as for an order. */
 static guint
 timeout_for_screen (CurbKioskFlow *self)
 {
+  if (is_staff_call (self))
+    return self->waiting_s;
   switch (self->screen)
     {
     case CURB_KIOSK_SCREEN_WELCOME:
@@ -287,6 +301,7 @@ curb_kiosk_flow_finalize (GObject *object)
   g_free (self->source);
   g_free (self->bay);
   g_free (self->staff_name);
+  g_free (self->helper_name);
   g_free (self->receipt_note);
   g_free (self->store_phone);
   g_strfreev (self->bays);
@@ -634,12 +649,48 @@ curb_kiosk_flow_call_staff (CurbKioskFlow *self)
 {
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
 
-  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED)
+  if (is_staff_call (self))
     return;
-  self->return_screen = self->screen == CURB_KIOSK_SCREEN_PROBLEM ? CURB_KIOSK_SCREEN_WELCOME
-                                                                  : self->screen;
+  /* Back returns here: the same screen, order and language */
+  self->return_screen = self->screen;
+  self->return_problem = self->problem;
+  g_clear_pointer (&self->helper_name, g_free);
   g_signal_emit (self, signals[CALL_STAFF], 0);
   go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_CALLED);
+}
+
+void
+curb_kiosk_flow_staff_call_failed (CurbKioskFlow *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED)
+    go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE);
+}
+
+void
+curb_kiosk_flow_staff_call_answered (CurbKioskFlow *self,
+                                     const char    *staff_name)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  if (!is_staff_call (self) || staff_name == NULL || *staff_name == '\0')
+    return;
+  g_free (self->helper_name);
+  self->helper_name = g_strdup (staff_name);
+  go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_CALLED);
+}
+
+const char *
+curb_kiosk_flow_get_helper_name (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
+  return self->helper_name;
+}
+
+CurbKioskScreen
+curb_kiosk_flow_get_return_screen (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), CURB_KIOSK_SCREEN_WELCOME);
+  return self->return_screen;
 }
 
 void
@@ -649,10 +700,8 @@ curb_kiosk_flow_back (CurbKioskFlow *self)
 
   if (self->screen == CURB_KIOSK_SCREEN_BAY)
     go (self, CURB_KIOSK_SCREEN_GREETING, CURB_KIOSK_PROBLEM_NONE);
-  else if (self->screen == CURB_KIOSK_SCREEN_PROBLEM
-           && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED
-           && self->return_screen != CURB_KIOSK_SCREEN_WELCOME)
-    go (self, self->return_screen, CURB_KIOSK_PROBLEM_NONE);
+  else if (is_staff_call (self))
+    go (self, self->return_screen, self->return_problem);
   else if (self->screen == CURB_KIOSK_SCREEN_LOOKUP && self->camera_ok && self->order == NULL)
     go (self, CURB_KIOSK_SCREEN_WELCOME, CURB_KIOSK_PROBLEM_NONE);
   else
@@ -685,7 +734,9 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_OTHER_STORE:
     case CURB_KIOSK_PROBLEM_NOT_FOUND:
     case CURB_KIOSK_PROBLEM_HUB_UNREACHABLE:
+    case CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE:
       return TRUE;
+    case CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE:
     case CURB_KIOSK_PROBLEM_NONE:
     case CURB_KIOSK_PROBLEM_NOT_READY:
     case CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN:
@@ -720,6 +771,34 @@ curb_kiosk_flow_begin (CurbKioskFlow *self)
   self->busy = TRUE;
   emit_changed (self);
   return self->visit;
+}
+
+/**
+ * curb_kiosk_flow_reject_scan:
+ * @problem: why the kiosk's own check refused the code (not a pickup code,
+ *   expired, another store's)
+ *
+ * Shows @problem as a new visit, unless it is already on screen: then only
+ * the idle timer starts again, so a stream of refused codes (a queue, a
+ * poster, a phone held at an angle) changes no screen and builds no page.
+ *
+ * Returns: whether the screen changed
+ */
+gboolean
+curb_kiosk_flow_reject_scan (CurbKioskFlow    *self,
+                             CurbKioskProblem  problem)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), FALSE);
+
+  if (!curb_kiosk_flow_accepts_scan (self))
+    return FALSE;
+  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == problem)
+    {
+      arm_idle_timer (self);
+      return FALSE;
+    }
+  curb_kiosk_flow_fail (self, curb_kiosk_flow_begin (self), problem);
+  return TRUE;
 }
 
 static CurbKioskProblem

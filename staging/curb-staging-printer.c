@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "curb-label.h"
+#include "curb-order-codec.h"
 #include "curb-receipt.h"
 
 /* The station's label/receipt printer: jobs go to the print queue's own
@@ -100,13 +101,11 @@ curb_staging_printer_new (const char  *uri,
   return g_steal_pointer (&self);
 }
 
-static CurbPrintOrder *
+static CurbOrder *
 print_order (CurbBoardOrder  *order,
              GError         **error)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), curb_board_order_get_json (order));
-
-  return curb_print_order_new_from_json (node, error);
+  return curb_order_codec_decode (curb_board_order_get_json (order), error);
 }
 
 static void
@@ -140,7 +139,7 @@ curb_staging_printer_print_labels (CurbStagingPrinter  *self,
                                    CurbBoardOrder      *order,
                                    GError             **error)
 {
-  g_autoptr(CurbPrintOrder) printable = NULL;
+  g_autoptr(CurbOrder) printable = NULL;
   g_autoptr(GPtrArray) labels = NULL;
 
   g_return_val_if_fail (CURB_IS_STAGING_PRINTER (self), FALSE);
@@ -163,7 +162,7 @@ curb_staging_printer_print_receipt (CurbStagingPrinter  *self,
                                     CurbBoardOrder      *order,
                                     GError             **error)
 {
-  g_autoptr(CurbPrintOrder) printable = NULL;
+  g_autoptr(CurbOrder) printable = NULL;
   g_autoptr(GBytes) receipt = NULL;
   CurbPrintContext context = { .store_name = "Curbside", .station = self->station_name };
 

@@ -8,6 +8,7 @@
 #include "curb-code-source.h"
 #include "curb-sound.h"
 #include "curb-staff-session.h"
+#include "curb-staging-help.h"
 #include "curb-staging-link.h"
 #include "curb-staging-printer.h"
 
@@ -84,6 +85,7 @@ gboolean curb_staging_station_is_connected   (CurbStagingStation  *self);
 void     curb_staging_station_attach_hub     (CurbStagingStation  *self,
                                               CurbHubClient       *client);
 CurbStagingLink *curb_staging_station_get_link (CurbStagingStation *self);
+CurbStagingHelp *curb_staging_station_get_help (CurbStagingStation *self);
 gboolean curb_staging_station_add_code_source (CurbStagingStation *self,
                                                CurbCodeSource     *source,
                                                GError            **error);

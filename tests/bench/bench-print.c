@@ -3,6 +3,7 @@
  * of the same bytes to the same virtual printer. */
 #include "curb-escpos.h"
 #include "curb-printer-queue.h"
+#include "curb-order-codec.h"
 #include "curb-receipt.h"
 #include "curb-test-helpers.h"
 #include "curb-virtual-printer.h"
@@ -13,7 +14,7 @@
 
 static const char order_json[] =
   "{\"ref\":\"A7K3Q9\",\"first_name\":\"Jos\xc3\xa9\",\"last_initial\":\"N\",\"bay\":\"3\","
-  "\"claimed_by\":{\"first_name\":\"Bego\xc3\xb1" "a\"},\"handed_over_at\":\"2026-11-27T15:09:30.000Z\","
+  "\"claimed_by\":{\"id\":\"st-7\",\"first_name\":\"Bego\xc3\xb1" "a\"},\"handed_over_at\":\"2026-11-27T15:09:30.000Z\","
   "\"lines\":[{\"id\":\"L1\",\"name\":\"Free Range Eggs (12)\",\"qty\":2},"
   "{\"id\":\"L2\",\"name\":\"Oat milk 1 L\",\"qty\":1},{\"id\":\"L3\",\"name\":\"Jalape\xc3\xb1o salsa\",\"qty\":3}],"
   "\"substitutions\":[{\"line_id\":\"L2\",\"original\":\"Oat milk 1 L\",\"replacement\":\"Soy milk 1 L\","
@@ -33,13 +34,13 @@ emit (const char *name,
 }
 
 static GBytes *
-encode_receipt (const CurbPrintOrder *order)
+encode_receipt (CurbOrder *order)
 {
   return curb_receipt_encode_pickup (curb_printer_profile_default (), &context, order, "es", NULL);
 }
 
 static void
-bench_encode (const CurbPrintOrder *order)
+bench_encode (CurbOrder *order)
 {
   gint64 start = g_get_monotonic_time ();
 
@@ -142,7 +143,7 @@ bench_queue (GBytes *receipt)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(CurbPrintOrder) order = curb_print_order_new_from_string (order_json, NULL);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (order_json, NULL);
   g_autoptr(GBytes) receipt = encode_receipt (order);
   double raw, raw_confirmed, queued;
 

@@ -29,16 +29,16 @@ pt_golden_path (const char *name)
   return g_build_filename (g_getenv ("CURB_SOURCE_ROOT"), "tests", "golden", name, NULL);
 }
 
-CurbPrintOrder *
+CurbOrder *
 pt_load_sample_order (void)
 {
   g_autofree char *path = pt_golden_path ("order-sample.json");
   g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
-  CurbPrintOrder *order;
+  CurbOrder *order;
 
   g_assert_true (g_file_get_contents (path, &json, NULL, &error));
-  order = curb_print_order_new_from_string (json, &error);
+  order = curb_order_codec_decode_string (json, &error);
   g_assert_no_error (error);
   return order;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "curb-receipt-order.h"
+#include "curb-order-codec.h"
+#include "curb-receipt.h"
 #include "curb-virtual-printer-renderer.h"
 
 G_BEGIN_DECLS
@@ -10,7 +11,7 @@ G_BEGIN_DECLS
 extern const CurbPrintContext pt_context;
 
 void            pt_init_env          (void);
-CurbPrintOrder *pt_load_sample_order (void);
+CurbOrder *pt_load_sample_order (void);
 GStrv           pt_decode_qr         (cairo_surface_t *surface);
 GPtrArray      *pt_render            (const CurbPrinterProfile *profile,
                                       GBytes                   *bytes);

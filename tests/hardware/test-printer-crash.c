@@ -81,7 +81,7 @@ enqueue (Fixture *fx,
   g_autofree char *json = g_strdup_printf ("{\"ref\":\"JOB%u\",\"first_name\":\"Sam\",\"last_initial\":\"R\","
                                            "\"lines\":[{\"id\":\"L1\",\"name\":\"Free Range Eggs (12)\",\"qty\":2}]}", n);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbPrintOrder) order = curb_print_order_new_from_string (json, &error);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (json, &error);
   g_autoptr(GBytes) bytes = curb_receipt_encode_pickup (curb_printer_profile_lookup ("generic-80"),
                                                         &pt_context, order, "en", &error);
 

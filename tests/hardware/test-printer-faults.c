@@ -102,11 +102,11 @@ enqueue_receipt (Fixture *fx)
 {
   g_autofree char *ref = g_strdup_printf ("JOB%u", fx->refs->len + 1);
   g_autofree char *json = g_strdup_printf (
-    "{\"ref\":\"%s\",\"first_name\":\"Jos\xc3\xa9\",\"last_initial\":\"N\",\"claimed_by\":{\"first_name\":\"Ana\"},"
+    "{\"ref\":\"%s\",\"first_name\":\"Jos\xc3\xa9\",\"last_initial\":\"N\",\"claimed_by\":{\"id\":\"st-3\",\"first_name\":\"Ana\"},"
     "\"lines\":[{\"id\":\"L1\",\"name\":\"Free Range Eggs (12)\",\"qty\":2},"
     "{\"id\":\"L2\",\"name\":\"Oat milk 1 L\",\"qty\":1}]}", ref);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbPrintOrder) order = curb_print_order_new_from_string (json, &error);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (json, &error);
   g_autoptr(GBytes) bytes = curb_receipt_encode_pickup (curb_printer_profile_lookup ("generic-80"),
                                                         &pt_context, order, "en", &error);
   gint64 id;
@@ -407,7 +407,7 @@ test_bag_labels (Fixture       *fx,
                  gconstpointer  data)
 {
   const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-80");
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) labels = curb_label_encode_all_bags (profile, order, "es", &error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -478,7 +478,7 @@ test_without_process_id (void)
   g_autoptr(CurbVirtualPrinter) vp = curb_virtual_printer_new (profile);
   g_autoptr(CurbPrinter) printer = NULL;
   g_autoptr(CurbPrinterQueue) queue = NULL;
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) receipt = NULL;
   g_autoptr(GPtrArray) pages = NULL;

@@ -15,7 +15,7 @@ typedef struct
 static GBytes *
 encode (const Case               *c,
         const CurbPrinterProfile *profile,
-        const CurbPrintOrder     *order)
+        CurbOrder                *order)
 {
   g_autoptr(GError) error = NULL;
   GBytes *bytes;
@@ -32,12 +32,12 @@ encode (const Case               *c,
 
 static char *
 expected_qr (const Case           *c,
-             const CurbPrintOrder *order)
+             CurbOrder *order)
 {
   if (g_str_equal (c->template, "receipt"))
     return curb_receipt_url (&pt_context, order);
   if (g_str_equal (c->template, "label"))
-    return curb_label_bag_code (order->ref, c->bag, curb_print_order_bag_total (order));
+    return curb_label_bag_code (curb_order_get_ref (order), c->bag, curb_order_get_bag_count (order));
   return NULL;
 }
 
@@ -79,7 +79,7 @@ test_render (gconstpointer data)
 {
   const Case *c = data;
   const CurbPrinterProfile *profile = curb_printer_profile_lookup (c->profile);
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   g_autoptr(GBytes) bytes = encode (c, profile, order);
   g_autoptr(GPtrArray) pages = pt_render (profile, bytes);
   g_autofree char *want = expected_qr (c, order);
@@ -107,7 +107,7 @@ assert_structure (const char *name,
                   const Case *c)
 {
   const CurbPrinterProfile *profile = curb_printer_profile_lookup (c->profile);
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   g_autoptr(GBytes) bytes = encode (c, profile, order);
   g_autoptr(GPtrArray) pages = pt_render (profile, bytes);
   CurbRenderedPage *page = g_ptr_array_index (pages, 0);
@@ -138,7 +138,7 @@ test_lines_fit (void)
 {
   const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-58");
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbPrintOrder) order = curb_print_order_new_from_string (
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (
     "{\"ref\":\"LONG-1\",\"first_name\":\"Maximiliano\",\"last_initial\":\"Z\",\"lines\":[{\"id\":\"L1\","
     "\"name\":\"Supercalifragilisticexpialidocious-extra-long-product-name with more words after it\","
     "\"qty\":1}]}", &error);
@@ -187,7 +187,7 @@ test_hostile_input (void)
     0x10, 0x04, 9, 0x1b, 0x1d, 0x10,                      /* bad status query, dangling prefixes */
   };
   const CurbPrinterProfile *profile = curb_printer_profile_lookup ("generic-58");
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   g_autoptr(GBytes) receipt = curb_receipt_encode_pickup (profile, &pt_context, order, "en", NULL);
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (receipt, &len);

@@ -20,7 +20,7 @@ static GBytes *
 sample_receipt (const CurbPrinterProfile *profile,
                 const CurbBitmap         *logo)
 {
-  g_autoptr(CurbPrintOrder) order = pt_load_sample_order ();
+  g_autoptr(CurbOrder) order = pt_load_sample_order ();
   CurbPrintContext context = pt_context;
   g_autoptr(GError) error = NULL;
   GBytes *bytes;

@@ -137,8 +137,10 @@ test_cancelled_order (HubFixture *fx, gconstpointer data)
   g_assert_no_error (error);
   reply = hub_checkin (kiosk, token, "1", NULL, &body, &error);
   g_assert_null (reply);
-  g_assert_error (error, CURB_ERROR, CURB_ERROR_CANCELLED);
-  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "cancelled");
+  /* one answer for every closed order, without the order */
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFLICT);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "order_closed");
+  g_assert_false (json_object_has_member (body, "order"));
 }
 
 static void
@@ -192,16 +194,20 @@ test_offline_events (HubFixture *fx, gconstpointer data)
   g_autoptr(JsonObject) again = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(GError) error = NULL;
-  const char *queued =
-    "[{\"id\":\"off-1\",\"kind\":\"arrived\",\"order_ref\":\"Q1\",\"at\":\"2026-11-27T15:04:00.000Z\","
+  g_autofree char *token = hub_fixture_token (fx, HUB_TEST_STORE_ID, "Q1", in_an_hour ());
+  g_autofree char *arrived_at = curb_iso8601_from_ms (curb_now_ms () - 10 * 60 * 1000);
+  g_autofree char *later = curb_iso8601_from_ms (curb_now_ms () - 9 * 60 * 1000);
+  /* an offline check-in carries its token, like a live one */
+  g_autofree char *queued = g_strdup_printf (
+    "[{\"id\":\"off-1\",\"kind\":\"arrived\",\"order_ref\":\"Q1\",\"at\":\"%s\",\"token\":\"%s\","
     "  \"device\":\"someone-else\",\"data\":{\"bay\":\"4\",\"source\":\"scan\"}},"
-    " {\"id\":\"off-2\",\"kind\":\"claimed\",\"order_ref\":\"Q1\",\"at\":\"2026-11-27T15:05:00.000Z\","
+    " {\"id\":\"off-2\",\"kind\":\"claimed\",\"order_ref\":\"Q1\",\"at\":\"%s\","
     "  \"device\":\"k\",\"staff\":\"st-1\",\"data\":{\"staff_name\":\"Alex\",\"eta_s\":60}},"
-    " {\"id\":\"off-3\",\"kind\":\"cancelled\",\"order_ref\":\"Q1\",\"at\":\"2026-11-27T15:05:00.000Z\","
+    " {\"id\":\"off-3\",\"kind\":\"cancelled\",\"order_ref\":\"Q1\",\"at\":\"%s\","
     "  \"device\":\"k\",\"data\":{\"reason\":\"x\"}},"
-    " {\"id\":\"off-4\",\"kind\":\"arrived\",\"order_ref\":\"NOPE\",\"at\":\"2026-11-27T15:04:00.000Z\","
+    " {\"id\":\"off-4\",\"kind\":\"arrived\",\"order_ref\":\"NOPE\",\"at\":\"%s\","
     "  \"device\":\"k\",\"data\":{\"bay\":\"4\",\"source\":\"scan\"}},"
-    " 42]";
+    " 42]", arrived_at, token, later, later, arrived_at);
 
   hub_fixture_add_order (fx, "Q1", FALSE);
   first = post_events (kiosk, queued, &error);
@@ -217,7 +223,7 @@ test_offline_events (HubFixture *fx, gconstpointer data)
   order = curb_store_get_order (fx->store, "Q1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "arrived");
-  g_assert_cmpstr (json_object_get_string_member (order, "arrived_at"), ==, "2026-11-27T15:04:00.000Z");
+  g_assert_cmpstr (json_object_get_string_member (order, "arrived_at"), ==, arrived_at);
   g_assert_cmpint (curb_store_get_last_seq (fx->store), ==, 1);
 }
 

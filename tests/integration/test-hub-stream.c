@@ -1,6 +1,7 @@
 /* The WebSocket event stream: backlog then live, resume after a disconnect
  * with no gap and no duplicate, slow consumers dropped, auth. */
 
+#include "curb-order-codec.h"
 #include "test-hub-fixture.h"
 
 typedef struct
@@ -249,6 +250,81 @@ test_stream_needs_credential (HubFixture *fx, gconstpointer data)
   g_clear_error (&wrong.error);
 }
 
+static void
+on_frame (CurbHubStream *stream, JsonObject *event, GPtrArray *frames)
+{
+  g_ptr_array_add (frames, json_object_ref (event));
+}
+
+static gboolean
+wait_for_frames (GPtrArray *frames, guint count)
+{
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (frames->len < count && g_get_monotonic_time () < until)
+    hub_spin (10);
+  return frames->len == count;
+}
+
+/* The order @frame carries, decoded; it is the order the event names and
+ * has at least the event's seq applied. */
+static CurbOrder *
+frame_order (JsonObject *frame)
+{
+  g_autoptr(GError) error = NULL;
+  CurbOrder *order = curb_order_codec_decode_member (frame, "order", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (curb_order_get_ref (order), ==, json_object_get_string_member (frame, "order_ref"));
+  g_assert_cmpint (curb_order_get_last_seq (order), >=, json_object_get_int_member (frame, "seq"));
+  return order;
+}
+
+/* A staging station sees an arrival (backlog and live) with its order, so
+ * it needs no request to show it; a kiosk gets the events alone. */
+static void
+test_events_carry_orders (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) staging = hub_fixture_device (fx, CURB_DEVICE_ROLE_STAGING, NULL);
+  g_autoptr(CurbHubClient) staff = NULL;
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GPtrArray) kiosk_frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(CurbHubStream) stream = NULL;
+  g_autoptr(CurbHubStream) kiosk_stream = NULL;
+  g_autoptr(CurbOrder) backlog = NULL;
+  g_autoptr(CurbOrder) live = NULL;
+  g_autoptr(JsonObject) claimed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hub_fixture_add_staff (fx, "st-1", "Alex", "4821");
+  staff = hub_fixture_staff (fx, "st-1", "4821");
+  checkin_many (fx, kiosk, 0, 1);
+  stream = curb_hub_client_open_stream (staging, 0);
+  g_signal_connect (stream, "event", G_CALLBACK (on_frame), frames);
+  curb_hub_stream_start (stream);
+  kiosk_stream = curb_hub_client_open_stream (kiosk, 0);
+  g_signal_connect (kiosk_stream, "event", G_CALLBACK (on_frame), kiosk_frames);
+  curb_hub_stream_start (kiosk_stream);
+  g_assert_true (wait_for_frames (frames, 1));
+  backlog = frame_order (g_ptr_array_index (frames, 0));
+  g_assert_cmpint (curb_order_get_state (backlog), ==, CURB_ORDER_STATE_ARRIVED);
+  g_assert_cmpstr (curb_order_get_bay (backlog), ==, "1");
+
+  claimed = hub_action (staff, "ST0", CURB_HUB_ACTION_CLAIM, "{}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_frames (frames, 2));
+  live = frame_order (g_ptr_array_index (frames, 1));
+  g_assert_cmpint (curb_order_get_state (live), ==, CURB_ORDER_STATE_CLAIMED);
+  g_assert_cmpstr (curb_person_get_first_name (curb_order_get_claimer (live)), ==, "Alex");
+
+  g_assert_true (wait_for_frames (kiosk_frames, 2));
+  for (guint i = 0; i < kiosk_frames->len; i++)
+    g_assert_false (json_object_has_member (g_ptr_array_index (kiosk_frames, i), "order"));
+  curb_hub_stream_stop (stream);
+  curb_hub_stream_stop (kiosk_stream);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,6 +336,7 @@ main (int argc, char **argv)
   ADD ("/hub/stream/small-window", test_small_window_loses_nothing);
   ADD ("/hub/stream/slow-consumer", test_slow_consumer_dropped);
   ADD ("/hub/stream/needs-credential", test_stream_needs_credential);
+  ADD ("/hub/stream/events-carry-orders", test_events_carry_orders);
 #undef ADD
   return g_test_run ();
 }

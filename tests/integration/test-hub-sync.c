@@ -23,9 +23,10 @@ on_connected (CurbHubStream *stream, Watch *watch)
 }
 
 static void
-on_central_alert (CurbHubStream *stream, const char *ref, Watch *watch)
+on_central_alert (CurbHubStream *stream, JsonObject *notice, Watch *watch)
 {
-  watch->central_alert = TRUE;
+  if (g_strcmp0 (json_object_get_string_member_with_default (notice, "type", NULL), "central_alert") == 0)
+    watch->central_alert = TRUE;
 }
 
 static void
@@ -357,7 +358,7 @@ test_refused_order_alerts (HubFixture *fx, gconstpointer data)
   Watch watch = { g_ptr_array_new_with_free_func (g_free), FALSE, FALSE, FALSE, FALSE };
   JsonObject *alert;
 
-  g_signal_connect (stream, "central-alert", G_CALLBACK (on_central_alert), &watch);
+  g_signal_connect (stream, "notice", G_CALLBACK (on_central_alert), &watch);
   g_signal_connect (stream, "connected", G_CALLBACK (on_connected), &watch);
   curb_hub_stream_start (stream);
   g_assert_true (hub_spin_until (&watch.connected, 5000));

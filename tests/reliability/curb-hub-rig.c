@@ -67,6 +67,8 @@ curb_hub_rig_new (guint       n_kiosks,
   rig->log_path = g_build_filename (rig->dir, "hub.log", NULL);
   rig->kiosks = g_ptr_array_new_with_free_func (g_free);
   rig->staging = g_ptr_array_new_with_free_func (g_free);
+  rig->kiosk_ids = g_ptr_array_new_with_free_func (g_free);
+  rig->staging_ids = g_ptr_array_new_with_free_func (g_free);
   rig->personal = g_ptr_array_new_with_free_func (g_free);
   rig->session = soup_session_new_with_options ("timeout", 10, NULL);
   write_config (rig, extra_config);
@@ -75,9 +77,19 @@ curb_hub_rig_new (guint       n_kiosks,
   store = curb_store_open (rig->db, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < n_kiosks; i++)
-    g_ptr_array_add (rig->kiosks, enroll (store, CURB_DEVICE_ROLE_KIOSK, NULL));
+    {
+      char *id = NULL;
+
+      g_ptr_array_add (rig->kiosks, enroll (store, CURB_DEVICE_ROLE_KIOSK, &id));
+      g_ptr_array_add (rig->kiosk_ids, id);
+    }
   for (guint i = 0; i < n_staging; i++)
-    g_ptr_array_add (rig->staging, enroll (store, CURB_DEVICE_ROLE_STAGING, NULL));
+    {
+      char *id = NULL;
+
+      g_ptr_array_add (rig->staging, enroll (store, CURB_DEVICE_ROLE_STAGING, &id));
+      g_ptr_array_add (rig->staging_ids, id);
+    }
   rig->revoked = enroll (store, CURB_DEVICE_ROLE_KIOSK, &revoked_id);
   g_assert_true (curb_store_revoke_device (store, revoked_id, &error));
   g_assert_true (curb_store_add_staff (store, CURB_RIG_STAFF_ID, "Robin", CURB_STAFF_ROLE_STAFF,
@@ -103,6 +115,8 @@ curb_hub_rig_free (CurbHubRig *rig)
   g_clear_object (&rig->session);
   g_ptr_array_unref (rig->kiosks);
   g_ptr_array_unref (rig->staging);
+  g_ptr_array_unref (rig->kiosk_ids);
+  g_ptr_array_unref (rig->staging_ids);
   g_ptr_array_unref (rig->personal);
   g_free (rig);
 }
@@ -424,4 +438,124 @@ curb_hub_rig_thread_count (CurbHubRig *rig)
   while (dir != NULL && g_dir_read_name (dir) != NULL)
     count++;
   return count;
+}
+
+static gboolean
+on_accept_any (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+GIOStream *
+curb_hub_rig_tls_connect (CurbHubRig *rig,
+                          guint       timeout_s)
+{
+  return curb_hub_rig_tls_connect_from (rig, NULL, timeout_s);
+}
+
+GIOStream *
+curb_hub_rig_tls_connect_from (CurbHubRig *rig,
+                               const char *source_address,
+                               guint       timeout_s)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (source_address != NULL)
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (source_address);
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+
+      g_socket_client_set_local_address (client, local);
+    }
+  g_socket_client_set_timeout (client, timeout_s);
+  tcp = g_socket_client_connect_to_host (client, "127.0.0.1", rig->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), timeout_s);
+  if (!g_str_has_prefix (rig->url, "https:"))
+    return G_IO_STREAM (g_steal_pointer (&tcp));
+  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_any), NULL);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error))
+    return NULL;
+  return g_steal_pointer (&tls);
+}
+
+/* Reads what the hub answers on @stream until it closes or goes quiet: the
+ * status of the first answer (0: none). */
+guint
+curb_hub_rig_read_status (GIOStream  *stream,
+                          char      **out_text)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char chunk[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (stream), chunk, sizeof chunk, NULL, NULL)) > 0)
+    {
+      g_string_append_len (text, chunk, n);
+      if (strstr (text->str, "\r\n\r\n") != NULL && text->len > 64 * 1024)
+        break;
+    }
+  if (out_text != NULL)
+    *out_text = g_strdup (text->str);
+  return g_str_has_prefix (text->str, "HTTP/1.1 ") ? (guint) atoi (text->str + 9) : 0;
+}
+
+guint
+curb_hub_rig_raw_from (CurbHubRig  *rig,
+                       const char  *source_address,
+                       const char  *method,
+                       const char  *path,
+                       const char  *credential,
+                       const char  *body,
+                       char       **out_text)
+{
+  g_autoptr(GIOStream) stream = curb_hub_rig_tls_connect_from (rig, source_address, 10);
+  g_autofree char *auth = credential != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", credential) : g_strdup ("");
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n%s"
+                                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                                              method, path, auth, body != NULL ? strlen (body) : 0,
+                                              body != NULL ? body : "");
+
+  if (stream == NULL
+      || !g_output_stream_write_all (g_io_stream_get_output_stream (stream), request, strlen (request), NULL, NULL, NULL))
+    return 0;
+  return curb_hub_rig_read_status (stream, out_text);
+}
+
+int
+curb_hub_rig_ctl (CurbHubRig  *rig,
+                  char       **out_stdout,
+                  const char  *first_arg,
+                  ...)
+{
+  g_autofree char *binary = curb_test_build_path ("ctl", "curbside-ctl");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, binary);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("curbside-ctl %s → %d: %s%s", first_arg, g_subprocess_get_exit_status (process), out, err);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  return g_subprocess_get_exit_status (process);
 }

@@ -31,6 +31,8 @@ typedef struct
   GSubprocess    *hub;
   GPtrArray      *kiosks;      /* credentials */
   GPtrArray      *staging;     /* credentials */
+  GPtrArray      *kiosk_ids;   /* their device ids, in the same order */
+  GPtrArray      *staging_ids;
   char           *revoked;     /* a kiosk credential, revoked */
   GPtrArray      *personal;    /* every name, surname and phone given to central's orders */
   guint           n_orders;
@@ -79,10 +81,39 @@ JsonObject    *curb_hub_rig_wait       (CurbHubClient *client,
 void           curb_hub_rig_store_result (GObject      *source,
                                           GAsyncResult *result,
                                           gpointer      user_data);
+/* Runs curbside-ctl with @args (NULL-terminated) on the rig's database:
+ * its exit status, stdout and stderr. */
+int            curb_hub_rig_ctl        (CurbHubRig  *rig,
+                                        char       **out_stdout,
+                                        const char  *first_arg,
+                                        ...) G_GNUC_NULL_TERMINATED;
 /* Resident set size (KiB) and open file descriptors of the hub process. */
 gint64         curb_hub_rig_rss_kib    (CurbHubRig  *rig);
 guint          curb_hub_rig_fd_count   (CurbHubRig  *rig);
 guint          curb_hub_rig_thread_count (CurbHubRig *rig);
 gint           curb_hub_rig_pid        (CurbHubRig  *rig);
+/* A raw connection to the hub (TLS when it serves HTTPS, any certificate),
+ * blocking reads and writes failing after @timeout_s; NULL when the
+ * handshake failed. */
+GIOStream     *curb_hub_rig_tls_connect (CurbHubRig *rig,
+                                         guint       timeout_s) G_GNUC_WARN_UNUSED_RESULT;
+GIOStream     *curb_hub_rig_tls_connect_from (CurbHubRig *rig,
+                                              const char *source_address,
+                                              guint       timeout_s) G_GNUC_WARN_UNUSED_RESULT;
+/* One request on a connection of its own from @source_address (e.g.
+ * 127.0.0.2): the status, and the whole answer (headers too) as text. */
+guint          curb_hub_rig_raw_from    (CurbHubRig  *rig,
+                                         const char  *source_address,
+                                         const char  *method,
+                                         const char  *path,
+                                         const char  *credential,
+                                         const char  *body,
+                                         char       **out_text);
+/* Reads until the hub closes @stream or goes quiet: the first answer's
+ * status (0: none) and everything read. */
+guint          curb_hub_rig_read_status (GIOStream  *stream,
+                                         char      **out_text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CurbHubRig, curb_hub_rig_free)
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include "curb-error.h"
 #include "curb-escpos.h"
 #include "curb-label.h"
+#include "curb-order-codec.h"
 #include "curb-receipt.h"
 #include "curb-receipt-l10n.h"
 #include "curb-test-helpers.h"
@@ -22,16 +23,16 @@ golden_path (const char *name)
   return g_build_filename (g_getenv ("CURB_SOURCE_ROOT"), "tests", "golden", name, NULL);
 }
 
-static CurbPrintOrder *
+static CurbOrder *
 load_sample_order (void)
 {
   g_autofree char *path = golden_path ("order-sample.json");
   g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
-  CurbPrintOrder *order;
+  CurbOrder *order;
 
   g_assert_true (g_file_get_contents (path, &json, NULL, &error));
-  order = curb_print_order_new_from_string (json, &error);
+  order = curb_order_codec_decode_string (json, &error);
   g_assert_no_error (error);
   return order;
 }
@@ -274,17 +275,18 @@ test_bag_code (void)
 static void
 test_order_json (void)
 {
-  g_autoptr(CurbPrintOrder) order = load_sample_order ();
+  g_autoptr(CurbOrder) order = load_sample_order ();
   g_autoptr(GError) error = NULL;
   const char *bad[] = { "[]", "{\"ref\": \"lower\"}", "{}", "{\"ref\": 5}", "not json" };
   CurbTemperature temperature;
+  g_autofree char *location = curb_order_dup_locations_text (order);
 
-  g_assert_cmpstr (order->ref, ==, "A7K3Q9");
-  g_assert_cmpstr (order->staff_first_name, ==, "Bego\xc3\xb1" "a");
-  g_assert_cmpstr (order->location, ==, "C-2-14");
-  g_assert_cmpuint (curb_print_order_bag_total (order), ==, 4);
-  g_assert_cmpuint (order->lines->len, ==, 5);
-  g_assert_cmpuint (curb_print_order_not_taken_qty (order, "L5"), ==, 1);
+  g_assert_cmpstr (curb_order_get_ref (order), ==, "A7K3Q9");
+  g_assert_cmpstr (curb_person_get_first_name (curb_order_get_claimer (order)), ==, "Bego\xc3\xb1" "a");
+  g_assert_cmpstr (location, ==, "C-2-14");
+  g_assert_cmpuint (curb_order_get_bag_count (order), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (curb_order_get_lines (order)), ==, 5);
+  g_assert_cmpuint (curb_order_get_not_taken_qty (order, "L5"), ==, 1);
   g_assert_true (curb_label_bag_temperature (order, 3, &temperature));
   g_assert_cmpint (temperature, ==, CURB_TEMPERATURE_CHILLED);
   g_assert_true (curb_label_bag_temperature (order, 4, &temperature));
@@ -292,26 +294,29 @@ test_order_json (void)
   g_assert_false (curb_label_bag_temperature (order, 5, &temperature));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(CurbPrintOrder) broken = curb_print_order_new_from_string (bad[i], &error);
+      g_autoptr(CurbOrder) broken = curb_order_codec_decode_string (bad[i], &error);
       g_assert_null (broken);
       g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
       g_clear_error (&error);
     }
 }
 
+/* Malformed numbers are refused with the field named (never printed
+ * clamped); control characters in names never reach the printer. */
 static void
 test_hostile_order (void)
 {
-  const char *json = "{\"ref\":\"X1\",\"first_name\":\"\\u001b@\\u001dV\",\"bags\":{\"ambient\":100000},"
-                     "\"lines\":[{\"id\":\"L1\",\"name\":\"\\u001dV0\",\"qty\":-5},{\"qty\":99999999999}, 7]}";
+  const char *json = "{\"ref\":\"X1\",\"first_name\":\"\\u001b@\\u001dV\",\"bags\":{\"ambient\":99},"
+                     "\"lines\":[{\"id\":\"L1\",\"name\":\"\\u001dV0\",\"qty\":9999}]}";
+  const char *bad_qty = "{\"ref\":\"X1\",\"lines\":[{\"id\":\"L1\",\"name\":\"x\",\"qty\":-5}]}";
+  const char *too_many_bags = "{\"ref\":\"X1\",\"bags\":{\"ambient\":100000}}";
   g_autoptr(GError) error = NULL;
-  g_autoptr(CurbPrintOrder) order = curb_print_order_new_from_string (json, &error);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (json, &error);
+  g_autoptr(CurbOrder) refused = NULL;
   g_autoptr(GBytes) receipt = NULL;
   g_autoptr(GPtrArray) labels = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpuint (((CurbPrintLine *) order->lines->pdata[0])->qty, ==, 0);
-  g_assert_cmpuint (((CurbPrintLine *) order->lines->pdata[1])->qty, ==, 9999);
   receipt = curb_receipt_encode_pickup (curb_printer_profile_default (), &context, order, "en", &error);
   g_assert_no_error (error);
   /* The control characters from the JSON never reach the printer. */
@@ -319,6 +324,14 @@ test_hostile_order (void)
   labels = curb_label_encode_all_bags (curb_printer_profile_default (), order, "en", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (labels->len, ==, 99);
+  refused = curb_order_codec_decode_string (bad_qty, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Order field lines[0].qty is out of range");
+  g_clear_error (&error);
+  refused = curb_order_codec_decode_string (too_many_bags, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (error->message, ==, "Order field bags.ambient is out of range");
 }
 
 static void
@@ -349,7 +362,7 @@ test_golden (gconstpointer data)
 {
   const Golden *golden = data;
   const CurbPrinterProfile *profile = curb_printer_profile_lookup (golden->profile);
-  g_autoptr(CurbPrintOrder) order = load_sample_order ();
+  g_autoptr(CurbOrder) order = load_sample_order ();
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("%s-%s-%s.escpos", golden->template, golden->profile, golden->lang);

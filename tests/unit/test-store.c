@@ -408,7 +408,9 @@ test_duplicate_event (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(CurbEvent) first = make_event (CURB_EVENT_ARRIVED, "D1");
-  g_autoptr(CurbEvent) retry = make_event (CURB_EVENT_CLAIMED, "D1");
+  g_autoptr(CurbEvent) retry = make_event (CURB_EVENT_ARRIVED, "D1");
+  g_autoptr(CurbEvent) other_kind = make_event (CURB_EVENT_CLAIMED, "D1");
+  g_autoptr(CurbEvent) other_order = make_event (CURB_EVENT_ARRIVED, "D2");
   g_autoptr(CurbEvent) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
@@ -416,15 +418,26 @@ test_duplicate_event (Fixture       *fixture,
   gboolean duplicate = TRUE;
 
   add_order (fixture->store, "D1");
+  add_order (fixture->store, "D2");
   g_assert_true (curb_store_append_event (fixture->store, first, &duplicate, &error));
   g_assert_false (duplicate);
   before = snapshot (fixture->store, "D1");
-  /* same id, even with other content: the stored event wins, nothing changes */
+  /* a retry (same id, kind, order and device; later time): the stored event wins */
   curb_event_set_id (retry, curb_event_get_id (first));
+  curb_event_set_at_ms (retry, curb_event_get_at_ms (first) + 5000);
   g_assert_true (curb_store_append_event (fixture->store, retry, &duplicate, &error));
   g_assert_no_error (error);
   g_assert_true (duplicate);
   g_assert_cmpint (curb_event_get_seq (retry), ==, curb_event_get_seq (first));
+  /* the same id for another kind or order is no retry: a conflict */
+  curb_event_set_id (other_kind, curb_event_get_id (first));
+  g_assert_false (curb_store_append_event (fixture->store, other_kind, &duplicate, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFLICT);
+  g_clear_error (&error);
+  curb_event_set_id (other_order, curb_event_get_id (first));
+  g_assert_false (curb_store_append_event (fixture->store, other_order, &duplicate, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFLICT);
+  g_clear_error (&error);
   after = snapshot (fixture->store, "D1");
   g_assert_cmpstr (before, ==, after);
   stored = curb_store_get_event (fixture->store, curb_event_get_id (first), &error);
@@ -973,9 +986,9 @@ test_append_batch (Fixture       *fixture,
   g_ptr_array_add (events, make_event (CURB_EVENT_ARRIVED, "BA1"));     /* already arrived */
   g_ptr_array_add (events, make_event (CURB_EVENT_CLAIMED, "BA1"));     /* ok, sees the first */
   g_ptr_array_add (events, make_event (CURB_EVENT_ARRIVED, "NOPE"));    /* unknown order */
-  retry = make_event (CURB_EVENT_ARRIVED, "BA2");
+  retry = make_event (CURB_EVENT_ARRIVED, "BA1");
   curb_event_set_id (retry, curb_event_get_id (g_ptr_array_index (events, 0)));
-  g_ptr_array_add (events, retry);                                      /* duplicate id */
+  g_ptr_array_add (events, retry);                                      /* a retry: duplicate */
   g_ptr_array_add (events, make_event (CURB_EVENT_STAGED, "BA2"));      /* ok */
 
   g_assert_true (curb_store_append_events (fixture->store, events, duplicates, errors, &error));

@@ -940,7 +940,7 @@ needs_restage (void)
 {
   g_autoptr(JsonObject) order = curb_store_get_order (hub.store, restaged_ref, NULL);
 
-  return order != NULL && json_array_get_length (json_object_get_array_member (order, "restage")) > 0;
+  return order != NULL && json_object_has_member (order, "restage");
 }
 
 /* Item 4: staff changed the order in Vendure after the store staged it (3

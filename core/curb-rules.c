@@ -1,0 +1,262 @@
+#include "curb-error.h"
+#include "curb-label.h"
+#include "curb-rules.h"
+#include "curb-state.h"
+
+#define KIND(x) (1u << CURB_EVENT_##x)
+
+/* Who may record what (docs/hub-api.md, "POST /v1/events"). */
+static const guint allowed_kinds[CURB_ACTOR_COUNT] = {
+  [CURB_ACTOR_KIOSK] = KIND (ARRIVED) | KIND (SUBSTITUTION_DECIDED),
+  [CURB_ACTOR_STAFF] = KIND (STAGED) | KIND (ARRIVED) | KIND (CLAIMED) | KIND (RELEASED)
+                       | KIND (HANDED_OVER) | KIND (PARTIALLY_HANDED_OVER) | KIND (NO_SHOW)
+                       | KIND (RETURNED_TO_STOCK) | KIND (SUBSTITUTION_DECIDED),
+  [CURB_ACTOR_CENTRAL] = KIND (CANCELLED),
+};
+
+#undef KIND
+
+gboolean
+curb_rules_may_record (CurbActor     actor,
+                       CurbEventKind kind)
+{
+  if ((guint) actor >= CURB_ACTOR_COUNT || (guint) kind >= CURB_EVENT_KIND_COUNT)
+    return FALSE;
+  return (allowed_kinds[actor] & (1u << kind)) != 0;
+}
+
+gboolean
+curb_rules_check_actor (CurbActor       actor,
+                        CurbEventKind   kind,
+                        GError        **error)
+{
+  if (curb_rules_may_record (actor, kind))
+    return TRUE;
+  if (kind == CURB_EVENT_CANCELLED)
+    g_set_error_literal (error, CURB_ERROR, CURB_ERROR_FORBIDDEN, "Only central cancels orders");
+  else
+    g_set_error (error, CURB_ERROR, CURB_ERROR_FORBIDDEN, "A %s may not record %s",
+                 actor == CURB_ACTOR_KIOSK ? "kiosk" : "central order system",
+                 curb_event_kind_to_string (kind));
+  return FALSE;
+}
+
+gboolean
+curb_rules_check_transition (CurbOrder      *order,
+                             CurbEventKind   kind,
+                             GError        **error)
+{
+  GError *local_error = NULL;
+  CurbPerson *claimer;
+  CurbOrderState to;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  if (curb_state_apply (curb_order_get_state (order), kind, &to, &local_error))
+    return TRUE;
+  claimer = curb_order_get_claimer (order);
+  if (g_error_matches (local_error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
+      && claimer != NULL && curb_person_get_first_name (claimer) != NULL)
+    {
+      g_clear_error (&local_error);
+      g_set_error (&local_error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED,
+                   "The order is already claimed by %s", curb_person_get_first_name (claimer));
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static guint
+qty_left_behind (GPtrArray  *not_taken,
+                 const char *line_id)
+{
+  guint qty = 0;
+
+  for (guint i = 0; not_taken != NULL && i < not_taken->len; i++)
+    {
+      CurbNotTaken *entry = g_ptr_array_index (not_taken, i);
+
+      if (g_strcmp0 (curb_not_taken_get_line_id (entry), line_id) == 0)
+        qty += curb_not_taken_get_qty (entry);
+    }
+  return qty;
+}
+
+gboolean
+curb_rules_needs_id_check (CurbOrder *order,
+                           GPtrArray *not_taken)
+{
+  GListModel *lines;
+  gboolean any_flagged = FALSE;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), TRUE);
+
+  lines = curb_order_get_lines (order);
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+
+      if (!curb_order_line_get_age_restricted (line))
+        continue;
+      any_flagged = TRUE;
+      if (curb_order_line_get_qty (line) > qty_left_behind (not_taken, curb_order_line_get_id (line)))
+        return TRUE;
+    }
+  return !any_flagged && curb_order_get_age_restricted (order);
+}
+
+static gboolean
+check_not_taken (CurbOrder  *order,
+                 GPtrArray  *not_taken,
+                 GError    **error)
+{
+  for (guint i = 0; not_taken != NULL && i < not_taken->len; i++)
+    {
+      const char *line_id = curb_not_taken_get_line_id (g_ptr_array_index (not_taken, i));
+      CurbOrderLine *line = curb_order_find_line (order, line_id);
+
+      if (line == NULL)
+        {
+          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "The order has no line %s", line_id);
+          return FALSE;
+        }
+      if (qty_left_behind (not_taken, line_id) > curb_order_line_get_qty (line))
+        {
+          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "More of line %s not taken than ordered", line_id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+curb_rules_check_handoff (CurbOrder  *order,
+                          GPtrArray  *not_taken,
+                          gboolean    id_checked,
+                          GError    **error)
+{
+  gboolean partial = not_taken != NULL && not_taken->len > 0;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  if (!curb_rules_check_transition (order, partial ? CURB_EVENT_PARTIALLY_HANDED_OVER : CURB_EVENT_HANDED_OVER,
+                                    error)
+      || !check_not_taken (order, not_taken, error))
+    return FALSE;
+  if (!id_checked && curb_rules_needs_id_check (order, not_taken))
+    {
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID,
+                           "This order has age-restricted items: check the shopper's ID before handing it over");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+curb_rules_check_substitution_decision (CurbOrder   *order,
+                                        const char  *substitution_id,
+                                        GError     **error)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  if (!curb_rules_check_transition (order, CURB_EVENT_SUBSTITUTION_DECIDED, error))
+    return FALSE;
+  if (curb_order_find_substitution (order, substitution_id) == NULL)
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "The order has no substitution %s",
+                   substitution_id != NULL ? substitution_id : "(none)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+CurbBagVerdict
+curb_rules_check_bag_label (CurbOrder  *order,
+                            const char *code,
+                            guint      *out_number)
+{
+  g_autofree char *ref = NULL;
+  guint number, total;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), CURB_BAG_NOT_A_BAG);
+
+  if (!curb_label_parse_bag_code (code, &ref, &number, &total))
+    return CURB_BAG_NOT_A_BAG;
+  if (g_strcmp0 (ref, curb_order_get_ref (order)) != 0)
+    return CURB_BAG_OF_OTHER_ORDER;
+  if (number == 0 || total != curb_order_get_bag_count (order))
+    return CURB_BAG_NOT_A_BAG;
+  if (out_number != NULL)
+    *out_number = number;
+  return CURB_BAG_OF_ORDER;
+}
+
+/* The event's not_taken data as typed entries (already validated). */
+static GPtrArray *
+event_not_taken (CurbEvent *event)
+{
+  JsonObject *data = curb_event_get_data (event);
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = json_object_has_member (data, "not_taken")
+                     ? json_object_get_array_member (data, "not_taken") : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      g_ptr_array_add (entries, curb_not_taken_new (json_object_get_string_member (entry, "line_id"),
+                                                    (guint) json_object_get_int_member (entry, "qty"),
+                                                    json_object_get_string_member_with_default (entry, "reason", NULL)));
+    }
+  return entries;
+}
+
+static gboolean
+check_details (CurbOrder  *order,
+               CurbEvent  *event,
+               GError    **error)
+{
+  JsonObject *data = curb_event_get_data (event);
+  g_autoptr(GPtrArray) not_taken = NULL;
+
+  switch (curb_event_get_kind (event))
+    {
+    case CURB_EVENT_SUBSTITUTION_DECIDED:
+      return curb_rules_check_substitution_decision (order, json_object_get_string_member (data, "substitution_id"),
+                                                     error);
+    case CURB_EVENT_HANDED_OVER:
+    case CURB_EVENT_PARTIALLY_HANDED_OVER:
+      not_taken = event_not_taken (event);
+      return curb_rules_check_handoff (order, not_taken,
+                                       json_object_get_boolean_member_with_default (data, "id_checked", FALSE),
+                                       error);
+    case CURB_EVENT_STAGED:
+    case CURB_EVENT_ARRIVED:
+    case CURB_EVENT_CLAIMED:
+    case CURB_EVENT_RELEASED:
+    case CURB_EVENT_NO_SHOW:
+    case CURB_EVENT_RETURNED_TO_STOCK:
+    case CURB_EVENT_CANCELLED:
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
+curb_rules_check_event (CurbOrder  *order,
+                        CurbEvent  *event,
+                        GError    **error)
+{
+  /* The hub authorised the device already; here a store device counts as
+   * staff, so what is left to guard is central's own fact. */
+  CurbActor actor;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+  g_return_val_if_fail (CURB_IS_EVENT (event), FALSE);
+
+  actor = g_strcmp0 (curb_event_get_device (event), CURB_EVENT_DEVICE_CENTRAL) == 0
+          ? CURB_ACTOR_CENTRAL : CURB_ACTOR_STAFF;
+  return curb_rules_check_transition (order, curb_event_get_kind (event), error)
+         && check_details (order, event, error)
+         && curb_rules_check_actor (actor, curb_event_get_kind (event), error);
+}
