@@ -159,12 +159,18 @@ void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */
 JsonObject *curb_hub_sync_status         (CurbHub *self);
+/* Tells streams that the store-level central alerts changed ({"type": "central_alert"}). */
+void        curb_hub_notify_central_alert (CurbHub    *self,
+                                           const char *ref);
 void        curb_hub_append_sync_metrics (CurbHub *self,
                                           GString *out);
 
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
+/* curb-hub-sync.c: central says orders changed; the hub pulls now. */
+void curb_hub_handle_hint (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                           const char *unused_ref, const char *unused_action);
 void curb_hub_handle_heartbeat (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 void curb_hub_handle_devices   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

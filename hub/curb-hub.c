@@ -31,6 +31,7 @@ static const Route routes[] = {
   { "DELETE", "/v1/staff/session", CURB_HUB_AUTH_STAGING, curb_hub_handle_staff_sign_out },
   { "POST", "/v1/events",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_events },
   { "POST", "/v1/heartbeat",      CURB_HUB_AUTH_DEVICE,  curb_hub_handle_heartbeat },
+  { "POST", "/v1/hints",          CURB_HUB_AUTH_NONE,    curb_hub_handle_hint },
   { "GET",  "/v1/devices",        CURB_HUB_AUTH_STAGING, curb_hub_handle_devices },
   { "GET",  "/v1/status",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_status },
   { "GET",  "/v1/stream",         CURB_HUB_AUTH_DEVICE,  handle_stream },

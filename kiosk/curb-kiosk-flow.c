@@ -65,7 +65,7 @@ static const char * const problem_names[] = {
   "none", "unreadable", "expired", "invalid", "other-store", "not-found",
   "not-ready", "already-checked-in", "already-collected", "cancelled",
   "offline-queued", "hub-unreachable", "rate-limited", "camera-failed",
-  "staff-called", "staff-unreachable", "not-pickup-code", "failed",
+  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "failed",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (screen_names) == CURB_KIOSK_N_SCREENS);
@@ -106,6 +106,8 @@ problem_from_core_error (int code)
       return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
     case CURB_ERROR_CANCELLED:
       return CURB_KIOSK_PROBLEM_CANCELLED;
+    case CURB_ERROR_NEEDS_STAFF:
+      return CURB_KIOSK_PROBLEM_SEE_STAFF;
     case CURB_ERROR_RATE_LIMITED:
       return CURB_KIOSK_PROBLEM_RATE_LIMITED;
     case CURB_ERROR_UNAVAILABLE:
@@ -120,6 +122,7 @@ problem_from_core_error (int code)
     case CURB_ERROR_FORBIDDEN:
     case CURB_ERROR_PROTOCOL:
     case CURB_ERROR_CONFIG:
+    case CURB_ERROR_RESTAGE_REQUIRED:
     default:
       return CURB_KIOSK_PROBLEM_FAILED;
     }
@@ -743,6 +746,7 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_RATE_LIMITED:
     case CURB_KIOSK_PROBLEM_CAMERA_FAILED:
     case CURB_KIOSK_PROBLEM_STAFF_CALLED:
+    case CURB_KIOSK_PROBLEM_SEE_STAFF:
     case CURB_KIOSK_PROBLEM_FAILED:
     default:
       return FALSE;

@@ -15,6 +15,7 @@
 #define STATUS_INTERVAL_S 10
 #define BOARD_RELOAD_EVERY 3     /* status rounds: new orders from central show within 30 s */
 #define RETRY_INTERVAL_MS 3000
+#define ORDERS_FETCHED_ONE_BY_ONE 16
 
 typedef struct
 {
@@ -55,6 +56,7 @@ static guint signals[N_SIGNALS];
 static void fetch_order (CurbStagingLink *self, const char *ref);
 static void on_stream_event (CurbStagingLink *self, JsonObject *event);
 static void on_stream_connected (CurbStagingLink *self);
+static void on_orders_changed (CurbStagingLink *self, const char * const *refs);
 static void on_stream_disconnected (CurbStagingLink *self);
 static void on_stream_notice (CurbStagingLink *self, JsonObject *notice);
 static void deliver_next (CurbStagingLink *self);
@@ -229,6 +231,7 @@ on_board_ready (GObject      *source,
       g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "disconnected", G_CALLBACK (on_stream_disconnected), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->stream, "orders-changed", G_CALLBACK (on_orders_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "notice", G_CALLBACK (on_stream_notice), self, G_CONNECT_SWAPPED);
       curb_hub_stream_start (self->stream);
     }
@@ -297,6 +300,21 @@ fetch_order (CurbStagingLink *self,
   curb_hub_client_get_order_async (self->client, ref_or_event, self->cancellable, on_order_ready, task);
 }
 
+/* Central sent new or changed orders (an announced ETA, new quantities):
+ * a few are fetched one by one, a big page reloads the board. */
+static void
+on_orders_changed (CurbStagingLink    *self,
+                   const char * const *refs)
+{
+  if (refs != NULL && g_strv_length ((GStrv) refs) > ORDERS_FETCHED_ONE_BY_ONE)
+    {
+      curb_staging_link_reload_board (self);
+      return;
+    }
+  for (guint i = 0; refs != NULL && refs[i] != NULL; i++)
+    fetch_order (self, refs[i]);
+}
+
 /* Connected again, maybe to a restarted hub: a heartbeat at once tells
  * whether the hub still knows this station's staff session. */
 static void
@@ -311,6 +329,9 @@ static void
 on_stream_notice (CurbStagingLink *self,
                   JsonObject      *notice)
 {
+  /* the store-level alerts about central's orders changed (Devices page) */
+  if (g_strcmp0 (json_object_get_string_member_with_default (notice, "type", NULL), "central_alert") == 0)
+    curb_staging_link_refresh_status (self);
   g_signal_emit (self, signals[NOTICE], 0, notice);
 }
 

@@ -51,6 +51,7 @@ curb_staging_settings_init (CurbStagingSettings *settings)
     .inactivity_ms = 10 * 60 * 1000,
     .cold_limit_ms = 45 * 60 * 1000,
     .no_show_grace_ms = 30 * 60 * 1000,
+    .eta_warning_ms = 10 * 60 * 1000,
     .audio_sink = NULL,
     .station_id = g_strdup ("staging-1"),
   };
@@ -255,6 +256,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   self->board = curb_board_model_new ();
   curb_board_model_set_thresholds (self->board, settings->amber_ms, settings->red_ms);
   curb_board_model_set_cold_limit (self->board, settings->cold_limit_ms);
+  curb_board_model_set_eta_warning (self->board, settings->eta_warning_ms);
   curb_board_model_set_no_show_grace (self->board, settings->no_show_grace_ms);
   self->alerts = curb_alert_tracker_new (settings->repeat_ms, settings->escalate_ms);
   self->session = curb_staff_session_new (settings->inactivity_ms);

@@ -28,6 +28,7 @@ typedef struct
   gint64  inactivity_ms;       /* staff are signed out after this */
   gint64  cold_limit_ms;       /* chilled/frozen bags staged longer warn */
   gint64  no_show_grace_ms;    /* after the pickup window ends */
+  gint64  eta_warning_ms;      /* an order on the way not staged this long before its ETA warns */
   char   *audio_sink;          /* gst-launch sink description, NULL: default */
   char   *station_id;          /* this device's id in events */
 } CurbStagingSettings;
