@@ -246,6 +246,59 @@ print_devices (JsonArray *devices)
   return problems;
 }
 
+/* Orders central sent that the store could not take. */
+static int
+print_order_alerts (JsonObject *sync)
+{
+  JsonNode *node = sync != NULL ? json_object_get_member (sync, "order_alerts") : NULL;
+  JsonArray *alerts = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  guint n = alerts != NULL ? json_array_get_length (alerts) : 0;
+
+  if (n == 0)
+    return 0;
+  g_print ("Central orders the store could not take: %u (a shopper with such a code is sent to staff; "
+           "fix the order in central and it is taken again)\n", n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *alert = json_array_get_object_element (alerts, i);
+
+      g_print ("  %s (version %" G_GINT64_FORMAT ") since %s%s: %s\n", member_string (alert, "ref"),
+               json_object_get_int_member_with_default (alert, "version", -1), member_string (alert, "first_seen"),
+               member_string (alert, "shopper_seen") != NULL ? ", shopper waiting" : "",
+               member_string (alert, "reason"));
+    }
+  return (int) n;
+}
+
+/* Calls for staff from kiosks: answered ones are only counted. */
+static int
+print_assistance (JsonObject *assistance)
+{
+  JsonArray *calls = assistance != NULL && json_object_has_member (assistance, "calls")
+                     ? json_object_get_array_member (assistance, "calls") : NULL;
+  guint open = calls != NULL ? json_array_get_length (calls) : 0;
+
+  if (assistance == NULL)
+    return 0;
+  if (open == 0)
+    {
+      g_print ("Calls for staff: none waiting (%" G_GINT64_FORMAT " since the hub started)\n",
+               json_object_get_int_member_with_default (assistance, "total", 0));
+      return 0;
+    }
+  g_print ("Calls for staff: %u WAITING — send someone to the kiosk:\n", open);
+  for (guint i = 0; i < open; i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+      const char *ref = member_string (call, "order_ref");
+
+      g_print ("  %s since %s, shopper on the %s screen%s%s\n", member_string (call, "device_name"),
+               member_string (call, "at"), member_string (call, "screen"),
+               ref != NULL ? ", order " : "", ref != NULL ? ref : "");
+    }
+  return (int) open;
+}
+
 static int
 print_status (JsonObject *status)
 {
@@ -272,10 +325,13 @@ print_status (JsonObject *status)
                outbox);
       problems++;
     }
+  problems += print_order_alerts (sync);
   if (outbox > 0 && problems == 0)
     g_print ("Outbox: %" G_GINT64_FORMAT " event(s) being sent to central\n", outbox);
   if (alerts > 0)
     g_print ("Arrivals waiting for staff: %" G_GINT64_FORMAT "\n", alerts);
+  problems += print_assistance (json_object_has_member (status, "assistance")
+                                ? json_object_get_object_member (status, "assistance") : NULL);
   g_print ("Devices:\n");
   problems += print_devices (json_object_has_member (status, "devices")
                              ? json_object_get_array_member (status, "devices") : NULL);

@@ -42,6 +42,17 @@ order_extra (CurbStore  *store,
   return extra;
 }
 
+static gboolean
+order_is_closed (CurbHub    *hub,
+                 const char *ref)
+{
+  CurbOrderState state;
+
+  return curb_store_get_order_state (hub->store, ref, &state, NULL)
+         && (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER
+             || state == CURB_ORDER_STATE_NO_SHOW || state == CURB_ORDER_STATE_CANCELLED);
+}
+
 void
 curb_hub_reply_refused (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -50,6 +61,14 @@ curb_hub_reply_refused (CurbHub           *hub,
 {
   g_autoptr(JsonObject) extra = NULL;
 
+  /* A replayed pickup code of a closed order: one answer for every closed
+   * state, and nothing of the order (the kiosk says "see staff"). */
+  if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
+      && curb_hub_status_for_error (error) == SOUP_STATUS_CONFLICT)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+      return;
+    }
   if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
@@ -115,6 +134,18 @@ curb_hub_checkin_ref (CurbHub        *hub,
     }
   if (!curb_token_verify (hub->keyring, token, hub->store_id, at_s, &claims, error))
     return NULL;
+  if (curb_store_claim_rejected_order (hub->store, claims->order_ref))
+    {
+      /* A valid code for an order central sent but the store could not take. */
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
+                        "CURBSIDE_DEVICE", caller->device_id,
+                        "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
+                        "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
+      curb_hub_notify_central_alert (hub, claims->order_ref);
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_NEEDS_STAFF,
+                           "The store could not take this order from central; staff will help");
+      return NULL;
+    }
   return g_strdup (claims->order_ref);
 }
 
@@ -177,7 +208,10 @@ static void
 add_eta (JsonObject *reply,
          JsonObject *order)
 {
-  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE);
+  JsonNode *restage = json_object_get_member (order, "restage");
+  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE)
+                    && (restage == NULL || !JSON_NODE_HOLDS_ARRAY (restage)
+                        || json_array_get_length (json_node_get_array (restage)) == 0);
 
   json_object_set_boolean_member (reply, "staged", staged);
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
@@ -268,7 +302,7 @@ issue_ticket (CurbHub    *hub,
               const char *device_id)
 {
   CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
-  char *id = curb_uuid_new ();
+  char *id = curb_random_token (24);
   GHashTableIter iter;
   gpointer value;
   gint64 now = curb_now_ms ();

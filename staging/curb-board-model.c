@@ -10,6 +10,7 @@ struct _CurbBoardModel
   gint64      red_ms;
   gint64      cold_limit_ms;
   gint64      no_show_grace_ms;
+  gint64      eta_warning_ms;
   gint64      last_seq;
 };
 
@@ -29,6 +30,7 @@ typedef struct
   gint64          window_start;
   gint64          window_end;
   gint64          handed_over_at;
+  gint64          eta;
 } Place;
 
 static Place
@@ -40,6 +42,7 @@ place_of (CurbOrder *order)
     .window_start = curb_order_get_window_start (order),
     .window_end = curb_order_get_window_end (order),
     .handed_over_at = curb_order_get_handed_over_at (order),
+    .eta = curb_order_get_eta (order),
   };
 }
 
@@ -48,7 +51,7 @@ place_equal (const Place *a,
              const Place *b)
 {
   return a->column == b->column && a->arrived_at == b->arrived_at && a->window_start == b->window_start
-         && a->window_end == b->window_end && a->handed_over_at == b->handed_over_at;
+         && a->window_end == b->window_end && a->handed_over_at == b->handed_over_at && a->eta == b->eta;
 }
 
 static gint64
@@ -174,6 +177,7 @@ curb_board_model_init (CurbBoardModel *self)
   self->red_ms = 4 * 60 * 1000;
   self->cold_limit_ms = 45 * 60 * 1000;
   self->no_show_grace_ms = 30 * 60 * 1000;
+  self->eta_warning_ms = 10 * 60 * 1000;
   g_signal_connect_swapped (self->orders, "items-changed", G_CALLBACK (on_orders_changed), self);
 }
 
@@ -210,6 +214,19 @@ curb_board_model_set_no_show_grace (CurbBoardModel *self,
 {
   g_return_if_fail (CURB_IS_BOARD_MODEL (self));
   self->no_show_grace_ms = grace_ms;
+}
+
+/**
+ * curb_board_model_set_eta_warning:
+ * @before_eta_ms: warn when an order on the way is not staged this long
+ *   before the shopper's ETA (staging.conf [service] on-the-way-warning-minutes)
+ */
+void
+curb_board_model_set_eta_warning (CurbBoardModel *self,
+                                  gint64          before_eta_ms)
+{
+  g_return_if_fail (CURB_IS_BOARD_MODEL (self));
+  self->eta_warning_ms = MAX (before_eta_ms, 0);
 }
 
 /**
@@ -398,6 +415,8 @@ curb_board_column_for_order (CurbOrder *order)
       return CURB_BOARD_COLUMN_CLAIMED;
     case CURB_ORDER_STATE_PENDING:
     case CURB_ORDER_STATE_READY:
+      if (curb_order_get_eta (order) > 0)
+        return CURB_BOARD_COLUMN_ON_THE_WAY;
       return curb_order_get_staged (order) ? CURB_BOARD_COLUMN_STAGED : CURB_BOARD_COLUMN_TO_STAGE;
     case CURB_ORDER_STATE_HANDED_OVER:
     case CURB_ORDER_STATE_PARTIALLY_HANDED_OVER:
@@ -412,8 +431,9 @@ curb_board_column_for_order (CurbOrder *order)
  * curb_board_column_compare:
  *
  * The order of a column: the longest wait first for arrivals and claims,
- * the earliest pickup window first for orders not here yet, the most
- * recent first for done ones; the reference breaks ties.
+ * the shopper who comes first for those on the way, the earliest pickup
+ * window first for orders not here yet, the most recent first for done
+ * ones; the reference breaks ties.
  */
 int
 curb_board_column_compare (CurbBoardColumn  column,
@@ -427,6 +447,9 @@ curb_board_column_compare (CurbBoardColumn  column,
     case CURB_BOARD_COLUMN_ARRIVED:
     case CURB_BOARD_COLUMN_CLAIMED:
       c = compare_times (time_or_max (curb_order_get_arrived_at (a)), time_or_max (curb_order_get_arrived_at (b)));
+      break;
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      c = compare_times (time_or_max (curb_order_get_eta (a)), time_or_max (curb_order_get_eta (b)));
       break;
     case CURB_BOARD_COLUMN_STAGED:
     case CURB_BOARD_COLUMN_TO_STAGE:
@@ -519,6 +542,26 @@ curb_board_model_is_no_show_due (CurbBoardModel *self,
   if (state != CURB_ORDER_STATE_PENDING && state != CURB_ORDER_STATE_READY)
     return FALSE;
   return end > 0 && now_ms > end + self->no_show_grace_ms;
+}
+
+/* On the way and not (or no longer) staged, with the ETA near: staff must
+ * stage it now or the shopper waits. */
+gboolean
+curb_board_model_is_late_for_eta (CurbBoardModel *self,
+                                  CurbOrder      *order,
+                                  gint64          now_ms)
+{
+  gint64 eta;
+
+  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  eta = curb_order_get_eta (order);
+  if (eta <= 0 || curb_board_column_for_order (order) != CURB_BOARD_COLUMN_ON_THE_WAY)
+    return FALSE;
+  if (curb_order_get_staged (order) && g_list_model_get_n_items (curb_order_get_restage (order)) == 0)
+    return FALSE;
+  return now_ms >= eta - self->eta_warning_ms;
 }
 
 gboolean

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
  * CurbBoardColumn:
  * @CURB_BOARD_COLUMN_ARRIVED: the shopper is here and nobody has claimed the order
  * @CURB_BOARD_COLUMN_CLAIMED: a staff member is bringing it out
+ * @CURB_BOARD_COLUMN_ON_THE_WAY: the shopper said "I'm on my way" (by ETA)
  * @CURB_BOARD_COLUMN_STAGED: staged, the shopper has not arrived
  * @CURB_BOARD_COLUMN_TO_STAGE: not staged yet, the shopper has not arrived
  * @CURB_BOARD_COLUMN_DONE: handed over, no-show or cancelled
@@ -20,6 +21,7 @@ typedef enum
 {
   CURB_BOARD_COLUMN_ARRIVED,
   CURB_BOARD_COLUMN_CLAIMED,
+  CURB_BOARD_COLUMN_ON_THE_WAY,
   CURB_BOARD_COLUMN_STAGED,
   CURB_BOARD_COLUMN_TO_STAGE,
   CURB_BOARD_COLUMN_DONE,
@@ -56,6 +58,8 @@ void             curb_board_model_set_cold_limit    (CurbBoardModel  *self,
                                                      gint64           cold_limit_ms);
 void             curb_board_model_set_no_show_grace (CurbBoardModel  *self,
                                                      gint64           grace_ms);
+void             curb_board_model_set_eta_warning   (CurbBoardModel  *self,
+                                                     gint64           before_eta_ms);
 CurbOrder       *curb_board_model_upsert            (CurbBoardModel  *self,
                                                      CurbOrder       *snapshot);
 void             curb_board_model_replace_all       (CurbBoardModel  *self,
@@ -84,6 +88,9 @@ gint64           curb_board_model_past_window_ms    (CurbBoardModel  *self,
                                                      CurbOrder       *order,
                                                      gint64           now_ms);
 gboolean         curb_board_model_is_no_show_due    (CurbBoardModel  *self,
+                                                     CurbOrder       *order,
+                                                     gint64           now_ms);
+gboolean         curb_board_model_is_late_for_eta   (CurbBoardModel  *self,
                                                      CurbOrder       *order,
                                                      gint64           now_ms);
 gboolean         curb_board_model_is_cold_too_long  (CurbBoardModel  *self,

@@ -103,6 +103,38 @@ sync_entry (JsonObject *status)
                                 _("Pickups keep working in the store. Nothing is lost: updates are sent when the internet is back. If it lasts, call store IT."));
 }
 
+/* Orders central sent that the store could not take: a shopper with such
+ * a code is sent to staff, who serve them from the order in central. */
+static void
+add_order_alerts (GPtrArray  *entries,
+                  JsonObject *status)
+{
+  JsonObject *sync = json_object_has_member (status, "sync")
+                     && JSON_NODE_HOLDS_OBJECT (json_object_get_member (status, "sync"))
+                     ? json_object_get_object_member (status, "sync") : NULL;
+  JsonNode *node = sync != NULL ? json_object_get_member (sync, "order_alerts") : NULL;
+  JsonArray *alerts = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; alerts != NULL && i < json_array_get_length (alerts); i++)
+    {
+      JsonNode *element = json_array_get_element (alerts, i);
+      JsonObject *alert = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *ref = str_member (alert, "ref");
+      g_autofree char *name = NULL, *text = NULL;
+
+      if (ref == NULL)
+        continue;
+      /* Translators: %s is an order number */
+      name = g_strdup_printf (_("Order %s"), ref);
+      text = str_member (alert, "shopper_seen") != NULL
+             ? g_strdup_printf (_("The shopper is here, but the order could not be taken from central (%s)"),
+                                str_member (alert, "reason") ?: "")
+             : g_strdup_printf (_("Could not be taken from central (%s)"), str_member (alert, "reason") ?: "");
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
+                                                       _("Serve the shopper from the order in the order system and tell store IT.")));
+    }
+}
+
 static const char *
 printer_words (const char  *state,
                const char **advice)
@@ -205,7 +237,10 @@ curb_health_from_hub (JsonObject *status,
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_health_entry_free);
 
   if (status != NULL)
-    g_ptr_array_add (entries, sync_entry (status));
+    {
+      g_ptr_array_add (entries, sync_entry (status));
+      add_order_alerts (entries, status);
+    }
   for (guint i = 0; devices != NULL && i < json_array_get_length (devices); i++)
     {
       JsonNode *node = json_array_get_element (devices, i);

@@ -33,8 +33,8 @@ G_DEFINE_FINAL_TYPE (CurbBoardPage, curb_board_page, ADW_TYPE_BIN)
 enum { ORDER_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const char *const column_classes[] = { "column-arrived", "column-claimed", "column-staged",
-                                              "column-to-stage", "column-done" };
+static const char *const column_classes[] = { "column-arrived", "column-claimed", "column-on-the-way",
+                                              "column-staged", "column-to-stage", "column-done" };
 
 static const char *
 column_title (CurbBoardColumn column)
@@ -45,6 +45,8 @@ column_title (CurbBoardColumn column)
       return _("Arrived: waiting");
     case CURB_BOARD_COLUMN_CLAIMED:
       return _("Claimed: on the way");
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      return _("On the way");
     case CURB_BOARD_COLUMN_STAGED:
       return _("Staged: not arrived");
     case CURB_BOARD_COLUMN_TO_STAGE:

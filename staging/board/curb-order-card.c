@@ -333,6 +333,52 @@ add_people_flags (CurbOrderCard *self,
     }
 }
 
+/* "+3 × Whole Milk 1 L, −1 × Eggs" */
+static char *
+format_restage (GListModel *restage)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (restage); i++)
+    {
+      g_autoptr(CurbRestageLine) line = g_list_model_get_item (restage, i);
+      gint64 delta = (gint64) curb_restage_line_get_qty (line) - curb_restage_line_get_staged_qty (line);
+      const char *name = curb_restage_line_get_name (line) ?: curb_restage_line_get_line_id (line);
+
+      if (delta != 0)
+        g_string_append_printf (text, "%s%s%" G_GINT64_FORMAT " \u00d7 %s", text->len > 0 ? ", " : "",
+                                delta > 0 ? "+" : "\u2212", ABS (delta), name);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* Central changed the order after staging; the shopper is on the way. */
+static void
+add_on_the_way_flags (CurbOrderCard *self,
+                      CurbOrder     *order,
+                      gint64         now,
+                      GString       *flags)
+{
+  g_autofree char *restage = format_restage (curb_order_get_restage (order));
+  gint64 eta = curb_order_get_eta (order);
+
+  if (restage != NULL)
+    {
+      /* Translators: central changed the order after staging; %s is "+3 × Whole Milk 1 L" */
+      g_autofree char *text = g_strdup_printf (_("Re-stage: %s"), restage);
+      add_flag (flags, text);
+    }
+  if (eta > 0 && curb_board_column_for_order (order) == CURB_BOARD_COLUMN_ON_THE_WAY)
+    {
+      g_autofree char *at = format_clock (eta);
+      /* Translators: %s is a clock time */
+      g_autofree char *text = curb_board_model_is_late_for_eta (board_of (self), order, now)
+                              ? g_strdup_printf (_("NOT STAGED: shopper arrives %s"), at)
+                              : g_strdup_printf (_("Arrives %s"), at);
+      add_flag (flags, text);
+    }
+}
+
 static char *
 format_flags (CurbOrderCard *self,
               CurbOrder     *order,
@@ -351,6 +397,7 @@ format_flags (CurbOrderCard *self,
   add_people_flags (self, flags);
   if (g_list_model_get_n_items (curb_order_get_not_taken (order)) > 0)
     add_flag (flags, _("Partial"));
+  add_on_the_way_flags (self, order, now, flags);
   if (curb_board_model_is_cold_too_long (board, order, now))
     add_flag (flags, _("Cold bags staged too long"));
   if (curb_board_model_is_no_show_due (board, order, now))

@@ -313,15 +313,34 @@ curb_stage_page_init (CurbStagePage *self)
   g_signal_connect (self->orders_box, "row-activated", G_CALLBACK (on_row_activated), self);
 }
 
-/* Orders whose shopper is not here yet: those not staged first, then by
- * pickup window (the board's own column order). */
+/* Orders whose shopper is not here yet: those on the way and not staged
+ * first, then those not staged, then the staged ones; each by the board's
+ * own column order. */
+static int
+stage_rank (CurbOrder *order)
+{
+  switch (curb_board_column_for_order (order))
+    {
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      return curb_order_get_staged (order) ? 2 : 0;
+    case CURB_BOARD_COLUMN_TO_STAGE:
+      return 1;
+    case CURB_BOARD_COLUMN_STAGED:
+      return 3;
+    case CURB_BOARD_COLUMN_ARRIVED:
+    case CURB_BOARD_COLUMN_CLAIMED:
+    case CURB_BOARD_COLUMN_DONE:
+    case CURB_BOARD_N_COLUMNS:
+    default:
+      return -1;
+    }
+}
+
 static gboolean
 is_to_stage (gpointer item,
              gpointer user_data)
 {
-  CurbBoardColumn column = curb_board_column_for_order (item);
-
-  return column == CURB_BOARD_COLUMN_TO_STAGE || column == CURB_BOARD_COLUMN_STAGED;
+  return stage_rank (item) >= 0;
 }
 
 static int
@@ -329,12 +348,11 @@ compare_to_stage (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
-  CurbBoardColumn ca = curb_board_column_for_order ((CurbOrder *) a);
-  CurbBoardColumn cb = curb_board_column_for_order ((CurbOrder *) b);
+  int ra = stage_rank ((CurbOrder *) a), rb = stage_rank ((CurbOrder *) b);
 
-  if (ca != cb)
-    return ca == CURB_BOARD_COLUMN_TO_STAGE ? -1 : 1;
-  return curb_board_column_compare (ca, (CurbOrder *) a, (CurbOrder *) b);
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  return curb_board_column_compare (curb_board_column_for_order ((CurbOrder *) a), (CurbOrder *) a, (CurbOrder *) b);
 }
 
 static GtkSortListModel *
