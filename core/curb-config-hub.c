@@ -48,6 +48,17 @@ const CurbConfigKey curb_config_hub_schema[] = {
   { "rate-limits", "lookup-per-store-per-minute", CURB_CONFIG_INT, FALSE, "60", 1, 100000, NULL,
     NULL, "Manual lookups all devices together may make a minute" },
 
+  { "limits", "handshake-timeout", CURB_CONFIG_INT, FALSE, "10", 1, 120, NULL,
+    NULL, "Seconds a client has from connecting to a finished TLS handshake" },
+  { "limits", "idle-timeout", CURB_CONFIG_INT, FALSE, "60", 5, 3600, NULL,
+    NULL, "Seconds a connection may stay silent (event streams are pinged every 10 s)" },
+  { "limits", "connections-per-address", CURB_CONFIG_INT, FALSE, "384", 1, 60000, NULL,
+    NULL, "Open connections one client address may hold" },
+  { "limits", "connections", CURB_CONFIG_INT, FALSE, "768", 1, 60000, NULL,
+    NULL, "Open connections in all (keep under the hub's descriptor limit, LimitNOFILE)" },
+  { "limits", "streams-per-device", CURB_CONFIG_INT, FALSE, "4", 1, 64, NULL,
+    NULL, "Event streams one device may hold open; a new one closes its oldest" },
+
   { "alerts", "escalation-seconds", CURB_CONFIG_INT, FALSE, "90", 5, 3600, NULL,
     NULL, "Seconds an arrival alert may ring unclaimed before it escalates" },
 

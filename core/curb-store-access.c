@@ -251,18 +251,61 @@ check_staff_input (const char  *staff_id,
   return TRUE;
 }
 
+/* The PIN is first hashed with the store's secret key (a pepper), then
+ * Argon2id: a stolen database or backup without the key is no PIN oracle. */
+#define PEPPERED_PREFIX "pep1$"
+
+static void
+pepper_pin (CurbStore  *self,
+            const char *pin,
+            char        out[CURB_STORE_HASH_BYTES * 2 + 1])
+{
+  guint8 keyed[CURB_STORE_HASH_BYTES];
+
+  curb_store_keyed_hash (self, "pin", pin, keyed);
+  sodium_bin2hex (out, CURB_STORE_HASH_BYTES * 2 + 1, keyed, sizeof keyed);
+  sodium_memzero (keyed, sizeof keyed);
+}
+
 static char *
-hash_pin (const char  *pin,
+hash_pin (CurbStore   *self,
+          const char  *pin,
           GError     **error)
 {
+  char peppered[CURB_STORE_HASH_BYTES * 2 + 1];
   char hash[crypto_pwhash_STRBYTES];
+  int rc;
 
-  if (crypto_pwhash_str (hash, pin, strlen (pin), PIN_OPSLIMIT, PIN_MEMLIMIT) != 0)
+  pepper_pin (self, pin, peppered);
+  rc = crypto_pwhash_str (hash, peppered, strlen (peppered), PIN_OPSLIMIT, PIN_MEMLIMIT);
+  sodium_memzero (peppered, sizeof peppered);
+  if (rc != 0)
     {
       g_set_error_literal (error, CURB_ERROR, CURB_ERROR_FAILED, "Not enough memory to hash the staff PIN");
       return NULL;
     }
-  return g_strdup (hash);
+  return g_strconcat (PEPPERED_PREFIX, hash, NULL);
+}
+
+/* What an unknown staff id is checked against, so that it costs the same. */
+static const char *
+dummy_pin_hash (void)
+{
+  static gsize dummy;
+
+  if (g_once_init_enter (&dummy))
+    {
+      char hash[crypto_pwhash_STRBYTES];
+      char secret[33];
+      guint8 raw[16];
+
+      randombytes_buf (raw, sizeof raw);
+      sodium_bin2hex (secret, sizeof secret, raw, sizeof raw);
+      if (crypto_pwhash_str (hash, secret, strlen (secret), PIN_OPSLIMIT, PIN_MEMLIMIT) != 0)
+        g_strlcpy (hash, "", sizeof hash);
+      g_once_init_leave (&dummy, (gsize) g_strdup (hash));
+    }
+  return (const char *) dummy;
 }
 
 static JsonObject *
@@ -276,12 +319,31 @@ staff_from_row (CurbStmt *stmt)
   return staff;
 }
 
+/* Argon2id against @stored_hash (peppered, or as written before peppering);
+ * an unknown staff member (NULL) costs the same against the dummy hash. */
 static gboolean
-verify_pin (const char *stored_hash,
-            const char *pin)
+verify_pin (CurbStore  *self,
+            const char *stored_hash,
+            const char *pin,
+            gboolean   *out_legacy)
 {
-  return stored_hash != NULL && pin != NULL && strlen (pin) <= PIN_MAX_LEN
-         && crypto_pwhash_str_verify (stored_hash, pin, strlen (pin)) == 0;
+  char peppered[CURB_STORE_HASH_BYTES * 2 + 1];
+  const char *hash = stored_hash != NULL ? stored_hash : dummy_pin_hash ();
+  gboolean ok;
+
+  *out_legacy = FALSE;
+  if (pin == NULL || strlen (pin) > PIN_MAX_LEN)
+    pin = "";
+  if (g_str_has_prefix (hash, PEPPERED_PREFIX) || stored_hash == NULL)
+    {
+      pepper_pin (self, pin, peppered);
+      ok = crypto_pwhash_str_verify (hash + (stored_hash != NULL ? strlen (PEPPERED_PREFIX) : 0), peppered,
+                                     strlen (peppered)) == 0;
+      sodium_memzero (peppered, sizeof peppered);
+      return ok && stored_hash != NULL;
+    }
+  *out_legacy = TRUE;
+  return crypto_pwhash_str_verify (hash, pin, strlen (pin)) == 0;
 }
 
 /* --- devices listing and audit --- */
@@ -499,17 +561,48 @@ curb_store_revoke_device (CurbStore   *self,
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(CurbStmt) stmt = NULL;
+  g_autoptr(CurbStmt) sessions = NULL;
 
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (device_id != NULL, FALSE);
 
   locker = curb_store_lock (self);
-  stmt = curb_store_prepare (self, "UPDATE devices SET revoked_ms = COALESCE (revoked_ms, ?2) WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!curb_store_begin (self, error))
     return FALSE;
+  stmt = curb_store_prepare (self, "UPDATE devices SET revoked_ms = COALESCE (revoked_ms, ?2) WHERE id = ?1", error);
+  sessions = stmt != NULL ? curb_store_prepare (self, "DELETE FROM staff_sessions WHERE device_id = ?1", error) : NULL;
+  if (sessions == NULL)
+    {
+      curb_store_rollback (self);
+      return FALSE;
+    }
   curb_stmt_bind_text (stmt, 1, device_id);
   sqlite3_bind_int64 (stmt, 2, curb_now_ms ());
-  return changed_one_row (self, stmt, "device", device_id, error);
+  curb_stmt_bind_text (sessions, 1, device_id);
+  if (!changed_one_row (self, stmt, "device", device_id, error)
+      || !curb_store_step_done (self, sessions, error) || !curb_store_commit (self, error))
+    {
+      curb_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+curb_store_device_is_active (CurbStore  *self,
+                             const char *device_id)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "SELECT 1 FROM devices WHERE id = ?1 AND revoked_ms IS NULL", NULL);
+  if (stmt == NULL)
+    return TRUE;   /* a database error is not a revocation */
+  curb_stmt_bind_text (stmt, 1, device_id);
+  return curb_store_step_row (self, stmt, NULL);
 }
 
 gboolean
@@ -574,7 +667,7 @@ curb_store_add_staff (CurbStore      *self,
 
   if (!check_staff_input (staff_id, first_name, pin, badge, error))
     return FALSE;
-  pin_hash = hash_pin (pin, error);   /* slow: outside the lock */
+  pin_hash = hash_pin (self, pin, error);   /* slow: outside the lock */
   if (pin_hash == NULL)
     return FALSE;
   locker = curb_store_lock (self);
@@ -623,6 +716,29 @@ fetch_staff (CurbStore   *self,
   return staff_from_row (stmt);
 }
 
+/* A PIN hash from before peppering is replaced once the PIN is known. */
+static void
+upgrade_pin_hash (CurbStore  *self,
+                  const char *staff_id,
+                  const char *pin,
+                  const char *old_hash)
+{
+  g_autofree char *pin_hash = hash_pin (self, pin, NULL);
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  if (pin_hash == NULL)
+    return;
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "UPDATE staff SET pin_hash = ?2 WHERE id = ?1 AND pin_hash = ?3", NULL);
+  if (stmt == NULL)
+    return;
+  curb_stmt_bind_text (stmt, 1, staff_id);
+  curb_stmt_bind_text (stmt, 2, pin_hash);
+  curb_stmt_bind_text (stmt, 3, old_hash);
+  curb_store_step_done (self, stmt, NULL);
+}
+
 JsonObject *
 curb_store_verify_staff (CurbStore   *self,
                          const char  *staff_id,
@@ -632,6 +748,7 @@ curb_store_verify_staff (CurbStore   *self,
   g_autoptr(JsonObject) staff = NULL;
   g_autofree char *pin_hash = NULL;
   GError *local_error = NULL;
+  gboolean legacy = FALSE;
 
   g_return_val_if_fail (CURB_IS_STORE (self), NULL);
 
@@ -642,12 +759,14 @@ curb_store_verify_staff (CurbStore   *self,
       g_propagate_error (error, local_error);
       return NULL;
     }
-  /* the slow check runs without the lock held */
-  if (staff == NULL || !verify_pin (pin_hash, pin))
+  /* the slow check runs without the lock held, for unknown ids too */
+  if (!verify_pin (self, staff != NULL ? pin_hash : NULL, pin, &legacy) || staff == NULL)
     {
       unauthorized (error, "Unknown staff member or wrong PIN");
       return NULL;
     }
+  if (legacy)
+    upgrade_pin_hash (self, staff_id, pin, pin_hash);
   return g_steal_pointer (&staff);
 }
 
@@ -693,6 +812,13 @@ curb_store_remove_staff (CurbStore   *self,
   g_return_val_if_fail (staff_id != NULL, FALSE);
 
   locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "DELETE FROM staff_sessions WHERE staff_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  curb_stmt_bind_text (stmt, 1, staff_id);
+  if (!curb_store_step_done (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, curb_stmt_release);
   stmt = curb_store_prepare (self, "DELETE FROM staff WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -789,4 +915,137 @@ curb_store_list_audit_since (CurbStore   *self,
   sqlite3_bind_int64 (stmt, 1, since_ms);
   curb_stmt_bind_text (stmt, 2, action_prefix);
   return collect_rows (self, stmt, audit_from_row, error);
+}
+
+/* --- staff sessions --- */
+
+char *
+curb_store_open_staff_session (CurbStore   *self,
+                               const char  *staff_id,
+                               const char  *device_id,
+                               gint64       idle_ms,
+                               gint64       max_ms,
+                               GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+  g_autofree char *token = curb_random_token (24);
+  gint64 now = curb_now_ms ();
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+  g_return_val_if_fail (staff_id != NULL && device_id != NULL, NULL);
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "DELETE FROM staff_sessions WHERE expires_ms <= ?1 OR last_used_ms <= ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, now - idle_ms);
+  if (!curb_store_step_done (self, stmt, error))
+    return NULL;
+  g_clear_pointer (&stmt, curb_stmt_release);
+  stmt = curb_store_prepare (self, "INSERT INTO staff_sessions (token_hash, staff_id, device_id, created_ms,"
+                                   " last_used_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_hash (self, stmt, 1, "staff-session", token);
+  curb_stmt_bind_text (stmt, 2, staff_id);
+  curb_stmt_bind_text (stmt, 3, device_id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_int64 (stmt, 5, now + max_ms);
+  if (!curb_store_step_done (self, stmt, error))
+    return NULL;
+  return g_steal_pointer (&token);
+}
+
+static gboolean
+delete_session (CurbStore   *self,
+                const char  *token,
+                GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "DELETE FROM staff_sessions WHERE token_hash = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_hash (self, stmt, 1, "staff-session", token);
+  return curb_store_step_done (self, stmt, error);
+}
+
+static gboolean
+refresh_session (CurbStore   *self,
+                 const char  *token,
+                 gint64       now,
+                 GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "UPDATE staff_sessions SET last_used_ms = ?2"
+                                                       " WHERE token_hash = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_hash (self, stmt, 1, "staff-session", token);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return curb_store_step_done (self, stmt, error);
+}
+
+JsonObject *
+curb_store_touch_staff_session (CurbStore   *self,
+                                const char  *token,
+                                const char  *device_id,
+                                gint64       idle_ms,
+                                GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+  g_autoptr(JsonObject) staff = NULL;
+  GError *local_error = NULL;
+  gint64 now = curb_now_ms ();
+  gboolean live;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+
+  if (token == NULL || !curb_text_is_printable (token, 128) || device_id == NULL)
+    return (unauthorized (error, "Unknown or expired staff session"), NULL);
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "SELECT s.id, s.first_name, s.role, t.expires_ms, t.last_used_ms"
+                                   " FROM staff_sessions t JOIN staff s ON s.id = t.staff_id"
+                                   " JOIN devices d ON d.id = t.device_id AND d.revoked_ms IS NULL"
+                                   " WHERE t.token_hash = ?1 AND t.device_id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_hash (self, stmt, 1, "staff-session", token);
+  curb_stmt_bind_text (stmt, 2, device_id);
+  if (!curb_store_step_row (self, stmt, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      else
+        unauthorized (error, "Unknown or expired staff session");
+      return NULL;
+    }
+  live = sqlite3_column_int64 (stmt, 3) > now && sqlite3_column_int64 (stmt, 4) > now - idle_ms;
+  staff = staff_from_row (stmt);
+  g_clear_pointer (&stmt, curb_stmt_release);
+  if (!live)
+    {
+      delete_session (self, token, NULL);
+      return (unauthorized (error, "Unknown or expired staff session"), NULL);
+    }
+  if (!refresh_session (self, token, now, error))
+    return NULL;
+  return g_steal_pointer (&staff);
+}
+
+gboolean
+curb_store_close_staff_session (CurbStore   *self,
+                                const char  *token,
+                                GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+
+  if (token == NULL || !curb_text_is_printable (token, 128))
+    return TRUE;
+  locker = curb_store_lock (self);
+  return delete_session (self, token, error);
 }

@@ -113,8 +113,21 @@ static const char migration_1[] =
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
+/* Staff sessions survive a hub restart: only a keyed hash of the token is
+ * kept; a revoked device's sessions are deleted with it. */
+static const char migration_2[] =
+  "CREATE TABLE staff_sessions ("
+  "  token_hash BLOB PRIMARY KEY NOT NULL,"
+  "  staff_id TEXT NOT NULL,"
+  "  device_id TEXT NOT NULL,"
+  "  created_ms INTEGER NOT NULL,"
+  "  last_used_ms INTEGER NOT NULL,"
+  "  expires_ms INTEGER NOT NULL);"
+  "CREATE INDEX staff_sessions_by_device ON staff_sessions (device_id);";
+
 static const Migration migrations[] = {
   { 1, migration_1 },
+  { 2, migration_2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CURB_STORE_SCHEMA_VERSION);

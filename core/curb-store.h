@@ -56,7 +56,7 @@ gboolean    curb_staff_role_from_string  (const char     *text,
                                           CurbStaffRole  *out_role);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CURB_STORE_SCHEMA_VERSION 1
+#define CURB_STORE_SCHEMA_VERSION 2
 
 #define CURB_TYPE_STORE (curb_store_get_type ())
 G_DECLARE_FINAL_TYPE (CurbStore, curb_store, CURB, STORE, GObject)
@@ -270,9 +270,14 @@ gboolean    curb_store_authenticate_device (CurbStore      *self,
                                             char          **out_device_id,
                                             CurbDeviceRole *out_role,
                                             GError        **error);
+/* Revokes at once: the credential stops working, the device's staff
+ * sessions end. %CURB_ERROR_NOT_FOUND for an unknown id. */
 gboolean    curb_store_revoke_device (CurbStore   *self,
                                       const char  *device_id,
                                       GError     **error);
+/* Enrolled and not revoked. */
+gboolean    curb_store_device_is_active (CurbStore  *self,
+                                         const char *device_id);
 /* Stores @status (copied as JSON) and the time as last_seen. */
 gboolean    curb_store_record_heartbeat (CurbStore  *self,
                                          const char *device_id,
@@ -298,7 +303,10 @@ gboolean    curb_store_add_staff     (CurbStore     *self,
                                       const char    *pin,
                                       const char    *badge,
                                       GError       **error);
-/* {id, first_name, role} or %CURB_ERROR_UNAUTHORIZED (same for unknown id). */
+/* {id, first_name, role} or %CURB_ERROR_UNAUTHORIZED. Slow on purpose
+ * (Argon2id), and as slow for an unknown id (checked against a dummy hash):
+ * call it off the main loop. PINs are hashed peppered with the store's key,
+ * so a copy of the database alone does not give them away. */
 JsonObject *curb_store_verify_staff  (CurbStore   *self,
                                       const char  *staff_id,
                                       const char  *pin,
@@ -312,6 +320,45 @@ gboolean    curb_store_remove_staff  (CurbStore   *self,
 /* [{id, first_name, role}] */
 JsonArray  *curb_store_list_staff    (CurbStore   *self,
                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- staff sessions --- */
+
+/**
+ * curb_store_open_staff_session:
+ * @staff_id: a staff member (curb_store_verify_staff() said so)
+ * @device_id: the staging station the session belongs to
+ * @idle_ms: the session ends after this long without use…
+ * @max_ms: …and this long after it began
+ *
+ * Returns: (transfer full): a new random session token (from libsodium's
+ *   generator); the store keeps only a keyed hash of it, so a session
+ *   outlives a hub restart.
+ */
+char       *curb_store_open_staff_session  (CurbStore   *self,
+                                            const char  *staff_id,
+                                            const char  *device_id,
+                                            gint64       idle_ms,
+                                            gint64       max_ms,
+                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/**
+ * curb_store_touch_staff_session:
+ * @token: a session token
+ * @device_id: the device presenting it
+ *
+ * The session's staff member {id, first_name, role} when @token is a live
+ * session of @device_id (an enrolled, not revoked device, a staff member
+ * still on file); its idle time starts again. Otherwise
+ * %CURB_ERROR_UNAUTHORIZED (and an expired session is deleted).
+ */
+JsonObject *curb_store_touch_staff_session (CurbStore   *self,
+                                            const char  *token,
+                                            const char  *device_id,
+                                            gint64       idle_ms,
+                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Ends the session (unknown tokens are fine). */
+gboolean    curb_store_close_staff_session (CurbStore   *self,
+                                            const char  *token,
+                                            GError     **error);
 
 /* --- audit log (append-only) --- */
 

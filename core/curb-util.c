@@ -1,9 +1,26 @@
+#include <sodium.h>
+
 #include "curb-util.h"
 
 char *
 curb_uuid_new (void)
 {
   return g_uuid_string_random ();
+}
+
+char *
+curb_random_token (gsize bytes)
+{
+  g_autofree guint8 *raw = g_malloc (bytes);
+  gsize size = sodium_base64_encoded_len (bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  char *token = g_malloc (size);
+
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot be initialised");
+  randombytes_buf (raw, bytes);
+  sodium_bin2base64 (token, size, raw, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero (raw, bytes);
+  return token;
 }
 
 gint64

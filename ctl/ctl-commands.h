@@ -29,7 +29,10 @@ int   ctl_status  (int argc, char **argv);
 int   ctl_backup  (int argc, char **argv);
 int   ctl_restore (int argc, char **argv);
 int   ctl_staff   (int argc, char **argv);
+int   ctl_device  (int argc, char **argv);
 char *ctl_store_resolve_db (const char *db, const char *config_path, GError **error);
+/* The hub's store database (--db, else from the hub config); it must exist. */
+struct _CurbStore *ctl_store_open_existing (const char *db, const char *config_path, GError **error);
 
 /* --- scan commands --- */
 int ctl_scan (int argc, char **argv);

@@ -20,6 +20,7 @@ static const CtlCommand commands[] = {
   { "backup", "Online backup of the hub database (SQLite backup API)", ctl_backup },
   { "restore", "Restore the hub database from a backup (hub stopped)", ctl_restore },
   { "staff", "Add, list or remove staff who sign in at staging stations", ctl_staff },
+  { "device", "List enrolled devices, or revoke a lost one (at once)", ctl_device },
 
   /* --- scan commands --- */
   { "scan", "Decode QR codes in images, videos or a camera", ctl_scan },

@@ -37,8 +37,8 @@ ctl_store_resolve_db (const char  *db,
   return g_build_filename (data_dir, "store.db", NULL);
 }
 
-static CurbStore *
-open_existing_store (const char  *db,
+CurbStore *
+ctl_store_open_existing (const char  *db,
                      const char  *config_path,
                      GError     **error)
 {
@@ -80,7 +80,7 @@ ctl_backup (int    argc,
       g_printerr ("curbside-ctl backup: %s exists; choose a new file\n", argv[1]);
       return 1;
     }
-  store = open_existing_store (db, config, &error);
+  store = ctl_store_open_existing (db, config, &error);
   if (store == NULL || !curb_store_backup (store, argv[1], &error))
     return fail ("backup", error);
   g_print ("Backed up %s to %s (SQLite online backup, integrity ok)\n",
@@ -213,7 +213,7 @@ ctl_staff (int    argc,
       g_printerr ("Usage: curbside-ctl staff [--db FILE] add ID FIRST_NAME PIN [ROLE] [BADGE] | list | remove ID\n");
       return 2;
     }
-  store = open_existing_store (db, config, &error);
+  store = ctl_store_open_existing (db, config, &error);
   if (store == NULL)
     return fail ("staff", error);
   if (g_str_equal (argv[1], "add"))

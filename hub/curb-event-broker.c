@@ -4,6 +4,7 @@
 #include "curb-json.h"
 
 #define DEFAULT_WINDOW 1024
+#define DEFAULT_MAX_PER_DEVICE 4
 #define BACKLOG_PAGE   256
 #define PING_INTERVAL_S 10
 /* A frame whose order is larger goes without it: the client fetches it. */
@@ -16,6 +17,7 @@ typedef struct
   char                    *device_id;
   gint64                   sent_seq;
   gint64                   acked_seq;
+  gint64                   opened_us;
   gboolean                 with_orders;
   gboolean                 live;
   guint                    pump_id;
@@ -30,6 +32,7 @@ struct _CurbEventBroker
   guint                 window;
   gint64                head_seq;
   guint                 ping_id;
+  guint                 max_per_device;
 };
 
 G_DEFINE_FINAL_TYPE (CurbEventBroker, curb_event_broker, G_TYPE_OBJECT)
@@ -238,6 +241,7 @@ curb_event_broker_init (CurbEventBroker *self)
 {
   self->subscribers = g_ptr_array_new_with_free_func ((GDestroyNotify) subscriber_free);
   self->window = DEFAULT_WINDOW;
+  self->max_per_device = DEFAULT_MAX_PER_DEVICE;
   self->ping_id = g_timeout_add_seconds (PING_INTERVAL_S, on_ping_timeout, self);
 }
 
@@ -271,6 +275,71 @@ curb_event_broker_set_head_seq (CurbEventBroker *self,
   self->head_seq = MAX (self->head_seq, head_seq);
 }
 
+/* One device holds at most max_per_device streams: its oldest gives way. */
+static void
+make_room_for (CurbEventBroker *self,
+               const char      *device_id)
+{
+  Subscriber *oldest = NULL;
+  guint count = 0;
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (g_strcmp0 (sub->device_id, device_id) != 0)
+        continue;
+      count++;
+      if (oldest == NULL || sub->opened_us < oldest->opened_us)
+        oldest = sub;
+    }
+  if (count >= self->max_per_device)
+    drop_subscriber (oldest, CURB_STREAM_CLOSE_REPLACED, "too many streams of this device");
+}
+
+void
+curb_event_broker_set_max_per_device (CurbEventBroker *self,
+                                      guint            max)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  self->max_per_device = MAX (max, 1);
+}
+
+void
+curb_event_broker_close_device (CurbEventBroker *self,
+                                const char      *device_id,
+                                gushort          code,
+                                const char      *why)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+
+  for (guint i = self->subscribers->len; i > 0; i--)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
+
+      if (g_strcmp0 (sub->device_id, device_id) == 0)
+        drop_subscriber (sub, code, why);
+    }
+}
+
+GStrv
+curb_event_broker_list_devices (CurbEventBroker *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (CURB_IS_EVENT_BROKER (self), NULL);
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+
+      if (sub->device_id != NULL && g_hash_table_add (seen, sub->device_id))
+        g_strv_builder_add (builder, sub->device_id);
+    }
+  return g_strv_builder_end (builder);
+}
+
 void
 curb_event_broker_add (CurbEventBroker         *self,
                        SoupWebsocketConnection *connection,
@@ -283,8 +352,10 @@ curb_event_broker_add (CurbEventBroker         *self,
   g_return_if_fail (CURB_IS_EVENT_BROKER (self));
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
 
+  make_room_for (self, device_id);
   sub = g_new0 (Subscriber, 1);
   sub->broker = self;
+  sub->opened_us = g_get_monotonic_time ();
   sub->connection = g_object_ref (connection);
   sub->device_id = g_strdup (device_id);
   sub->sent_seq = sub->acked_seq = MAX (after_seq, 0);
@@ -333,8 +404,6 @@ curb_event_broker_publish (CurbEventBroker *self,
 
   seq = json_object_get_int_member_with_default (event, "seq", 0);
   self->head_seq = MAX (self->head_seq, seq);
-  text = object_to_text (event);
-  text_with_order = event_with_order_text (event, order);
   for (guint i = self->subscribers->len; i > 0; i--)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
@@ -342,9 +411,15 @@ curb_event_broker_publish (CurbEventBroker *self,
       if (!sub->live || seq <= sub->sent_seq || !is_open (sub))
         continue;
       if (unacked (sub) >= self->window)
-        drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
-      else
-        send_event (sub, seq, sub->with_orders ? text_with_order : text);
+        {
+          drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
+          continue;
+        }
+      if (sub->with_orders && text_with_order == NULL)
+        text_with_order = event_with_order_text (event, order);
+      else if (!sub->with_orders && text == NULL)
+        text = object_to_text (event);
+      send_event (sub, seq, sub->with_orders ? text_with_order : text);
     }
 }
 

@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 /* Close code for a subscriber that fell too far behind; it reconnects with
  * ?after=<last seq it saw> and loses nothing. */
 #define CURB_STREAM_CLOSE_SLOW_CONSUMER 4001
+#define CURB_STREAM_CLOSE_REPLACED      4002   /* the device opened too many */
+#define CURB_STREAM_CLOSE_REVOKED       4003   /* the device was revoked */
 
 /* Returns up to @limit events (JsonObject with "seq") after @after_seq, in
  * seq order: the store's event log; with @with_orders each carries its
@@ -30,6 +32,9 @@ CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
                                                gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_event_broker_set_window (CurbEventBroker         *self,
                                                guint                    window);
+/* A device's streams beyond @max: its oldest is closed (CURB_STREAM_CLOSE_REPLACED). */
+void             curb_event_broker_set_max_per_device (CurbEventBroker *self,
+                                                       guint            max);
 void             curb_event_broker_set_head_seq (CurbEventBroker       *self,
                                                  gint64                 head_seq);
 void             curb_event_broker_add        (CurbEventBroker         *self,
@@ -41,6 +46,13 @@ void             curb_event_broker_add        (CurbEventBroker         *self,
 void             curb_event_broker_publish    (CurbEventBroker         *self,
                                                JsonObject              *event,
                                                JsonObject              *order);
+/* Closes every stream of @device_id with @code. */
+void             curb_event_broker_close_device (CurbEventBroker *self,
+                                                 const char      *device_id,
+                                                 gushort          code,
+                                                 const char      *why);
+/* (transfer full): the devices with a stream open, each once. */
+GStrv            curb_event_broker_list_devices (CurbEventBroker *self);
 /* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
 void             curb_event_broker_notify     (CurbEventBroker         *self,
                                                JsonObject              *notice);

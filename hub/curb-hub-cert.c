@@ -1,5 +1,6 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "curb-error.h"
@@ -51,8 +52,7 @@ fill_certificate (gnutls_x509_crt_t      crt,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint8 serial[16];
 
-  for (gsize i = 0; i < sizeof serial; i++)
-    serial[i] = (guint8) g_random_int_range (0, 256);
+  randombytes_buf (serial, sizeof serial);
   serial[0] &= 0x7f;
 
   return gnutls_check (gnutls_x509_crt_set_version (crt, 3), "version", error)

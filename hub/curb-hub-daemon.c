@@ -1,6 +1,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
@@ -16,6 +17,7 @@
 
 #define DEFAULT_CONFIG "/etc/curbside/hub.conf"
 #define CODE_TTL_MS    (24 * 3600 * 1000LL)
+#define EXIT_DEADLINE_S 4
 
 typedef struct
 {
@@ -344,6 +346,20 @@ start_sync (Daemon *d)
   curb_sync_start (d->sync);
 }
 
+static const CurbHubLimits *
+read_limits (Daemon        *d,
+             CurbHubLimits *limits)
+{
+  curb_hub_limits_init_defaults (limits);
+  limits->handshake_timeout_s = curb_config_get_int (d->config, "limits", "handshake-timeout");
+  limits->idle_timeout_s = curb_config_get_int (d->config, "limits", "idle-timeout");
+  limits->max_per_address = curb_config_get_int (d->config, "limits", "connections-per-address");
+  limits->max_connections = curb_config_get_int (d->config, "limits", "connections");
+  limits->max_pending = MIN (limits->max_pending, limits->max_connections);
+  limits->max_pending_per_address = MIN (limits->max_pending_per_address, limits->max_pending);
+  return limits;
+}
+
 static gboolean
 start_hub (Daemon  *d,
            GError **error)
@@ -353,6 +369,7 @@ start_hub (Daemon  *d,
   g_autofree char *address = NULL;
   g_autofree char *url = NULL;
   g_autofree char *fingerprint = NULL;
+  CurbHubLimits limits;
   guint port;
 
   if (!split_listen (d, &address, &port, error))
@@ -361,6 +378,8 @@ start_hub (Daemon  *d,
     return FALSE;
   d->hub = curb_hub_new (d->store, keyring, d->store_id);
   curb_hub_set_tls_certificate (d->hub, certificate);
+  curb_hub_set_limits (d->hub, read_limits (d, &limits));
+  curb_hub_set_streams_per_device (d->hub, curb_config_get_int (d->config, "limits", "streams-per-device"));
   if (!curb_hub_listen (d->hub, address, port, error))
     return FALSE;
   start_sync (d);
@@ -371,6 +390,18 @@ start_hub (Daemon  *d,
   printf ("READY %s %s\n", url, fingerprint);
   fflush (stdout);
   return TRUE;
+}
+
+/* Stopping never waits for a client: every socket is shut down first. This
+ * is the backstop should anything still block: what was acknowledged is
+ * committed already, so exiting loses nothing. */
+static gpointer
+exit_deadline (gpointer data)
+{
+  g_usleep (EXIT_DEADLINE_S * G_USEC_PER_SEC);
+  g_printerr ("curbside-hub: still stopping after %d s; exiting\n", EXIT_DEADLINE_S);
+  _exit (0);
+  return NULL;
 }
 
 static int
@@ -389,6 +420,7 @@ serve (Daemon *d)
   notify ("READY=1");
   notify (status);
   g_main_loop_run (d->loop);
+  g_thread_unref (g_thread_new ("exit-deadline", exit_deadline, NULL));
   curb_hub_shutdown (d->hub);
   return 0;
 }

@@ -42,6 +42,17 @@ order_extra (CurbStore  *store,
   return extra;
 }
 
+static gboolean
+order_is_closed (CurbHub    *hub,
+                 const char *ref)
+{
+  CurbOrderState state;
+
+  return curb_store_get_order_state (hub->store, ref, &state, NULL)
+         && (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER
+             || state == CURB_ORDER_STATE_NO_SHOW || state == CURB_ORDER_STATE_CANCELLED);
+}
+
 void
 curb_hub_reply_refused (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -50,6 +61,14 @@ curb_hub_reply_refused (CurbHub           *hub,
 {
   g_autoptr(JsonObject) extra = NULL;
 
+  /* A replayed pickup code of a closed order: one answer for every closed
+   * state, and nothing of the order (the kiosk says "see staff"). */
+  if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
+      && curb_hub_status_for_error (error) == SOUP_STATUS_CONFLICT)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+      return;
+    }
   if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
       || g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
@@ -268,7 +287,7 @@ issue_ticket (CurbHub    *hub,
               const char *device_id)
 {
   CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
-  char *id = curb_uuid_new ();
+  char *id = curb_random_token (24);
   GHashTableIter iter;
   gpointer value;
   gint64 now = curb_now_ms ();

@@ -4,6 +4,7 @@
 
 #include "curb-event-broker.h"
 #include "curb-hub-http.h"
+#include "curb-hub-listener.h"
 #include "curb-hub-metrics.h"
 #include "curb-hub.h"
 #include "curb-rate-limiter.h"
@@ -19,16 +20,6 @@ typedef enum
   CURB_HUB_AUTH_STAGING,   /* a staging (or admin) device */
   CURB_HUB_AUTH_STAFF,     /* a staging device with a staff session */
 } CurbHubAuth;
-
-typedef struct
-{
-  char   *staff_id;
-  char   *first_name;
-  char   *role;
-  char   *device_id;
-  gint64  created_ms;
-  gint64  last_used_ms;
-} CurbHubStaffSession;
 
 /* A successful manual lookup lets that device check the order in. */
 typedef struct
@@ -61,6 +52,8 @@ struct _CurbHub
   char            *store_id;
   GTlsCertificate *certificate;
   SoupServer      *server;
+  CurbHubListener *listener;
+  CurbHubLimits    limits;
   char            *url;
   CurbEventBroker *broker;
   CurbHubMetrics  *metrics;
@@ -68,11 +61,12 @@ struct _CurbHub
   CurbRateLimiter *lookup_global;
   CurbRateLimiter *sign_in_limiter;
   CurbRateLimiter *enroll_limiter;  /* per client address */
-  GHashTable      *staff_sessions;  /* token -> CurbHubStaffSession */
+  GHashTable      *lockouts;        /* staff id -> failed sign-ins (curb-hub-sign-in.c) */
   GHashTable      *tickets;         /* ticket -> CurbHubTicket */
   CurbSync        *sync;
   GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
   guint            flush_id;
+  guint            revocation_id;
   gint64           started_ms;
   guint            escalation_s;
   GHashTable      *help_calls;      /* call id -> JsonObject: open calls for staff */
@@ -136,17 +130,21 @@ JsonArray *curb_hub_outstanding_alerts (JsonArray *orders);
 void curb_hub_reply_applied (CurbHub *hub, SoupServerMessage *msg, JsonObject *order, CurbEvent *event,
                              gboolean replayed, JsonObject *extra);
 
-/* curb-hub-staff.c */
+/* curb-hub-sign-in.c */
 void curb_hub_handle_staff_session (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                     const char *ref, const char *action);
 void curb_hub_handle_staff_sign_out (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                      const char *ref, const char *action);
-void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
-                                    const char *ref, const char *action);
+/* Fills in @caller's staff from a live session of its device. */
 gboolean curb_hub_staff_session_check (CurbHub *hub, const char *token, const char *device_id,
                                        CurbHubCaller *caller);
+GHashTable *curb_hub_lockouts_new (void);
+
+/* curb-hub-staff.c */
+void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                    const char *ref, const char *action);
 gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
-gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref);
+gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref, JsonNode *not_taken);
 
 /* curb-hub-assistance.c: "Call staff" from a kiosk */
 void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

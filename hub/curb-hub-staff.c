@@ -2,13 +2,12 @@
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
+#include "curb-order-codec.h"
+#include "curb-rules.h"
 #include "curb-util.h"
 
-#define SESSION_IDLE_MS   (30 * 60 * 1000)
-#define SESSION_MAX_MS    (12 * 3600 * 1000)
 #define DEFAULT_CLAIM_ETA 120
 
-static const char *const session_fields[] = { "staff_id", "pin", "badge", NULL };
 static const char *const claim_fields[] = { "event_id", "at", "eta_s", NULL };
 static const char *const reason_fields[] = { "event_id", "at", "reason", NULL };
 static const char *const stage_fields[] = { "event_id", "at", "locations", "bags", NULL };
@@ -23,154 +22,6 @@ typedef struct
                                const char *ref, JsonObject *body, CurbEventKind *out_kind,
                                JsonObject *data);
 } Action;
-
-static gboolean
-session_expired (CurbHubStaffSession *session,
-                 gint64               now)
-{
-  return now - session->last_used_ms > SESSION_IDLE_MS || now - session->created_ms > SESSION_MAX_MS;
-}
-
-gboolean
-curb_hub_staff_session_check (CurbHub       *hub,
-                              const char    *token,
-                              const char    *device_id,
-                              CurbHubCaller *caller)
-{
-  CurbHubStaffSession *session = g_hash_table_lookup (hub->staff_sessions, token);
-  gint64 now = curb_now_ms ();
-
-  if (session == NULL || g_strcmp0 (session->device_id, device_id) != 0)
-    return FALSE;
-  if (session_expired (session, now))
-    {
-      g_hash_table_remove (hub->staff_sessions, token);
-      return FALSE;
-    }
-  session->last_used_ms = now;
-  caller->staff_id = g_strdup (session->staff_id);
-  caller->staff_name = g_strdup (session->first_name);
-  return TRUE;
-}
-
-static void
-forget_expired_sessions (CurbHub *hub)
-{
-  GHashTableIter iter;
-  gpointer value;
-  gint64 now = curb_now_ms ();
-
-  g_hash_table_iter_init (&iter, hub->staff_sessions);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (session_expired (value, now))
-      g_hash_table_iter_remove (&iter);
-}
-
-static char *
-open_session (CurbHub    *hub,
-              JsonObject *staff,
-              const char *device_id)
-{
-  CurbHubStaffSession *session = g_new0 (CurbHubStaffSession, 1);
-  guint8 secret[24];
-  char *token;
-
-  for (gsize i = 0; i < sizeof secret; i++)
-    secret[i] = (guint8) g_random_int_range (0, 256);
-  token = g_base64_encode (secret, sizeof secret);
-  g_strdelimit (token, "+/", '-');
-  forget_expired_sessions (hub);
-  session->staff_id = g_strdup (json_object_get_string_member (staff, "id"));
-  session->first_name = g_strdup (json_object_get_string_member (staff, "first_name"));
-  session->role = g_strdup (json_object_get_string_member_with_default (staff, "role", "staff"));
-  session->device_id = g_strdup (device_id);
-  session->created_ms = session->last_used_ms = curb_now_ms ();
-  g_hash_table_insert (hub->staff_sessions, g_strdup (token), session);
-  return token;
-}
-
-static JsonObject *
-verify_staff (CurbHub           *hub,
-              SoupServerMessage *msg,
-              CurbHubCaller     *caller,
-              JsonObject        *body)
-{
-  const char *staff_id, *pin, *badge;
-  g_autoptr(GError) error = NULL;
-  JsonObject *staff;
-
-  if (!curb_hub_get_string (msg, body, "staff_id", FALSE, &staff_id)
-      || !curb_hub_get_string (msg, body, "pin", FALSE, &pin)
-      || !curb_hub_get_string (msg, body, "badge", FALSE, &badge))
-    return NULL;
-  if ((badge != NULL) == (staff_id != NULL || pin != NULL) || (badge == NULL && (staff_id == NULL || pin == NULL)))
-    {
-      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            "Send either “staff_id” and “pin”, or “badge”", NULL);
-      return NULL;
-    }
-  if (!curb_rate_limiter_take (hub->sign_in_limiter, caller->device_id, g_get_monotonic_time (), NULL))
-    {
-      curb_hub_reply_error (msg, CURB_HUB_STATUS_TOO_MANY_REQUESTS, "rate_limited",
-                            "Too many sign-in attempts; wait a minute", NULL);
-      return NULL;
-    }
-  staff = badge != NULL ? curb_store_verify_badge (hub->store, badge, &error)
-                        : curb_store_verify_staff (hub->store, staff_id, pin, &error);
-  if (staff == NULL)
-    {
-      curb_store_audit (hub->store, caller->device_id, staff_id, "staff_sign_in_failed", NULL, NULL, NULL);
-      curb_hub_reply_gerror (msg, error, NULL);
-    }
-  return staff;
-}
-
-void
-curb_hub_handle_staff_session (CurbHub           *hub,
-                               SoupServerMessage *msg,
-                               CurbHubCaller     *caller,
-                               const char        *unused_ref,
-                               const char        *unused_action)
-{
-  g_autoptr(JsonObject) body = curb_hub_read_body (msg, session_fields);
-  g_autoptr(JsonObject) staff = NULL;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *expires = NULL;
-
-  if (body == NULL || (staff = verify_staff (hub, msg, caller, body)) == NULL)
-    return;
-  token = open_session (hub, staff, caller->device_id);
-  expires = curb_iso8601_from_ms (curb_now_ms () + SESSION_IDLE_MS);
-  curb_store_audit (hub->store, caller->device_id, json_object_get_string_member (staff, "id"),
-                    "staff_sign_in", NULL, NULL, NULL);
-  reply = json_object_new ();
-  json_object_set_string_member (reply, "session", token);
-  json_object_set_string_member (reply, "expires_at", expires);
-  json_object_set_int_member (reply, "idle_timeout_s", SESSION_IDLE_MS / 1000);
-  json_object_set_object_member (reply, "staff", g_steal_pointer (&staff));
-  curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
-}
-
-void
-curb_hub_handle_staff_sign_out (CurbHub           *hub,
-                                SoupServerMessage *msg,
-                                CurbHubCaller     *caller,
-                                const char        *unused_ref,
-                                const char        *unused_action)
-{
-  const char *token = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    CURB_HUB_STAFF_HEADER);
-  CurbHubStaffSession *session = token != NULL ? g_hash_table_lookup (hub->staff_sessions, token) : NULL;
-
-  if (session != NULL && g_str_equal (session->device_id, caller->device_id))
-    {
-      curb_store_audit (hub->store, caller->device_id, session->staff_id, "staff_sign_out",
-                        NULL, NULL, NULL);
-      g_hash_table_remove (hub->staff_sessions, token);
-    }
-  curb_hub_reply_json (msg, SOUP_STATUS_OK, NULL);
-}
 
 static gboolean
 copy_member (SoupServerMessage *msg,
@@ -253,13 +104,39 @@ build_stage (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, const 
       && copy_member (msg, body, data, "bags", JSON_NODE_OBJECT, TRUE);
 }
 
+/* What the request leaves behind, as far as it is well formed (the event's
+ * own validation refuses the rest). */
+static GPtrArray *
+requested_not_taken (JsonNode *not_taken)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = not_taken != NULL && JSON_NODE_HOLDS_ARRAY (not_taken) ? json_node_get_array (not_taken) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *line_id = entry != NULL ? json_object_get_string_member_with_default (entry, "line_id", NULL) : NULL;
+      gint64 qty = entry != NULL ? json_object_get_int_member_with_default (entry, "qty", 0) : 0;
+
+      if (line_id != NULL && qty > 0 && qty <= G_MAXUINT)
+        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) qty, NULL));
+    }
+  return entries;
+}
+
+/* The pickup rule (curb-rules.c): an ID check when an age-restricted line
+ * leaves; @not_taken is the request's (nullable). */
 gboolean
 curb_hub_order_needs_id_check (CurbHub    *hub,
-                               const char *ref)
+                               const char *ref,
+                               JsonNode   *not_taken)
 {
-  g_autoptr(JsonObject) order = curb_store_get_order (hub->store, ref, NULL);
+  g_autoptr(JsonObject) stored = curb_store_get_order (hub->store, ref, NULL);
+  g_autoptr(CurbOrder) order = stored != NULL ? curb_order_codec_decode (stored, NULL) : NULL;
+  g_autoptr(GPtrArray) left = requested_not_taken (not_taken);
 
-  return order != NULL && json_object_get_boolean_member_with_default (order, "age_restricted", FALSE);
+  return order != NULL && curb_rules_needs_id_check (order, left);
 }
 
 static gboolean
@@ -272,7 +149,7 @@ build_handover (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, con
   if (!curb_hub_get_bool (msg, body, "id_checked", TRUE, &id_checked)
       || !copy_member (msg, body, data, "proof", JSON_NODE_VALUE, FALSE))
     return FALSE;
-  if (!id_checked && curb_hub_order_needs_id_check (hub, ref))
+  if (!id_checked && curb_hub_order_needs_id_check (hub, ref, not_taken))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "id_check_required",
                             "This order has age-restricted items: check the shopper's ID", NULL);

@@ -42,16 +42,6 @@ static const Route routes[] = {
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
 
 static void
-staff_session_free (CurbHubStaffSession *session)
-{
-  g_free (session->staff_id);
-  g_free (session->first_name);
-  g_free (session->role);
-  g_free (session->device_id);
-  g_free (session);
-}
-
-static void
 ticket_free (CurbHubTicket *ticket)
 {
   g_free (ticket->ref);
@@ -323,12 +313,7 @@ on_early_request (SoupServer        *server,
                   gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  GSocket *socket = soup_server_message_get_socket (msg);
   gint64 length;
-
-  /* Replies and stream frames are small: send them without Nagle delay. */
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   if (soup_message_headers_get_one (headers, "Transfer-Encoding") != NULL)
     refuse_early (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
@@ -473,13 +458,33 @@ read_backlog (gint64   after_seq,
   return objects;
 }
 
+/* A device revoked with curbside-ctl (another process) loses its streams
+ * within a second; its requests fail at once (each is authenticated). */
+static gboolean
+on_revocation_check (gpointer data)
+{
+  CurbHub *self = data;
+  g_auto(GStrv) devices = curb_event_broker_list_devices (self->broker);
+
+  for (guint i = 0; devices[i] != NULL; i++)
+    if (!curb_store_device_is_active (self->store, devices[i]))
+      {
+        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CURBSIDE_DEVICE", devices[i],
+                          "MESSAGE", "Closing the event streams of revoked device %s", devices[i]);
+        curb_event_broker_close_device (self->broker, devices[i], CURB_STREAM_CLOSE_REVOKED, "device revoked");
+      }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 curb_hub_dispose (GObject *object)
 {
   CurbHub *self = CURB_HUB (object);
 
   curb_hub_shutdown (self);
+  g_clear_handle_id (&self->revocation_id, g_source_remove);
   g_clear_object (&self->broker);
+  g_clear_object (&self->listener);
   g_clear_object (&self->server);
   curb_hub_set_sync (self, NULL);
   G_OBJECT_CLASS (curb_hub_parent_class)->dispose (object);
@@ -498,7 +503,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->lookup_global);
   g_clear_object (&self->sign_in_limiter);
   g_clear_object (&self->enroll_limiter);
-  g_hash_table_unref (self->staff_sessions);
+  g_hash_table_unref (self->lockouts);
   g_hash_table_unref (self->tickets);
   g_hash_table_unref (self->help_calls);
   g_ptr_array_unref (self->pending_writes);
@@ -520,8 +525,7 @@ static void
 curb_hub_init (CurbHub *self)
 {
   self->metrics = curb_hub_metrics_new ();
-  self->staff_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                (GDestroyNotify) staff_session_free);
+  self->lockouts = curb_hub_lockouts_new ();
   self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
@@ -531,6 +535,8 @@ curb_hub_init (CurbHub *self)
   self->started_ms = curb_now_ms ();
   self->escalation_s = 90;
   self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  curb_hub_limits_init_defaults (&self->limits);
+  self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -559,8 +565,8 @@ curb_hub_set_tls_certificate (CurbHub         *self,
 {
   g_return_if_fail (CURB_IS_HUB (self));
   g_set_object (&self->certificate, certificate);
-  if (self->server != NULL)
-    soup_server_set_tls_certificate (self->server, certificate);
+  if (self->listener != NULL)
+    curb_hub_listener_set_certificate (self->listener, certificate);
 }
 
 void
@@ -607,9 +613,7 @@ static gboolean
 create_server (CurbHub  *self,
                GError  **error)
 {
-  self->server = soup_server_new ("server-header", "curbside-hub ",
-                                  "tls-certificate", self->certificate,
-                                  NULL);
+  self->server = soup_server_new ("server-header", "curbside-hub ", NULL);
   soup_server_add_early_handler (self->server, NULL, on_early_request, self, NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (on_request_finished), self);
@@ -642,32 +646,20 @@ curb_hub_listen (CurbHub     *self,
   if (!create_server (self, error))
     return FALSE;
   sockaddr = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->server, sockaddr,
-                           self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  self->listener = curb_hub_listener_new (self->server, self->certificate, &self->limits);
+  if (!curb_hub_listener_listen (self->listener, sockaddr, error))
     return FALSE;
   self->url = g_strdup_printf ("%s://%s:%u", self->certificate != NULL ? "https" : "http",
                                address, curb_hub_get_port (self));
   return TRUE;
 }
 
-/* From the listening socket: soup_server_get_uris() leaks in libsoup 3.2. */
 guint
 curb_hub_get_port (CurbHub *self)
 {
-  g_autoptr(GSocketAddress) local = NULL;
-  GSList *listeners;
-
   g_return_val_if_fail (CURB_IS_HUB (self), 0);
 
-  if (self->server == NULL)
-    return 0;
-  listeners = soup_server_get_listeners (self->server);   /* transfer container */
-  if (listeners == NULL)
-    return 0;
-  local = g_socket_get_local_address (listeners->data, NULL);
-  g_slist_free (listeners);
-  return G_IS_INET_SOCKET_ADDRESS (local)
-         ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+  return self->listener != NULL ? curb_hub_listener_get_port (self->listener) : 0;
 }
 
 char *
@@ -683,6 +675,9 @@ curb_hub_shutdown (CurbHub *self)
   g_return_if_fail (CURB_IS_HUB (self));
 
   curb_hub_flush_writes (self);
+  /* first every socket, so that nothing below can wait for a client */
+  if (self->listener != NULL)
+    curb_hub_listener_shutdown (self->listener);
   if (self->broker != NULL)
     curb_event_broker_close_all (self->broker);
   if (self->server != NULL)
@@ -752,3 +747,20 @@ curb_hub_get_n_subscribers (CurbHub *self)
   return curb_event_broker_get_n_subscribers (self->broker);
 }
 
+
+void
+curb_hub_set_limits (CurbHub             *self,
+                     const CurbHubLimits *limits)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  g_return_if_fail (self->listener == NULL);
+  self->limits = *limits;
+}
+
+void
+curb_hub_set_streams_per_device (CurbHub *self,
+                                 guint    max)
+{
+  g_return_if_fail (CURB_IS_HUB (self));
+  curb_event_broker_set_max_per_device (self->broker, max);
+}

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "curb-event.h"
+#include "curb-hub-listener.h"
 #include "curb-keyring.h"
 #include "curb-store.h"
 #include "curb-sync.h"
@@ -38,6 +39,12 @@ void        curb_hub_set_alert_escalation (CurbHub        *self,
 /* Events a stream subscriber may leave unacknowledged before it is dropped. */
 void        curb_hub_set_stream_window   (CurbHub         *self,
                                           guint            window);
+/* Event streams one device may hold; a new one closes its oldest (4). */
+void        curb_hub_set_streams_per_device (CurbHub *self,
+                                             guint    max);
+/* Connection limits (curb-hub-listener.h); before curb_hub_listen(). */
+void        curb_hub_set_limits          (CurbHub             *self,
+                                          const CurbHubLimits *limits);
 /* The sync with central: its state shows in /v1/status and /metrics, the
  * events it stores are streamed, central's keys join the keyring, and
  * every store event kicks its outbox pusher. */

@@ -137,8 +137,10 @@ test_cancelled_order (HubFixture *fx, gconstpointer data)
   g_assert_no_error (error);
   reply = hub_checkin (kiosk, token, "1", NULL, &body, &error);
   g_assert_null (reply);
-  g_assert_error (error, CURB_ERROR, CURB_ERROR_CANCELLED);
-  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "cancelled");
+  /* one answer for every closed order, without the order */
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_CONFLICT);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "order_closed");
+  g_assert_false (json_object_has_member (body, "order"));
 }
 
 static void

@@ -67,6 +67,8 @@ curb_hub_rig_new (guint       n_kiosks,
   rig->log_path = g_build_filename (rig->dir, "hub.log", NULL);
   rig->kiosks = g_ptr_array_new_with_free_func (g_free);
   rig->staging = g_ptr_array_new_with_free_func (g_free);
+  rig->kiosk_ids = g_ptr_array_new_with_free_func (g_free);
+  rig->staging_ids = g_ptr_array_new_with_free_func (g_free);
   rig->personal = g_ptr_array_new_with_free_func (g_free);
   rig->session = soup_session_new_with_options ("timeout", 10, NULL);
   write_config (rig, extra_config);
@@ -75,9 +77,19 @@ curb_hub_rig_new (guint       n_kiosks,
   store = curb_store_open (rig->db, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < n_kiosks; i++)
-    g_ptr_array_add (rig->kiosks, enroll (store, CURB_DEVICE_ROLE_KIOSK, NULL));
+    {
+      char *id = NULL;
+
+      g_ptr_array_add (rig->kiosks, enroll (store, CURB_DEVICE_ROLE_KIOSK, &id));
+      g_ptr_array_add (rig->kiosk_ids, id);
+    }
   for (guint i = 0; i < n_staging; i++)
-    g_ptr_array_add (rig->staging, enroll (store, CURB_DEVICE_ROLE_STAGING, NULL));
+    {
+      char *id = NULL;
+
+      g_ptr_array_add (rig->staging, enroll (store, CURB_DEVICE_ROLE_STAGING, &id));
+      g_ptr_array_add (rig->staging_ids, id);
+    }
   rig->revoked = enroll (store, CURB_DEVICE_ROLE_KIOSK, &revoked_id);
   g_assert_true (curb_store_revoke_device (store, revoked_id, &error));
   g_assert_true (curb_store_add_staff (store, CURB_RIG_STAFF_ID, "Robin", CURB_STAFF_ROLE_STAFF,
@@ -103,6 +115,8 @@ curb_hub_rig_free (CurbHubRig *rig)
   g_clear_object (&rig->session);
   g_ptr_array_unref (rig->kiosks);
   g_ptr_array_unref (rig->staging);
+  g_ptr_array_unref (rig->kiosk_ids);
+  g_ptr_array_unref (rig->staging_ids);
   g_ptr_array_unref (rig->personal);
   g_free (rig);
 }
@@ -514,4 +528,34 @@ curb_hub_rig_raw_from (CurbHubRig  *rig,
       || !g_output_stream_write_all (g_io_stream_get_output_stream (stream), request, strlen (request), NULL, NULL, NULL))
     return 0;
   return curb_hub_rig_read_status (stream, out_text);
+}
+
+int
+curb_hub_rig_ctl (CurbHubRig  *rig,
+                  char       **out_stdout,
+                  const char  *first_arg,
+                  ...)
+{
+  g_autofree char *binary = curb_test_build_path ("ctl", "curbside-ctl");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, binary);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("curbside-ctl %s → %d: %s%s", first_arg, g_subprocess_get_exit_status (process), out, err);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  return g_subprocess_get_exit_status (process);
 }

@@ -31,6 +31,8 @@ typedef struct
   GSubprocess    *hub;
   GPtrArray      *kiosks;      /* credentials */
   GPtrArray      *staging;     /* credentials */
+  GPtrArray      *kiosk_ids;   /* their device ids, in the same order */
+  GPtrArray      *staging_ids;
   char           *revoked;     /* a kiosk credential, revoked */
   GPtrArray      *personal;    /* every name, surname and phone given to central's orders */
   guint           n_orders;
@@ -79,6 +81,12 @@ JsonObject    *curb_hub_rig_wait       (CurbHubClient *client,
 void           curb_hub_rig_store_result (GObject      *source,
                                           GAsyncResult *result,
                                           gpointer      user_data);
+/* Runs curbside-ctl with @args (NULL-terminated) on the rig's database:
+ * its exit status, stdout and stderr. */
+int            curb_hub_rig_ctl        (CurbHubRig  *rig,
+                                        char       **out_stdout,
+                                        const char  *first_arg,
+                                        ...) G_GNUC_NULL_TERMINATED;
 /* Resident set size (KiB) and open file descriptors of the hub process. */
 gint64         curb_hub_rig_rss_kib    (CurbHubRig  *rig);
 guint          curb_hub_rig_fd_count   (CurbHubRig  *rig);
@@ -105,5 +113,7 @@ guint          curb_hub_rig_raw_from    (CurbHubRig  *rig,
  * status (0: none) and everything read. */
 guint          curb_hub_rig_read_status (GIOStream  *stream,
                                          char      **out_text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CurbHubRig, curb_hub_rig_free)
 
 G_END_DECLS

@@ -3,6 +3,7 @@
  * that found the defect and asserts the fixed behaviour; each failed on the
  * hub as it was when the issue was filed. */
 #include <signal.h>
+#include <stdlib.h>
 
 #include "curb-hub-rig.h"
 #include "curb-test-helpers.h"
@@ -387,6 +388,315 @@ test_enroll_limit (Fixture       *fixture,
   g_assert_nonnull (strstr (answer, "\"credential\""));
 }
 
+/* --- 7: staff sign-in: no timing oracle, off the main loop, locked out --- */
+
+typedef struct
+{
+  gint64 started;
+  gint64 finished;
+} Timed;
+
+static void
+on_timed_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Timed *timed = data;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, NULL);
+
+  timed->finished = g_get_monotonic_time ();
+}
+
+static gdouble
+sign_in_ms (CurbHubRig *rig,
+            guint       staging_index,
+            const char *staff_id,
+            const char *pin,
+            guint       expected)
+{
+  g_autofree char *body = g_strdup_printf ("{\"staff_id\": \"%s\", \"pin\": \"%s\"}", staff_id, pin);
+  gint64 start = g_get_monotonic_time ();
+  guint status = curb_hub_rig_raw (rig, "POST", "/v1/staff/session", rig->staging->pdata[staging_index], NULL,
+                                   body, -1, NULL);
+
+  g_assert_cmpuint (status, ==, expected);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static gint
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+median (gdouble *values,
+        guint    n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return values[n / 2];
+}
+
+static void
+test_pin (void)
+{
+  g_autoptr(CurbHubRig) rig = curb_hub_rig_new (1, 6, NULL);
+  gdouble known[4], unknown[4];
+  g_autoptr(CurbHubClient) health = NULL;
+  CurbHubClient *stations[3];
+  Timed signing[3] = { { 0 } }, probe = { 0 };
+  g_autofree char *answer = NULL;
+
+  curb_hub_rig_add_orders (rig, 1);
+  curb_hub_rig_start (rig);
+  /* warm the connection, then alternate a known id with a wrong PIN and an unknown id */
+  g_assert_cmpuint (curb_hub_rig_raw (rig, "GET", "/healthz", NULL, NULL, NULL, -1, NULL), ==, 200);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *nobody = g_strdup_printf ("st-%u", 900 + i);
+
+      known[i] = sign_in_ms (rig, i / 2, CURB_RIG_STAFF_ID, "1111", 401);
+      unknown[i] = sign_in_ms (rig, i / 2 + 2, nobody, "1111", 401);
+    }
+  g_test_message ("wrong PIN: known id median %.1f ms, unknown id median %.1f ms",
+                  median (known, 4), median (unknown, 4));
+  g_assert_cmpfloat (median (unknown, 4), >=, 0.5 * median (known, 4));
+  g_assert_cmpfloat (median (known, 4), >=, 0.5 * median (unknown, 4));
+
+  /* three sign-ins under way do not hold up a health check */
+  health = curb_hub_rig_client (rig, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      stations[i] = curb_hub_rig_client (rig, rig->staging->pdata[3 + i % 3]);
+      signing[i].started = g_get_monotonic_time ();
+      curb_hub_client_staff_sign_in_async (stations[i], "st-800", "1234", NULL, NULL, on_timed_done, &signing[i]);
+    }
+  g_usleep (30000);
+  probe.started = g_get_monotonic_time ();
+  curb_hub_client_get_status_async (health, NULL, on_timed_done, &probe);
+  while (probe.finished == 0 || signing[0].finished == 0 || signing[1].finished == 0 || signing[2].finished == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("health check answered after %.1f ms while 3 sign-ins took %.1f, %.1f, %.1f ms",
+                  (probe.finished - probe.started) / 1000.0, (signing[0].finished - signing[0].started) / 1000.0,
+                  (signing[1].finished - signing[1].started) / 1000.0, (signing[2].finished - signing[2].started) / 1000.0);
+  g_assert_cmpint (probe.finished, <, MAX (signing[0].finished, MAX (signing[1].finished, signing[2].finished)));
+  for (guint i = 0; i < 3; i++)
+    g_object_unref (stations[i]);
+
+  /* st-1 has failed 4 times; one more from a fresh station locks the id,
+   * whichever station asks next, even with the right PIN */
+  sign_in_ms (rig, 4, CURB_RIG_STAFF_ID, "1112", 401);
+  g_assert_cmpuint (curb_hub_rig_raw_from (rig, NULL, "POST", "/v1/staff/session", rig->staging->pdata[5],
+                                           "{\"staff_id\": \"" CURB_RIG_STAFF_ID "\", \"pin\": \"" CURB_RIG_STAFF_PIN "\"}",
+                                           &answer), ==, 429);
+  g_assert_nonnull (strstr (answer, "Retry-After: "));
+}
+
+/* --- 9: a lost device is revoked, at once --- */
+
+static void
+on_stream_closed (SoupWebsocketConnection *connection,
+                  gpointer                 data)
+{
+  *(gushort *) data = soup_websocket_connection_get_close_code (connection);
+}
+
+static SoupWebsocketConnection *
+open_stream (Fixture    *fixture,
+             SoupSession *session,
+             const char  *credential);
+
+static void
+test_device_revoke (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk_id = rig->kiosk_ids->pdata[0], *staging_id = rig->staging_ids->pdata[1];
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupWebsocketConnection) stream = open_stream (fixture, session, rig->kiosks->pdata[0]);
+  g_autofree char *listing = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *staging_session = sign_in (rig, 1);
+  gushort close_code = 0;
+  gint64 start;
+
+  g_signal_connect (stream, "closed", G_CALLBACK (on_stream_closed), &close_code);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, &listing, "device", "list", "--db", rig->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (listing, kiosk_id));
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[0], NULL, NULL, NULL), ==, 200);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, kiosk_id, NULL), ==, 0);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, staging_id, NULL), ==, 0);
+  /* its credential stops working at once, its stream is closed within seconds */
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[0], NULL, NULL, NULL), ==, 401);
+  while (close_code == 0 && g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("stream of the revoked kiosk closed after %.1f s (code %u)",
+                  (g_get_monotonic_time () - start) / 1e6, close_code);
+  g_assert_cmpuint (close_code, ==, 4003);
+  /* a revoked station's staff session is gone with it, restart or not */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00001/no-show", rig->staging->pdata[1], staging_session,
+                          "{}", NULL), ==, 401);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, &after, "device", "list", "--db", rig->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (after, "revoked"));
+  /* an unknown id is an error */
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "device", "revoke", "--db", rig->db, "kiosk-nope", NULL), ==, 1);
+  /* the others carry on */
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->kiosks->pdata[1], NULL, NULL, NULL), ==, 200);
+}
+
+/* --- 10 and 11: handshake and idle deadlines, streams per device --- */
+
+#define SHORT_LIMITS "[limits]\nhandshake-timeout = 2\nidle-timeout = 5\n"
+
+/* Seconds until the hub closes @stream (a read returns 0 or fails), at
+ * most @limit_s. */
+static gdouble
+seconds_until_closed (GIOStream *stream,
+                      guint      limit_s)
+{
+  gint64 start = g_get_monotonic_time ();
+  char byte;
+
+  while (g_get_monotonic_time () - start < (gint64) limit_s * G_USEC_PER_SEC)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), &byte, 1, NULL, &error);
+
+      if (n <= 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        break;
+    }
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static void
+test_timeouts (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) silent = NULL;
+  g_autoptr(GIOStream) idle = NULL;
+  g_autoptr(GError) error = NULL;
+  gdouble handshake_s, idle_s;
+
+  /* connects and says nothing: closed at the handshake deadline (2 s) */
+  silent = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->rig->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (silent), 1);
+  handshake_s = seconds_until_closed (G_IO_STREAM (silent), 30);
+  /* finishes its handshake, then says nothing: closed when idle (5 s) */
+  idle = curb_hub_rig_tls_connect (fixture->rig, 1);
+  g_assert_nonnull (idle);
+  idle_s = seconds_until_closed (idle, 30);
+  g_test_message ("silent socket closed after %.1f s (limit 2 s), idle TLS connection after %.1f s (limit 5 s)",
+                  handshake_s, idle_s);
+  g_assert_cmpfloat (handshake_s, <, 25);
+  g_assert_cmpfloat (idle_s, <, 25);
+  g_assert_cmpfloat (idle_s, >=, 4);
+}
+
+static gboolean
+on_accept_any_certificate (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              data)
+{
+  return TRUE;
+}
+
+static void
+on_websocket (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  SoupWebsocketConnection **slot = data;
+  GError *error = NULL;
+
+  *slot = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (*slot == NULL)
+    g_error ("stream: %s", error->message);
+}
+
+static guint
+stream_subscribers (Fixture *fixture)
+{
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", fixture->rig->kiosks->pdata[1], NULL, NULL, &answer), ==, 200);
+  node = json_from_string (answer, NULL);
+  return json_object_get_int_member (json_node_get_object (node), "stream_subscribers");
+}
+
+static SoupWebsocketConnection *
+open_stream (Fixture     *fixture,
+             SoupSession *session,
+             const char  *credential)
+{
+  g_autofree char *url = g_strconcat (fixture->rig->url, "/v1/stream?after=0", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", credential, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  SoupWebsocketConnection *stream = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_any_certificate), NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, on_websocket, &stream);
+  while (stream == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return stream;
+}
+
+static void
+test_streams_per_device (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  SoupWebsocketConnection *streams[8] = { NULL };
+  guint open = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    streams[i] = open_stream (fixture, session, fixture->rig->kiosks->pdata[0]);
+  for (gint64 until = g_get_monotonic_time () + 500000; g_get_monotonic_time () < until;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    open += soup_websocket_connection_get_state (streams[i]) == SOUP_WEBSOCKET_STATE_OPEN;
+  g_test_message ("one kiosk opened 8 streams: %u still open, the hub counts %u (limit 4)", open,
+                  stream_subscribers (fixture));
+  g_assert_cmpuint (stream_subscribers (fixture), <=, 4);
+  g_assert_cmpuint (open, <=, 4);
+  /* the newest are the ones kept */
+  g_assert_cmpint (soup_websocket_connection_get_state (streams[7]), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  g_assert_cmpint (soup_websocket_connection_get_state (streams[0]), !=, SOUP_WEBSOCKET_STATE_OPEN);
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    g_object_unref (streams[i]);
+}
+
+/* --- issue 12 (hub side): a staff session outlives a hub restart --- */
+
+static void
+test_session_survives_restart (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const char *staging = fixture->rig->staging->pdata[0];
+  g_autofree char *checkin = checkin_body (fixture, "R00007", "e12-arrive");
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", fixture->rig->kiosks->pdata[0], NULL, checkin, NULL), ==, 200);
+  g_assert_true (curb_hub_rig_stop (fixture->rig, SIGTERM));
+  curb_hub_rig_start (fixture->rig);
+  curb_hub_rig_reset_session (fixture->rig, 10);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/claim", staging, fixture->session, "{}", NULL), ==, 200);
+  /* the session stays this station's */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/release", fixture->rig->staging->pdata[1],
+                          fixture->session, "{}", NULL), ==, 401);
+  /* signed out: gone for good */
+  g_assert_cmpuint (call (fixture, "DELETE", "/v1/staff/session", staging, fixture->session, NULL, NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00007/release", staging, fixture->session, "{}", NULL), ==, 401);
+}
+
 /* --- 11: strict JSON, bounded times --- */
 
 static void
@@ -431,6 +741,12 @@ main (int    argc,
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
+  g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  ADD ("/lan-findings/9-device-revoke", test_device_revoke);
+  g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
+              test_timeouts, fixture_tear_down);
+  ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
+  ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
   return g_test_run ();
