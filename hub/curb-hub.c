@@ -534,9 +534,9 @@ curb_hub_init (CurbHub *self)
   self->pending_writes = curb_hub_write_queue_new ();
   self->started_ms = curb_now_ms ();
   self->escalation_s = 90;
-  self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   curb_hub_limits_init_defaults (&self->limits);
   self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
+  self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
