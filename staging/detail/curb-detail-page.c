@@ -356,7 +356,9 @@ update_bag_status (CurbDetailPage *self)
   guint total = curb_bag_check_get_total (self->bags);
   g_autofree char *text = NULL;
 
-  if (total == 0)
+  if (!curb_order_get_staged (self->order))
+    text = g_strdup (_("Never staged: count its bags in Stage orders and print their labels, then scan each one here."));
+  else if (total == 0)
     text = g_strdup (_("No bag labels to scan for this order."));
   else if (curb_bag_check_is_complete (self->bags))
     text = g_strdup_printf (_("All %d bags scanned. Right bags."), (int) total);
@@ -743,6 +745,9 @@ curb_detail_page_can_complete (CurbDetailPage *self)
 
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
   if (self->order == NULL || curb_order_get_cancelled (self->order) || !curb_bag_check_is_complete (self->bags))
+    return FALSE;
+  /* an order never staged has no counted bags to prove: stage it first */
+  if (!curb_order_get_staged (self->order))
     return FALSE;
   not_taken = dup_not_taken_entries (self);
   if (gtk_check_button_get_active (self->partial_check) && not_taken->len == 0)

@@ -313,22 +313,24 @@ curb_stage_page_init (CurbStagePage *self)
   g_signal_connect (self->orders_box, "row-activated", G_CALLBACK (on_row_activated), self);
 }
 
-/* Orders whose shopper is not here yet: those on the way and not staged
- * first, then those not staged, then the staged ones; each by the board's
- * own column order. */
+/* The orders to stage: shoppers who arrived before their order was staged
+ * first (they wait), then those on the way and not staged, then those not
+ * staged, then the staged ones (to re-stage); each by the board's own
+ * column order. */
 static int
 stage_rank (CurbOrder *order)
 {
   switch (curb_board_column_for_order (order))
     {
-    case CURB_BOARD_COLUMN_ON_THE_WAY:
-      return curb_order_get_staged (order) ? 2 : 0;
-    case CURB_BOARD_COLUMN_TO_STAGE:
-      return 1;
-    case CURB_BOARD_COLUMN_STAGED:
-      return 3;
     case CURB_BOARD_COLUMN_ARRIVED:
     case CURB_BOARD_COLUMN_CLAIMED:
+      return curb_order_get_staged (order) ? -1 : 0;
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      return curb_order_get_staged (order) ? 3 : 1;
+    case CURB_BOARD_COLUMN_TO_STAGE:
+      return 2;
+    case CURB_BOARD_COLUMN_STAGED:
+      return 4;
     case CURB_BOARD_COLUMN_DONE:
     case CURB_BOARD_N_COLUMNS:
     default:
