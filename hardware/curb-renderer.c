@@ -83,6 +83,18 @@ curb_renderer_for_machine (const char  *sysfs_drm,
   return NULL;
 }
 
+/* With cairo, GDK would still load OpenGL (llvmpipe: ~140 ms of CPU and
+ * ~10 MiB) just to pick an X visual. */
+static void
+disable_gl (void)
+{
+  g_autofree char *debug = g_getenv ("GDK_DEBUG") != NULL
+                           ? g_strconcat (g_getenv ("GDK_DEBUG"), ",gl-disable", NULL)
+                           : g_strdup ("gl-disable");
+
+  g_setenv ("GDK_DEBUG", debug, TRUE);
+}
+
 /**
  * curb_renderer_apply:
  *
@@ -99,18 +111,16 @@ curb_renderer_apply (void)
   const char *renderer;
 
   if (g_getenv ("GSK_RENDERER") != NULL)
-    return g_strdup_printf ("%s (GSK_RENDERER is set)", g_getenv ("GSK_RENDERER"));
+    {
+      if (g_str_equal (g_getenv ("GSK_RENDERER"), "cairo"))
+        disable_gl ();
+      return g_strdup_printf ("%s (GSK_RENDERER is set)", g_getenv ("GSK_RENDERER"));
+    }
   renderer = curb_renderer_for_machine ("/sys/class/drm", &reason);
   if (renderer != NULL)
     {
-      g_autofree char *debug = g_getenv ("GDK_DEBUG") != NULL
-                               ? g_strconcat (g_getenv ("GDK_DEBUG"), ",gl-disable", NULL)
-                               : g_strdup ("gl-disable");
-
-      /* GDK would still load OpenGL (llvmpipe: ~140 ms of CPU and ~10 MiB)
-       * just to pick an X visual */
       g_setenv ("GSK_RENDERER", renderer, TRUE);
-      g_setenv ("GDK_DEBUG", debug, TRUE);
+      disable_gl ();
     }
   return g_strdup_printf ("%s (%s)", renderer != NULL ? renderer : "GTK's default, OpenGL", reason);
 }

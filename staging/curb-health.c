@@ -207,16 +207,27 @@ add_device_entries (GPtrArray  *entries,
                        ? json_object_get_object_member (device, "status") : NULL;
   g_autofree char *last_seen = NULL, *text = NULL;
 
-  if (bool_member (device, "revoked", FALSE))
+  /* credentials of IT and scripts are not devices: they never go stale */
+  if (bool_member (device, "revoked", FALSE) || g_strcmp0 (str_member (device, "role"), "admin") == 0
+      || g_strcmp0 (str_member (status, "kind"), "tool") == 0)
     return;
+  if (!bool_member (device, "online", TRUE) && str_member (device, "last_seen") == NULL)
+    {
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM,
+                                                       _("Has not reported since it was enrolled"),
+                                                       _("Start it, then check its hub address and credential.")));
+      return;
+    }
   if (!bool_member (device, "online", TRUE))
     {
       last_seen = format_since (str_member (device, "last_seen"));
-      text = g_strdup_printf (_("Not heard from since %s"), last_seen);
+      text = g_strdup_printf (_("Silent since %s"), last_seen);
       g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
                                                        _("Check it is switched on and its network cable is in.")));
       return;
     }
+  if (str_member (status, "camera") == NULL && str_member (status, "printer") == NULL)
+    g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_OK, _("Reporting"), ""));
   add_part (entries, name, _("camera"), str_member (status, "camera"), camera_words);
   add_part (entries, name, _("printer"), str_member (status, "printer"), printer_words);
 }

@@ -33,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -216,10 +217,13 @@ def stop(process):
             process.wait()
 
 
-def kiosk_env(display, renderer):
+def kiosk_env(display, renderer, runtime):
+    """As under packaging/systemd/curbside-kiosk-session.service: a private runtime dir and
+    no session bus in it (else GLib would autolaunch one on the X display)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MALLOC_CHECK_", "G_SLICE", "G_DEBUG", "GSK_RENDERER", "WAYLAND_DISPLAY")}
-    env.update(DISPLAY=display, GDK_BACKEND="x11", LANGUAGE="en", GTK_A11Y="none")
+    env.update(DISPLAY=display, GDK_BACKEND="x11", LANGUAGE="en", GTK_A11Y="none",
+               XDG_RUNTIME_DIR=runtime, DBUS_SESSION_BUS_ADDRESS=f"unix:path={runtime}/bus")
     if renderer != "auto":
         env["GSK_RENDERER"] = renderer
     return env
@@ -250,7 +254,8 @@ def launch_kiosk(kiosk, conf, env):
 
 def measure_kiosk(kiosk, conf, renderer, warm, win, launches):
     xvfb, display = start_xvfb()
-    env = kiosk_env(display, renderer)
+    runtime = tempfile.mkdtemp(prefix="kiosk-runtime-")
+    env = kiosk_env(display, renderer, runtime)
     try:
         ready = []
         for _ in range(launches - 1):
@@ -277,6 +282,7 @@ def measure_kiosk(kiosk, conf, renderer, warm, win, launches):
         stop(process)
     finally:
         stop(xvfb)
+        shutil.rmtree(runtime, ignore_errors=True)
     per_thread = {}
     for tid, (name, ticks) in threads1.items():
         used = ticks - threads0.get(tid, (name, 0))[1]

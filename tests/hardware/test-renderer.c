@@ -77,6 +77,10 @@ test_apply (void)
   said = curb_renderer_apply ();
   g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "ngl");
   g_assert_nonnull (strstr (said, "GSK_RENDERER is set"));
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_unsetenv ("GDK_DEBUG");
+  g_free (curb_renderer_apply ());
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
   g_unsetenv ("GSK_RENDERER");
   g_setenv ("GDK_DEBUG", "misc", TRUE);
   said2 = curb_renderer_apply ();
