@@ -703,7 +703,8 @@ curb_staging_window_open_order (CurbStagingWindow *self,
   order = curb_board_model_lookup (curb_staging_station_get_board (self->station), ref);
   if (order == NULL)
     return FALSE;
-  if (curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED
+  if ((curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED
+       || curb_board_column_for_order (order) == CURB_BOARD_COLUMN_ON_THE_WAY)
       && !curb_board_model_is_no_show_due (curb_staging_station_get_board (self->station), order,
                                            curb_staging_station_now (self->station)))
     {

@@ -294,7 +294,9 @@ needs_staging (gpointer item,
 {
   CurbBoardOrder *order = item;
 
-  return curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED || !curb_board_order_get_staged (order);
+  return curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED
+         || curb_board_column_for_order (order) == CURB_BOARD_COLUMN_ON_THE_WAY
+         || !curb_board_order_get_staged (order) || curb_board_order_get_restage (order) != NULL;
 }
 
 /* The orders to stage: shoppers who arrived before their order was staged
@@ -304,7 +306,8 @@ orders_to_stage (CurbBoardModel *board)
 {
   GListStore *columns = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkCustomFilter *filter = gtk_custom_filter_new (needs_staging, NULL, NULL);
-  const CurbBoardColumn order[] = { CURB_BOARD_COLUMN_ARRIVED, CURB_BOARD_COLUMN_CLAIMED, CURB_BOARD_COLUMN_STAGED };
+  const CurbBoardColumn order[] = { CURB_BOARD_COLUMN_ARRIVED, CURB_BOARD_COLUMN_CLAIMED,
+                                    CURB_BOARD_COLUMN_ON_THE_WAY, CURB_BOARD_COLUMN_STAGED };
 
   for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
     g_list_store_append (columns, curb_board_model_get_column (board, order[i]));
