@@ -53,6 +53,31 @@ order_is_closed (CurbHub    *hub,
              || state == CURB_ORDER_STATE_NO_SHOW || state == CURB_ORDER_STATE_CANCELLED);
 }
 
+/* A valid code for an order the store does not have because central's
+ * document was refused: the shopper is sent to staff, not told "not found".
+ * Asked only on this rare path, so a check-in never waits for the store. */
+static gboolean
+reply_needs_staff (CurbHub           *hub,
+                   SoupServerMessage *msg,
+                   CurbEvent         *event,
+                   const GError      *error)
+{
+  const char *ref = curb_event_get_order_ref (event);
+
+  if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_NOT_FOUND) || curb_event_get_kind (event) != CURB_EVENT_ARRIVED
+      || !curb_store_claim_rejected_order (hub->store, ref))
+    return FALSE;
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", ref,
+                    "CURBSIDE_DEVICE", curb_event_get_device (event),
+                    "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
+                    "could not be taken: staff must serve them by hand", ref, curb_event_get_device (event));
+  curb_hub_metrics_count_rejection (hub->metrics, "needs_staff");
+  curb_hub_notify_central_alert (hub, ref);
+  curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "needs_staff",
+                        "The store could not take this order from central; staff will help", NULL);
+  return TRUE;
+}
+
 void
 curb_hub_reply_refused (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -61,6 +86,8 @@ curb_hub_reply_refused (CurbHub           *hub,
 {
   g_autoptr(JsonObject) extra = NULL;
 
+  if (reply_needs_staff (hub, msg, event, error))
+    return;
   /* A replayed pickup code of a closed order: one answer for every closed
    * state, and nothing of the order (the kiosk says "see staff"). */
   if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
@@ -134,18 +161,6 @@ curb_hub_checkin_ref (CurbHub        *hub,
     }
   if (!curb_token_verify (hub->keyring, token, hub->store_id, at_s, &claims, error))
     return NULL;
-  if (curb_store_claim_rejected_order (hub->store, claims->order_ref))
-    {
-      /* A valid code for an order central sent but the store could not take. */
-      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
-                        "CURBSIDE_DEVICE", caller->device_id,
-                        "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
-                        "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
-      curb_hub_notify_central_alert (hub, claims->order_ref);
-      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_NEEDS_STAFF,
-                           "The store could not take this order from central; staff will help");
-      return NULL;
-    }
   return g_strdup (claims->order_ref);
 }
 

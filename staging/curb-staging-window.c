@@ -690,7 +690,8 @@ curb_staging_window_open_order (CurbStagingWindow *self,
   if (order == NULL)
     return FALSE;
   column = curb_board_column_for_order (order);
-  if ((column == CURB_BOARD_COLUMN_STAGED || column == CURB_BOARD_COLUMN_TO_STAGE)
+  if ((column == CURB_BOARD_COLUMN_STAGED || column == CURB_BOARD_COLUMN_TO_STAGE
+       || column == CURB_BOARD_COLUMN_ON_THE_WAY)
       && !curb_board_model_is_no_show_due (curb_staging_station_get_board (self->station), order,
                                            curb_staging_station_now (self->station)))
     {

@@ -314,7 +314,7 @@ curb_stage_page_init (CurbStagePage *self)
 }
 
 /* The orders to stage: shoppers who arrived before their order was staged
- * first (they wait), then those on the way and not staged, then those not
+ * (or before it was re-staged after central changed it) first (they wait), then those on the way and not staged, then those not
  * staged, then the staged ones (to re-stage); each by the board's own
  * column order. */
 static int
@@ -324,7 +324,8 @@ stage_rank (CurbOrder *order)
     {
     case CURB_BOARD_COLUMN_ARRIVED:
     case CURB_BOARD_COLUMN_CLAIMED:
-      return curb_order_get_staged (order) ? -1 : 0;
+      return curb_order_get_staged (order) && g_list_model_get_n_items (curb_order_get_restage (order)) == 0
+             ? -1 : 0;
     case CURB_BOARD_COLUMN_ON_THE_WAY:
       return curb_order_get_staged (order) ? 3 : 1;
     case CURB_BOARD_COLUMN_TO_STAGE:
