@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
 
@@ -420,6 +422,26 @@ run_backup (CurbStore   *self,
   return TRUE;
 }
 
+/* A backup leaves the machine: without the store's key (beside the hashes
+ * of surnames, phones, badges and credentials, and the pepper of the PIN
+ * hashes, it would give them all away) and without staff sessions. */
+static gboolean
+strip_secrets (sqlite3  *dest,
+               GError  **error)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (dest, "PRAGMA secure_delete = ON;"
+                               " DELETE FROM meta WHERE key = '" LOOKUP_KEY_META "';"
+                               " DELETE FROM staff_sessions; VACUUM;", NULL, NULL, &message);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, CURB_ERROR, (rc & 0xff) == SQLITE_FULL ? CURB_ERROR_DISK_FULL : CURB_ERROR_DATABASE,
+               "Cannot finish the backup: %s", message != NULL ? message : sqlite3_errstr (rc));
+  sqlite3_free (message);
+  return FALSE;
+}
+
 static gboolean
 backup_to (CurbStore   *self,
            const char  *partial_path,
@@ -427,8 +449,19 @@ backup_to (CurbStore   *self,
 {
   sqlite3 *dest = NULL;
   gboolean ok;
-  int rc = sqlite3_open_v2 (partial_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  int fd = g_open (partial_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int rc;
 
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CURB_ERROR, CURB_ERROR_FAILED, "Cannot create the backup file %s: %s",
+                   partial_path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  rc = sqlite3_open_v2 (partial_path, &dest, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot create the backup file %s: %s",
@@ -436,7 +469,7 @@ backup_to (CurbStore   *self,
       sqlite3_close (dest);
       return FALSE;
     }
-  ok = run_backup (self, dest, error);
+  ok = run_backup (self, dest, error) && strip_secrets (dest, error);
   rc = sqlite3_close (dest);
   if (ok && rc != SQLITE_OK)
     {
@@ -468,6 +501,27 @@ foreign_keys_ok (CurbStore  *self,
   return TRUE;
 }
 
+/* The database, its WAL and shared memory hold personal data and secret
+ * hashes: owner only, whatever the umask (SQLite gives the WAL and -shm
+ * the database file's mode). */
+static void
+make_private (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    close (fd);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == getuid ())
+        g_chmod (file, st.st_mode & 0700);
+    }
+}
+
 /* --- public API --- */
 
 CurbStore *
@@ -486,6 +540,7 @@ curb_store_open (const char  *path,
     }
   self = g_object_new (CURB_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  make_private (path);
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
@@ -642,5 +697,112 @@ curb_store_integrity_check (CurbStore  *self,
       g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Store database integrity check failed: %s", report->str);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* The key of the database at @path (read only), or NULL. */
+static char *
+read_key (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *key = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
+      && sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = '" LOOKUP_KEY_META "'", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return key;
+}
+
+static gboolean
+copy_database (const char  *from,
+               const char  *to,
+               const char  *key,
+               GError     **error)
+{
+  sqlite3 *source = NULL, *dest = NULL;
+  sqlite3_backup *backup;
+  g_autofree char *insert = NULL;
+  int fd = g_open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int rc = SQLITE_CANTOPEN;
+
+  if (fd >= 0)
+    close (fd);
+  if (fd >= 0 && sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_open_v2 (to, &dest, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+      && (backup = sqlite3_backup_init (dest, "main", source, "main")) != NULL)
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      sqlite3_backup_finish (backup);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  if (rc == SQLITE_OK && key != NULL)
+    {
+      insert = sqlite3_mprintf ("INSERT INTO meta (key, value) VALUES ('" LOOKUP_KEY_META "', %Q)"
+                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", key);
+      rc = sqlite3_exec (dest, insert, NULL, NULL, NULL);
+      sqlite3_free (g_steal_pointer (&insert));
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot read the backup %s: %s", from,
+                 source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
+  sqlite3_close (source);
+  sqlite3_close (dest);
+  return rc == SQLITE_OK;
+}
+
+gboolean
+curb_store_restore (const char  *backup_path,
+                    const char  *target_path,
+                    gboolean    *out_key_kept,
+                    GError     **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *partial = NULL;
+  g_autoptr(CurbStore) check = NULL;
+
+  g_return_val_if_fail (backup_path != NULL && target_path != NULL, FALSE);
+
+  key = read_key (target_path);
+  if (key == NULL)
+    key = read_key (backup_path);
+  partial = g_strconcat (target_path, ".restoring", NULL);
+  if (!copy_database (backup_path, partial, key, error))
+    {
+      g_unlink (partial);
+      return FALSE;
+    }
+  /* migrated, checked, then swapped in: the hub's database is the old or the new */
+  check = curb_store_open (partial, error);
+  if (check == NULL || !curb_store_integrity_check (check, error))
+    {
+      g_clear_object (&check);
+      g_unlink (partial);
+      return FALSE;
+    }
+  sqlite3_wal_checkpoint_v2 (check->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_clear_object (&check);
+  for (const char *suffix = "-wal"; suffix != NULL; suffix = g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *side = g_strconcat (partial, suffix, NULL);
+      g_autofree char *target_side = g_strconcat (target_path, suffix, NULL);
+
+      g_unlink (side);
+      g_unlink (target_side);
+    }
+  if (g_rename (partial, target_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CURB_ERROR, CURB_ERROR_FAILED, "Cannot replace %s: %s", target_path, g_strerror (saved));
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (out_key_kept != NULL)
+    *out_key_kept = key != NULL;
   return TRUE;
 }

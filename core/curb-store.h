@@ -390,9 +390,28 @@ gboolean    curb_store_purge_personal (CurbStore  *self,
                                        gint64      retention_ms,
                                        guint      *out_purged,
                                        GError    **error);
-/* Online backup through SQLite's backup API (never a file copy). */
+/* Online backup through SQLite's backup API (never a file copy), written
+ * 0600 and without the store's key and staff sessions: the hashes in it
+ * (surnames, phones, badges, credentials, peppered PINs) are useless alone. */
 gboolean    curb_store_backup        (CurbStore   *self,
                                       const char  *dest_path,
+                                      GError     **error);
+/**
+ * curb_store_restore:
+ * @backup_path: a backup (curb_store_backup()); it is only read
+ * @target_path: the store database to replace (the hub stopped)
+ * @out_key_kept: (out) (optional): %TRUE when the key of the database being
+ *   replaced (or of the backup) went with it; %FALSE means a fresh key:
+ *   devices enroll again, staff PINs are set again, manual lookup works for
+ *   orders central sends again
+ *
+ * Copies the backup beside @target_path, gives it the store's key,
+ * migrates and checks it, then renames it over @target_path: a damaged
+ * backup leaves the database untouched.
+ */
+gboolean    curb_store_restore       (const char  *backup_path,
+                                      const char  *target_path,
+                                      gboolean    *out_key_kept,
                                       GError     **error);
 /* PRAGMA integrity_check; %CURB_ERROR_DATABASE with its report unless "ok". */
 gboolean    curb_store_integrity_check (CurbStore *self,

@@ -2,7 +2,10 @@
  * against the real curbside-hub process. Every subtest reproduces the probe
  * that found the defect and asserts the fixed behaviour; each failed on the
  * hub as it was when the issue was filed. */
+#include <glib/gstdio.h>
 #include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "curb-hub-rig.h"
@@ -495,6 +498,75 @@ test_pin (void)
   g_assert_nonnull (strstr (answer, "Retry-After: "));
 }
 
+/* --- 8: backups give nothing away --- */
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+/* What an attacker with the backup file alone reads from it. */
+static void
+assert_backup_gives_nothing (const char *backup)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint pins = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE 'store.%key%'", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  /* and the staff PIN hashes are peppered with that key: the PIN is no guess */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT pin_hash FROM staff", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *hash = (const char *) sqlite3_column_text (stmt, 0);
+      const char *argon = strchr (hash, '$') == hash ? hash : strchr (hash, '$') + 1;
+
+      g_assert_cmpint (crypto_pwhash_str_verify (argon, CURB_RIG_STAFF_PIN, strlen (CURB_RIG_STAFF_PIN)), !=, 0);
+      pins++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (pins, >, 0);
+}
+
+static void
+test_backup (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  g_autofree char *backup = g_build_filename (rig->dir, "backup.db", NULL);
+  g_autofree char *lookup = g_strdup_printf ("{\"ref\": \"R00002\", \"surname\": \"%s\"}",
+                                             (char *) rig->personal->pdata[2 * 3 + 1]);
+  g_autofree char *wal = g_strconcat (rig->db, "-wal", NULL);
+
+  g_test_message ("store.db mode %o, its WAL %o", file_mode (rig->db), file_mode (wal));
+  g_assert_cmpuint (file_mode (rig->db), ==, 0600);
+  g_assert_cmpuint (file_mode (wal), ==, 0600);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "backup", "--db", rig->db, backup, NULL), ==, 0);
+  g_test_message ("backup mode %o", file_mode (backup));
+  g_assert_cmpuint (file_mode (backup), ==, 0600);
+  assert_backup_gives_nothing (backup);
+  /* restored on this hub, it works: the live database's key goes with it */
+  g_assert_true (curb_hub_rig_stop (rig, SIGTERM));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "restore", "--db", rig->db, backup, NULL), ==, 0);
+  assert_backup_gives_nothing (backup);
+  g_assert_cmpuint (file_mode (rig->db), ==, 0600);
+  curb_hub_rig_start (rig);
+  curb_hub_rig_reset_session (rig, 10);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, NULL), ==, 200);
+  g_free (sign_in (rig, 1));
+}
+
 /* --- 9: a lost device is revoked, at once --- */
 
 static void
@@ -742,6 +814,7 @@ main (int    argc,
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  ADD ("/lan-findings/8-backup", test_backup);
   ADD ("/lan-findings/9-device-revoke", test_device_revoke);
   g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
               test_timeouts, fixture_tear_down);
