@@ -10,6 +10,8 @@
 
 #define BUSY_TIMEOUT_MS 5000
 #define LOOKUP_KEY_META "store.lookup_key"
+#define LOG_ID_META     "store.log_id"
+#define LOG_FORK_META   "store.log_fork_seq"
 
 struct _CurbStore
 {
@@ -132,6 +134,35 @@ load_hash_key (CurbStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The event log's identity: a restore starts a new one, forked at the
+ * backup's last seq, so that a stream client can tell a seq of the old
+ * history from the same seq of the new. */
+static gboolean
+start_log (CurbStore  *self,
+           gint64      fork_seq,
+           GError    **error)
+{
+  g_autofree char *id = curb_random_token (12);
+  g_autofree char *fork = g_strdup_printf ("%" G_GINT64_FORMAT, fork_seq);
+
+  return set_meta_locked (self, LOG_ID_META, id, error) && set_meta_locked (self, LOG_FORK_META, fork, error);
+}
+
+static gboolean
+ensure_log (CurbStore  *self,
+            GError    **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *id = get_meta_locked (self, LOG_ID_META, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return id != NULL || start_log (self, 0, error);
 }
 
 static void
@@ -553,7 +584,8 @@ curb_store_open (const char  *path,
   if (!curb_store_check_version (self->db, error)
       || !configure_connection (self, error)
       || !curb_store_migrate (self->db, CURB_STORE_SCHEMA_VERSION, error)
-      || !load_hash_key (self, error))
+      || !load_hash_key (self, error)
+      || !ensure_log (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -784,6 +816,12 @@ curb_store_restore (const char  *backup_path,
       g_unlink (partial);
       return FALSE;
     }
+  if (!start_log (check, curb_store_get_last_seq (check), error))
+    {
+      g_clear_object (&check);
+      g_unlink (partial);
+      return FALSE;
+    }
   sqlite3_wal_checkpoint_v2 (check->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
   g_clear_object (&check);
   for (const char *suffix = "-wal"; suffix != NULL; suffix = g_str_equal (suffix, "-wal") ? "-shm" : NULL)
@@ -805,4 +843,20 @@ curb_store_restore (const char  *backup_path,
   if (out_key_kept != NULL)
     *out_key_kept = key != NULL;
   return TRUE;
+}
+
+char *
+curb_store_get_log_id (CurbStore *self,
+                       gint64    *out_fork_seq)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree char *fork = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+
+  locker = curb_store_lock (self);
+  fork = get_meta_locked (self, LOG_FORK_META, NULL);
+  if (out_fork_seq != NULL)
+    *out_fork_seq = fork != NULL ? g_ascii_strtoll (fork, NULL, 10) : 0;
+  return get_meta_locked (self, LOG_ID_META, NULL);
 }

@@ -200,6 +200,10 @@ GPtrArray  *curb_store_list_order_events (CurbStore  *self,
                                           const char *ref,
                                           GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 gint64      curb_store_get_last_seq  (CurbStore  *self);
+/* The event log's identity; a restore starts a new one whose seqs after
+ * @out_fork_seq differ from the old log's. */
+char       *curb_store_get_log_id    (CurbStore  *self,
+                                      gint64     *out_fork_seq) G_GNUC_WARN_UNUSED_RESULT;
 
 /* --- outbox toward central --- */
 

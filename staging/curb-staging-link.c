@@ -293,10 +293,13 @@ fetch_order (CurbStagingLink *self,
   curb_hub_client_get_order_async (self->client, ref_or_event, self->cancellable, on_order_ready, task);
 }
 
+/* A (re)connected stream resumes where it was, but the board may be
+ * stale (a restored hub, central's changes meanwhile): load it afresh. */
 static void
 on_stream_connected (CurbStagingLink *self)
 {
   set_online (self, TRUE);
+  load_board (self);
   deliver_next (self);
 }
 

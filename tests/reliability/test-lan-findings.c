@@ -310,6 +310,78 @@ test_lone_surrogate (Fixture       *fixture,
                           " \"bags\": {\"ambient\": 2}}", NULL), ==, 200);
 }
 
+/* --- 4: the stream after a restore --- */
+
+static void
+on_event (CurbHubStream *stream,
+          JsonObject    *event,
+          GPtrArray     *ids)
+{
+  g_ptr_array_add (ids, g_strdup (json_object_get_string_member (event, "id")));
+}
+
+static gboolean
+wait_for_id (GPtrArray  *ids,
+             const char *id,
+             guint       timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      for (guint i = 0; i < ids->len; i++)
+        if (g_str_equal (ids->pdata[i], id))
+          return TRUE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+  return FALSE;
+}
+
+static void
+check_in_ok (Fixture    *fixture,
+             const char *ref,
+             const char *event_id)
+{
+  g_autofree char *body = checkin_body (fixture, ref, event_id);
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", fixture->rig->kiosks->pdata[0], NULL, body, NULL), ==, 200);
+}
+
+static void
+test_stream_after_restore (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  g_autofree char *backup = g_build_filename (rig->dir, "at-seq-3.db", NULL);
+  g_autoptr(CurbHubClient) client = curb_hub_rig_client (rig, rig->staging->pdata[0]);
+  g_autoptr(CurbHubStream) stream = curb_hub_client_open_stream (client, 0);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect (stream, "event", G_CALLBACK (on_event), ids);
+  curb_hub_stream_start (stream);
+  check_in_ok (fixture, "R00001", "e4-1");
+  check_in_ok (fixture, "R00002", "e4-2");
+  check_in_ok (fixture, "R00003", "e4-3");
+  g_assert_true (wait_for_id (ids, "e4-3", 10));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "backup", "--db", rig->db, backup, NULL), ==, 0);
+  check_in_ok (fixture, "R00004", "e4-4");
+  check_in_ok (fixture, "R00005", "e4-5");
+  g_assert_true (wait_for_id (ids, "e4-5", 10));
+  g_assert_cmpint (curb_hub_stream_get_last_seq (stream), ==, 5);
+  /* the store goes back to seq 3 */
+  g_assert_true (curb_hub_rig_stop (rig, SIGTERM));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "restore", "--db", rig->db, backup, NULL), ==, 0);
+  curb_hub_rig_start (rig);
+  curb_hub_rig_reset_session (rig, 10);
+  /* the next arrival gets seq 4 again, and must ring */
+  check_in_ok (fixture, "R00006", "e4-after-restore");
+  g_assert_true (wait_for_id (ids, "e4-after-restore", 20));
+  g_test_message ("after the restore the stream resumed at seq %" G_GINT64_FORMAT, curb_hub_stream_get_last_seq (stream));
+  g_assert_cmpint (curb_hub_stream_get_last_seq (stream), ==, 4);
+  curb_hub_stream_stop (stream);
+}
+
 /* --- 5: an event id names one event --- */
 
 static void
@@ -811,6 +883,7 @@ main (int    argc,
   ADD ("/lan-findings/1-content-length", test_content_length);
   ADD ("/lan-findings/2-events-authorization", test_events_authorization);
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
+  ADD ("/lan-findings/4-stream-after-restore", test_stream_after_restore);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
