@@ -819,6 +819,94 @@ test_streams_per_device (Fixture       *fixture,
     g_object_unref (streams[i]);
 }
 
+/* --- 11: a kiosk reads an order only with its pickup code, or after checking it in --- */
+
+static guint
+read_order (Fixture    *fixture,
+            const char *credential,
+            const char *ref,
+            const char *token,
+            char      **out_answer)
+{
+  g_autofree char *escaped = token != NULL ? g_uri_escape_string (token, NULL, FALSE) : NULL;
+  g_autofree char *path = g_strdup_printf ("/v1/orders/%s%s%s", ref, escaped != NULL ? "?token=" : "",
+                                           escaped != NULL ? escaped : "");
+
+  return call (fixture, "GET", path, credential, NULL, NULL, out_answer);
+}
+
+static void
+test_kiosk_reads (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other = rig->kiosks->pdata[1];
+  g_autofree char *token = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00009");
+  g_autofree char *wrong = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00008");
+  g_autofree char *unknown = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *checkin = checkin_body (fixture, "R00009", "e11-read");
+
+  /* by reference alone: the same answer as an order the store does not have */
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, &refused), ==, 404);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R99999", NULL, &unknown), ==, 404);
+  g_assert_null (strstr (refused, "first_name"));
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", wrong, NULL), ==, 404);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", token, NULL), ==, 200);
+  /* staff screens read any order */
+  g_assert_cmpuint (read_order (fixture, rig->staging->pdata[0], "R00009", NULL, NULL), ==, 200);
+  /* the kiosk that checked the shopper in reads on (its receipt), no other */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin, NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, other, "R00009", NULL, NULL), ==, 404);
+  /* closed: one answer, nothing of the order */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00009/claim", rig->staging->pdata[0], fixture->session,
+                          "{}", NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00009/handover", rig->staging->pdata[0], fixture->session,
+                          "{\"id_checked\": true}", NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, other, "R00009", token, &closed), ==, 409);
+  g_assert_nonnull (strstr (closed, "order_closed"));
+  g_assert_null (strstr (closed, "first_name"));
+}
+
+/* --- 11: device names are plain text --- */
+
+static void
+test_device_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (fixture->rig->db, &error);
+  const char *names[] = {
+    "Kiosk \\u202egnp.exe",       /* right-to-left override */
+    "Kiosk \\u2066door\\u2069",   /* isolates */
+    "Kiosk\\u200f 2",             /* right-to-left mark */
+    "Kiosk \\u0085 2",            /* a C1 control */
+    "Kiosk \\u2028 2",            /* line separator */
+    "Kiosk\\u0000 2",             /* NUL */
+    "Kiosk\\t2",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+      g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"%s\"}", code, names[i]);
+      g_autofree char *from = g_strdup_printf ("127.0.1.%u", i + 1);
+      guint status = curb_hub_rig_raw_from (fixture->rig, from, "POST", "/v1/enroll", NULL, body, NULL);
+
+      g_test_message ("enroll as \"%s\" → %u", names[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  {
+    g_autofree char *code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+    g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"Kiosk by door 2 — Señora\"}", code);
+
+    g_assert_cmpuint (curb_hub_rig_raw_from (fixture->rig, "127.0.2.1", "POST", "/v1/enroll", NULL, body, NULL), ==, 200);
+  }
+}
+
 /* --- issue 12 (hub side): a staff session outlives a hub restart --- */
 
 static void
@@ -892,6 +980,8 @@ main (int    argc,
   g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
               test_timeouts, fixture_tear_down);
   ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
+  ADD ("/lan-findings/11-kiosk-reads-need-the-code", test_kiosk_reads);
+  ADD ("/lan-findings/11-device-names", test_device_names);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD
