@@ -348,7 +348,7 @@ curb_hub_handle_lookup (CurbHub           *hub,
  * the shopper in (its receipt). Anything else answers like an unknown
  * order, so reading by reference tells nothing. */
 static gboolean
-kiosk_may_read (CurbHub           *hub,
+kiosk_has_code (CurbHub           *hub,
                 SoupServerMessage *msg,
                 CurbHubCaller     *caller,
                 const char        *ref)
@@ -361,7 +361,7 @@ kiosk_may_read (CurbHub           *hub,
 
   if (token != NULL || ticket != NULL)
     proven = curb_hub_checkin_ref (hub, caller, token, ticket, curb_now_ms () / 1000, NULL);
-  return g_strcmp0 (proven, ref) == 0 || curb_hub_kiosk_checked_in (hub, ref, caller->device_id);
+  return g_strcmp0 (proven, ref) == 0;
 }
 
 void
@@ -382,15 +382,19 @@ curb_hub_handle_order (CurbHub           *hub,
                             "An order reference is 1 to 32 of A-Z, 0-9 and '-'", NULL);
       return;
     }
-  if (kiosk && !kiosk_may_read (hub, msg, caller, ref))
+  /* the kiosk that checked the shopper in reads on (its receipt at handoff) */
+  if (kiosk && !curb_hub_kiosk_checked_in (hub, ref, caller->device_id))
     {
-      curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such order", NULL);
-      return;
-    }
-  if (kiosk && order_is_closed (hub, ref))
-    {
-      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
-      return;
+      if (!kiosk_has_code (hub, msg, caller, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such order", NULL);
+          return;
+        }
+      if (order_is_closed (hub, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+          return;
+        }
     }
   order = curb_store_get_order (hub->store, ref, &error);
   if (order == NULL)

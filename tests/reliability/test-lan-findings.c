@@ -868,6 +868,8 @@ test_kiosk_reads (Fixture       *fixture,
   g_assert_cmpuint (read_order (fixture, other, "R00009", token, &closed), ==, 409);
   g_assert_nonnull (strstr (closed, "order_closed"));
   g_assert_null (strstr (closed, "first_name"));
+  /* the kiosk at the handoff still prints its receipt */
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, NULL), ==, 200);
 }
 
 /* --- 11: device names are plain text --- */
