@@ -264,7 +264,7 @@ static CurbError
 error_code_for (const char *reason,
                 guint       status)
 {
-  for (int code = CURB_ERROR_FAILED; code <= CURB_ERROR_CONFIG; code++)
+  for (int code = CURB_ERROR_FAILED; code <= CURB_ERROR_LAST; code++)
     if (g_strcmp0 (reason, curb_error_code_name ((CurbError) code)) == 0)
       return (CurbError) code;
   switch (status)

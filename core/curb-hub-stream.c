@@ -27,7 +27,7 @@ struct _CurbHubStream
   gboolean                 running;
 };
 
-enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_DISCONNECTED, SIGNAL_ORDERS_CHANGED, N_SIGNALS };
+enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_DISCONNECTED, SIGNAL_ORDERS_CHANGED, SIGNAL_NOTICE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CurbHubStream, curb_hub_stream, G_TYPE_OBJECT)
@@ -203,10 +203,17 @@ on_message (SoupWebsocketConnection *connection,
     handle_event (self, object);
   else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "orders") == 0)
     handle_orders (self, object);
-  else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "hello") == 0)
-    handle_hello (self, object);
-  else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "ping") == 0)
-    handle_ping (self, object);
+  else
+    {
+      const char *kind = json_object_get_string_member_with_default (object, "type", "");
+
+      if (g_strcmp0 (kind, "hello") == 0)
+        handle_hello (self, object);
+      else if (g_strcmp0 (kind, "ping") == 0)
+        handle_ping (self, object);
+      if (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "type")))
+        g_signal_emit (self, signals[SIGNAL_NOTICE], 0, object);
+    }
   g_object_unref (self);
 }
 
@@ -314,6 +321,9 @@ curb_hub_stream_class_init (CurbHubStreamClass *klass)
   signals[SIGNAL_ORDERS_CHANGED] = g_signal_new ("orders-changed", G_TYPE_FROM_CLASS (klass),
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                  G_TYPE_NONE, 1, G_TYPE_STRV);
+  /* Any other control message ({"type": "assistance", ...}), as it came. */
+  signals[SIGNAL_NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 static void

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "curb-error.h"
+#include "curb-json.h"
 #include "curb-order-codec.h"
 #include "curb-util.h"
 
@@ -511,19 +512,18 @@ CurbOrder *
 curb_order_codec_decode_string (const char  *json,
                                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, &parse_error))
+  root = curb_json_parse (json, strlen (json), 0, &parse_error);
+  if (root == NULL)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "Order JSON: %s", parse_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID, "An order must be a JSON object");
       return NULL;

@@ -142,15 +142,20 @@ items_equal (GListStore    *store,
   return TRUE;
 }
 
+/* A list property notifies when its items change (the list object stays
+ * the same), so a binding over the list redraws. */
 static void
-replace_items (GListStore    *store,
+replace_items (CurbOrder     *self,
+               GListStore    *store,
                GPtrArray     *items,
-               ItemEqualFunc  equal)
+               ItemEqualFunc  equal,
+               guint          prop)
 {
   if (items_equal (store, items, equal))
     return;
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
                        items->pdata, items->len);
+  g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
 
 static GPtrArray *
@@ -683,7 +688,7 @@ curb_order_set_lines (CurbOrder *self,
 {
   g_return_if_fail (CURB_IS_ORDER (self));
   g_return_if_fail (lines != NULL);
-  replace_items (self->lines, lines, (ItemEqualFunc) curb_order_line_equal);
+  replace_items (self, self->lines, lines, (ItemEqualFunc) curb_order_line_equal, PROP_LINES);
 }
 
 GListModel *
@@ -699,7 +704,8 @@ curb_order_set_substitutions (CurbOrder *self,
 {
   g_return_if_fail (CURB_IS_ORDER (self));
   g_return_if_fail (substitutions != NULL);
-  replace_items (self->substitutions, substitutions, (ItemEqualFunc) curb_substitution_equal);
+  replace_items (self, self->substitutions, substitutions, (ItemEqualFunc) curb_substitution_equal,
+                 PROP_SUBSTITUTIONS);
 }
 
 CurbOrderState
@@ -855,7 +861,8 @@ curb_order_set_locations (CurbOrder *self,
 {
   g_return_if_fail (CURB_IS_ORDER (self));
   g_return_if_fail (locations != NULL);
-  replace_items (self->locations, locations, (ItemEqualFunc) curb_staging_location_equal);
+  replace_items (self, self->locations, locations, (ItemEqualFunc) curb_staging_location_equal,
+                 PROP_LOCATIONS);
 }
 
 GListModel *
@@ -900,7 +907,7 @@ curb_order_set_bag_counts (CurbOrder   *self,
   for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
     for (guint i = 0; i < counts[t]; i++)
       g_ptr_array_add (bags, curb_bag_new (bags->len + 1, t));
-  replace_items (self->bags, bags, (ItemEqualFunc) curb_bag_equal);
+  replace_items (self, self->bags, bags, (ItemEqualFunc) curb_bag_equal, PROP_BAGS);
   if (bags->len != before)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_BAG_COUNT]);
 }
@@ -918,7 +925,7 @@ curb_order_set_not_taken (CurbOrder *self,
 {
   g_return_if_fail (CURB_IS_ORDER (self));
   g_return_if_fail (not_taken != NULL);
-  replace_items (self->not_taken, not_taken, (ItemEqualFunc) curb_not_taken_equal);
+  replace_items (self, self->not_taken, not_taken, (ItemEqualFunc) curb_not_taken_equal, PROP_NOT_TAKEN);
 }
 
 /* --- questions --- */
@@ -1022,6 +1029,7 @@ curb_order_decide_substitution (CurbOrder              *self,
         {
           decided = curb_substitution_new_decided (old, status);
           g_list_store_splice (self->substitutions, i, 1, (gpointer *) &decided, 1);
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SUBSTITUTIONS]);
         }
       return TRUE;
     }

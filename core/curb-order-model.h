@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * restriction) and the store's facts (state, bay, claimer, staging
  * locations, bags, what was not taken). Properties notify only when their
  * value changes; lines, substitutions, locations, bags and not-taken are
- * #GListModels of small immutable objects. JSON is read and written by
+ * #GListModels of small immutable objects, and their property notifies when
+ * the items change (so a binding over a list redraws). JSON is read and written by
  * curb-order-codec.h only; the pickup rules are in curb-rules.h.
  */
 #define CURB_TYPE_ORDER (curb_order_get_type ())

@@ -1026,3 +1026,26 @@ curb_store_close_staff_session (CurbStore   *self,
   locker = curb_store_lock (self);
   return delete_session (self, token, error);
 }
+
+JsonArray *
+curb_store_list_audit_since (CurbStore   *self,
+                             const char  *action_prefix,
+                             gint64       since_ms,
+                             GError     **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbStmt) stmt = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+  g_return_val_if_fail (action_prefix != NULL, NULL);
+
+  locker = curb_store_lock (self);
+  stmt = curb_store_prepare (self, "SELECT id, at_ms, device, staff, action, order_ref, detail FROM audit_log"
+                                   " WHERE at_ms >= ?1 AND substr (action, 1, length (?2)) = ?2 ORDER BY id",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since_ms);
+  curb_stmt_bind_text (stmt, 2, action_prefix);
+  return collect_rows (self, stmt, audit_from_row, error);
+}

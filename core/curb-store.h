@@ -56,7 +56,7 @@ gboolean    curb_staff_role_from_string  (const char     *text,
                                           CurbStaffRole  *out_role);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CURB_STORE_SCHEMA_VERSION 2
+#define CURB_STORE_SCHEMA_VERSION 3
 
 #define CURB_TYPE_STORE (curb_store_get_type ())
 G_DECLARE_FINAL_TYPE (CurbStore, curb_store, CURB, STORE, GObject)
@@ -149,6 +149,41 @@ JsonObject *curb_store_lookup        (CurbStore   *self,
                                       const char  *ref,
                                       const char  *surname_or_phone_last4,
                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* --- orders central sent that the store cannot take --- */
+
+/**
+ * curb_store_note_rejected_order:
+ * @ref: the order's reference, or a stand-in ("#" and a hash of the
+ *   document) when it had no usable one
+ * @version: its version, -1 when it had none
+ * @reason: why the store cannot take it, for staff and store IT
+ * @out_new: (out) (optional): %TRUE the first time this ref and version
+ *   were noted (each is counted once, across pulls and restarts)
+ *
+ * Records a store-level alert that lasts until central sends a newer
+ * version of the order that the store can take.
+ */
+gboolean    curb_store_note_rejected_order (CurbStore   *self,
+                                            const char  *ref,
+                                            gint64       version,
+                                            const char  *reason,
+                                            gboolean    *out_new,
+                                            GError     **error);
+/* [{ref, version, reason, first_seen, shopper_seen?}] still open, oldest first. */
+JsonArray  *curb_store_list_rejected_orders (CurbStore  *self,
+                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every ref+version ever noted. */
+guint64     curb_store_count_rejected_orders (CurbStore *self);
+/**
+ * curb_store_claim_rejected_order:
+ *
+ * A shopper holds a valid code for @ref: %TRUE when the store has no such
+ * order because central's document was refused (an open alert), and the
+ * alert then notes that the shopper is here.
+ */
+gboolean    curb_store_claim_rejected_order (CurbStore  *self,
+                                             const char *ref);
 
 /* --- events --- */
 
@@ -378,6 +413,12 @@ JsonArray  *curb_store_list_audit    (CurbStore   *self,
                                       gint64       after_id,
                                       guint        limit,
                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, only entries whose action starts with @action_prefix, at or
+ * after @since_ms, oldest first. */
+JsonArray  *curb_store_list_audit_since (CurbStore   *self,
+                                         const char  *action_prefix,
+                                         gint64       since_ms,
+                                         GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* --- maintenance --- */
 

@@ -104,7 +104,8 @@ static CurbQrPasses
 live_passes (guint64 decoded)
 {
   static const CurbQrPasses slow[] = {
-    CURB_QR_PASS_ZBAR, CURB_QR_PASS_ZBAR_INVERTED, CURB_QR_PASS_STRETCH, CURB_QR_PASS_UPSCALE,
+    CURB_QR_PASS_NORMALIZE, CURB_QR_PASS_ZBAR, CURB_QR_PASS_UPSCALE, CURB_QR_PASS_ZBAR_INVERTED,
+    CURB_QR_PASS_STRETCH,
   };
 
   if (decoded % SLOW_EVERY)

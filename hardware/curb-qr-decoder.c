@@ -1,3 +1,4 @@
+#include <math.h>
 #include <string.h>
 #include <zbar.h>
 
@@ -14,6 +15,8 @@ struct _CurbQrDecoder
   gsize                  scratch_size;
   guint8                *packed;
   gsize                  packed_size;
+  guint32               *sums;        /* column sums for the normalised pass */
+  float                 *gain;        /* contrast gain by local variance */
 };
 
 G_DEFINE_FINAL_TYPE (CurbQrDecoder, curb_qr_decoder, G_TYPE_OBJECT)
@@ -29,6 +32,7 @@ static const struct
   { "zbar-inverted", CURB_QR_PASS_ZBAR_INVERTED },
   { "stretch", CURB_QR_PASS_STRETCH },
   { "upscale", CURB_QR_PASS_UPSCALE },
+  { "normalize", CURB_QR_PASS_NORMALIZE },
 };
 
 static guint8 *
@@ -202,6 +206,91 @@ upscaled (CurbQrDecoder       *self,
   return result;
 }
 
+#define NORM_RADIUS 10
+#define NORM_VARIANCES 16384
+
+/* 50 / (local standard deviation + 4), by variance */
+static const float *
+gain_table (CurbQrDecoder *self)
+{
+  if (self->gain == NULL)
+    {
+      self->gain = g_new (float, NORM_VARIANCES);
+      for (int v = 0; v < NORM_VARIANCES; v++)
+        self->gain[v] = 50.0f / (sqrtf ((float) v) + 4.0f);
+    }
+  return self->gain;
+}
+
+/* Adds (@sign 1) or removes (-1) row @y to the column sums of pixels and
+ * their squares. */
+static void
+column_sums_add (guint32             *sums,
+                 const CurbGrayImage *image,
+                 int                  y,
+                 int                  sign)
+{
+  const guint8 *row = image->data + (gsize) y * image->stride;
+
+  for (int x = 0; x < image->width; x++)
+    {
+      sums[2 * x] += sign * row[x];
+      sums[2 * x + 1] += sign * row[x] * row[x];
+    }
+}
+
+static void
+normalize_row (const CurbGrayImage *image,
+               const guint32       *sums,
+               const float         *gain,
+               int                  y,
+               int                  rows,
+               guint8              *dst)
+{
+  const guint8 *row = image->data + (gsize) y * image->stride;
+  guint32 s = 0, s2 = 0;
+  int x0 = 0, x1 = 0;
+
+  for (int x = 0; x < image->width; x++)
+    {
+      int n, mean, variance;
+
+      for (; x1 < image->width && x1 <= x + NORM_RADIUS; x1++)
+        s += sums[2 * x1], s2 += sums[2 * x1 + 1];
+      for (; x0 < x - NORM_RADIUS; x0++)
+        s -= sums[2 * x0], s2 -= sums[2 * x0 + 1];
+      n = (x1 - x0) * rows;
+      mean = s / n;
+      variance = MIN ((int) (s2 / n) - mean * mean, NORM_VARIANCES - 1);
+      dst[x] = (guint8) CLAMP (128.0f + (row[x] - mean) * gain[MAX (variance, 0)], 0.0f, 255.0f);
+    }
+}
+
+/* Each pixel relative to the mean and contrast of its 21×21 neighbourhood:
+ * a code of 12 grey levels under sensor noise, beside a glare or on a
+ * phone screen's moiré, comes out as a code of full contrast. */
+static CurbGrayImage
+normalized (CurbQrDecoder       *self,
+            const CurbGrayImage *image)
+{
+  guint8 *out = scratch_buffer (self, (gsize) image->width * image->height);
+  CurbGrayImage result = { out, image->width, image->height, image->width };
+  const float *gain = gain_table (self);
+  int top = 0, bottom = 0;
+
+  self->sums = g_renew (guint32, self->sums, 2 * (gsize) image->width);
+  memset (self->sums, 0, 2 * sizeof (guint32) * image->width);
+  for (int y = 0; y < image->height; y++)
+    {
+      for (; bottom < image->height && bottom <= y + NORM_RADIUS; bottom++)
+        column_sums_add (self->sums, image, bottom, 1);
+      for (; top < y - NORM_RADIUS; top++)
+        column_sums_add (self->sums, image, top, -1);
+      normalize_row (image, self->sums, gain, y, bottom - top, out + (gsize) y * image->width);
+    }
+  return result;
+}
+
 static void
 run_pass (CurbQrDecoder       *self,
           const CurbGrayImage *image,
@@ -241,6 +330,12 @@ run_pass (CurbQrDecoder       *self,
           read_zxing (&work, codes);
         }
       break;
+    case CURB_QR_PASS_NORMALIZE:
+      work = normalized (self, image);
+      read_zxing (&work, codes);
+      if (codes->len == 0)
+        read_zbar (self, &work, codes);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -254,6 +349,8 @@ curb_qr_decoder_finalize (GObject *object)
   zbar_image_scanner_destroy (self->zbar);
   g_free (self->scratch);
   g_free (self->packed);
+  g_free (self->sums);
+  g_free (self->gain);
   G_OBJECT_CLASS (curb_qr_decoder_parent_class)->finalize (object);
 }
 
@@ -303,7 +400,7 @@ curb_qr_decoder_decode (CurbQrDecoder       *self,
   g_return_val_if_fail (image->width > 0 && image->height > 0, codes);
   g_return_val_if_fail (image->stride >= image->width, codes);
 
-  for (guint bit = 1; bit <= CURB_QR_PASS_UPSCALE && codes->len == 0; bit <<= 1)
+  for (guint bit = 1; bit <= CURB_QR_PASS_NORMALIZE && codes->len == 0; bit <<= 1)
     if (passes & bit)
       run_pass (self, image, (CurbQrPasses) bit, codes);
   return codes;

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  * @CURB_QR_PASS_ZBAR_INVERTED: ZBar on the inverted frame
  * @CURB_QR_PASS_STRETCH: both readers on a contrast-stretched frame
  * @CURB_QR_PASS_UPSCALE: zxing-cpp on a 2× upscaled frame (small codes), up to 720p
+ * @CURB_QR_PASS_NORMALIZE: both readers on the frame normalised to its local
+ *   mean and contrast (21 px window): low contrast, glare, phone moiré
  *
  * Decoding passes, tried in this order until one finds a code.
  */
@@ -23,11 +25,13 @@ typedef enum
   CURB_QR_PASS_ZBAR_INVERTED  = 1 << 3,
   CURB_QR_PASS_STRETCH        = 1 << 4,
   CURB_QR_PASS_UPSCALE        = 1 << 5,
+  CURB_QR_PASS_NORMALIZE      = 1 << 6,
 } CurbQrPasses;
 
 /* The passes run on a still image (curbside-ctl scan, benchmark). */
 #define CURB_QR_PASSES_ALL (CURB_QR_PASS_ZXING | CURB_QR_PASS_ZXING_INVERTED | CURB_QR_PASS_ZBAR \
-                            | CURB_QR_PASS_ZBAR_INVERTED | CURB_QR_PASS_STRETCH | CURB_QR_PASS_UPSCALE)
+                            | CURB_QR_PASS_ZBAR_INVERTED | CURB_QR_PASS_STRETCH | CURB_QR_PASS_UPSCALE \
+                            | CURB_QR_PASS_NORMALIZE)
 /* The cheap passes the live scanner runs on every frame; it adds the
  * ZBar passes on every fourth frame. */
 #define CURB_QR_PASSES_FAST (CURB_QR_PASS_ZXING | CURB_QR_PASS_ZXING_INVERTED)

@@ -6,12 +6,15 @@
 #define SEGMENT       32
 #define MIN_CONTRAST  24
 #define WARM_US       (1500 * G_TIME_SPAN_MILLISECOND)
+#define LOOK_US       (60 * G_TIME_SPAN_MILLISECOND)
 
 struct _CurbScannerGate
 {
-  gint64 idle_interval;
-  gint64 last_decode;
-  gint64 warm_until;
+  gint64   idle_interval;
+  gint64   last_decode;
+  gint64   warm_until;
+  gint64   last_look;
+  gboolean looked_coded;
 };
 
 CurbScannerGate *
@@ -21,6 +24,7 @@ curb_scanner_gate_new (gint64 idle_interval_us)
 
   gate->idle_interval = idle_interval_us;
   gate->last_decode = G_MININT64 / 2;
+  gate->last_look = G_MININT64 / 2;
   return gate;
 }
 
@@ -252,6 +256,20 @@ curb_scanner_frame_looks_coded (const CurbGrayImage *image)
   return FALSE;
 }
 
+/* While nothing code-like is in view, look at most every 60 ms (a code
+ * held up is seen within two frames at 30 fps); then at every frame. */
+static gboolean
+looks_coded (CurbScannerGate     *gate,
+             const CurbGrayImage *image,
+             gint64               now_us)
+{
+  if (!gate->looked_coded && now_us - gate->last_look < LOOK_US)
+    return FALSE;
+  gate->last_look = now_us;
+  gate->looked_coded = curb_scanner_frame_looks_coded (image);
+  return gate->looked_coded;
+}
+
 gboolean
 curb_scanner_gate_should_decode (CurbScannerGate     *gate,
                                  const CurbGrayImage *image,
@@ -259,7 +277,7 @@ curb_scanner_gate_should_decode (CurbScannerGate     *gate,
 {
   gboolean decode = now_us < gate->warm_until
                     || now_us - gate->last_decode >= gate->idle_interval
-                    || curb_scanner_frame_looks_coded (image);
+                    || looks_coded (gate, image, now_us);
 
   if (decode)
     gate->last_decode = now_us;

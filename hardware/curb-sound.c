@@ -12,6 +12,8 @@ struct _CurbSound
   char         *sink_description;
   char         *files[CURB_SOUND_N_CUES];
   GstElement   *pipeline;
+  GstElement   *spare[CURB_SOUND_N_CUES];   /* built, not started (no device held) */
+  guint         spare_source;
   guint         bus_watch;
   CurbSoundCue  playing;
   guint64       n_played;
@@ -96,6 +98,46 @@ build_pipeline (CurbSound     *self,
   return gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, error);
 }
 
+/* Building a pipeline (parsing, creating elements) takes tens of ms on a
+ * busy station: done ahead, at low priority, so a chime only starts one. */
+static gboolean
+prepare_spares (gpointer data)
+{
+  CurbSound *self = data;
+
+  self->spare_source = 0;
+  for (guint cue = 0; cue < CURB_SOUND_N_CUES; cue++)
+    if (self->spare[cue] == NULL)
+      self->spare[cue] = build_pipeline (self, cue, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_spares (CurbSound *self)
+{
+  if (self->spare_source == 0)
+    self->spare_source = g_idle_add_full (G_PRIORITY_LOW, prepare_spares, self, NULL);
+}
+
+static GstElement *
+take_pipeline (CurbSound     *self,
+               CurbSoundCue   cue,
+               GError       **error)
+{
+  GstElement *pipeline = g_steal_pointer (&self->spare[cue]);
+
+  schedule_spares (self);
+  return pipeline != NULL ? pipeline : build_pipeline (self, cue, error);
+}
+
+static void
+drop_spares (CurbSound *self)
+{
+  g_clear_handle_id (&self->spare_source, g_source_remove);
+  for (guint cue = 0; cue < CURB_SOUND_N_CUES; cue++)
+    gst_clear_object (&self->spare[cue]);
+}
+
 static void
 teardown (CurbSound *self)
 {
@@ -168,6 +210,7 @@ curb_sound_dispose (GObject *object)
   CurbSound *self = CURB_SOUND (object);
 
   teardown (self);
+  drop_spares (self);
 
   G_OBJECT_CLASS (curb_sound_parent_class)->dispose (object);
 }
@@ -247,6 +290,7 @@ curb_sound_new (const char  *sink_description,
     sink_description = g_getenv ("CURB_AUDIO_SINK");
   self = g_object_new (CURB_TYPE_SOUND, NULL);
   self->sink_description = g_strdup (sink_description != NULL ? sink_description : "autoaudiosink");
+  schedule_spares (self);
   return self;
 }
 
@@ -268,6 +312,8 @@ curb_sound_set_file (CurbSound     *self,
     }
   g_free (self->files[cue]);
   self->files[cue] = g_strdup (path);
+  gst_clear_object (&self->spare[cue]);
+  schedule_spares (self);
   return TRUE;
 }
 
@@ -292,7 +338,7 @@ curb_sound_play (CurbSound    *self,
   if (self->pipeline != NULL && self->playing > cue)
     return FALSE;
   teardown (self);
-  self->pipeline = build_pipeline (self, cue, &error);
+  self->pipeline = take_pipeline (self, cue, &error);
   if (self->pipeline == NULL)
     {
       g_autoptr(GError) failure = g_error_new (CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_IO,

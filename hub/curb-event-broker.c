@@ -417,8 +417,6 @@ curb_event_broker_publish (CurbEventBroker *self,
 
   seq = json_object_get_int_member_with_default (event, "seq", 0);
   self->head_seq = MAX (self->head_seq, seq);
-  text = object_to_text (event);
-  text_with_order = event_with_order_text (event, order);
   for (guint i = self->subscribers->len; i > 0; i--)
     {
       Subscriber *sub = g_ptr_array_index (self->subscribers, i - 1);
@@ -426,9 +424,15 @@ curb_event_broker_publish (CurbEventBroker *self,
       if (!sub->live || seq <= sub->sent_seq || !is_open (sub))
         continue;
       if (unacked (sub) >= self->window)
-        drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
-      else
-        send_event (sub, seq, sub->with_orders ? text_with_order : text);
+        {
+          drop_subscriber (sub, CURB_STREAM_CLOSE_SLOW_CONSUMER, "slow consumer: resume with after=");
+          continue;
+        }
+      if (sub->with_orders && text_with_order == NULL)
+        text_with_order = event_with_order_text (event, order);
+      else if (!sub->with_orders && text == NULL)
+        text = object_to_text (event);
+      send_event (sub, seq, sub->with_orders ? text_with_order : text);
     }
 }
 

@@ -9,7 +9,7 @@
 
 static const char *const enroll_fields[] = { "code", "name", NULL };
 static const char *const heartbeat_fields[] = {
-  "camera", "printer", "scanner", "app_version", "outbox_depth", "detail", NULL
+  "camera", "printer", "scanner", "app_version", "outbox_depth", "detail", "kind", NULL
 };
 
 void
@@ -66,13 +66,21 @@ static gboolean
 heartbeat_valid (SoupServerMessage *msg,
                  JsonObject        *body)
 {
-  const char *text_fields[] = { "camera", "printer", "scanner", "app_version", "detail" };
+  const char *text_fields[] = { "camera", "printer", "scanner", "app_version", "detail", "kind" };
   JsonNode *depth = json_object_get_member (body, "outbox_depth");
   const char *value;
 
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     if (!curb_hub_get_string (msg, body, text_fields[i], FALSE, &value))
       return FALSE;
+  if (!curb_hub_get_string (msg, body, "kind", FALSE, &value))
+    return FALSE;
+  if (value != NULL && !g_str_equal (value, "app") && !g_str_equal (value, "tool"))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                            "Field “kind” must be “app” or “tool”", NULL);
+      return FALSE;
+    }
   if (depth != NULL && json_node_get_value_type (depth) != G_TYPE_INT64)
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
@@ -80,6 +88,27 @@ heartbeat_valid (SoupServerMessage *msg,
       return FALSE;
     }
   return TRUE;
+}
+
+/* A station sends its staff session with its heartbeat: the answer says
+ * whether the hub still knows it, so a station whose staff were signed out
+ * (a hub restart) shows the sign-in at once instead of at the next action. */
+static void
+add_staff_session_state (CurbHub           *hub,
+                         SoupServerMessage *msg,
+                         CurbHubCaller     *caller,
+                         JsonObject        *reply)
+{
+  const char *token = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    CURB_HUB_STAFF_HEADER);
+  CurbHubCaller probe = { NULL, };
+
+  if (token == NULL)
+    return;
+  json_object_set_boolean_member (reply, "staff_session_valid",
+                                  curb_hub_staff_session_check (hub, token, caller->device_id, &probe));
+  g_free (probe.staff_id);
+  g_free (probe.staff_name);
 }
 
 void
@@ -106,6 +135,7 @@ curb_hub_handle_heartbeat (CurbHub           *hub,
   json_object_set_boolean_member (reply, "ok", TRUE);
   json_object_set_string_member (reply, "server_time", now);
   json_object_set_int_member (reply, "last_seq", curb_store_get_last_seq (hub->store));
+  add_staff_session_state (hub, msg, caller, reply);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
@@ -194,6 +224,7 @@ curb_hub_handle_status (CurbHub           *hub,
   json_object_set_int_member (reply, "devices_online", online);
   json_object_set_int_member (reply, "stream_subscribers", curb_hub_get_n_subscribers (hub));
   json_object_set_object_member (reply, "sync", curb_hub_sync_status (hub));
+  json_object_set_object_member (reply, "assistance", curb_hub_assistance_status (hub));
   if (caller->role != CURB_DEVICE_ROLE_KIOSK && devices != NULL)
     json_object_set_array_member (reply, "devices", g_steal_pointer (&devices));
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
@@ -244,6 +275,7 @@ curb_hub_render_metrics (CurbHub *self)
   curb_hub_metrics_append_gauge (out, "curbside_stream_subscribers",
                                  "Open event stream connections.", NULL, curb_hub_get_n_subscribers (self));
   curb_hub_append_sync_metrics (self, out);
+  curb_hub_append_assistance_metrics (self, out);
   if (devices != NULL)
     curb_hub_append_device_metrics (out, devices);
   return g_string_free (out, FALSE);

@@ -144,7 +144,7 @@ authorize_staff_kind (Batch      *b,
     case CURB_EVENT_HANDED_OVER:
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
       if (!json_object_get_boolean_member_with_default (data, "id_checked", FALSE)
-          && curb_hub_order_needs_id_check (b->hub, ref))
+          && curb_hub_order_needs_id_check (b->hub, ref, json_object_get_member (data, "not_taken")))
         return reject (result, "id_check_required", "This order has age-restricted items: check the shopper's ID");
       return TRUE;
     case CURB_EVENT_STAGED:

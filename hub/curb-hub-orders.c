@@ -134,6 +134,18 @@ curb_hub_checkin_ref (CurbHub        *hub,
     }
   if (!curb_token_verify (hub->keyring, token, hub->store_id, at_s, &claims, error))
     return NULL;
+  if (curb_store_claim_rejected_order (hub->store, claims->order_ref))
+    {
+      /* A valid code for an order central sent but the store could not take. */
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
+                        "CURBSIDE_DEVICE", caller->device_id,
+                        "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
+                        "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
+      curb_hub_notify_central_alert (hub, claims->order_ref);
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_NEEDS_STAFF,
+                           "The store could not take this order from central; staff will help");
+      return NULL;
+    }
   return g_strdup (claims->order_ref);
 }
 
@@ -196,7 +208,10 @@ static void
 add_eta (JsonObject *reply,
          JsonObject *order)
 {
-  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE);
+  JsonNode *restage = json_object_get_member (order, "restage");
+  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE)
+                    && (restage == NULL || !JSON_NODE_HOLDS_ARRAY (restage)
+                        || json_array_get_length (json_node_get_array (restage)) == 0);
 
   json_object_set_boolean_member (reply, "staged", staged);
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);

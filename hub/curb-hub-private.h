@@ -69,6 +69,8 @@ struct _CurbHub
   guint            revocation_id;
   gint64           started_ms;
   guint            escalation_s;
+  GHashTable      *help_calls;      /* call id -> JsonObject: open calls for staff */
+  guint64          help_calls_total;
 };
 
 /* curb-hub.c */
@@ -142,16 +144,33 @@ GHashTable *curb_hub_lockouts_new (void);
 void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                     const char *ref, const char *action);
 gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
-gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref);
+gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref, JsonNode *not_taken);
+
+/* curb-hub-assistance.c: "Call staff" from a kiosk */
+void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *ref, const char *action);
+void curb_hub_handle_assistance_list        (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *ref, const char *action);
+void curb_hub_handle_assistance_acknowledge (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                                             const char *id, const char *action);
+void        curb_hub_load_assistance            (CurbHub *hub);
+JsonObject *curb_hub_assistance_status          (CurbHub *hub);
+void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */
 JsonObject *curb_hub_sync_status         (CurbHub *self);
+/* Tells streams that the store-level central alerts changed ({"type": "central_alert"}). */
+void        curb_hub_notify_central_alert (CurbHub    *self,
+                                           const char *ref);
 void        curb_hub_append_sync_metrics (CurbHub *self,
                                           GString *out);
 
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
+/* curb-hub-sync.c: central says orders changed; the hub pulls now. */
+void curb_hub_handle_hint (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                           const char *unused_ref, const char *unused_action);
 void curb_hub_handle_heartbeat (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 void curb_hub_handle_devices   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

@@ -2,6 +2,8 @@
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
+#include "curb-order-codec.h"
+#include "curb-rules.h"
 #include "curb-util.h"
 
 #define DEFAULT_CLAIM_ETA 120
@@ -102,13 +104,39 @@ build_stage (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, const 
       && copy_member (msg, body, data, "bags", JSON_NODE_OBJECT, TRUE);
 }
 
+/* What the request leaves behind, as far as it is well formed (the event's
+ * own validation refuses the rest). */
+static GPtrArray *
+requested_not_taken (JsonNode *not_taken)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = not_taken != NULL && JSON_NODE_HOLDS_ARRAY (not_taken) ? json_node_get_array (not_taken) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *line_id = entry != NULL ? json_object_get_string_member_with_default (entry, "line_id", NULL) : NULL;
+      gint64 qty = entry != NULL ? json_object_get_int_member_with_default (entry, "qty", 0) : 0;
+
+      if (line_id != NULL && qty > 0 && qty <= G_MAXUINT)
+        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) qty, NULL));
+    }
+  return entries;
+}
+
+/* The pickup rule (curb-rules.c): an ID check when an age-restricted line
+ * leaves; @not_taken is the request's (nullable). */
 gboolean
 curb_hub_order_needs_id_check (CurbHub    *hub,
-                               const char *ref)
+                               const char *ref,
+                               JsonNode   *not_taken)
 {
-  g_autoptr(JsonObject) order = curb_store_get_order (hub->store, ref, NULL);
+  g_autoptr(JsonObject) stored = curb_store_get_order (hub->store, ref, NULL);
+  g_autoptr(CurbOrder) order = stored != NULL ? curb_order_codec_decode (stored, NULL) : NULL;
+  g_autoptr(GPtrArray) left = requested_not_taken (not_taken);
 
-  return order != NULL && json_object_get_boolean_member_with_default (order, "age_restricted", FALSE);
+  return order != NULL && curb_rules_needs_id_check (order, left);
 }
 
 static gboolean
@@ -121,7 +149,7 @@ build_handover (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, con
   if (!curb_hub_get_bool (msg, body, "id_checked", TRUE, &id_checked)
       || !copy_member (msg, body, data, "proof", JSON_NODE_VALUE, FALSE))
     return FALSE;
-  if (!id_checked && curb_hub_order_needs_id_check (hub, ref))
+  if (!id_checked && curb_hub_order_needs_id_check (hub, ref, not_taken))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "id_check_required",
                             "This order has age-restricted items: check the shopper's ID", NULL);

@@ -31,9 +31,13 @@ static const Route routes[] = {
   { "DELETE", "/v1/staff/session", CURB_HUB_AUTH_STAGING, curb_hub_handle_staff_sign_out },
   { "POST", "/v1/events",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_events },
   { "POST", "/v1/heartbeat",      CURB_HUB_AUTH_DEVICE,  curb_hub_handle_heartbeat },
+  { "POST", "/v1/hints",          CURB_HUB_AUTH_NONE,    curb_hub_handle_hint },
   { "GET",  "/v1/devices",        CURB_HUB_AUTH_STAGING, curb_hub_handle_devices },
   { "GET",  "/v1/status",         CURB_HUB_AUTH_DEVICE,  curb_hub_handle_status },
   { "GET",  "/v1/stream",         CURB_HUB_AUTH_DEVICE,  handle_stream },
+  { "POST", "/v1/assistance",     CURB_HUB_AUTH_DEVICE,  curb_hub_handle_assistance_request },
+  { "GET",  "/v1/assistance",     CURB_HUB_AUTH_STAGING, curb_hub_handle_assistance_list },
+  { "POST", "/v1/assistance/*/acknowledge", CURB_HUB_AUTH_STAFF, curb_hub_handle_assistance_acknowledge },
 };
 
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
@@ -521,6 +525,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->enroll_limiter);
   g_hash_table_unref (self->lockouts);
   g_hash_table_unref (self->tickets);
+  g_hash_table_unref (self->help_calls);
   g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
@@ -551,6 +556,7 @@ curb_hub_init (CurbHub *self)
   self->escalation_s = 90;
   curb_hub_limits_init_defaults (&self->limits);
   self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
+  self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 
@@ -574,6 +580,7 @@ curb_hub_new (CurbStore   *store,
 
     curb_event_broker_set_log_id (self->broker, log);
   }
+  curb_hub_load_assistance (self);
   return self;
 }
 

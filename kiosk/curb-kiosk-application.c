@@ -288,19 +288,41 @@ configure_flow (CurbKioskApplication *self)
 }
 
 static void
+on_first_preview_painted (CurbKioskApplication *self,
+                          GdkFrameClock        *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_preview_painted, self);
+  g_message ("Ready to scan: the camera preview is on screen");
+}
+
+static void
 on_preview_frame (GdkTexture *frame,
                   gpointer    user_data)
 {
   CurbKioskApplication *self = user_data;
+  GdkFrameClock *clock;
+  int width, height;
 
   if (self->window == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_WELCOME)
     return;
   curb_kiosk_window_set_preview_texture (self->window, frame);
-  if (!self->ready)
+  if (curb_kiosk_window_get_preview_size (self->window, &width, &height))
+    curb_kiosk_preview_sink_set_size (self->preview, width, height);
+  if (!self->ready && (clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window))) != NULL)
     {
       self->ready = TRUE;
-      g_message ("Ready to scan: the camera preview is on screen");
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_preview_painted), self,
+                               G_CONNECT_SWAPPED);
     }
+}
+
+/* Only the welcome screen shows the camera. */
+static void
+on_flow_changed (CurbKioskApplication *self)
+{
+  if (self->preview != NULL)
+    curb_kiosk_preview_sink_set_active (self->preview, curb_kiosk_flow_get_screen (self->flow)
+                                                       == CURB_KIOSK_SCREEN_WELCOME);
 }
 
 static void
@@ -322,6 +344,8 @@ start_camera (CurbKioskApplication *self)
       curb_camera_scanner_set_preview_sink (self->scanner,
                                             curb_kiosk_preview_sink_get_element (self->preview));
       curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
+      g_signal_connect_object (self->flow, "changed", G_CALLBACK (on_flow_changed), self,
+                               G_CONNECT_SWAPPED);
     }
   if (self->scanner == NULL || !curb_code_source_start (CURB_CODE_SOURCE (self->scanner), &error))
     {
@@ -370,6 +394,8 @@ curb_kiosk_application_handle_local_options (GApplication *app,
       g_printerr ("curbside-kiosk: %s\n", error->message);
       return 2;
     }
+  /* the camera starts in GStreamer's threads while GTK starts */
+  start_camera (self);
   return -1;
 }
 
@@ -407,7 +433,6 @@ curb_kiosk_application_activate (GApplication *app)
       if (self->speak)
         enable_speech (self);
       size_window (self);
-      start_camera (self);
       curb_kiosk_session_start (self->session);
       curb_sd_notify_start_watchdog ();
     }

@@ -10,6 +10,8 @@ struct _CurbKioskFlow
 
   CurbKioskScreen   screen;
   CurbKioskScreen   return_screen;
+  CurbKioskProblem  return_problem;
+  char             *helper_name;      /* who answered the call for staff */
   CurbKioskProblem  problem;
   CurbKioskProblem  notice;
   char             *language;
@@ -63,7 +65,7 @@ static const char * const problem_names[] = {
   "none", "unreadable", "expired", "invalid", "other-store", "not-found",
   "not-ready", "already-checked-in", "already-collected", "cancelled",
   "offline-queued", "hub-unreachable", "rate-limited", "camera-failed",
-  "staff-called", "failed",
+  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "failed",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (screen_names) == CURB_KIOSK_N_SCREENS);
@@ -104,6 +106,8 @@ problem_from_core_error (int code)
       return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
     case CURB_ERROR_CANCELLED:
       return CURB_KIOSK_PROBLEM_CANCELLED;
+    case CURB_ERROR_NEEDS_STAFF:
+      return CURB_KIOSK_PROBLEM_SEE_STAFF;
     case CURB_ERROR_RATE_LIMITED:
       return CURB_KIOSK_PROBLEM_RATE_LIMITED;
     case CURB_ERROR_UNAVAILABLE:
@@ -118,6 +122,7 @@ problem_from_core_error (int code)
     case CURB_ERROR_FORBIDDEN:
     case CURB_ERROR_PROTOCOL:
     case CURB_ERROR_CONFIG:
+    case CURB_ERROR_RESTAGE_REQUIRED:
     default:
       return CURB_KIOSK_PROBLEM_FAILED;
     }
@@ -157,6 +162,14 @@ go (CurbKioskFlow    *self,
   emit_changed (self);
 }
 
+static gboolean
+is_staff_call (CurbKioskFlow *self)
+{
+  return self->screen == CURB_KIOSK_SCREEN_PROBLEM
+         && (self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED
+             || self->problem == CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE);
+}
+
 static void
 clear_visit (CurbKioskFlow *self)
 {
@@ -165,6 +178,7 @@ clear_visit (CurbKioskFlow *self)
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->bay, g_free);
   g_clear_pointer (&self->staff_name, g_free);
+  g_clear_pointer (&self->helper_name, g_free);
   self->eta_s = 0;
   self->offline = FALSE;
   self->checked_in_at = 0;
@@ -196,9 +210,12 @@ on_idle_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A shopper who called for staff waits for them as long as for an order. */
 static guint
 timeout_for_screen (CurbKioskFlow *self)
 {
+  if (is_staff_call (self))
+    return self->waiting_s;
   switch (self->screen)
     {
     case CURB_KIOSK_SCREEN_WELCOME:
@@ -284,6 +301,7 @@ curb_kiosk_flow_finalize (GObject *object)
   g_free (self->source);
   g_free (self->bay);
   g_free (self->staff_name);
+  g_free (self->helper_name);
   g_free (self->receipt_note);
   g_free (self->store_phone);
   g_strfreev (self->bays);
@@ -631,12 +649,48 @@ curb_kiosk_flow_call_staff (CurbKioskFlow *self)
 {
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
 
-  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED)
+  if (is_staff_call (self))
     return;
-  self->return_screen = self->screen == CURB_KIOSK_SCREEN_PROBLEM ? CURB_KIOSK_SCREEN_WELCOME
-                                                                  : self->screen;
+  /* Back returns here: the same screen, order and language */
+  self->return_screen = self->screen;
+  self->return_problem = self->problem;
+  g_clear_pointer (&self->helper_name, g_free);
   g_signal_emit (self, signals[CALL_STAFF], 0);
   go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_CALLED);
+}
+
+void
+curb_kiosk_flow_staff_call_failed (CurbKioskFlow *self)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  if (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED)
+    go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE);
+}
+
+void
+curb_kiosk_flow_staff_call_answered (CurbKioskFlow *self,
+                                     const char    *staff_name)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  if (!is_staff_call (self) || staff_name == NULL || *staff_name == '\0')
+    return;
+  g_free (self->helper_name);
+  self->helper_name = g_strdup (staff_name);
+  go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_CALLED);
+}
+
+const char *
+curb_kiosk_flow_get_helper_name (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
+  return self->helper_name;
+}
+
+CurbKioskScreen
+curb_kiosk_flow_get_return_screen (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), CURB_KIOSK_SCREEN_WELCOME);
+  return self->return_screen;
 }
 
 void
@@ -646,10 +700,8 @@ curb_kiosk_flow_back (CurbKioskFlow *self)
 
   if (self->screen == CURB_KIOSK_SCREEN_BAY)
     go (self, CURB_KIOSK_SCREEN_GREETING, CURB_KIOSK_PROBLEM_NONE);
-  else if (self->screen == CURB_KIOSK_SCREEN_PROBLEM
-           && self->problem == CURB_KIOSK_PROBLEM_STAFF_CALLED
-           && self->return_screen != CURB_KIOSK_SCREEN_WELCOME)
-    go (self, self->return_screen, CURB_KIOSK_PROBLEM_NONE);
+  else if (is_staff_call (self))
+    go (self, self->return_screen, self->return_problem);
   else if (self->screen == CURB_KIOSK_SCREEN_LOOKUP && self->camera_ok && self->order == NULL)
     go (self, CURB_KIOSK_SCREEN_WELCOME, CURB_KIOSK_PROBLEM_NONE);
   else
@@ -682,7 +734,9 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_OTHER_STORE:
     case CURB_KIOSK_PROBLEM_NOT_FOUND:
     case CURB_KIOSK_PROBLEM_HUB_UNREACHABLE:
+    case CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE:
       return TRUE;
+    case CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE:
     case CURB_KIOSK_PROBLEM_NONE:
     case CURB_KIOSK_PROBLEM_NOT_READY:
     case CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN:
@@ -692,6 +746,7 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_RATE_LIMITED:
     case CURB_KIOSK_PROBLEM_CAMERA_FAILED:
     case CURB_KIOSK_PROBLEM_STAFF_CALLED:
+    case CURB_KIOSK_PROBLEM_SEE_STAFF:
     case CURB_KIOSK_PROBLEM_FAILED:
     default:
       return FALSE;

@@ -36,6 +36,9 @@ typedef enum
   CURB_KIOSK_PROBLEM_RATE_LIMITED,
   CURB_KIOSK_PROBLEM_CAMERA_FAILED,
   CURB_KIOSK_PROBLEM_STAFF_CALLED,
+  CURB_KIOSK_PROBLEM_SEE_STAFF,
+  CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE,
+  CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE,
   CURB_KIOSK_PROBLEM_FAILED,
 } CurbKioskProblem;
 
@@ -114,6 +117,12 @@ void              curb_kiosk_flow_choose_bay         (CurbKioskFlow *self,
 void              curb_kiosk_flow_check_in_anyway    (CurbKioskFlow *self);
 void              curb_kiosk_flow_show_status        (CurbKioskFlow *self);
 void              curb_kiosk_flow_call_staff         (CurbKioskFlow *self);
+/* What became of the call for staff: not delivered, or answered by @staff_name. */
+void              curb_kiosk_flow_staff_call_failed  (CurbKioskFlow *self);
+void              curb_kiosk_flow_staff_call_answered (CurbKioskFlow *self,
+                                                       const char    *staff_name);
+const char       *curb_kiosk_flow_get_helper_name    (CurbKioskFlow *self);
+CurbKioskScreen   curb_kiosk_flow_get_return_screen  (CurbKioskFlow *self);
 void              curb_kiosk_flow_back               (CurbKioskFlow *self);
 void              curb_kiosk_flow_start_over         (CurbKioskFlow *self);
 

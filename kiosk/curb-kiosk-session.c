@@ -10,6 +10,9 @@
 #define FLUSH_INTERVAL_S   10
 #define SAME_CODE_QUIET_MS 8000
 #define MAX_CODE_LEN       512
+/* The shortest token text: 79 bytes (version, three 1-byte fields, expiry,
+ * nonce, signature) in base41. */
+#define MIN_PICKUP_CODE_LEN 100
 
 struct _CurbKioskSession
 {
@@ -28,6 +31,9 @@ struct _CurbKioskSession
   GHashTable      *decisions;     /* substitution id -> approved, this visit */
   char            *last_code;
   gint64           last_code_ms;
+  char            *call_id;          /* this kiosk's open call for staff */
+  gboolean         status_pending;
+  gboolean         status_again;
   gboolean         camera_ok;
   gboolean         flushing;
   guint            status_source;
@@ -311,6 +317,16 @@ is_repeat (CurbKioskSession *self,
   return repeat;
 }
 
+/* A pickup code is long base41 text (docs/tokens.md); anything else held
+ * up to the camera (a web address, a payment code) is not one. */
+static gboolean
+looks_like_pickup_code (const char *text)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-.:+/";
+
+  return strlen (text) >= MIN_PICKUP_CODE_LEN && strspn (text, alphabet) == strlen (text);
+}
+
 void
 curb_kiosk_session_handle_code (CurbKioskSession *self,
                                 const char       *text)
@@ -324,6 +340,11 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
 
   if (text == NULL || !curb_kiosk_flow_accepts_scan (self->flow) || is_repeat (self, text))
     return;
+  if (!looks_like_pickup_code (text))
+    {
+      curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
+      return;
+    }
   ref = verify_code (self, text, &verified, &error);
   if (ref == NULL)
     {
@@ -354,7 +375,7 @@ on_code (CurbCodeSource   *source,
   if (strlen (text) != size || !g_utf8_validate (text, -1, NULL))
     {
       if (curb_kiosk_flow_accepts_scan (self->flow) && !is_repeat (self, "\x01binary"))
-        curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_UNREADABLE);
+        curb_kiosk_flow_reject_scan (self->flow, CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE);
       return;
     }
   curb_kiosk_session_handle_code (self, g_strstrip (text));
@@ -641,19 +662,60 @@ on_print_receipt (CurbKioskFlow    *flow,
                                    on_receipt_order_ready, req);
 }
 
-/* The hub has no route for a call for help yet: the kiosk's heartbeat
- * carries it to the staging stations' device list right away. */
+static void
+on_staff_called (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CurbKioskSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_warning ("A shopper called for staff and the hub did not take the call: %s", error->message);
+  curb_kiosk_flow_staff_call_failed (self->flow);
+}
+
+/* "Call staff": every staging station rings, naming this kiosk and the
+ * screen the shopper was on (the flow has not left it yet). */
 static void
 on_call_staff (CurbKioskFlow    *flow,
                CurbKioskSession *self)
 {
-  g_autoptr(JsonObject) status = json_object_new ();
+  g_autoptr(JsonObject) call = json_object_new ();
+  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
 
   g_message ("A shopper asked for help at this kiosk");
-  json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
-  json_object_set_string_member (status, "app_version", CURB_VERSION);
-  json_object_set_string_member (status, "detail", "A shopper asked for help at this kiosk");
-  curb_hub_client_heartbeat_async (self->client, status, self->cancellable, on_heartbeat_sent, NULL);
+  g_free (self->call_id);
+  self->call_id = curb_uuid_new ();
+  json_object_set_string_member (call, "id", self->call_id);
+  json_object_set_string_member (call, "screen", curb_kiosk_screen_to_string (curb_kiosk_flow_get_screen (flow)));
+  json_object_set_string_member (call, "language", curb_kiosk_flow_get_language (flow));
+  if (order != NULL)
+    json_object_set_string_member (call, "order_ref", curb_kiosk_order_get_ref (order));
+  curb_hub_client_request_async (self->client, "POST", "/v1/assistance", call, self->cancellable,
+                                 on_staff_called, g_object_ref (self));
+}
+
+/* The hub tells every device when a call for staff was answered. */
+static void
+on_stream_notice (CurbHubStream    *stream,
+                  JsonObject       *notice,
+                  CurbKioskSession *self)
+{
+  JsonObject *answered;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (notice, "type", ""), "assistance") != 0
+      || !json_object_has_member (notice, "acknowledged")
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (notice, "acknowledged")))
+    return;
+  answered = json_object_get_object_member (notice, "acknowledged");
+  if (self->call_id == NULL
+      || g_strcmp0 (json_object_get_string_member_with_default (answered, "id", NULL), self->call_id) != 0)
+    return;
+  curb_kiosk_flow_staff_call_answered (self->flow,
+                                       json_object_get_string_member_with_default (answered, "acknowledged_by", NULL));
 }
 
 static void
@@ -664,6 +726,22 @@ on_reset (CurbKioskFlow    *flow,
 }
 
 /* --- the hub's live events and status --------------------------------- */
+
+static void on_status_ready (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* The wait line on the welcome screen follows arrivals and claims as they
+ * happen (one status request at a time), not only every 30 s. */
+static void
+refresh_queue_status (CurbKioskSession *self)
+{
+  if (self->status_pending)
+    {
+      self->status_again = TRUE;
+      return;
+    }
+  self->status_pending = TRUE;
+  curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready, g_object_ref (self));
+}
 
 static void
 on_stream_event (CurbHubStream    *stream,
@@ -684,6 +762,7 @@ on_stream_event (CurbHubStream    *stream,
   if (g_str_equal (kind, "claimed") && eta_s > 0)
     self->last_eta_s = eta_s;
   curb_kiosk_flow_order_event (self->flow, ref, kind, staff, eta_s);
+  refresh_queue_status (self);
 }
 
 static void
@@ -703,6 +782,7 @@ open_stream (CurbKioskSession *self,
   self->stream = curb_hub_client_open_stream (self->client, after_seq);
   g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, 0);
   g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, 0);
+  g_signal_connect_object (self->stream, "notice", G_CALLBACK (on_stream_notice), self, 0);
   curb_hub_stream_start (self->stream);
 }
 
@@ -730,6 +810,12 @@ on_status_ready (GObject      *source,
   g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
   int waiting;
 
+  self->status_pending = FALSE;
+  if (self->status_again && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->status_again = FALSE;
+      refresh_queue_status (self);
+    }
   if (reply == NULL)
     {
       g_debug ("Hub status: %s", error->message);
@@ -760,8 +846,8 @@ on_status_timer (gpointer data)
   CurbKioskSession *self = data;
   g_autoptr(JsonObject) status = json_object_new ();
 
-  curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready,
-                                    g_object_ref (self));
+  refresh_queue_status (self);
+  json_object_set_string_member (status, "kind", "app");
   json_object_set_string_member (status, "camera", self->camera_ok ? "ok" : "failed");
   json_object_set_string_member (status, "app_version", CURB_VERSION);
   json_object_set_int_member (status, "outbox_depth", curb_kiosk_outbox_get_depth (self->outbox));
@@ -805,6 +891,7 @@ curb_kiosk_session_finalize (GObject *object)
   g_free (self->store_id);
   g_free (self->unconfirmed_store);
   g_free (self->last_code);
+  g_free (self->call_id);
   G_OBJECT_CLASS (curb_kiosk_session_parent_class)->finalize (object);
 }
 

@@ -400,6 +400,29 @@ curb_kiosk_window_set_preview_texture (CurbKioskWindow *self,
     curb_kiosk_preview_set_texture (preview, texture);
 }
 
+/**
+ * curb_kiosk_window_get_preview_size:
+ *
+ * The frame size that fills the camera preview on screen, for the preview
+ * sink (curb_kiosk_preview_sink_set_size()).
+ *
+ * Returns: %FALSE while no preview is on screen
+ */
+gboolean
+curb_kiosk_window_get_preview_size (CurbKioskWindow *self,
+                                    int             *width,
+                                    int             *height)
+{
+  GtkWidget *welcome;
+
+  g_return_val_if_fail (CURB_IS_KIOSK_WINDOW (self), FALSE);
+
+  welcome = self->pages[CURB_KIOSK_SCREEN_WELCOME];
+  return welcome != NULL
+         && curb_kiosk_preview_get_frame_size (curb_kiosk_welcome_page_get_preview (CURB_KIOSK_WELCOME_PAGE (welcome)),
+                                               width, height);
+}
+
 GtkWidget *
 curb_kiosk_window_get_page (CurbKioskWindow *self)
 {

@@ -24,6 +24,9 @@ void             curb_kiosk_window_set_store_name    (CurbKioskWindow *self,
                                                       const char      *name);
 void             curb_kiosk_window_set_preview_texture (CurbKioskWindow *self,
                                                         GdkTexture      *texture);
+gboolean         curb_kiosk_window_get_preview_size    (CurbKioskWindow *self,
+                                                        int             *width,
+                                                        int             *height);
 GtkWidget       *curb_kiosk_window_get_page          (CurbKioskWindow *self);
 gboolean         curb_kiosk_window_get_portrait      (CurbKioskWindow *self);
 void             curb_kiosk_window_set_large_text    (CurbKioskWindow *self,

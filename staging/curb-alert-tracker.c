@@ -48,21 +48,20 @@ ring (CurbAlertTracker *self,
                  alert->escalated ? CURB_ALERT_LEVEL_ESCALATED : CURB_ALERT_LEVEL_RINGING);
 }
 
+/* @since_ms is the hub's time (arrival, call for help), so a restarted
+ * station resumes the same alert: same age, same escalation. */
 static void
 start_alert (CurbAlertTracker *self,
-             CurbBoardOrder   *order,
+             const char       *key,
+             gint64            since_ms,
              gint64            now_ms)
 {
-  gint64 arrived = curb_board_order_get_arrived_at (order);
   Alert *alert = g_new0 (Alert, 1);
-  const char *ref = curb_board_order_get_ref (order);
 
-  /* The hub's arrival time, so a restarted station resumes the same
-   * alert: same age, same escalation. */
-  alert->started_at = arrived > 0 && arrived <= now_ms ? arrived : now_ms;
-  g_hash_table_insert (self->alerts, g_strdup (ref), alert);
-  g_signal_emit (self, signals[STARTED], 0, ref);
-  ring (self, ref, alert, now_ms);
+  alert->started_at = since_ms > 0 && since_ms <= now_ms ? since_ms : now_ms;
+  g_hash_table_insert (self->alerts, g_strdup (key), alert);
+  g_signal_emit (self, signals[STARTED], 0, key);
+  ring (self, key, alert, now_ms);
 }
 
 static void
@@ -155,7 +154,42 @@ curb_alert_tracker_update_order (CurbAlertTracker *self,
       return;
     }
   if (!g_hash_table_contains (self->alerts, ref))
-    start_alert (self, order, now_ms);
+    start_alert (self, ref, curb_board_order_get_arrived_at (order), now_ms);
+}
+
+/**
+ * curb_alert_tracker_ring_for:
+ * @key: what rings besides arrivals, e.g. "help:<call id>" for a call for staff
+ * @since_ms: when it started (the hub's time)
+ *
+ * Starts an alert that rings, repeats and escalates like an arrival until
+ * curb_alert_tracker_forget(); nothing happens when it already rings.
+ */
+void
+curb_alert_tracker_ring_for (CurbAlertTracker *self,
+                             const char       *key,
+                             gint64            since_ms,
+                             gint64            now_ms)
+{
+  g_return_if_fail (CURB_IS_ALERT_TRACKER (self));
+  g_return_if_fail (key != NULL);
+  if (!g_hash_table_contains (self->alerts, key))
+    start_alert (self, key, since_ms, now_ms);
+}
+
+/* Returns: (transfer container) (element-type utf8): what rings now */
+GPtrArray *
+curb_alert_tracker_dup_keys (CurbAlertTracker *self)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (CURB_IS_ALERT_TRACKER (self), keys);
+  g_hash_table_iter_init (&iter, self->alerts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, g_strdup (key));
+  return keys;
 }
 
 void

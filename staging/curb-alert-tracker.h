@@ -23,6 +23,11 @@ void              curb_alert_tracker_update_order    (CurbAlertTracker *self,
                                                       gint64            now_ms);
 void              curb_alert_tracker_forget          (CurbAlertTracker *self,
                                                       const char       *ref);
+void              curb_alert_tracker_ring_for        (CurbAlertTracker *self,
+                                                      const char       *key,
+                                                      gint64            since_ms,
+                                                      gint64            now_ms);
+GPtrArray        *curb_alert_tracker_dup_keys        (CurbAlertTracker *self) G_GNUC_WARN_UNUSED_RESULT;
 void              curb_alert_tracker_tick            (CurbAlertTracker *self,
                                                       gint64            now_ms);
 CurbAlertLevel    curb_alert_tracker_get_level       (CurbAlertTracker *self,

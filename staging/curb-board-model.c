@@ -10,6 +10,7 @@ struct _CurbBoardModel
   gint64      red_ms;
   gint64      cold_limit_ms;
   gint64      no_show_grace_ms;
+  gint64      eta_warning_ms;
   gint64      last_seq;
 };
 
@@ -76,6 +77,18 @@ compare_staged (gconstpointer pa,
   return c != 0 ? c : compare_refs (a, b);
 }
 
+/* The shopper who comes first, first. */
+static int
+compare_on_the_way (gconstpointer pa,
+                    gconstpointer pb,
+                    gpointer      user_data)
+{
+  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
+  int c = compare_times (time_or_max (curb_board_order_get_eta (a)), time_or_max (curb_board_order_get_eta (b)));
+
+  return c != 0 ? c : compare_refs (a, b);
+}
+
 static gint64
 done_time (CurbBoardOrder *order)
 {
@@ -97,7 +110,7 @@ compare_done (gconstpointer pa,
 }
 
 static const GCompareDataFunc column_compare[CURB_BOARD_N_COLUMNS] = {
-  compare_arrived, compare_claimed, compare_staged, compare_done,
+  compare_arrived, compare_claimed, compare_on_the_way, compare_staged, compare_done,
 };
 
 static gboolean
@@ -173,6 +186,7 @@ curb_board_model_init (CurbBoardModel *self)
   self->red_ms = 4 * 60 * 1000;
   self->cold_limit_ms = 45 * 60 * 1000;
   self->no_show_grace_ms = 30 * 60 * 1000;
+  self->eta_warning_ms = 10 * 60 * 1000;
 }
 
 CurbBoardModel *
@@ -376,7 +390,7 @@ curb_board_column_for_order (CurbBoardOrder *order)
       return CURB_BOARD_COLUMN_CLAIMED;
     case CURB_BOARD_STATE_PENDING:
     case CURB_BOARD_STATE_READY:
-      return CURB_BOARD_COLUMN_STAGED;
+      return curb_board_order_get_eta (order) > 0 ? CURB_BOARD_COLUMN_ON_THE_WAY : CURB_BOARD_COLUMN_STAGED;
     case CURB_BOARD_STATE_HANDED_OVER:
     case CURB_BOARD_STATE_PARTIALLY_HANDED_OVER:
     case CURB_BOARD_STATE_NO_SHOW:
@@ -462,4 +476,37 @@ curb_format_wait (gint64 wait_ms)
   if (s >= 3600)
     return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
   return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+/**
+ * curb_board_model_set_eta_warning:
+ * @before_eta_ms: warn when an order on the way is not staged this long
+ *   before the shopper's ETA (staging.conf [service] on-the-way-warning-minutes)
+ */
+void
+curb_board_model_set_eta_warning (CurbBoardModel *self,
+                                  gint64          before_eta_ms)
+{
+  g_return_if_fail (CURB_IS_BOARD_MODEL (self));
+  self->eta_warning_ms = MAX (before_eta_ms, 0);
+}
+
+/* On the way and not (or no longer) staged, with the ETA near: staff must
+ * stage it now or the shopper waits. */
+gboolean
+curb_board_model_is_late_for_eta (CurbBoardModel *self,
+                                  CurbBoardOrder *order,
+                                  gint64          now_ms)
+{
+  gint64 eta;
+
+  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
+  g_return_val_if_fail (CURB_IS_BOARD_ORDER (order), FALSE);
+
+  eta = curb_board_order_get_eta (order);
+  if (eta <= 0 || curb_board_column_for_order (order) != CURB_BOARD_COLUMN_ON_THE_WAY)
+    return FALSE;
+  if (curb_board_order_get_staged (order) && curb_board_order_get_restage (order) == NULL)
+    return FALSE;
+  return now_ms >= eta - self->eta_warning_ms;
 }

@@ -10,6 +10,7 @@ typedef enum
 {
   CURB_BOARD_COLUMN_ARRIVED,
   CURB_BOARD_COLUMN_CLAIMED,
+  CURB_BOARD_COLUMN_ON_THE_WAY,
   CURB_BOARD_COLUMN_STAGED,
   CURB_BOARD_COLUMN_DONE,
   CURB_BOARD_N_COLUMNS,
@@ -34,6 +35,8 @@ void             curb_board_model_set_cold_limit    (CurbBoardModel  *self,
                                                      gint64           cold_limit_ms);
 void             curb_board_model_set_no_show_grace (CurbBoardModel  *self,
                                                      gint64           grace_ms);
+void             curb_board_model_set_eta_warning   (CurbBoardModel  *self,
+                                                     gint64           before_eta_ms);
 void             curb_board_model_upsert            (CurbBoardModel  *self,
                                                      CurbBoardOrder  *order);
 void             curb_board_model_replace_all       (CurbBoardModel  *self,
@@ -58,6 +61,9 @@ CurbServiceLevel curb_board_model_service_level     (CurbBoardModel  *self,
                                                      CurbBoardOrder  *order,
                                                      gint64           now_ms);
 gboolean         curb_board_model_is_no_show_due    (CurbBoardModel  *self,
+                                                     CurbBoardOrder  *order,
+                                                     gint64           now_ms);
+gboolean         curb_board_model_is_late_for_eta   (CurbBoardModel  *self,
                                                      CurbBoardOrder  *order,
                                                      gint64           now_ms);
 gboolean         curb_board_model_is_cold_too_long  (CurbBoardModel  *self,

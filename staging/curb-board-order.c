@@ -32,6 +32,8 @@ struct _CurbBoardOrder
   GArray         *locations;
   guint           pending_substitutions;
   guint           n_not_taken;
+  gint64          eta;            /* the shopper said "on my way": expected at */
+  char           *restage_text;   /* "+3 × Whole Milk 1 L": central changed it after staging */
   JsonObject     *json;
 };
 
@@ -246,6 +248,27 @@ parse_times (CurbBoardOrder *self,
   self->staged_at = member_time (object, "staged_at");
   self->window_start = member_time (object, "window_start");
   self->window_end = member_time (object, "window_end");
+  self->eta = member_object (object, "on_the_way") != NULL ? member_time (member_object (object, "on_the_way"), "eta") : 0;
+}
+
+/* "+3 × Whole Milk 1 L, −1 × Eggs" */
+static char *
+restage_text (JsonArray *changes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      gint64 delta = change != NULL ? member_int (change, "qty") - member_int (change, "staged_qty") : 0;
+
+      if (delta == 0)
+        continue;
+      g_string_append_printf (text, "%s%s%" G_GINT64_FORMAT " \u00d7 %s", text->len > 0 ? ", " : "",
+                              delta > 0 ? "+" : "\u2212", ABS (delta),
+                              member_string (change, "name") ?: member_string (change, "line_id") ?: "?");
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 static void
@@ -261,6 +284,7 @@ curb_board_order_finalize (GObject *object)
   g_free (self->bay);
   g_free (self->claimed_by_id);
   g_free (self->claimed_by_name);
+  g_free (self->restage_text);
   g_ptr_array_unref (self->lines);
   g_array_unref (self->locations);
   g_clear_pointer (&self->json, json_object_unref);
@@ -326,6 +350,7 @@ curb_board_order_new_from_json (JsonObject  *object,
   self->pending_substitutions = count_pending_substitutions (member_array (object, "substitutions"));
   self->n_not_taken = member_array (object, "not_taken") != NULL
                       ? json_array_get_length (member_array (object, "not_taken")) : 0;
+  self->restage_text = restage_text (member_array (object, "restage"));
   return g_steal_pointer (&self);
 }
 
@@ -681,4 +706,20 @@ curb_board_order_get_json (CurbBoardOrder *self)
 {
   g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), NULL);
   return self->json;
+}
+
+/* When the shopper said they will arrive ("I'm on my way"), 0 when not announced. */
+gint64
+curb_board_order_get_eta (CurbBoardOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), 0);
+  return self->eta;
+}
+
+/* What to re-stage after central changed the order ("+3 × Milk"), or NULL. */
+const char *
+curb_board_order_get_restage (CurbBoardOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_BOARD_ORDER (self), NULL);
+  return self->restage_text;
 }

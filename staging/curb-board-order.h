@@ -93,4 +93,7 @@ gboolean        curb_board_location_parse              (const char     *text,
                                                         CurbBoardLocation *out);
 void            curb_board_location_clear              (CurbBoardLocation *location);
 
+gint64           curb_board_order_get_eta              (CurbBoardOrder *self);
+const char      *curb_board_order_get_restage          (CurbBoardOrder *self);
+
 G_END_DECLS

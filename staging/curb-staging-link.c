@@ -15,6 +15,7 @@
 #define STATUS_INTERVAL_S 10
 #define BOARD_RELOAD_EVERY 3     /* status rounds: new orders from central show within 30 s */
 #define RETRY_INTERVAL_MS 3000
+#define ORDERS_FETCHED_ONE_BY_ONE 16
 
 typedef struct
 {
@@ -40,6 +41,7 @@ struct _CurbStagingLink
   gint64          offline_since;
   JsonObject     *status;
   JsonArray      *devices;
+  JsonObject     *device_status;   /* sent with every heartbeat */
   guint           status_id;
   guint           status_rounds;
   guint           retry_id;
@@ -48,14 +50,17 @@ struct _CurbStagingLink
 
 G_DEFINE_FINAL_TYPE (CurbStagingLink, curb_staging_link, G_TYPE_OBJECT)
 
-enum { CHANGED, SESSION_REJECTED, ACTION_REFUSED, DELIVERED, N_SIGNALS };
+enum { CHANGED, SESSION_REJECTED, ACTION_REFUSED, DELIVERED, NOTICE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void fetch_order (CurbStagingLink *self, const char *ref);
 static void on_stream_event (CurbStagingLink *self, JsonObject *event);
 static void on_stream_connected (CurbStagingLink *self);
+static void on_orders_changed (CurbStagingLink *self, const char * const *refs);
 static void on_stream_disconnected (CurbStagingLink *self);
+static void on_stream_notice (CurbStagingLink *self, JsonObject *notice);
 static void deliver_next (CurbStagingLink *self);
+static void send_heartbeat (CurbStagingLink *self);
 
 static void
 pending_action_free (PendingAction *p)
@@ -226,6 +231,8 @@ on_board_ready (GObject      *source,
       g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "disconnected", G_CALLBACK (on_stream_disconnected), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->stream, "orders-changed", G_CALLBACK (on_orders_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->stream, "notice", G_CALLBACK (on_stream_notice), self, G_CONNECT_SWAPPED);
       curb_hub_stream_start (self->stream);
     }
 }
@@ -293,14 +300,81 @@ fetch_order (CurbStagingLink *self,
   curb_hub_client_get_order_async (self->client, ref_or_event, self->cancellable, on_order_ready, task);
 }
 
-/* A (re)connected stream resumes where it was, but the board may be
- * stale (a restored hub, central's changes meanwhile): load it afresh. */
+/* Central sent new or changed orders (an announced ETA, new quantities):
+ * a few are fetched one by one, a big page reloads the board. */
+static void
+on_orders_changed (CurbStagingLink    *self,
+                   const char * const *refs)
+{
+  if (refs != NULL && g_strv_length ((GStrv) refs) > ORDERS_FETCHED_ONE_BY_ONE)
+    {
+      curb_staging_link_reload_board (self);
+      return;
+    }
+  for (guint i = 0; refs != NULL && refs[i] != NULL; i++)
+    fetch_order (self, refs[i]);
+}
+
+/* Connected again, maybe to a restarted or restored hub: the board is
+ * loaded afresh (it may be stale), and a heartbeat at once tells whether
+ * the hub still knows this station's staff session. */
 static void
 on_stream_connected (CurbStagingLink *self)
 {
   set_online (self, TRUE);
   load_board (self);
+  send_heartbeat (self);
   deliver_next (self);
+}
+
+static void
+on_stream_notice (CurbStagingLink *self,
+                  JsonObject      *notice)
+{
+  /* the store-level alerts about central's orders changed (Devices page) */
+  if (g_strcmp0 (json_object_get_string_member_with_default (notice, "type", NULL), "central_alert") == 0)
+    curb_staging_link_refresh_status (self);
+  g_signal_emit (self, signals[NOTICE], 0, notice);
+}
+
+static void
+on_heartbeat_ready (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CurbStagingLink) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    {
+      if (is_unreachable (error))
+        set_online (self, FALSE);
+      return;
+    }
+  if (json_object_has_member (reply, "staff_session_valid")
+      && !json_object_get_boolean_member (reply, "staff_session_valid"))
+    {
+      self->needs_sign_in = TRUE;
+      g_signal_emit (self, signals[SESSION_REJECTED], 0);
+    }
+}
+
+/* Every app reports to the hub, so the store's device list is true. */
+static void
+send_heartbeat (CurbStagingLink *self)
+{
+  g_autoptr(JsonObject) status = json_object_new ();
+  GList *parts = self->device_status != NULL ? json_object_get_members (self->device_status) : NULL;
+
+  json_object_set_string_member (status, "kind", "app");
+  json_object_set_string_member (status, "app_version", CURB_VERSION);
+  json_object_set_int_member (status, "outbox_depth", self->pending.length);
+  for (GList *l = parts; l != NULL; l = l->next)
+    json_object_set_member (status, l->data, json_node_copy (json_object_get_member (self->device_status, l->data)));
+  g_list_free (parts);
+  curb_hub_client_heartbeat_async (self->client, status, self->cancellable, on_heartbeat_ready,
+                                   g_object_ref (self));
 }
 
 static void
@@ -437,6 +511,7 @@ curb_staging_link_dispose (GObject *object)
   g_clear_pointer (&self->fetching, g_hash_table_unref);
   g_clear_pointer (&self->status, json_object_unref);
   g_clear_pointer (&self->devices, json_array_unref);
+  g_clear_pointer (&self->device_status, json_object_unref);
   g_clear_object (&self->queue_file);
 
   G_OBJECT_CLASS (curb_staging_link_parent_class)->dispose (object);
@@ -479,6 +554,12 @@ curb_staging_link_class_init (CurbStagingLinkClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
   signals[ACTION_REFUSED] = g_signal_new ("action-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CurbStagingLink::notice:
+   * @notice: a control message from the hub's stream ({"type": "assistance", ...})
+   */
+  signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 static void
@@ -596,8 +677,25 @@ void
 curb_staging_link_refresh_status (CurbStagingLink *self)
 {
   g_return_if_fail (CURB_IS_STAGING_LINK (self));
+  send_heartbeat (self);
   curb_hub_client_get_status_async (self->client, self->cancellable, on_status_ready, g_object_ref (self));
   curb_hub_client_get_devices_async (self->client, self->cancellable, on_devices_ready, g_object_ref (self));
+}
+
+/* What the station reports with its heartbeats, e.g. "printer": "paper_out". */
+void
+curb_staging_link_set_device_status (CurbStagingLink *self,
+                                     const char      *part,
+                                     const char      *state)
+{
+  g_return_if_fail (CURB_IS_STAGING_LINK (self));
+  g_return_if_fail (part != NULL);
+  if (self->device_status == NULL)
+    self->device_status = json_object_new ();
+  if (state != NULL)
+    json_object_set_string_member (self->device_status, part, state);
+  else
+    json_object_remove_member (self->device_status, part);
 }
 
 static void

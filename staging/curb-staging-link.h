@@ -26,6 +26,9 @@ gboolean         curb_staging_link_set_queue_file (CurbStagingLink     *self,
 void             curb_staging_link_reload_board   (CurbStagingLink     *self);
 void             curb_staging_link_resume         (CurbStagingLink     *self);
 gboolean         curb_staging_link_needs_sign_in  (CurbStagingLink     *self);
+void             curb_staging_link_set_device_status (CurbStagingLink  *self,
+                                                      const char       *part,
+                                                      const char       *state);
 
 void             curb_staging_link_act_async      (CurbStagingLink     *self,
                                                    CurbHubAction        action,

@@ -17,6 +17,7 @@ struct _CurbStagingStation
   CurbStaffSession    *session;
   CurbSound           *sound;
   CurbStagingLink     *link;
+  CurbStagingHelp     *help;
   char                *sound_problem;
   CurbClockFunc        clock;
   gpointer             clock_data;
@@ -29,10 +30,11 @@ struct _CurbStagingStation
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
 
-enum { TICK, LINK_CHANGED, NOTICE, CODE, N_SIGNALS };
+enum { TICK, LINK_CHANGED, NOTICE, CODE, HELP_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void on_session_signed_out (CurbStagingStation *self);
+static void on_help_changed (CurbStagingStation *self);
 
 /* Several arrivals ringing at once make one sound, not a cacophony. */
 #define MIN_SOUND_GAP_MS 1500
@@ -49,6 +51,7 @@ curb_staging_settings_init (CurbStagingSettings *settings)
     .inactivity_ms = 10 * 60 * 1000,
     .cold_limit_ms = 45 * 60 * 1000,
     .no_show_grace_ms = 30 * 60 * 1000,
+    .eta_warning_ms = 10 * 60 * 1000,
     .audio_sink = NULL,
     .station_id = g_strdup ("staging-1"),
   };
@@ -165,6 +168,7 @@ curb_staging_station_dispose (GObject *object)
   if (self->link != NULL)
     curb_staging_link_stop (self->link);
   g_clear_object (&self->link);
+  g_clear_object (&self->help);
   if (self->sound != NULL)
     curb_sound_stop (self->sound);
   g_clear_object (&self->sound);
@@ -225,6 +229,13 @@ curb_staging_station_class_init (CurbStagingStationClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[LINK_CHANGED] = g_signal_new ("link-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CurbStagingStation::help-changed:
+   *
+   * The open calls for staff changed (see curb_staging_station_get_help()).
+   */
+  signals[HELP_CHANGED] = g_signal_new ("help-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -245,6 +256,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   self->board = curb_board_model_new ();
   curb_board_model_set_thresholds (self->board, settings->amber_ms, settings->red_ms);
   curb_board_model_set_cold_limit (self->board, settings->cold_limit_ms);
+  curb_board_model_set_eta_warning (self->board, settings->eta_warning_ms);
   curb_board_model_set_no_show_grace (self->board, settings->no_show_grace_ms);
   self->alerts = curb_alert_tracker_new (settings->repeat_ms, settings->escalate_ms);
   self->session = curb_staff_session_new (settings->inactivity_ms);
@@ -577,6 +589,33 @@ on_link_changed (CurbStagingStation *self)
   g_signal_emit (self, signals[LINK_CHANGED], 0);
 }
 
+/* A call for staff rings like an arrival ("help:<id>") until someone
+ * answers it at any station. */
+static void
+on_help_changed (CurbStagingStation *self)
+{
+  JsonArray *calls = curb_staging_help_get_calls (self->help);
+  g_autoptr(GPtrArray) ringing = curb_alert_tracker_dup_keys (self->alerts);
+  gint64 now = curb_staging_station_now (self);
+
+  for (guint i = 0; i < ringing->len; i++)
+    {
+      const char *key = g_ptr_array_index (ringing, i);
+
+      if (g_str_has_prefix (key, CURB_HELP_ALERT_PREFIX)
+          && curb_staging_help_lookup (self->help, key + strlen (CURB_HELP_ALERT_PREFIX)) == NULL)
+        curb_alert_tracker_forget (self->alerts, key);
+    }
+  for (guint i = 0; i < json_array_get_length (calls); i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+      g_autofree char *key = g_strconcat (CURB_HELP_ALERT_PREFIX,
+                                          json_object_get_string_member_with_default (call, "id", ""), NULL);
+      curb_alert_tracker_ring_for (self->alerts, key, curb_staging_help_call_since (call), now);
+    }
+  g_signal_emit (self, signals[HELP_CHANGED], 0);
+}
+
 static void
 on_link_action_refused (CurbStagingStation *self,
                         const char         *message)
@@ -635,7 +674,12 @@ curb_staging_station_attach_hub (CurbStagingStation *self,
   if (self->link != NULL)
     curb_staging_link_stop (self->link);
   g_clear_object (&self->link);
+  g_clear_object (&self->help);
+  self->help = curb_staging_help_new (client);
+  g_signal_connect_object (self->help, "changed", G_CALLBACK (on_help_changed), self, G_CONNECT_SWAPPED);
   self->link = curb_staging_link_new (client, self->board);
+  g_signal_connect_object (self->link, "notice", G_CALLBACK (curb_staging_help_take_notice), self->help,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->link, "changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->link, "delivered", G_CALLBACK (on_link_delivered), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->link, "action-refused", G_CALLBACK (on_link_action_refused), self,
@@ -645,6 +689,15 @@ curb_staging_station_attach_hub (CurbStagingStation *self,
   g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_session_signed_in), self,
                            G_CONNECT_SWAPPED);
   curb_staging_link_start (self->link);
+  curb_staging_help_refresh (self->help);
+}
+
+/* Returns: (transfer none) (nullable): the open calls for staff, once attached */
+CurbStagingHelp *
+curb_staging_station_get_help (CurbStagingStation *self)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_STATION (self), NULL);
+  return self->help;
 }
 
 /* Returns: (transfer none) (nullable): the hub link, once attached */

@@ -8,6 +8,7 @@
 #include "curb-code-source.h"
 #include "curb-sound.h"
 #include "curb-staff-session.h"
+#include "curb-staging-help.h"
 #include "curb-staging-link.h"
 #include "curb-staging-printer.h"
 
@@ -27,6 +28,7 @@ typedef struct
   gint64  inactivity_ms;       /* staff are signed out after this */
   gint64  cold_limit_ms;       /* chilled/frozen bags staged longer warn */
   gint64  no_show_grace_ms;    /* after the pickup window ends */
+  gint64  eta_warning_ms;      /* an order on the way not staged this long before its ETA warns */
   char   *audio_sink;          /* gst-launch sink description, NULL: default */
   char   *station_id;          /* this device's id in events */
 } CurbStagingSettings;
@@ -83,6 +85,7 @@ gboolean curb_staging_station_is_connected   (CurbStagingStation  *self);
 void     curb_staging_station_attach_hub     (CurbStagingStation  *self,
                                               CurbHubClient       *client);
 CurbStagingLink *curb_staging_station_get_link (CurbStagingStation *self);
+CurbStagingHelp *curb_staging_station_get_help (CurbStagingStation *self);
 gboolean curb_staging_station_add_code_source (CurbStagingStation *self,
                                                CurbCodeSource     *source,
                                                GError            **error);

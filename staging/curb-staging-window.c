@@ -18,6 +18,9 @@ struct _CurbStagingWindow
   GtkLabel             *sync_label;
   GtkButton            *signout_button;
   GtkLabel             *staff_label;
+  GtkRevealer          *help_revealer;
+  GtkButton            *help_button;
+  GtkLabel             *help_label;
   GtkRevealer          *alert_revealer;
   GtkButton            *alert_button;
   GtkLabel             *alert_label;
@@ -37,6 +40,7 @@ struct _CurbStagingWindow
   GtkWidget            *kpi;
   GtkWidget            *health;
   char                 *alert_ref;      /* the order the banner points to */
+  char                 *help_id;        /* the call for staff the help banner shows */
   gboolean              syncing_nav;
   GCancellable         *cancellable;
 };
@@ -91,10 +95,73 @@ update_banner (CurbStagingWindow *self)
          : g_strdup_printf (_("Shopper waiting: %s, order %s, bay %s, waiting %s. Tap to claim."),
                             name, curb_board_order_get_ref (order), bay ? bay : "?", wait);
   gtk_label_set_text (self->alert_label, text);
-  if (curb_alert_tracker_get_n_escalated (curb_staging_station_get_alerts (self->station)) > 0)
+  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station),
+                                    curb_board_order_get_ref (order)) == CURB_ALERT_LEVEL_ESCALATED)
     gtk_widget_add_css_class (GTK_WIDGET (self->alert_button), "escalated");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->alert_button), "escalated");
+}
+
+/* The oldest open call for staff, above the arrivals: it rings, repeats
+ * and escalates like an arrival until someone taps "I'm going". */
+static void
+update_help_banner (CurbStagingWindow *self)
+{
+  CurbStagingHelp *help = curb_staging_station_get_help (self->station);
+  JsonArray *calls = help != NULL ? curb_staging_help_get_calls (help) : NULL;
+  JsonObject *call = calls != NULL && json_array_get_length (calls) > 0
+                     ? json_array_get_object_element (calls, 0) : NULL;
+  g_autofree char *where = NULL, *text = NULL, *key = NULL, *wait = NULL;
+  gboolean escalated;
+
+  gtk_revealer_set_reveal_child (self->help_revealer, call != NULL);
+  g_clear_pointer (&self->help_id, g_free);
+  if (call == NULL)
+    return;
+  self->help_id = g_strdup (json_object_get_string_member_with_default (call, "id", ""));
+  key = g_strconcat (CURB_HELP_ALERT_PREFIX, self->help_id, NULL);
+  escalated = curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station), key)
+              == CURB_ALERT_LEVEL_ESCALATED;
+  where = curb_staging_help_describe (call);
+  wait = curb_format_wait (MAX (curb_staging_station_now (self->station) - curb_staging_help_call_since (call), 0));
+  text = escalated
+         ? g_strdup_printf (_("ESCALATED, manager please help: a shopper at %s called for staff %s ago. Tap when you go."),
+                            where, wait)
+         : g_strdup_printf (_("Call for staff: a shopper at %s needs help, waiting %s. Tap when you go."),
+                            where, wait);
+  gtk_label_set_text (self->help_label, text);
+  if (escalated)
+    gtk_widget_add_css_class (GTK_WIDGET (self->help_button), "escalated");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->help_button), "escalated");
+}
+
+static void
+on_help_acknowledged (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CurbStagingWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (curb_staging_help_acknowledge_finish (CURB_STAGING_HELP (source), result, &error))
+    curb_staging_window_toast (self, _("Thank you. The kiosk tells the shopper you are on your way."));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    curb_staging_window_toast (self, error->message);
+}
+
+static void
+on_help_clicked (CurbStagingWindow *self)
+{
+  if (self->help_id == NULL)
+    return;
+  if (!is_signed_in (self))
+    {
+      curb_staging_window_toast (self, _("Sign in first, then tap the call to say you are going."));
+      return;
+    }
+  curb_staging_help_acknowledge_async (curb_staging_station_get_help (self->station), self->help_id,
+                                       self->cancellable, on_help_acknowledged, self);
 }
 
 static void
@@ -161,10 +228,14 @@ on_ring (CurbAlertTracker  *alerts,
          int                level,
          CurbStagingWindow *self)
 {
+  GtkWidget *banner = GTK_WIDGET (g_str_has_prefix (ref, CURB_HELP_ALERT_PREFIX) ? self->help_button
+                                                                                : self->alert_button);
+
   update_banner (self);
+  update_help_banner (self);
   /* restart the flash animation */
-  gtk_widget_remove_css_class (GTK_WIDGET (self->alert_button), "flash");
-  gtk_widget_add_css_class (GTK_WIDGET (self->alert_button), "flash");
+  gtk_widget_remove_css_class (banner, "flash");
+  gtk_widget_add_css_class (banner, "flash");
 }
 
 static void
@@ -174,6 +245,8 @@ on_tick (CurbStagingStation *station,
 {
   if (self->alert_ref != NULL)
     update_banner (self);
+  if (self->help_id != NULL)
+    update_help_banner (self);
 }
 
 static char *
@@ -502,6 +575,7 @@ connect_station (CurbStagingWindow *self)
                            G_CALLBACK (on_ring), self, 0);
   g_signal_connect_object (self->station, "tick", G_CALLBACK (on_tick), self, 0);
   g_signal_connect_object (self->station, "link-changed", G_CALLBACK (on_link_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "help-changed", G_CALLBACK (update_help_banner), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "code", G_CALLBACK (curb_staging_window_handle_code), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notice", G_CALLBACK (curb_staging_window_toast), self, G_CONNECT_SWAPPED);
@@ -515,6 +589,7 @@ curb_staging_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->alert_ref, g_free);
+  g_clear_pointer (&self->help_id, g_free);
 
   G_OBJECT_CLASS (curb_staging_window_parent_class)->dispose (object);
   g_clear_object (&self->station);
@@ -531,6 +606,9 @@ curb_staging_window_class_init (CurbStagingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, signout_button);
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, staff_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, help_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, help_button);
+  gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, help_label);
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, alert_revealer);
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, CurbStagingWindow, alert_label);
@@ -557,6 +635,7 @@ curb_staging_window_init (CurbStagingWindow *self)
   g_signal_connect (self->nav_kpi, "toggled", G_CALLBACK (on_nav_toggled), self);
   g_signal_connect (self->nav_health, "toggled", G_CALLBACK (on_nav_toggled), self);
   g_signal_connect_swapped (self->alert_button, "clicked", G_CALLBACK (on_alert_clicked), self);
+  g_signal_connect_swapped (self->help_button, "clicked", G_CALLBACK (on_help_clicked), self);
   g_signal_connect_swapped (self->signout_button, "clicked", G_CALLBACK (on_signout_clicked), self);
   watch_activity (self);
 }
@@ -573,6 +652,7 @@ curb_staging_window_new (AdwApplication     *app,
   curb_staging_window_set_sync_text (self, _("Hub: not connected"), FALSE);
   on_session_changed (self);
   update_banner (self);
+  update_help_banner (self);
   return self;
 }
 

@@ -1,6 +1,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "curb-renderer.h"
 #include "curb-staging-application.h"
 
 int
@@ -8,7 +9,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(CurbStagingApplication) app = NULL;
+  g_autofree char *renderer = curb_renderer_apply ();
 
+  g_message ("GTK renderer: %s", renderer);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, CURB_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

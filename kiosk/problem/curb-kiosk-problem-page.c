@@ -52,15 +52,15 @@ static const ProblemText problems[] = {
   [CURB_KIOSK_PROBLEM_EXPIRED] = { "appointment-soon-symbolic",
     N_("This pickup code has expired"),
     N_("No problem: we can find your order by its number instead."),
-    ACTION_FIND_ORDER, ACTION_CALL_STAFF },
+    ACTION_FIND_ORDER, ACTION_START_OVER },
   [CURB_KIOSK_PROBLEM_INVALID] = { "dialog-question-symbolic",
     N_("We cannot use this code"),
     N_("It may be from an older message. We can find your order by its number instead."),
-    ACTION_FIND_ORDER, ACTION_CALL_STAFF },
+    ACTION_FIND_ORDER, ACTION_START_OVER },
   [CURB_KIOSK_PROBLEM_OTHER_STORE] = { "mark-location-symbolic",
     N_("This code is for a different store"),
     N_("Please check the store in your order message. We can also look your order up here."),
-    ACTION_FIND_ORDER, ACTION_CALL_STAFF },
+    ACTION_FIND_ORDER, ACTION_START_OVER },
   [CURB_KIOSK_PROBLEM_NOT_FOUND] = { "system-search-symbolic",
     N_("We could not find that order"),
     N_("Please check the order number and try again."),
@@ -101,6 +101,18 @@ static const ProblemText problems[] = {
     N_("Help is on the way"),
     N_("We have asked a team member to come to this kiosk. You can also call us."),
     ACTION_BACK, ACTION_NONE },
+  [CURB_KIOSK_PROBLEM_SEE_STAFF] = { "system-users-symbolic",
+    N_("Please see a team member"),
+    N_("Your order needs a quick check by our team before pickup. We have let them know."),
+    ACTION_CALL_STAFF, ACTION_START_OVER },
+  [CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE] = { "call-stop-symbolic",
+    N_("We could not reach the team"),
+    N_("Please call us, or ask anyone from the store."),
+    ACTION_BACK, ACTION_NONE },
+  [CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE] = { "dialog-question-symbolic",
+    N_("That is not a pickup code"),
+    N_("Your pickup code is in the message we sent you about your order. You can also find your order by its number."),
+    ACTION_FIND_ORDER, ACTION_START_OVER },
   [CURB_KIOSK_PROBLEM_FAILED] = { "dialog-warning-symbolic",
     N_("Something went wrong on our side"),
     N_("A team member will help you check in."),
@@ -199,7 +211,8 @@ phone_text (CurbKioskFlow    *flow,
   if (phone == NULL || *phone == '\0')
     return NULL;
   if (problem == CURB_KIOSK_PROBLEM_NONE || problem == CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN
-      || problem == CURB_KIOSK_PROBLEM_NOT_READY || problem == CURB_KIOSK_PROBLEM_UNREADABLE)
+      || problem == CURB_KIOSK_PROBLEM_NOT_READY || problem == CURB_KIOSK_PROBLEM_UNREADABLE
+      || problem == CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE)
     return NULL;
   return g_strdup_printf (_("Store phone: %s"), phone);
 }
@@ -218,7 +231,14 @@ refresh (CurbKioskProblemPage *self)
                                                  : g_strdup (text->body != NULL ? _(text->body) : NULL);
   phone = phone_text (self->flow, problem);
   gtk_image_set_from_icon_name (self->icon, text->icon);
-  curb_kiosk_set_text (self->title, text->title != NULL ? _(text->title) : NULL);
+  if (problem == CURB_KIOSK_PROBLEM_STAFF_CALLED && curb_kiosk_flow_get_helper_name (self->flow) != NULL)
+    {
+      g_autofree char *coming = g_strdup_printf (_("%s is on the way to help you"),
+                                                 curb_kiosk_flow_get_helper_name (self->flow));
+      curb_kiosk_set_text (self->title, coming);
+    }
+  else
+    curb_kiosk_set_text (self->title, text->title != NULL ? _(text->title) : NULL);
   curb_kiosk_set_text (self->body, body);
   curb_kiosk_set_text (self->phone_label, phone);
   self->primary = text->primary;

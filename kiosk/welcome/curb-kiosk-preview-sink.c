@@ -1,6 +1,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include "curb-kiosk-preview.h"
 #include "curb-kiosk-preview-sink.h"
 
 struct _CurbKioskPreviewSink
@@ -8,12 +9,16 @@ struct _CurbKioskPreviewSink
   GObject             parent_instance;
 
   GstElement         *bin;
+  GstElement         *filter;
+  int                 width;
+  int                 height;
   CurbKioskFrameFunc  func;
   gpointer            user_data;
   GMainContext       *context;
   GMutex              lock;
   GstSample          *slot;
   gboolean            pending;
+  gint                paused;     /* atomic: drop frames before any work */
   guint64             frames;
 };
 
@@ -35,12 +40,33 @@ mapped_free (gpointer data)
   g_free (mapped);
 }
 
+static const cairo_user_data_key_t pixels_key;
+
+/* The same pixels for the cairo renderer, which composites this directly
+ * (a GdkTexture would be converted pixel by pixel through floats first). */
+static void
+attach_surface (GdkTexture         *texture,
+                GBytes             *bytes,
+                const GstVideoInfo *info)
+{
+  cairo_surface_t *surface;
+
+  surface = cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (bytes, NULL),
+                                                 CAIRO_FORMAT_RGB24, info->width, info->height,
+                                                 info->stride[0]);
+  cairo_surface_set_user_data (surface, &pixels_key, g_bytes_ref (bytes),
+                               (cairo_destroy_func_t) g_bytes_unref);
+  curb_kiosk_preview_frame_set_surface (texture, surface);
+  cairo_surface_destroy (surface);
+}
+
 static GdkTexture *
 texture_from_sample (GstSample *sample)
 {
   GstVideoInfo info;
   Mapped *mapped = g_new0 (Mapped, 1);
   g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
 
   if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
     return (g_free (mapped), NULL);
@@ -53,8 +79,10 @@ texture_from_sample (GstSample *sample)
     }
   bytes = g_bytes_new_with_free_func (mapped->map.data, mapped->map.size, mapped_free, mapped);
   /* camera frames are opaque: premultiplied BGRA is the renderer's own format */
-  return gdk_memory_texture_new (info.width, info.height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                 bytes, info.stride[0]);
+  texture = gdk_memory_texture_new (info.width, info.height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                    bytes, info.stride[0]);
+  attach_surface (texture, bytes, &info);
+  return texture;
 }
 
 static gboolean
@@ -98,32 +126,53 @@ on_new_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
+static GstCaps *
+frame_caps (int width,
+            int height)
+{
+  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRA",
+                              "width", G_TYPE_INT, width, "height", G_TYPE_INT, height,
+                              "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+}
+
+static GstPadProbeReturn
+on_buffer (GstPad          *pad,
+           GstPadProbeInfo *info,
+           gpointer         data)
+{
+  CurbKioskPreviewSink *self = data;
+
+  return g_atomic_int_get (&self->paused) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+/* Thin first, then scale and mirror the camera's own (planar) format, and
+ * convert to BGRA last: every step works on as few pixels as it can. */
 static GstElement *
 make_bin (CurbKioskPreviewSink *self,
-          int                   width,
-          int                   height,
           int                   fps)
 {
   GstElement *bin = gst_bin_new ("curb-kiosk-preview");
   GstElement *rate = gst_element_factory_make ("videorate", NULL);
   GstElement *scale = gst_element_factory_make ("videoscale", NULL);
-  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  GstElement *flip = gst_element_factory_make ("videoflip", NULL);
+  GstElement *convert = gst_element_factory_make ("videoconvert", NULL);
   GstElement *sink = gst_element_factory_make ("appsink", NULL);
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
-  g_autoptr(GstCaps) caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRA",
-                                                 "width", G_TYPE_INT, width,
-                                                 "height", G_TYPE_INT, height,
-                                                 "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_autoptr(GstCaps) caps = frame_caps (self->width, self->height);
   g_autoptr(GstPad) pad = NULL;
 
+  self->filter = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (rate, "drop-only", TRUE, "max-rate", fps, NULL);
   g_object_set (scale, "method", 1 /* bilinear */, "add-borders", FALSE, NULL);
-  g_object_set (filter, "caps", caps, NULL);
+  gst_util_set_object_arg (G_OBJECT (flip), "method", "horizontal-flip");
+  g_object_set (self->filter, "caps", caps, NULL);
+  gst_util_set_object_arg (G_OBJECT (self->filter), "caps-change-mode", "delayed");
   g_object_set (sink, "max-buffers", 1, "drop", TRUE, "sync", FALSE, "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
-  gst_bin_add_many (GST_BIN (bin), rate, scale, filter, sink, NULL);
-  gst_element_link_many (rate, scale, filter, sink, NULL);
+  gst_bin_add_many (GST_BIN (bin), rate, scale, flip, convert, self->filter, sink, NULL);
+  gst_element_link_many (rate, scale, flip, convert, self->filter, sink, NULL);
   pad = gst_element_get_static_pad (rate, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, self, NULL);
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   return bin;
 }
@@ -168,7 +217,9 @@ curb_kiosk_preview_sink_new (int                width,
   self = g_object_new (CURB_TYPE_KIOSK_PREVIEW_SINK, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->bin = gst_object_ref_sink (make_bin (self, width, height, fps));
+  self->width = width;
+  self->height = height;
+  self->bin = gst_object_ref_sink (make_bin (self, fps));
   return self;
 }
 
@@ -191,4 +242,42 @@ curb_kiosk_preview_sink_detach (CurbKioskPreviewSink *self)
 {
   g_return_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self));
   self->func = NULL;
+}
+
+/**
+ * curb_kiosk_preview_sink_set_size:
+ *
+ * Frames from now on come at this size (the widget's, in device pixels), so
+ * the renderer only copies them.
+ */
+void
+curb_kiosk_preview_sink_set_size (CurbKioskPreviewSink *self,
+                                  int                   width,
+                                  int                   height)
+{
+  g_autoptr(GstCaps) caps = NULL;
+
+  g_return_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self));
+  g_return_if_fail (width > 0 && height > 0);
+
+  if (width == self->width && height == self->height)
+    return;
+  self->width = width;
+  self->height = height;
+  caps = frame_caps (width, height);
+  g_object_set (self->filter, "caps", caps, NULL);
+}
+
+/**
+ * curb_kiosk_preview_sink_set_active:
+ *
+ * While no preview is on screen, frames are dropped before they are
+ * scaled or converted.
+ */
+void
+curb_kiosk_preview_sink_set_active (CurbKioskPreviewSink *self,
+                                    gboolean              active)
+{
+  g_return_if_fail (CURB_IS_KIOSK_PREVIEW_SINK (self));
+  g_atomic_int_set (&self->paused, !active);
 }

@@ -15,9 +15,11 @@ G_DECLARE_FINAL_TYPE (CurbKioskPreviewSink, curb_kiosk_preview_sink, CURB, KIOSK
  * CurbKioskPreviewSink:
  *
  * The camera scanner's preview branch, sized for the screen: frames are
- * scaled down and thinned to @fps in GStreamer's threads (where it is
- * cheap), then handed to @func on the main context as textures that wrap
- * the buffer without a copy. Only the newest frame is kept.
+ * thinned to @fps, scaled, mirrored and converted in GStreamer's threads
+ * (where it is cheap), then handed to @func on the main context as
+ * textures that wrap the buffer without a copy (with the same pixels as a
+ * cairo surface, see curb_kiosk_preview_frame_get_surface()). Only the
+ * newest frame is kept.
  */
 CurbKioskPreviewSink *curb_kiosk_preview_sink_new         (int                 width,
                                                            int                 height,
@@ -26,6 +28,11 @@ CurbKioskPreviewSink *curb_kiosk_preview_sink_new         (int                 w
                                                            gpointer            user_data) G_GNUC_WARN_UNUSED_RESULT;
 GstElement           *curb_kiosk_preview_sink_get_element (CurbKioskPreviewSink *self);
 guint64               curb_kiosk_preview_sink_get_frames  (CurbKioskPreviewSink *self);
+void                  curb_kiosk_preview_sink_set_active  (CurbKioskPreviewSink *self,
+                                                           gboolean              active);
+void                  curb_kiosk_preview_sink_set_size    (CurbKioskPreviewSink *self,
+                                                           int                   width,
+                                                           int                   height);
 /* No more frames to the callback, even those already on their way. */
 void                  curb_kiosk_preview_sink_detach      (CurbKioskPreviewSink *self);
 

@@ -7,10 +7,28 @@ struct _CurbKioskPreview
   GtkWidget   parent_instance;
 
   GdkTexture *texture;
+  int         frame_width;
+  int         frame_height;
 };
 
 G_DEFINE_FINAL_TYPE (CurbKioskPreview, curb_kiosk_preview, GTK_TYPE_WIDGET)
 
+static GQuark
+surface_quark (void)
+{
+  return g_quark_from_static_string ("curb-kiosk-preview-surface");
+}
+
+static gboolean
+uses_cairo (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
+}
+
+/* Cropped to fill, centred. With the cairo renderer and a frame already at
+ * the widget's size this is a plain copy of the camera's pixels. */
 static void
 snapshot_frame (CurbKioskPreview *self,
                 GtkSnapshot      *snapshot,
@@ -19,14 +37,25 @@ snapshot_frame (CurbKioskPreview *self,
 {
   float tw = gdk_texture_get_width (self->texture);
   float th = gdk_texture_get_height (self->texture);
-  float scale = MAX (width / tw, height / th);
+  float scale = tw == self->frame_width && th == self->frame_height
+                ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
+                : MAX (width / tw, height / th);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT ((width - tw * scale) / 2, (height - th * scale) / 2,
+                                               tw * scale, th * scale);
+  cairo_surface_t *surface = curb_kiosk_preview_frame_get_surface (self->texture);
+  cairo_t *cr;
 
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (width / 2, height / 2));
-  gtk_snapshot_scale (snapshot, -scale, scale);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-tw / 2, -th / 2));
-  gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, tw, th);
-  gtk_snapshot_restore (snapshot);
+  if (surface == NULL || !uses_cairo (GTK_WIDGET (self)))
+    {
+      gtk_snapshot_append_texture (snapshot, self->texture, &bounds);
+      return;
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_translate (cr, roundf (bounds.origin.x), roundf (bounds.origin.y));
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
 static void
@@ -82,6 +111,28 @@ curb_kiosk_preview_snapshot (GtkWidget   *widget,
 }
 
 static void
+curb_kiosk_preview_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  CurbKioskPreview *self = CURB_KIOSK_PREVIEW (widget);
+  int factor = gtk_widget_get_scale_factor (widget);
+  int w = width * factor, h = height * factor;
+
+  /* the camera's 16:9, covering the widget */
+  self->frame_width = MAX (w, (h * 16 + 8) / 9) & ~1;
+  self->frame_height = MAX (h, (w * 9 + 15) / 16) & ~1;
+}
+
+/* The camera's picture whole, 16:9, as wide as the page allows. */
+static GtkSizeRequestMode
+curb_kiosk_preview_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
 curb_kiosk_preview_measure (GtkWidget      *widget,
                             GtkOrientation  orientation,
                             int             for_size,
@@ -90,8 +141,15 @@ curb_kiosk_preview_measure (GtkWidget      *widget,
                             int            *minimum_baseline,
                             int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 240;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 480;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 320;
+      *natural = 640;
+      return;
+    }
+  /* like GtkPicture: a natural height for the width, a small minimum */
+  *minimum = 180;
+  *natural = MAX (*minimum, for_size > 0 ? for_size * 9 / 16 : 360);
 }
 
 static void
@@ -111,7 +169,9 @@ curb_kiosk_preview_class_init (CurbKioskPreviewClass *klass)
 
   object_class->dispose = curb_kiosk_preview_dispose;
   widget_class->snapshot = curb_kiosk_preview_snapshot;
+  widget_class->get_request_mode = curb_kiosk_preview_get_request_mode;
   widget_class->measure = curb_kiosk_preview_measure;
+  widget_class->size_allocate = curb_kiosk_preview_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "preview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -146,4 +206,47 @@ curb_kiosk_preview_get_texture (CurbKioskPreview *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_PREVIEW (self), NULL);
   return self->texture;
+}
+
+/**
+ * curb_kiosk_preview_get_frame_size:
+ *
+ * The frame size (device pixels) that fills the widget without scaling.
+ *
+ * Returns: %FALSE before the widget has a size
+ */
+gboolean
+curb_kiosk_preview_get_frame_size (CurbKioskPreview *self,
+                                   int              *width,
+                                   int              *height)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_PREVIEW (self), FALSE);
+
+  *width = self->frame_width;
+  *height = self->frame_height;
+  return self->frame_width > 0 && self->frame_height > 0;
+}
+
+/**
+ * curb_kiosk_preview_frame_set_surface:
+ * @surface: the pixels of @frame as a cairo image surface (RGB24)
+ *
+ * Lets the cairo renderer draw @frame straight from its pixels.
+ */
+void
+curb_kiosk_preview_frame_set_surface (GdkTexture      *frame,
+                                      cairo_surface_t *surface)
+{
+  g_return_if_fail (GDK_IS_TEXTURE (frame));
+
+  g_object_set_qdata_full (G_OBJECT (frame), surface_quark (), cairo_surface_reference (surface),
+                           (GDestroyNotify) cairo_surface_destroy);
+}
+
+cairo_surface_t *
+curb_kiosk_preview_frame_get_surface (GdkTexture *frame)
+{
+  g_return_val_if_fail (GDK_IS_TEXTURE (frame), NULL);
+
+  return g_object_get_qdata (G_OBJECT (frame), surface_quark ());
 }

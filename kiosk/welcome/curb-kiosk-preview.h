@@ -10,13 +10,21 @@ G_DECLARE_FINAL_TYPE (CurbKioskPreview, curb_kiosk_preview, CURB, KIOSK_PREVIEW,
 /**
  * CurbKioskPreview:
  *
- * The camera preview on the welcome screen: the latest frame, mirrored like
- * a mirror so shoppers move the right way, cropped to fill, with a framing
- * guide on top. Frames arrive as #GdkTexture on the UI thread.
+ * The camera preview on the welcome screen: the latest frame, cropped to
+ * fill, with a framing guide on top. Frames arrive as #GdkTexture on the UI
+ * thread, already mirrored (like a mirror, so shoppers move the right way)
+ * and, ideally, at curb_kiosk_preview_get_frame_size().
  */
 GtkWidget *curb_kiosk_preview_new         (void);
 void       curb_kiosk_preview_set_texture (CurbKioskPreview *self,
                                            GdkTexture       *texture);
 GdkTexture *curb_kiosk_preview_get_texture (CurbKioskPreview *self);
+gboolean   curb_kiosk_preview_get_frame_size (CurbKioskPreview *self,
+                                              int              *width,
+                                              int              *height);
+
+void             curb_kiosk_preview_frame_set_surface (GdkTexture      *frame,
+                                                       cairo_surface_t *surface);
+cairo_surface_t *curb_kiosk_preview_frame_get_surface (GdkTexture      *frame);
 
 G_END_DECLS

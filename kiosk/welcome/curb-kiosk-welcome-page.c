@@ -27,10 +27,10 @@ queue_text (CurbKioskFlow *flow)
     return NULL;
   if (waiting == 0)
     return g_strdup (_("No wait right now"));
-  serving = g_strdup_printf (ngettext ("Now serving %d shopper", "Now serving %d shoppers",
+  serving = g_strdup_printf (ngettext ("%d shopper waiting for staff", "%d shoppers waiting for staff",
                                        waiting), waiting);
   if (wait_s <= 0)
-    return g_strdup_printf ("%s  ·  %s", serving, _("No wait right now"));
+    return g_steal_pointer (&serving);
   wait = curb_kiosk_format_minutes (wait_s);
   /* Translators: "Current wait: about 4 min" */
   return g_strdup_printf ("%s  ·  %s %s", serving, _("Current wait:"), wait);

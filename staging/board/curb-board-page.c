@@ -21,7 +21,7 @@ G_DEFINE_FINAL_TYPE (CurbBoardPage, curb_board_page, ADW_TYPE_BIN)
 enum { ORDER_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static const char *const column_classes[] = { "column-arrived", "column-claimed",
+static const char *const column_classes[] = { "column-arrived", "column-claimed", "column-on-the-way",
                                               "column-staged", "column-done" };
 
 static const char *
@@ -33,6 +33,8 @@ column_title (CurbBoardColumn column)
       return _("Arrived: waiting");
     case CURB_BOARD_COLUMN_CLAIMED:
       return _("Claimed: on the way");
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      return _("On the way");
     case CURB_BOARD_COLUMN_STAGED:
       return _("Staged: not arrived");
     case CURB_BOARD_COLUMN_DONE:

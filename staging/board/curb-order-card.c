@@ -99,6 +99,21 @@ format_flags (CurbOrderCard *self,
     }
   if (curb_board_order_get_n_not_taken (self->order) > 0)
     add_flag (flags, _("Partial"));
+  if (curb_board_order_get_restage (self->order) != NULL)
+    {
+      /* Translators: central changed the order after staging; %s is "+3 × Whole Milk 1 L" */
+      g_autofree char *text = g_strdup_printf (_("Re-stage: %s"), curb_board_order_get_restage (self->order));
+      add_flag (flags, text);
+    }
+  if (curb_board_order_get_eta (self->order) > 0 && curb_board_column_for_order (self->order) == CURB_BOARD_COLUMN_ON_THE_WAY)
+    {
+      g_autofree char *at = format_clock (curb_board_order_get_eta (self->order));
+      /* Translators: %s is a clock time */
+      g_autofree char *text = curb_board_model_is_late_for_eta (board, self->order, now)
+                              ? g_strdup_printf (_("NOT STAGED: shopper arrives %s"), at)
+                              : g_strdup_printf (_("Arrives %s"), at);
+      add_flag (flags, text);
+    }
   if (curb_board_model_is_cold_too_long (board, self->order, now))
     add_flag (flags, _("Cold bags staged too long"));
   if (curb_board_model_is_no_show_due (board, self->order, now))

@@ -181,7 +181,9 @@ update_bag_status (CurbDetailPage *self)
   int total = curb_bag_check_get_total (self->bags);
   g_autofree char *text = NULL;
 
-  if (total == 0)
+  if (!curb_board_order_get_staged (self->order))
+    text = g_strdup (_("Never staged: count its bags in Stage orders and print their labels, then scan each one here."));
+  else if (total == 0)
     text = g_strdup (_("No bag labels to scan for this order."));
   else if (curb_bag_check_is_complete (self->bags))
     text = g_strdup_printf (_("All %d bags scanned. Right bags."), total);
@@ -579,7 +581,8 @@ curb_detail_page_can_complete (CurbDetailPage *self)
   if (self->order == NULL || curb_board_order_get_state (self->order) != CURB_BOARD_STATE_CLAIMED
       || curb_board_order_get_cancelled (self->order))
     return FALSE;
-  if (!curb_bag_check_is_complete (self->bags))
+  /* an order never staged has no counted bags to prove: stage it first */
+  if (!curb_board_order_get_staged (self->order) || !curb_bag_check_is_complete (self->bags))
     return FALSE;
   if (curb_board_order_get_age_restricted (self->order) && !gtk_check_button_get_active (self->id_check))
     return FALSE;

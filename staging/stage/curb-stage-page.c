@@ -288,15 +288,38 @@ curb_stage_page_init (CurbStagePage *self)
   g_signal_connect (self->orders_box, "row-activated", G_CALLBACK (on_row_activated), self);
 }
 
+static gboolean
+needs_staging (gpointer item,
+               gpointer user_data)
+{
+  CurbBoardOrder *order = item;
+
+  return curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED || !curb_board_order_get_staged (order);
+}
+
+/* The orders to stage: shoppers who arrived before their order was staged
+ * first (they wait), then the board's "staged, not arrived" column. */
+static GListModel *
+orders_to_stage (CurbBoardModel *board)
+{
+  GListStore *columns = g_list_store_new (G_TYPE_LIST_MODEL);
+  GtkCustomFilter *filter = gtk_custom_filter_new (needs_staging, NULL, NULL);
+  const CurbBoardColumn order[] = { CURB_BOARD_COLUMN_ARRIVED, CURB_BOARD_COLUMN_CLAIMED, CURB_BOARD_COLUMN_STAGED };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    g_list_store_append (columns, curb_board_model_get_column (board, order[i]));
+  return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (columns))),
+                                                  GTK_FILTER (filter)));
+}
+
 GtkWidget *
 curb_stage_page_new (CurbStagingStation *station)
 {
   CurbStagePage *self = g_object_new (CURB_TYPE_STAGE_PAGE, NULL);
-  GListModel *staged = curb_board_model_get_column (curb_staging_station_get_board (station),
-                                                    CURB_BOARD_COLUMN_STAGED);
+  g_autoptr(GListModel) orders = orders_to_stage (curb_staging_station_get_board (station));
 
   self->station = g_object_ref (station);
-  gtk_list_box_bind_model (self->orders_box, staged, make_order_row, self, NULL);
+  gtk_list_box_bind_model (self->orders_box, orders, make_order_row, self, NULL);
   update_view (self);
   return GTK_WIDGET (self);
 }

@@ -25,6 +25,7 @@ static char    *passes_list = (char *) "all";
 static char    *label = (char *) "ours";
 static int      per_category;
 static gboolean skip_stock;
+static char    *only_res;
 
 static const GOptionEntry entries[] = {
   { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus_dir, "Corpus directory (default: generate in the build tree)", "DIR" },
@@ -32,6 +33,7 @@ static const GOptionEntry entries[] = {
   { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Name of this configuration", "NAME" },
   { "per-category", 0, 0, G_OPTION_ARG_INT, &per_category, "Frames per category and resolution (0: all)", "N" },
   { "skip-stock", 0, 0, G_OPTION_ARG_NONE, &skip_stock, "Do not measure the ZBar default configuration", NULL },
+  { "res", 0, 0, G_OPTION_ARG_STRING, &only_res, "Only frames of this resolution (480p, 720p, 1080p)", "RES" },
   { NULL }
 };
 
@@ -83,7 +85,8 @@ score (GHashTable            *table,
        double                 ms,
        gboolean               gate_open)
 {
-  const char *keys[] = { entry->category, entry->positive ? "all" : "all_negative" };
+  g_autofree char *by_res = g_strdup_printf ("%s_%s", entry->res, entry->positive ? "all" : "negative");
+  const char *keys[] = { entry->category, entry->positive ? "all" : "all_negative", by_res };
 
   for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
     {
@@ -143,12 +146,15 @@ run (GPtrArray    *entries_list,
     {
       BenchCorpusEntry *entry = entries_list->pdata[i];
       g_autoptr(GError) error = NULL;
-      g_autoptr(CurbScannerImage) image = curb_scanner_image_load (entry->path, &error);
+      g_autoptr(CurbScannerImage) image = NULL;
       g_autoptr(GPtrArray) codes = NULL;
       CurbGrayImage gray;
       gboolean gate_open;
       gint64 t0;
 
+      if (only_res != NULL && g_strcmp0 (entry->res, only_res) != 0)
+        continue;
+      image = curb_scanner_image_load (entry->path, &error);
       g_assert_no_error (error);
       curb_scanner_image_get_gray (image, &gray);
       gate_open = curb_scanner_frame_looks_coded (&gray);

@@ -54,6 +54,50 @@ test_reads_inverted_code (void)
   g_assert_true (scanner_test_bytes_equal (retried->pdata[0], (const guint8 *) token, strlen (token)));
 }
 
+#define LC_DARK  116
+#define LC_LIGHT 130
+#define LC_NOISE 4
+
+/* A code of 14 grey levels under sensor noise, in a scene that also holds
+ * black and white (so a global stretch gains nothing): only the normalised
+ * pass reads it. */
+static void
+test_reads_low_contrast_code (void)
+{
+  const char *token = "CP1.AH7_kGNWScRpepgyG26cqCIxUiGHRS1B5hYb3RaoiHQF.low-contrast";
+  g_autoptr(GBytes) code = scanner_test_qr_frame ((const guint8 *) token, strlen (token), 4, 1280, 720, FALSE);
+  const guint8 *pixels = g_bytes_get_data (code, NULL);
+  g_autofree guint8 *dim = g_malloc (1280 * 720);
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GPtrArray) without = NULL;
+  g_autoptr(GPtrArray) with = NULL;
+  guint32 noise = 1;
+
+  /* soft edges, as through a lens, then noise */
+  for (int y = 0; y < 720; y++)
+    for (int x = 0; x < 1280; x++)
+      {
+        int sum = 0, value;
+
+        for (int dy = -1; dy <= 1; dy++)
+          for (int dx = -1; dx <= 1; dx++)
+            sum += pixels[CLAMP (y + dy, 0, 719) * 1280 + CLAMP (x + dx, 0, 1279)] < 128 ? LC_DARK : LC_LIGHT;
+        value = sum / 9;
+        if (x < 120 && y < 120)
+          value = 10;
+        else if (x > 1160 && y > 600)
+          value = 245;
+        noise = noise * 1103515245u + 12345u;   /* the same noise every run */
+        dim[y * 1280 + x] = (guint8) CLAMP (value + (int) ((noise >> 16) % (2 * LC_NOISE + 1)) - LC_NOISE, 0, 255);
+      }
+  frame = g_bytes_new_take (g_steal_pointer (&dim), 1280 * 720);
+  without = decode_frame (frame, 1280, 720, CURB_QR_PASSES_ALL & ~CURB_QR_PASS_NORMALIZE);
+  with = decode_frame (frame, 1280, 720, CURB_QR_PASS_NORMALIZE);
+  g_assert_cmpuint (without->len, ==, 0);
+  g_assert_cmpuint (with->len, ==, 1);
+  g_assert_true (scanner_test_bytes_equal (with->pdata[0], (const guint8 *) token, strlen (token)));
+}
+
 static void
 test_hostile_payloads_are_exact_bytes (void)
 {
@@ -106,6 +150,10 @@ test_gate_sees_finder_patterns (void)
   g_assert_true (curb_scanner_gate_should_decode (gate, &with, 200000));
   g_assert_true (curb_scanner_gate_should_decode (gate, &with, 233000));
   g_assert_true (curb_scanner_gate_should_decode (gate, &without, 1300000));
+  /* nothing code-like in view: the gate looks at most every 60 ms */
+  g_assert_false (curb_scanner_gate_should_decode (gate, &without, 1400000));
+  g_assert_false (curb_scanner_gate_should_decode (gate, &with, 1433000));
+  g_assert_true (curb_scanner_gate_should_decode (gate, &with, 1466000));
 }
 
 static void
@@ -131,6 +179,7 @@ test_passes_parse (void)
 
   g_assert_cmpint (curb_qr_passes_parse ("zxing,zbar", NULL), ==, CURB_QR_PASS_ZXING | CURB_QR_PASS_ZBAR);
   g_assert_cmpint (curb_qr_passes_parse ("all", NULL), ==, CURB_QR_PASSES_ALL);
+  g_assert_cmpint (curb_qr_passes_parse ("normalize", NULL), ==, CURB_QR_PASS_NORMALIZE);
   g_assert_cmpint (curb_qr_passes_parse ("zxing,bogus", &error), ==, 0);
   g_assert_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_UNSUPPORTED);
 }
@@ -258,6 +307,7 @@ main (int    argc,
 
   g_test_add_func ("/qr-decoder/generated", test_reads_generated_code);
   g_test_add_func ("/qr-decoder/inverted", test_reads_inverted_code);
+  g_test_add_func ("/qr-decoder/low-contrast", test_reads_low_contrast_code);
   g_test_add_func ("/qr-decoder/hostile-payloads", test_hostile_payloads_are_exact_bytes);
   g_test_add_func ("/qr-decoder/empty-and-noise", test_empty_and_noise_read_nothing);
   g_test_add_func ("/qr-decoder/gate", test_gate_sees_finder_patterns);

@@ -167,6 +167,43 @@ test_id_check_required (HubFixture *fx, gconstpointer data)
   g_assert_cmpstr (state_of (done), ==, "handed_over");
 }
 
+/* The ID check follows the lines: a partial handoff that leaves the only
+ * age-restricted line behind needs none (the hub and the store ask the
+ * same rule), one that hands it over does. */
+static void
+test_id_check_follows_lines (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) alex = NULL;
+  g_autoptr(JsonNode) order = json_from_string (
+    "{\"ref\": \"AGE2\", \"version\": 1, \"first_name\": \"Sam\", \"age_restricted\": true,"
+    " \"lines\": [{\"id\": \"L1\", \"name\": \"Wine\", \"qty\": 1, \"age_restricted\": true},"
+    "  {\"id\": \"L2\", \"name\": \"Eggs\", \"qty\": 2, \"age_restricted\": false}]}", NULL);
+  g_autoptr(JsonObject) claimed = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) done = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (curb_store_upsert_order (fx->store, json_node_get_object (order), NULL, NULL, NULL, &error));
+  hub_fixture_add_staff (fx, "st-1", "Alex", "4821");
+  alex = hub_fixture_staff (fx, "st-1", "4821");
+  arrive (fx, kiosk, "AGE2");
+  claimed = hub_action (alex, "AGE2", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
+  g_assert_no_error (error);
+  refused = hub_action (alex, "AGE2", CURB_HUB_ACTION_HANDOVER,
+                        "{\"id_checked\":false,\"not_taken\":[{\"line_id\":\"L2\",\"qty\":2,\"reason\":\"damaged\"}]}",
+                        &body, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "id_check_required");
+  g_clear_error (&error);
+  done = hub_action (alex, "AGE2", CURB_HUB_ACTION_HANDOVER,
+                     "{\"id_checked\":false,\"not_taken\":[{\"line_id\":\"L1\",\"qty\":1,\"reason\":\"id_check_failed\"}]}",
+                     NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (done), ==, "partially_handed_over");
+}
+
 static void
 test_release_no_show_return (HubFixture *fx, gconstpointer data)
 {
@@ -286,6 +323,7 @@ main (int argc, char **argv)
   ADD ("/hub/staff/claim-replay-metric", test_claim_replay_and_metric);
   ADD ("/hub/staff/handover", test_handover_full_and_partial);
   ADD ("/hub/staff/id-check", test_id_check_required);
+  ADD ("/hub/staff/id-check-follows-lines", test_id_check_follows_lines);
   ADD ("/hub/staff/release-no-show-return", test_release_no_show_return);
   ADD ("/hub/staff/substitutions", test_substitutions);
   ADD ("/hub/staff/board-alerts", test_board_alerts);

@@ -204,7 +204,7 @@ test_codes_not_ours (Fixture *fx, gconstpointer data)
     g_ptr_array_add (payloads, i % 3 == 0 ? g_strdup_printf ("https://example.invalid/loyalty/%u", i)
                                           : g_strdup_printf ("CP1.%08uQm9uam91ci1vdGhlci1zeXN0ZW0.c2lnbmF0dXJl", i));
   show_code (fx, g_ptr_array_index (payloads, 0));
-  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_UNREADABLE, 10000);
+  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE, 10000);
   watch_page (fx, &page);
   visit = curb_kiosk_flow_get_visit (fx->flow);
   changes = fx->changes;
@@ -232,7 +232,7 @@ test_other_refusal_shown (Fixture *fx, gconstpointer data)
   guint changes, reads;
 
   show_code (fx, "https://example.invalid/not-a-pickup-code");
-  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_UNREADABLE, 10000);
+  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE, 10000);
   show_code (fx, expired);
   WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_EXPIRED, 10000);
   watch_page (fx, &page);

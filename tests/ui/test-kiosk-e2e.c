@@ -468,7 +468,8 @@ test_bad_codes (Fixture *fx, gconstpointer data)
   g_autofree char *expired = hub_fixture_token (&fx->hub, HUB_TEST_STORE_ID, "E5X", 1000);
 
   show_code (fx, "https://example.invalid/not-a-pickup-code");
-  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_UNREADABLE, 10000);
+  WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE, 10000);
+  assert_shows (fx, "That is not a pickup code");
   show_code (fx, other);
   WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_OTHER_STORE, 10000);
   show_code (fx, expired);

@@ -166,7 +166,7 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   shoot (window, lang, size, "welcome");
   assert_shows (window, pick (lang, "Hold your pickup code up to the camera",
                               "Acerque su código de recogida a la cámara"));
-  assert_shows (window, pick (lang, "Now serving 3 shoppers", "Atendiendo a 3 clientes"));
+  assert_shows (window, pick (lang, "3 shoppers waiting for staff", "3 clientes esperando al personal"));
 
   curb_kiosk_flow_find_order (flow);
   curb_kiosk_lookup_page_type (CURB_KIOSK_LOOKUP_PAGE (curb_kiosk_window_get_page (window)), "A7K3Q9");

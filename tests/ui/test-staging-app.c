@@ -227,7 +227,10 @@ test_health_screen (void)
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *since = curb_iso8601_from_ms (clock_now - 25 * MIN_MS);
   g_autofree char *status = g_strdup_printf ("{\"outbox_depth\":3,\"sync\":{\"configured\":true,"
-                                             "\"online\":false,\"offline_since\":\"%s\"}}", since);
+                                             "\"online\":false,\"offline_since\":\"%s\","
+                                             "\"order_alerts\":[{\"ref\":\"P00002\",\"version\":2,"
+                                             "\"reason\":\"Order field lines must be an array\","
+                                             "\"shopper_seen\":\"%s\"}]}}", since, since);
   const char *devices = "[{\"id\":\"kiosk-1\",\"name\":\"Kiosk 1\",\"online\":true,"
                         "\"status\":{\"camera\":\"ok\",\"printer\":\"ok\"}},"
                         "{\"id\":\"kiosk-2\",\"name\":\"Kiosk 2\",\"online\":true,"
@@ -240,9 +243,12 @@ test_health_screen (void)
   g_assert_true (json_parser_load_from_data (dparser, devices, -1, NULL));
   entries = curb_health_from_hub (json_node_get_object (json_parser_get_root (parser)),
                                   json_node_get_array (json_parser_get_root (dparser)), clock_now);
-  g_assert_cmpuint (entries->len, ==, 6);
+  g_assert_cmpuint (entries->len, ==, 7);
+  /* an order central sent that the store could not take: staff and IT see it */
+  g_assert_cmpstr (((CurbHealthEntry *) g_ptr_array_index (entries, 1))->name, ==, "Order P00002");
+  g_assert_cmpint (((CurbHealthEntry *) g_ptr_array_index (entries, 1))->level, ==, CURB_HEALTH_PROBLEM);
   curb_health_page_set_entries (health, entries);
-  g_assert_cmpuint (curb_health_page_get_n_problems (health), ==, 4);
+  g_assert_cmpuint (curb_health_page_get_n_problems (health), ==, 5);
   curb_staging_window_show_page (window, "health");
   shot ("health");
 }

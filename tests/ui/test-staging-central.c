@@ -21,6 +21,14 @@ in_state (gpointer data)
 }
 
 static gboolean
+is_staged (gpointer data)
+{
+  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+
+  return order != NULL && curb_board_order_get_staged (order);
+}
+
+static gboolean
 is_online (gpointer data)
 {
   return curb_staging_station_is_connected (station) && curb_sync_get_online (data);
@@ -96,6 +104,8 @@ test_partial_handoff_reaches_central (void)
   g_autoptr(JsonObject) event = NULL;
   g_autoptr(CurbTokenClaims) claims = NULL;
   g_autoptr(JsonNode) not_taken = NULL;
+  g_autoptr(JsonNode) stage = json_from_string ("{\"locations\": [{\"zone\": \"A\", \"shelf\": \"1\", \"bin\": \"2\"}],"
+                                                " \"bags\": {\"ambient\": 0, \"chilled\": 0, \"frozen\": 0}}", NULL);
   g_autofree char *token = NULL;
   g_autofree char *ref = NULL;
   g_autofree char *path = NULL;
@@ -130,6 +140,10 @@ test_partial_handoff_reaches_central (void)
   ref = g_strdup (json_object_get_string_member (json_array_get_object_element (orders, 0), "ref"));
   curb_staging_station_sign_in_async (station, "1007", "2468", NULL, NULL, on_signed, NULL);
   g_assert_true (curb_test_spin_until (is_signed_in, NULL, 5000));
+
+  /* staff staged it (one shelf, no bags to label: nothing to scan at the handoff) */
+  g_signal_emit_by_name (curb_staging_window_get_page_widget (window, "stage"), "stage", ref, stage);
+  g_assert_true (curb_test_spin_until (is_staged, ref, 5000));
 
   /* the shopper checks in at the kiosk with central's token */
   claims = curb_token_claims_new (HUB_TEST_STORE_ID, ref, g_get_real_time () / G_USEC_PER_SEC + 3600);

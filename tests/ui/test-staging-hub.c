@@ -179,6 +179,14 @@ test_arrival_rings_until_claimed (void)
   g_assert_cmpuint (rings, ==, before);
 }
 
+static gboolean
+order_staged (gpointer data)
+{
+  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+
+  return order != NULL && curb_board_order_get_staged (order);
+}
+
 static void
 test_partial_handoff (void)
 {
@@ -188,6 +196,15 @@ test_partial_handoff (void)
   JsonObject *order;
 
   g_assert_cmpstr (curb_detail_page_get_ref (detail), ==, "A7K3Q9");
+  g_assert_true (curb_detail_page_can_complete (detail) == FALSE);   /* never staged */
+  {
+    /* staged while the shopper waits: one shelf, no bags to label */
+    g_autoptr(JsonNode) stage = json_from_string ("{\"locations\": [{\"zone\": \"A\", \"shelf\": \"1\", \"bin\": \"2\"}],"
+                                                  " \"bags\": {\"ambient\": 0, \"chilled\": 0, \"frozen\": 0}}", NULL);
+    g_signal_emit_by_name (curb_staging_window_get_page_widget (window, "stage"), "stage", "A7K3Q9", stage);
+    g_assert_true (curb_test_spin_until (order_staged, (gpointer) "A7K3Q9", 3000));
+    g_assert_true (curb_staging_window_open_order (window, "A7K3Q9"));
+  }
   g_assert_true (curb_detail_page_can_complete (detail) == FALSE);   /* ID check pending */
   curb_detail_page_set_id_checked (detail, TRUE);
   curb_detail_page_set_not_taken (detail, "L2", 1, 3);

@@ -167,6 +167,64 @@ test_cold_and_no_show (void)
   g_assert_true (curb_board_model_is_no_show_due (board, order, T0 + 76 * MIN_MS));
 }
 
+static CurbBoardOrder *
+on_the_way_order (const char *ref, gint64 eta, gboolean staged, const char *restage)
+{
+  g_autofree char *at = curb_iso8601_from_ms (eta);
+  g_autofree char *json = g_strdup_printf ("{\"ref\":\"%s\",\"state\":\"%s\",\"staged\":%s,"
+                                           "\"on_the_way\":{\"announced_at\":\"%s\",\"eta\":\"%s\"},"
+                                           "\"restage\":%s}",
+                                           ref, staged ? "ready" : "pending", staged ? "true" : "false", at, at,
+                                           restage != NULL ? restage : "[]");
+  g_autoptr(GError) error = NULL;
+  CurbBoardOrder *order = curb_board_order_new_from_string (json, &error);
+
+  g_assert_no_error (error);
+  return order;
+}
+
+/* Shoppers who said "I'm on my way" have a lane of their own, the first to
+ * arrive first; one not staged the configured time before its ETA warns,
+ * as does one central changed after it was staged. */
+static void
+test_board_on_the_way (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(CurbBoardOrder) later = on_the_way_order ("L1", T0 + 30 * MIN_MS, FALSE, NULL);
+  g_autoptr(CurbBoardOrder) sooner = on_the_way_order ("S1", T0 + 12 * MIN_MS, FALSE, NULL);
+  g_autoptr(CurbBoardOrder) staged = on_the_way_order ("R1", T0 + 5 * MIN_MS, TRUE, NULL);
+  g_autoptr(CurbBoardOrder) changed = on_the_way_order ("C1", T0 + 20 * MIN_MS, TRUE,
+      "[{\"line_id\":\"L2\",\"name\":\"Whole Milk 1 L\",\"staged_qty\":1,\"qty\":4}]");
+  g_autoptr(CurbBoardOrder) quiet = make_order ("Q1", "ready", 0, 1);
+  GListModel *lane = curb_board_model_get_column (board, CURB_BOARD_COLUMN_ON_THE_WAY);
+
+  curb_board_model_upsert (board, later);
+  curb_board_model_upsert (board, sooner);
+  curb_board_model_upsert (board, staged);
+  curb_board_model_upsert (board, changed);
+  curb_board_model_upsert (board, quiet);
+  g_assert_cmpuint (g_list_model_get_n_items (lane), ==, 4);
+  {
+    const char *order[] = { "R1", "S1", "C1", "L1" };
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      {
+        g_autoptr(CurbBoardOrder) item = g_list_model_get_item (lane, i);
+        g_assert_cmpstr (curb_board_order_get_ref (item), ==, order[i]);
+      }
+  }
+  g_assert_cmpint (curb_board_column_for_order (quiet), ==, CURB_BOARD_COLUMN_STAGED);
+  g_assert_cmpstr (curb_board_order_get_restage (changed), ==, "+3 \u00d7 Whole Milk 1 L");
+
+  curb_board_model_set_eta_warning (board, 10 * MIN_MS);
+  g_assert_false (curb_board_model_is_late_for_eta (board, sooner, T0 + 1 * MIN_MS));
+  g_assert_true (curb_board_model_is_late_for_eta (board, sooner, T0 + 2 * MIN_MS));
+  g_assert_false (curb_board_model_is_late_for_eta (board, staged, T0 + 5 * MIN_MS));
+  g_assert_true (curb_board_model_is_late_for_eta (board, changed, T0 + 10 * MIN_MS));
+  g_assert_false (curb_board_model_is_late_for_eta (board, quiet, T0 + 60 * MIN_MS));
+  curb_board_model_set_eta_warning (board, 20 * MIN_MS);
+  g_assert_true (curb_board_model_is_late_for_eta (board, later, T0 + 10 * MIN_MS));
+}
+
 typedef struct
 {
   guint rings;
@@ -392,6 +450,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/staging/order/location", test_location_parse);
   g_test_add_func ("/staging/board/columns", test_board_columns);
   g_test_add_func ("/staging/board/replace-all", test_board_replace_all);
+  g_test_add_func ("/staging/board/on-the-way", test_board_on_the_way);
   g_test_add_func ("/staging/board/service-level", test_service_level);
   g_test_add_func ("/staging/board/cold-and-no-show", test_cold_and_no_show);
   g_test_add_func ("/staging/alert/repeats-until-claimed", test_alert_repeats_until_claimed);

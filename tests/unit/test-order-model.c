@@ -150,7 +150,8 @@ test_update_notifies_only_news (void)
   curb_order_update (order, newer);
   g_assert_cmpuint (notified (counts, "state"), ==, 1);
   g_assert_cmpuint (notified (counts, "last-seq"), ==, 1);
-  g_assert_cmpuint (g_hash_table_size (counts), ==, 2);
+  g_assert_cmpuint (notified (counts, "substitutions"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (counts), ==, 3);
   g_assert_cmpuint (line_changes, ==, 0);
   g_assert_cmpuint (substitution_changes, ==, 1);
   g_assert_cmpint (curb_substitution_get_status (curb_order_find_substitution (order, "S1")), ==,

@@ -213,6 +213,13 @@ class Desktop:
                 return window
         return None
 
+    def focus(self, window):
+        """Click to focus, as a window manager does (there is none here):
+        the keyboard then types into the window a person touched last."""
+        from Xlib import X
+        window.set_input_focus(X.RevertToParent, X.CurrentTime)
+        self.x.sync()
+
     def place(self, window, x, y):
         window.configure(x=x, y=y)
         self.x.sync()
@@ -335,6 +342,7 @@ class Widget:
 
     def click(self):
         x, y = self.center()
+        self.app.desk.focus(self.app.xwindow())
         self.app.desk.click(x, y)
 
     def states(self):
@@ -350,6 +358,12 @@ class Widget:
 
     def is_focused(self):
         return self.states().contains(_pyatspi().STATE_FOCUSED)
+
+    def font_size(self):
+        """The size of a label's text, as GTK tells a screen reader."""
+        attributes = self.acc.queryText().getDefaultAttributes()
+        match = re.search(r"(?:^|;)size:([0-9.]+)", attributes)
+        return float(match.group(1)) if match else None
 
     def text(self):
         """The text in an entry, or a label's text."""
@@ -482,8 +496,9 @@ class App:
         return wait_for(lambda: (self.find_all(name, role, contains, pattern) or [None])[0], what, timeout)
 
     def button(self, name=None, contains=None, timeout=TIMEOUT):
+        """A button by its name, or by the text it shows (a banner)."""
         def match():
-            for role in ("push button", "toggle button"):
+            for role in ("push button", "toggle button", "label", "alert"):
                 found = self.find_all(name=name, role=role, contains=contains)
                 if found:
                     return found[0]
@@ -506,6 +521,16 @@ class App:
                     out.append(name)
         return out
 
+    def font_sizes(self):
+        """{text: size} of every label on screen."""
+        sizes = {}
+        for widget in self.widgets():
+            if widget.role in TEXT_ROLES and widget.name:
+                size = widget.font_size()
+                if size is not None:
+                    sizes[widget.name] = size
+        return sizes
+
     def screen_text(self):
         return "\n".join(self.texts())
 
@@ -526,6 +551,14 @@ class App:
 
     def screenshot(self, path):
         return self.desk.screenshot(path, self.geometry())
+
+    def pixel(self, x, y):
+        """The colour a person sees at window point (x, y)."""
+        from PIL import Image
+        ox, oy = self.origin()
+        path = os.path.join(self.desk.workdir, "pixel.png")
+        self.desk.screenshot(path, (ox + x, oy + y, 1, 1))
+        return Image.open(path).getpixel((0, 0))
 
 
 # --- the store: central, hub, printers, devices --------------------------------
@@ -596,6 +629,16 @@ class Hub:
             raise JourneyFailure(f"{action} {ref}: {status} {answer}")
         return answer
 
+    def check_in(self, token, bay="5"):
+        """A shopper checks in at another kiosk (any enrolled device may)."""
+        import uuid
+        status, body = self.request("POST", "/v1/checkins", {"token": token, "bay": bay,
+                                                             "event_id": str(uuid.uuid4())},
+                                    credential=self.store.back_room_credential)
+        if status != 200:
+            raise JourneyFailure(f"check-in: {status} {body}")
+        return body
+
     def metrics(self):
         context = ssl.create_default_context(cafile=self.store.hub_cert)
         context.check_hostname = False
@@ -642,7 +685,7 @@ class Store:
 
     def enroll_tool(self, role, name, credential):
         self.run([program("ctl", "curbside-ctl"), "enroll", "--hub", self.hub_url, "--fingerprint",
-                  self.fingerprint, "--code", self.issue_code(role), "--name", name,
+                  self.fingerprint, "--code", self.issue_code(role), "--name", name, "--tool",
                   "--credential-file", credential])
         with open(credential) as handle:
             return handle.read().strip()
@@ -731,9 +774,10 @@ keyring = {self.path("hub", "keyring")}
             "locations": locations or [{"zone": "C", "shelf": "2", "bin": "14"}],
             "bags": bags or {"ambient": 2, "chilled": 1, "frozen": 1}}, session)
 
-    def sign_token(self, ref, ttl="1d", store="store-001"):
+    def sign_token(self, ref, ttl="1d", store="store-001", expires=None):
+        validity = ["--expires", str(expires)] if expires is not None else ["--ttl", ttl]
         return self.run([program("ctl", "curbside-ctl"), "token-sign", "--secret", self.path("central", "issuer.key"),
-                         "--store", store, "--order", ref, "--ttl", ttl]).splitlines()[0].strip()
+                         "--store", store, "--order", ref, *validity]).splitlines()[0].strip()
 
     # -- the kiosk's camera -----------------------------------------------------
 
@@ -849,6 +893,7 @@ class Journey:
         self.n_failed = 0
         self.shots = []
         self.tests = []
+        self.setup_function = None
 
     def start(self, **store_options):
         self.desk.start()
@@ -878,11 +923,19 @@ class Journey:
         self.tests.append(function)
         return function
 
+    def setup(self, function):
+        """Runs once after the store started (the apps a journey needs)."""
+        self.setup_function = function
+        return function
+
     def run(self, **store_options):
         print(f"1..{len(self.tests)}", flush=True)
         status = 0
+        only = os.environ.get("CURB_JOURNEY_ONLY", "").split(",")
         try:
             self.start(**store_options)
+            if self.setup_function is not None:
+                self.setup_function(self, self.store)
         except Exception:
             for line in traceback.format_exc().splitlines():
                 print(f"# {line}")
@@ -892,6 +945,9 @@ class Journey:
             return 1
         for number, function in enumerate(self.tests, 1):
             title = (function.__doc__ or function.__name__).strip().splitlines()[0]
+            if only != [""] and function.__name__ not in only:
+                print(f"ok {number} {title} # SKIP not in CURB_JOURNEY_ONLY", flush=True)
+                continue
             try:
                 function(self, self.store)
                 print(f"ok {number} {title}", flush=True)
@@ -934,3 +990,13 @@ class Journey:
 
 def main(journey, **store_options):
     sys.exit(journey.run(**store_options))
+
+
+# --- what people do often -------------------------------------------------------
+
+def sign_in_with_keyboard(desk, staging, staff_id="101", pin="1234", name="Alex"):
+    """A staff member types the staff number and PIN on a USB keyboard."""
+    staging.find(role="text", contains="Staff number").click()
+    desk.type_text(staff_id + "\n")
+    desk.type_text(pin + "\n")
+    staging.wait_text(f"Signed in: {name}")
