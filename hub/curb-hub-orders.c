@@ -382,6 +382,27 @@ curb_hub_handle_lookup (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
+/* A kiosk reads an order only with proof it is the shopper's: the pickup
+ * code (?token=), this device's lookup ticket (?ticket=), or having checked
+ * the shopper in (its receipt). Anything else answers like an unknown
+ * order, so reading by reference tells nothing. */
+static gboolean
+kiosk_has_code (CurbHub           *hub,
+                SoupServerMessage *msg,
+                CurbHubCaller     *caller,
+                const char        *ref)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *token = params != NULL ? g_hash_table_lookup (params, "token") : NULL;
+  const char *ticket = params != NULL ? g_hash_table_lookup (params, "ticket") : NULL;
+  g_autofree char *proven = NULL;
+
+  if (token != NULL || ticket != NULL)
+    proven = curb_hub_checkin_ref (hub, caller, token, ticket, curb_now_ms () / 1000, NULL);
+  return g_strcmp0 (proven, ref) == 0;
+}
+
 void
 curb_hub_handle_order (CurbHub           *hub,
                        SoupServerMessage *msg,
@@ -392,12 +413,27 @@ curb_hub_handle_order (CurbHub           *hub,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  gboolean kiosk = caller->role == CURB_DEVICE_ROLE_KIOSK;
 
   if (!curb_order_ref_is_valid (ref))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                             "An order reference is 1 to 32 of A-Z, 0-9 and '-'", NULL);
       return;
+    }
+  /* the kiosk that checked the shopper in reads on (its receipt at handoff) */
+  if (kiosk && !curb_hub_kiosk_checked_in (hub, ref, caller->device_id))
+    {
+      if (!kiosk_has_code (hub, msg, caller, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such order", NULL);
+          return;
+        }
+      if (order_is_closed (hub, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+          return;
+        }
     }
   order = curb_store_get_order (hub->store, ref, &error);
   if (order == NULL)
