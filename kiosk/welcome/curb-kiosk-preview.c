@@ -38,9 +38,9 @@ snapshot_frame (CurbKioskPreview *self,
 {
   float tw = gdk_texture_get_width (self->texture);
   float th = gdk_texture_get_height (self->texture);
-  float scale = tw == self->frame_width && th == self->frame_height
-                ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
-                : MAX (width / tw, height / th);
+  gboolean sized = tw == self->frame_width && th == self->frame_height;
+  float scale = sized ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
+                      : MAX (width / tw, height / th);
   float x = roundf ((width + tw * scale) / 2), y = roundf ((height - th * scale) / 2);
   cairo_surface_t *surface = curb_kiosk_preview_frame_get_surface (self->texture);
   cairo_t *cr;
@@ -58,6 +58,10 @@ snapshot_frame (CurbKioskPreview *self,
   cairo_translate (cr, x, y);
   cairo_scale (cr, -scale, scale);
   cairo_set_source_surface (cr, surface, 0, 0);
+  /* a frame of another size only shows until the sink follows the widget's
+   * (the first frame, a resize): not worth a filtered scale */
+  if (!sized)
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
   cairo_paint (cr);
   cairo_destroy (cr);
 }
