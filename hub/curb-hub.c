@@ -43,14 +43,6 @@ static const Route routes[] = {
 G_DEFINE_FINAL_TYPE (CurbHub, curb_hub, G_TYPE_OBJECT)
 
 static void
-ticket_free (CurbHubTicket *ticket)
-{
-  g_free (ticket->ref);
-  g_free (ticket->device_id);
-  g_free (ticket);
-}
-
-static void
 caller_clear (CurbHubCaller *caller)
 {
   g_clear_pointer (&caller->device_id, g_free);
@@ -524,7 +516,7 @@ curb_hub_finalize (GObject *object)
   g_clear_object (&self->sign_in_limiter);
   g_clear_object (&self->enroll_limiter);
   g_hash_table_unref (self->lockouts);
-  g_hash_table_unref (self->tickets);
+  g_clear_pointer (&self->ticket_key, g_bytes_unref);
   g_hash_table_unref (self->help_calls);
   g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
@@ -546,8 +538,6 @@ curb_hub_init (CurbHub *self)
 {
   self->metrics = curb_hub_metrics_new ();
   self->lockouts = curb_hub_lockouts_new ();
-  self->tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) ticket_free);
   self->sign_in_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->enroll_limiter = curb_rate_limiter_new (5, 5.0 / 60);
   self->broker = curb_event_broker_new (read_backlog, self);
