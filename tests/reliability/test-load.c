@@ -70,8 +70,8 @@ on_checkin_done (GObject      *source,
   load->in_flight--;
   if (reply != NULL)
     load->acked++;
-  else
-    load->failed++;
+  else if (load->failed++ == 0)
+    g_test_message ("first failed check-in: %s", error->message);
 }
 
 static void
