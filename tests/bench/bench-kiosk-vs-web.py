@@ -38,7 +38,7 @@ VP8 elements, the corpus generator's Python modules or ../shared.
   bench-kiosk-vs-web.py --build BUILD [--shared DIR] [--work DIR]
                         [--warm 4] [--win 12] [--launches 3] [--rounds 3]
                         [--nice N] [--videos idle,active]
-                        [--renderers auto[,cairo,ngl,gl]] [--no-web]
+                        [--renderers auto[,cairo,ngl,gl]] [--before KIOSK] [--no-web]
 """
 import argparse
 import json
@@ -57,6 +57,8 @@ HZ = os.sysconf("SC_CLK_TCK")
 TARGETS = {"idle_cpu": 0.10, "active_cpu": 0.15, "pss": 0.10, "ready_ms": 350.0}
 CAMERA_FPS = 30.0
 KEEPS_UP_FPS = 27.0
+# below this the web kiosk's scanning is too starved to scale up to 30 frames
+MIN_FPS_TO_SCALE = 10.0
 
 
 def emit(name, value, unit, **extra):
@@ -426,8 +428,8 @@ def full_rate_web_cpu(web, video_only):
     else its video playback plus its scanning scaled to 30 frames."""
     if web["fps"] >= KEEPS_UP_FPS:
         return web["cpu"], "measured"
-    if video_only is None or web["fps"] <= 0:
-        return None, "unknown"
+    if video_only is None or web["fps"] < MIN_FPS_TO_SCALE:
+        return None, f"unknown (scanned {web['fps']} fps)"
     scanning = max(0.0, web["cpu"] - video_only["cpu"])
     return video_only["cpu"] + scanning * CAMERA_FPS / web["fps"], "estimate"
 
@@ -484,6 +486,15 @@ def report_ratios(tag, kiosks, webs, video_only, vp8, video):
                 "ratio", target=TARGETS["pss"])
 
 
+def variants(kiosk, args):
+    """The kiosks to measure: this build with each renderer, and --before (another
+    build, e.g. the previous release) with the renderer it picks."""
+    found = {f"kiosk-{r}": (kiosk, r) for r in args.renderers.split(",")}
+    if args.before:
+        found["kiosk-before"] = (os.path.abspath(args.before), "auto")
+    return found
+
+
 def run_round(i, video, v_index, conf, paths, args):
     """One round on one video; who goes first alternates with the round and the video."""
     webkiosk, webm, out, kiosk = paths
@@ -491,7 +502,8 @@ def run_round(i, video, v_index, conf, paths, args):
     web_first = (i + v_index) % 2 == 0
     if web_first and not args.no_web:
         result["web"] = measure_web(webkiosk, webm, video, i + 1, args, out)
-    result["kiosks"] = {r: measure_kiosk(kiosk, conf, r, args) for r in args.renderers.split(",")}
+    result["kiosks"] = {name: measure_kiosk(binary, conf, renderer, args)
+                        for name, (binary, renderer) in variants(kiosk, args).items()}
     if not web_first and not args.no_web:
         result["web"] = measure_web(webkiosk, webm, video, i + 1, args, out)
     if not args.no_web:
@@ -512,6 +524,7 @@ def main():
     parser.add_argument("--renderers", default="auto")
     parser.add_argument("--videos", default="idle,active")
     parser.add_argument("--no-web", action="store_true")
+    parser.add_argument("--before", default=None, help="another curbside-kiosk to measure alongside")
     args = parser.parse_args()
 
     build = os.path.abspath(args.build)
@@ -544,9 +557,8 @@ def report(rounds, video_only, args):
     if video_only:
         report_side("web-video-only", video_only, "idle")
     for video, results in rounds.items():
-        for renderer in args.renderers.split(","):
-            tag = f"kiosk-{renderer}"
-            kiosks = [r["kiosks"][renderer] for r in results]
+        for tag in variants("", args):
+            kiosks = [r["kiosks"][tag] for r in results]
             report_side(tag, kiosks, video)
             emit(f"{tag}/{video}/renderer", kiosks[0]["renderer"], "text")
             report_kiosk_start(tag, kiosks, video)
