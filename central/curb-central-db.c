@@ -779,6 +779,33 @@ curb_central_db_list_events (CurbCentralDb  *self,
 }
 
 /**
+ * curb_central_db_order_arrived:
+ *
+ * Returns: %TRUE when the store told central that the shopper of @ref
+ *   arrived (or the order was handed over or marked a no-show)
+ */
+gboolean
+curb_central_db_order_arrived (CurbCentralDb *self,
+                               const char    *store_id,
+                               const char    *ref)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean arrived;
+
+  g_return_val_if_fail (CURB_IS_CENTRAL_DB (self), FALSE);
+
+  stmt = prepare (self, "SELECT 1 FROM events WHERE store_id = ? AND order_ref = ? AND kind IN"
+                        " ('arrived', 'claimed', 'handed_over', 'partially_handed_over', 'no_show') LIMIT 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, store_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, ref, -1, SQLITE_TRANSIENT);
+  arrived = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return arrived;
+}
+
+/**
  * curb_central_db_find_order:
  * @ref: an order number, in whichever store it is
  *

@@ -107,5 +107,8 @@ JsonArray       *curb_central_db_list_order_events (CurbCentralDb *self,
                                                     const char    *store_id,
                                                     const char    *ref,
                                                     GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         curb_central_db_order_arrived  (CurbCentralDb *self,
+                                                 const char    *store_id,
+                                                 const char    *ref);
 
 G_END_DECLS

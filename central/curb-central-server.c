@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "curbside-core.h"
+#include "curb-central-pickup.h"
 #include "curb-central-receipt.h"
 #include "curb-central-server.h"
 
@@ -27,9 +28,13 @@ struct _CurbCentralServer
   guint64            pushed_new;
   guint64            pushed_duplicate;
   GPtrArray         *delayed;       /* GSource of answers held back */
+  char              *hint_url;      /* a hub's /v1/hints, told of order changes */
+  SoupSession       *hint_session;
 };
 
 G_DEFINE_TYPE (CurbCentralServer, curb_central_server, G_TYPE_OBJECT)
+
+static void handle_announce (CurbCentralServer *self, SoupServerMessage *msg);
 
 typedef struct
 {
@@ -485,6 +490,11 @@ on_protocol_request (SoupServer        *server,
   g_autofree char *store_id = NULL;
   CurbCentralEndpoint endpoint;
 
+  if (g_str_equal (path, "/v1/announce") && g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      handle_announce (self, msg);
+      return;
+    }
   if (!route_protocol (path, soup_server_message_get_method (msg), &endpoint, &store_id))
     {
       respond_error (msg, 404, "not_found", "no such resource in protocol v1");
@@ -504,6 +514,209 @@ on_protocol_request (SoupServer        *server,
   else
     handle_keys (self, msg);
   finish_with_fault (self, msg, fault);
+}
+
+/* Change hints: a poke to a hub that pulls at once. They carry no order
+ * data and the hub trusts none, so any certificate is accepted. */
+
+static gboolean
+on_hint_certificate (SoupMessage          *msg,
+                     GTlsCertificate      *certificate,
+                     GTlsCertificateFlags  errors,
+                     gpointer              user_data)
+{
+  return TRUE;
+}
+
+static void
+on_hint_sent (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+}
+
+static void
+send_hint (CurbCentralServer *self,
+           const char        *type,
+           const char        *ref)
+{
+  g_autoptr(JsonObject) hint = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  char *text;
+
+  if (self->hint_url == NULL || (msg = soup_message_new (SOUP_METHOD_POST, self->hint_url)) == NULL)
+    return;
+  if (self->hint_session == NULL)
+    self->hint_session = soup_session_new_with_options ("timeout", 2, NULL);
+  json_object_set_string_member (hint, "type", type);
+  json_object_set_string_member (hint, "code", ref);
+  node = json_node_init_object (json_node_alloc (), hint);
+  text = json_to_string (node, FALSE);
+  body = g_bytes_new_take (text, strlen (text));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_hint_certificate), NULL);
+  soup_session_send_and_read_async (self->hint_session, msg, G_PRIORITY_DEFAULT, NULL, on_hint_sent, NULL);
+}
+
+/* "I'm on my way" (docs/central-protocol.md, "Announce"): the pickup token
+ * alone authenticates it. */
+
+static CurbKeyring *
+issuer_keyring (CurbCentralServer *self)
+{
+  CurbKeyring *keyring = curb_keyring_new ();
+
+  for (guint i = 0; i < json_array_get_length (self->keys); i++)
+    {
+      JsonObject *key = json_array_get_object_element (self->keys, i);
+
+      curb_keyring_add_base64 (keyring, json_object_get_string_member_with_default (key, "kid", ""),
+                               json_object_get_string_member_with_default (key, "public_key", ""), NULL);
+    }
+  return keyring;
+}
+
+static gboolean
+announce (CurbCentralServer    *self,
+          const char           *token,
+          gint64                eta_minutes,
+          CurbCentralAnnounce  *out_result,
+          JsonObject          **out_order,
+          GError              **error)
+{
+  g_autoptr(CurbKeyring) keyring = issuer_keyring (self);
+  g_autofree char *store_id = NULL;
+
+  if (!curb_central_pickup_announce (self->db, keyring, token, eta_minutes, curb_now_ms (), out_result, &store_id,
+                                     out_order, error))
+    return FALSE;
+  if (*out_result == CURB_CENTRAL_ANNOUNCE_ACCEPTED)
+    send_hint (self, "order.announced", json_object_get_string_member (*out_order, "ref"));
+  return TRUE;
+}
+
+static guint
+announce_status_for (const GError *error)
+{
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED))
+    return 409;
+  if (g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID))
+    return 400;
+  if (error->domain == CURB_ERROR && error->code >= CURB_ERROR_TOKEN_MALFORMED
+      && error->code <= CURB_ERROR_TOKEN_OTHER_STORE)
+    return 422;
+  return 500;
+}
+
+static void
+handle_announce (CurbCentralServer *self,
+                 SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = parse_body_object (msg, &error);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  CurbCentralAnnounce result;
+  JsonNode *eta = body != NULL ? json_object_get_member (body, "eta_minutes") : NULL;
+
+  if (body == NULL || json_object_get_string_member_with_default (body, "token", NULL) == NULL || eta == NULL
+      || !JSON_NODE_HOLDS_VALUE (eta) || json_node_get_value_type (eta) != G_TYPE_INT64)
+    {
+      respond_error (msg, 400, "invalid", "send {\"token\": \"…\", \"eta_minutes\": N}");
+      return;
+    }
+  if (!announce (self, json_object_get_string_member (body, "token"), json_node_get_int (eta), &result, &order,
+                 &error))
+    {
+      respond_error (msg, announce_status_for (error),
+                     error->domain == CURB_ERROR ? curb_error_code_name (error->code) : "internal", error->message);
+      return;
+    }
+  json_object_set_boolean_member (reply, "accepted", result == CURB_CENTRAL_ANNOUNCE_ACCEPTED);
+  json_object_set_string_member (reply, "status", result == CURB_CENTRAL_ANNOUNCE_ACCEPTED ? "announced" : "ignored");
+  json_object_set_string_member (reply, "ref", json_object_get_string_member (order, "ref"));
+  if (json_object_has_member (order, "on_the_way"))
+    json_object_set_member (reply, "on_the_way", json_node_copy (json_object_get_member (order, "on_the_way")));
+  respond_object (msg, 200, reply);
+}
+
+/* The pickup message pages (demo): GET /pickup?t=TOKEN, POST /pickup/on-my-way */
+
+static void
+respond_html (SoupServerMessage *msg,
+              guint              status,
+              char              *html)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, html, strlen (html));
+}
+
+static void
+pickup_page (CurbCentralServer *self,
+             SoupServerMessage *msg,
+             const char        *token)
+{
+  g_autoptr(CurbKeyring) keyring = issuer_keyring (self);
+  g_autoptr(CurbTokenClaims) claims = curb_token_decode (token, NULL);
+  g_autoptr(JsonObject) order = NULL;
+
+  if (claims != NULL && curb_token_verify (keyring, token, claims->store_id, curb_now_ms () / 1000, NULL, NULL))
+    order = curb_central_db_get_order (self->db, claims->store_id, claims->order_ref, NULL);
+  if (order == NULL)
+    respond_html (msg, 404, curb_central_pickup_answer_html ("We cannot find this pickup code",
+                                                             "Please use the link in your latest order message."));
+  else
+    respond_html (msg, 200, curb_central_pickup_message_html (token, order));
+}
+
+static void
+pickup_on_my_way (CurbCentralServer *self,
+                  SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  const char *token = g_hash_table_lookup (form, "t");
+  const char *eta = g_hash_table_lookup (form, "eta");
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(GError) error = NULL;
+  CurbCentralAnnounce result;
+
+  if (token == NULL || eta == NULL
+      || !announce (self, token, g_ascii_strtoll (eta, NULL, 10), &result, &order, &error))
+    respond_html (msg, 422, curb_central_pickup_answer_html ("We could not tell the store",
+                                                             error != NULL && g_error_matches (error, CURB_ERROR, CURB_ERROR_CANCELLED)
+                                                             ? "This order was cancelled. Please contact the store."
+                                                             : "Please use the link in your latest order message."));
+  else if (result == CURB_CENTRAL_ANNOUNCE_IGNORED)
+    respond_html (msg, 200, curb_central_pickup_answer_html ("You are already checked in",
+                                                             "Our team knows you are here."));
+  else
+    respond_html (msg, 200, curb_central_pickup_answer_html ("Thanks, see you soon",
+                                                             "The store knows you are on your way and will have your order at the door."));
+}
+
+static void
+on_pickup_request (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  CurbCentralServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_equal (path, "/pickup") && g_str_equal (method, "GET") && query != NULL
+      && g_hash_table_lookup (query, "t") != NULL)
+    pickup_page (self, msg, g_hash_table_lookup (query, "t"));
+  else if (g_str_equal (path, "/pickup/on-my-way") && g_str_equal (method, "POST"))
+    pickup_on_my_way (self, msg);
+  else
+    respond_html (msg, 404, curb_central_pickup_answer_html ("Not found", "No such page."));
 }
 
 /* The admin API (tests and demo only) */
@@ -545,6 +758,7 @@ admin_put_order (CurbCentralServer *self,
       respond_central_error (msg, error);
       return;
     }
+  send_hint (self, "order.changed", ref);
   respond_object (msg, 200, stored);
 }
 
@@ -565,6 +779,7 @@ admin_cancel_order (CurbCentralServer *self,
       respond_central_error (msg, error);
       return;
     }
+  send_hint (self, "order.cancelled", ref);
   respond_object (msg, 200, stored);
 }
 
@@ -729,15 +944,6 @@ on_admin_request (SoupServer        *server,
     respond_error (msg, 404, "not_found", "no such admin resource");
 }
 
-static void
-respond_html (SoupServerMessage *msg,
-              guint              status,
-              char              *html)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, html, strlen (html));
-}
-
 /* GET /receipts/{ref}: the digital receipt a printed receipt's QR opens. */
 static void
 on_receipt_request (SoupServer        *server,
@@ -799,6 +1005,9 @@ curb_central_server_dispose (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->faults);
   g_clear_pointer (&self->keys, json_array_unref);
+  if (self->hint_session != NULL)
+    soup_session_abort (self->hint_session);
+  g_clear_object (&self->hint_session);
   G_OBJECT_CLASS (curb_central_server_parent_class)->dispose (object);
 }
 
@@ -808,6 +1017,7 @@ curb_central_server_finalize (GObject *object)
   CurbCentralServer *self = CURB_CENTRAL_SERVER (object);
 
   g_free (self->admin_key);
+  g_free (self->hint_url);
   G_OBJECT_CLASS (curb_central_server_parent_class)->finalize (object);
 }
 
@@ -829,6 +1039,7 @@ curb_central_server_init (CurbCentralServer *self)
   self->delayed = g_ptr_array_new_with_free_func (delayed_answer_free);
   soup_server_add_handler (self->server, "/v1", on_protocol_request, self, NULL);
   soup_server_add_handler (self->server, "/admin", on_admin_request, self, NULL);
+  soup_server_add_handler (self->server, "/pickup", on_pickup_request, self, NULL);
   soup_server_add_handler (self->server, "/receipts", on_receipt_request, self, NULL);
   soup_server_add_handler (self->server, NULL, on_other_request, self, NULL);
 }
@@ -960,4 +1171,21 @@ curb_central_server_set_token_func (CurbCentralServer    *self,
 
   self->token_func = func;
   self->token_data = user_data;
+}
+
+/**
+ * curb_central_server_set_hint_url:
+ * @url: (nullable): a hub's hint URL (`https://hub:8443/v1/hints`)
+ *
+ * Central then POSTs a small hint there whenever it changes an order of a
+ * store (an announcement, an admin change), so the hub pulls at once.
+ */
+void
+curb_central_server_set_hint_url (CurbCentralServer *self,
+                                  const char        *url)
+{
+  g_return_if_fail (CURB_IS_CENTRAL_SERVER (self));
+
+  g_free (self->hint_url);
+  self->hint_url = g_strdup (url);
 }

@@ -25,5 +25,7 @@ void               curb_central_server_set_keys     (CurbCentralServer  *self,
 void               curb_central_server_set_token_func (CurbCentralServer *self,
                                                       CurbCentralTokenFunc func,
                                                       gpointer          user_data);
+void               curb_central_server_set_hint_url (CurbCentralServer *self,
+                                                     const char        *url);
 
 G_END_DECLS

@@ -17,6 +17,7 @@ typedef struct
   char   *issuer_key;
   char   *keyring_out;
   char   *admin_key;
+  char   *hint_url;
 } Options;
 
 static gboolean
@@ -41,6 +42,7 @@ parse_options (Options  *options,
     { "issuer-key", 0, 0, G_OPTION_ARG_FILENAME, &options->issuer_key, "Sign pickup tokens with this secret key file (created when missing)", "FILE" },
     { "write-keyring", 0, 0, G_OPTION_ARG_FILENAME, &options->keyring_out, "Write the issuer's public key as a keyring file (for a hub)", "FILE" },
     { "admin-key", 0, 0, G_OPTION_ARG_STRING, &options->admin_key, "Require this bearer key on /admin", "KEY" },
+    { "hint-url", 0, 0, G_OPTION_ARG_STRING, &options->hint_url, "Tell this hub URL (…/v1/hints) when orders change", "URL" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— the reference Curbside central order system");
@@ -143,6 +145,7 @@ run (Options  *options,
   if (issuer != NULL)
     curb_central_server_set_token_func (server, curb_central_issuer_sign_token, issuer);
   curb_central_server_set_admin_key (server, options->admin_key);
+  curb_central_server_set_hint_url (server, options->hint_url);
   if (!curb_central_server_listen (server, options->port, error)
       || !announce_port (curb_central_server_get_port (server), options->port_file, error))
     return 1;
@@ -173,5 +176,6 @@ main (int    argc,
   g_free (options.issuer_key);
   g_free (options.keyring_out);
   g_free (options.admin_key);
+  g_free (options.hint_url);
   return status;
 }

@@ -26,6 +26,9 @@ const CurbConfigKey curb_config_staging_schema[] = {
   { "service", "escalation-seconds", CURB_CONFIG_INT, FALSE, "90", 5, 3600, NULL,
     NULL, "An unclaimed arrival alert escalates (louder, every station) after this many seconds" },
 
+  { "service", "on-the-way-warning-minutes", CURB_CONFIG_INT, FALSE, "10", 0, 240, NULL,
+    NULL, "Warn when an order whose shopper is on the way is not staged this many minutes before their ETA" },
+
   { "session", "sign-out-idle-seconds", CURB_CONFIG_INT, FALSE, "300", 30, 86400, NULL,
     NULL, "Staff are signed out after this many seconds without a touch" },
 

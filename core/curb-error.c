@@ -28,6 +28,8 @@ curb_error_code_name (CurbError code)
     case CURB_ERROR_UNAVAILABLE: return "unavailable";
     case CURB_ERROR_PROTOCOL: return "protocol";
     case CURB_ERROR_CONFIG: return "config";
+    case CURB_ERROR_NEEDS_STAFF: return "needs_staff";
+    case CURB_ERROR_RESTAGE_REQUIRED: return "restage_required";
     default: return "failed";
     }
 }

@@ -35,7 +35,11 @@ typedef enum
   CURB_ERROR_UNAVAILABLE,        /* peer (hub, central) unreachable */
   CURB_ERROR_PROTOCOL,           /* peer answered something we cannot use */
   CURB_ERROR_CONFIG,
+  CURB_ERROR_NEEDS_STAFF,        /* the store cannot serve this order by itself: send the shopper to staff */
+  CURB_ERROR_RESTAGE_REQUIRED,   /* central changed the order after it was staged */
 } CurbError;
+
+#define CURB_ERROR_LAST CURB_ERROR_RESTAGE_REQUIRED
 
 GQuark       curb_error_quark     (void);
 const char  *curb_error_code_name (CurbError code);

@@ -3,7 +3,10 @@
 #include "curb-util.h"
 
 #define NAME_MAX_LEN 100
+#define SURNAME_MAX_LEN 1024
 #define TEXT_MAX_LEN 200
+#define ID_MAX_LEN 64
+#define ELLIPSIS "\u2026"
 
 static const char * const state_names[CURB_ORDER_STATE_COUNT] = {
   "pending", "ready", "arrived", "claimed", "handed_over",
@@ -137,7 +140,7 @@ check_line (JsonObject  *line,
   const char *temperature;
 
   if (!check_string (line, "id", TRUE, 64, where, error)
-      || !check_string (line, "sku", FALSE, 64, where, error)
+      || !check_string (line, "sku", FALSE, ID_MAX_LEN, where, error)
       || !check_string (line, "name", TRUE, TEXT_MAX_LEN, where, error)
       || !check_count (line, "qty", 0, where, error)
       || !check_string (line, "temperature", FALSE, 16, where, error)
@@ -216,6 +219,25 @@ check_alternate (JsonObject  *order,
 }
 
 static gboolean
+check_on_the_way (JsonObject  *order,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (order, "on_the_way");
+  JsonObject *announced;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "", "on_the_way", "must be an object or null");
+  announced = json_node_get_object (node);
+  if (!check_time (announced, "eta", "on_the_way", error) || !check_time (announced, "announced_at", "on_the_way", error))
+    return FALSE;
+  if (json_object_get_string_member_with_default (announced, "eta", NULL) == NULL)
+    return fail (error, "on_the_way", "eta", "is missing");
+  return TRUE;
+}
+
+static gboolean
 check_ref_and_version (JsonObject  *order,
                        GError     **error)
 {
@@ -243,6 +265,147 @@ check_window (JsonObject  *order,
       && end < start)
     return fail (error, "", "window_end", "is before window_start");
   return TRUE;
+}
+
+/* --- fitting central's documents to the store's limits --- */
+
+/* The longest prefix of @text of at most @max_bytes that ends on a character
+ * boundary and does not strip a combining mark off its base character. */
+static gsize
+clip_length (const char *text,
+             gsize       max_bytes)
+{
+  const char *end = text;
+
+  for (const char *p = text; *p != '\0' && (gsize) (g_utf8_next_char (p) - text) <= max_bytes;
+       p = g_utf8_next_char (p))
+    end = g_utf8_next_char (p);
+  while (end > text && g_unichar_ismark (g_utf8_get_char (end)))
+    end = g_utf8_find_prev_char (text, end);
+  return end - text;
+}
+
+static const char *
+string_value (JsonObject *object,
+              const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Clips @member to @max_bytes; with @ellipsis, people can see it was cut. */
+static guint
+clip_member (JsonObject *object,
+             const char *member,
+             gsize       max_bytes,
+             gboolean    ellipsis)
+{
+  const char *value = string_value (object, member);
+  gsize budget = ellipsis ? max_bytes - strlen (ELLIPSIS) : max_bytes;
+  g_autofree char *clipped = NULL;
+
+  if (value == NULL || strlen (value) <= max_bytes || !g_utf8_validate (value, -1, NULL))
+    return 0;
+  clipped = g_strndup (value, clip_length (value, budget));
+  if (ellipsis)
+    {
+      g_autofree char *shown = g_strconcat (clipped, ELLIPSIS, NULL);
+      g_free (clipped);
+      clipped = g_steal_pointer (&shown);
+    }
+  json_object_set_string_member (object, member, clipped);
+  return 1;
+}
+
+static guint
+drop_member (JsonObject *object,
+             const char *member,
+             gsize       max_bytes)
+{
+  const char *value = string_value (object, member);
+
+  if (value == NULL || strlen (value) <= max_bytes)
+    return 0;
+  json_object_remove_member (object, member);
+  return 1;
+}
+
+/* The lookup only needs the last four digits. */
+static guint
+fit_phone (JsonObject *order)
+{
+  const char *value = string_value (order, "phone_last4");
+  g_autofree char *last4 = NULL;
+
+  if (value == NULL || strlen (value) <= 32)
+    return 0;
+  last4 = curb_order_normalize_phone_last4 (value);
+  if (last4 != NULL)
+    json_object_set_string_member (order, "phone_last4", last4);
+  else
+    json_object_remove_member (order, "phone_last4");
+  return 1;
+}
+
+static guint
+fit_array (JsonObject  *order,
+           const char  *member,
+           guint      (*fit_element) (JsonObject *element))
+{
+  JsonNode *node = json_object_get_member (order, member);
+  JsonArray *array;
+  guint n = 0;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return 0;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        n += fit_element (json_node_get_object (element));
+    }
+  return n;
+}
+
+static guint
+fit_line (JsonObject *line)
+{
+  return clip_member (line, "name", TEXT_MAX_LEN, TRUE) + clip_member (line, "sku", ID_MAX_LEN, TRUE);
+}
+
+static guint
+fit_substitution (JsonObject *substitution)
+{
+  return clip_member (substitution, "original", TEXT_MAX_LEN, TRUE)
+         + clip_member (substitution, "replacement", TEXT_MAX_LEN, TRUE);
+}
+
+/* An announcement is a convenience: a malformed one is dropped, never the order. */
+static guint
+fit_on_the_way (JsonObject *order)
+{
+  if (!json_object_has_member (order, "on_the_way") || check_on_the_way (order, NULL))
+    return 0;
+  json_object_remove_member (order, "on_the_way");
+  return 1;
+}
+
+static guint
+fit_alternate (JsonObject *order)
+{
+  JsonNode *node = json_object_get_member (order, "alternate_pickup");
+  JsonObject *alternate;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return 0;
+  alternate = json_node_get_object (node);
+  return clip_member (alternate, "first_name", NAME_MAX_LEN, TRUE)
+         + clip_member (alternate, "last_initial", 8, FALSE);
 }
 
 const char *
@@ -318,7 +481,7 @@ curb_order_validate_central (JsonObject  *order,
          && check_string (order, "store_id", FALSE, 64, "", error)
          && check_string (order, "first_name", TRUE, NAME_MAX_LEN, "", error)
          && check_string (order, "last_initial", FALSE, 8, "", error)
-         && check_string (order, "surname", FALSE, NAME_MAX_LEN, "", error)
+         && check_string (order, "surname", FALSE, SURNAME_MAX_LEN, "", error)
          && check_string (order, "phone_last4", FALSE, 32, "", error)
          && check_string (order, "language", FALSE, 35, "", error)
          && check_string (order, "token", FALSE, 1024, "", error)
@@ -326,8 +489,40 @@ curb_order_validate_central (JsonObject  *order,
          && check_type (order, "age_restricted", G_TYPE_BOOLEAN, FALSE, "", error)
          && check_type (order, "cancelled", G_TYPE_BOOLEAN, FALSE, "", error)
          && check_alternate (order, error)
+         && check_on_the_way (order, error)
          && check_array (order, "lines", check_line, error)
          && check_array (order, "substitutions", check_substitution, error);
+}
+
+/**
+ * curb_order_fit_central:
+ * @order: (inout): an order document as central sends it
+ *
+ * Makes what is too long for the store fit instead of refusing the order:
+ * names, product names, SKUs and substitutions are clipped on character
+ * boundaries (with an ellipsis where people read them), a last initial to
+ * its characters, an over-long phone to its last four digits; an over-long
+ * language tag or token is dropped (the kiosk verifies the QR by its
+ * signature). The surname is kept whole up to 1 KiB: the lookup hashes it.
+ * Members of the wrong type are left for curb_order_validate_central().
+ *
+ * Returns: how many fields were changed
+ */
+guint
+curb_order_fit_central (JsonObject *order)
+{
+  g_return_val_if_fail (order != NULL, 0);
+
+  return clip_member (order, "first_name", NAME_MAX_LEN, TRUE)
+         + clip_member (order, "last_initial", 8, FALSE)
+         + clip_member (order, "surname", SURNAME_MAX_LEN, FALSE)
+         + fit_phone (order)
+         + drop_member (order, "language", 35)
+         + drop_member (order, "token", 1024)
+         + fit_alternate (order)
+         + fit_on_the_way (order)
+         + fit_array (order, "lines", fit_line)
+         + fit_array (order, "substitutions", fit_substitution);
 }
 
 char *

@@ -61,6 +61,8 @@ gboolean    curb_order_ref_is_valid      (const char      *ref);
 gboolean    curb_order_validate_central  (JsonObject      *order,
                                           GError         **error);
 
+guint       curb_order_fit_central       (JsonObject      *order);
+
 /**
  * curb_order_normalize_surname:
  *

@@ -125,9 +125,26 @@ static const char migration_2[] =
   "  expires_ms INTEGER NOT NULL);"
   "CREATE INDEX staff_sessions_by_device ON staff_sessions (device_id);";
 
+/* Orders central sent that the store could not take, once per ref+version:
+ * a store-level alert until a newer version of the order is taken. */
+static const char migration_3[] =
+  "CREATE TABLE central_rejects ("
+  "  ref TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  first_seen_ms INTEGER NOT NULL,"
+  "  shopper_seen_ms INTEGER,"
+  "  resolved_ms INTEGER,"
+  "  PRIMARY KEY (ref, version));"
+  "CREATE INDEX central_rejects_open ON central_rejects (ref) WHERE resolved_ms IS NULL;"
+  /* the line quantities the last staging was for: a later change from
+   * central means the order must be staged again */
+  "ALTER TABLE orders ADD COLUMN staged_lines TEXT;";
+
 static const Migration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
+  { 3, migration_3 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CURB_STORE_SCHEMA_VERSION);

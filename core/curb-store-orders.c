@@ -9,7 +9,7 @@
 
 #define ORDER_COLUMNS \
   "ref, content, state, staged, bay, staged_ms, arrived_ms, claimed_ms, claimed_by_id, " \
-  "claimed_by_name, handed_over_ms, closed_ms, locations, bags, not_taken, decisions, last_seq"
+  "claimed_by_name, handed_over_ms, closed_ms, locations, bags, not_taken, decisions, last_seq, staged_lines"
 #define EVENT_COLUMNS "seq, id, kind, order_ref, at_ms, device, staff, data"
 #define ACTIVE_STATES "('pending','ready','arrived','claimed')"
 #define CENTRAL_CANCEL_PREFIX "central-cancel-"
@@ -33,6 +33,7 @@ typedef struct
   JsonNode       *not_taken;
   JsonObject     *decisions;     /* substitution id → approved */
   gint64          last_seq;
+  JsonObject     *staged_lines;  /* line id → quantity the last staging was for; NULL before */
 } OrderRow;
 
 static void
@@ -47,6 +48,7 @@ order_row_clear (OrderRow *row)
   g_clear_pointer (&row->bags, json_node_unref);
   g_clear_pointer (&row->not_taken, json_node_unref);
   g_clear_pointer (&row->decisions, json_object_unref);
+  g_clear_pointer (&row->staged_lines, json_object_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OrderRow, order_row_clear)
@@ -86,6 +88,8 @@ load_row (CurbStmt *stmt,
   row->not_taken = curb_stmt_column_json (stmt, 14);
   row->decisions = column_object (stmt, 15);
   row->last_seq = sqlite3_column_int64 (stmt, 16);
+  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
+    row->staged_lines = column_object (stmt, 17);
 }
 
 /* Unknown facts are null rather than absent, so readers need no has_member(). */
@@ -154,6 +158,95 @@ apply_decisions (JsonObject *order,
     }
 }
 
+/* --- re-staging after central changed the order --- */
+
+static gint64
+line_qty (JsonObject *line)
+{
+  JsonNode *node = json_object_get_member (line, "qty");
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : 0;
+}
+
+static JsonArray *
+content_lines (JsonObject *content)
+{
+  JsonNode *node = json_object_get_member (content, "lines");
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+snapshot_lines (JsonObject *content)
+{
+  JsonArray *lines = content_lines (content);
+  JsonObject *snapshot = json_object_new ();
+
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      const char *id = json_object_get_string_member_with_default (line, "id", NULL);
+
+      if (id != NULL)
+        json_object_set_int_member (snapshot, id, line_qty (line) + json_object_get_int_member_with_default (snapshot, id, 0));
+    }
+  return snapshot;
+}
+
+static JsonObject *
+restage_change (const char *line_id,
+                const char *name,
+                gint64      staged_qty,
+                gint64      qty)
+{
+  JsonObject *change = json_object_new ();
+
+  json_object_set_string_member (change, "line_id", line_id);
+  if (name != NULL)
+    json_object_set_string_member (change, "name", name);
+  json_object_set_int_member (change, "staged_qty", staged_qty);
+  json_object_set_int_member (change, "qty", qty);
+  return change;
+}
+
+/* The lines whose quantity central changed since the order was staged:
+ * [{line_id, name, staged_qty, qty}], empty when the staging still fits. */
+static JsonArray *
+restage_changes (OrderRow *row)
+{
+  g_autoptr(JsonObject) now = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GList) staged_ids = NULL;
+  JsonArray *changes = json_array_new ();
+  JsonArray *lines;
+
+  if (!row->staged || row->staged_lines == NULL)
+    return changes;
+  now = snapshot_lines (row->content);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  lines = content_lines (row->content);
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      const char *id = json_object_get_string_member_with_default (line, "id", NULL);
+      gint64 staged;
+
+      if (id == NULL || !g_hash_table_add (seen, (gpointer) id))
+        continue;
+      staged = json_object_get_int_member_with_default (row->staged_lines, id, 0);
+      if (json_object_get_int_member (now, id) != staged)
+        json_array_add_object_element (changes, restage_change (id, json_object_get_string_member_with_default (line, "name", NULL),
+                                                                staged, json_object_get_int_member (now, id)));
+    }
+  staged_ids = json_object_get_members (row->staged_lines);
+  for (GList *l = staged_ids; l != NULL; l = l->next)
+    if (!json_object_has_member (now, l->data) && json_object_get_int_member (row->staged_lines, l->data) != 0)
+      json_array_add_object_element (changes, restage_change (l->data, NULL,
+                                                              json_object_get_int_member (row->staged_lines, l->data), 0));
+  return changes;
+}
+
 static JsonObject *
 row_to_json (OrderRow *row)
 {
@@ -181,6 +274,14 @@ row_to_json (OrderRow *row)
   else
     json_object_set_null_member (order, "claimed_by");
   set_derived_json (order, row);
+  {
+    JsonArray *restage = restage_changes (row);
+
+    if (json_array_get_length (restage) > 0)
+      json_object_set_array_member (order, "restage", restage);
+    else
+      json_array_unref (restage);
+  }
   apply_decisions (order, row->decisions);
   json_object_set_int_member (order, "last_seq", row->last_seq);
   return order;
@@ -242,6 +343,8 @@ apply_to_row (OrderRow       *row,
     case CURB_EVENT_STAGED:
       row->staged = TRUE;
       row->staged_ms = at_ms;
+      g_clear_pointer (&row->staged_lines, json_object_unref);
+      row->staged_lines = snapshot_lines (row->content);
       replace_node (&row->locations, data_member_copy (event, "locations"));
       replace_node (&row->bags, data_member_copy (event, "bags"));
       break;
@@ -280,6 +383,42 @@ apply_to_row (OrderRow       *row,
 
 /* --- the pickup rules (core/curb-rules.c) --- */
 
+/* "+3 × Whole Milk 1 L, −1 × Eggs" */
+static char *
+describe_restage (JsonArray *changes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (changes) && i < 5; i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      gint64 delta = json_object_get_int_member (change, "qty") - json_object_get_int_member (change, "staged_qty");
+
+      g_string_append_printf (text, "%s%s%" G_GINT64_FORMAT " \u00d7 %s", i > 0 ? ", " : "", delta > 0 ? "+" : "\u2212",
+                              ABS (delta), json_object_get_string_member_with_default (change, "name",
+                                  json_object_get_string_member (change, "line_id")));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Units staged before central changed the order are not what leaves: the
+ * order is staged again (and its bags counted again) first. */
+static gboolean
+check_staging_fits (OrderRow  *row,
+                    GError   **error)
+{
+  g_autoptr(JsonArray) changes = restage_changes (row);
+  g_autofree char *what = NULL;
+
+  if (json_array_get_length (changes) == 0)
+    return TRUE;
+  what = describe_restage (changes);
+  g_set_error (error, CURB_ERROR, CURB_ERROR_RESTAGE_REQUIRED,
+               "Central changed the order after it was staged: re-stage (%s) before the handoff", what);
+  return FALSE;
+}
+
+
 static gboolean
 check_rules (OrderRow   *row,
              CurbEvent  *event,
@@ -293,7 +432,12 @@ check_rules (OrderRow   *row,
       g_prefix_error (error, "Stored order %s: ", row->ref);
       return FALSE;
     }
-  return curb_rules_check_event (order, event, error);
+  if (!curb_rules_check_event (order, event, error))
+    return FALSE;
+  if (curb_event_get_kind (event) == CURB_EVENT_HANDED_OVER
+      || curb_event_get_kind (event) == CURB_EVENT_PARTIALLY_HANDED_OVER)
+    return check_staging_fits (row, error);
+  return TRUE;
 }
 
 /* --- database steps (the caller holds the lock and a transaction) --- */
@@ -407,8 +551,9 @@ save_row (CurbStore  *self,
       "UPDATE orders SET state = ?2, staged = ?3, bay = ?4, staged_ms = ?5, arrived_ms = ?6,"
       " claimed_ms = ?7, claimed_by_id = ?8, claimed_by_name = ?9, handed_over_ms = ?10,"
       " closed_ms = ?11, locations = ?12, bags = ?13, not_taken = ?14, decisions = ?15,"
-      " last_seq = ?16, updated_ms = ?17 WHERE ref = ?1", error);
+      " last_seq = ?16, updated_ms = ?17, staged_lines = ?18 WHERE ref = ?1", error);
   g_autoptr(JsonNode) decisions = NULL;
+  g_autoptr(JsonNode) staged_lines = NULL;
 
   if (stmt == NULL)
     return FALSE;
@@ -430,6 +575,11 @@ save_row (CurbStore  *self,
   curb_stmt_bind_json (stmt, 15, decisions);
   sqlite3_bind_int64 (stmt, 16, row->last_seq);
   sqlite3_bind_int64 (stmt, 17, updated_ms);
+  if (row->staged_lines != NULL)
+    {
+      staged_lines = json_node_init_object (json_node_alloc (), row->staged_lines);
+      curb_stmt_bind_json (stmt, 18, staged_lines);
+    }
   return curb_store_step_done (self, stmt, error);
 }
 
@@ -632,7 +782,9 @@ upsert_locked (CurbStore          *self,
     }
   *out_outcome = stored_version < 0 ? CURB_UPSERT_INSERTED : CURB_UPSERT_UPDATED;
   if (!write_content (self, central_order, stored_version >= 0, error)
-      || !write_hashes (self, central_order, error))
+      || !write_hashes (self, central_order, error)
+      || !curb_store_resolve_rejected_locked (self, ref, json_object_get_int_member (central_order, "version"),
+                                              error))
     return FALSE;
   if (json_object_get_boolean_member_with_default (central_order, "cancelled", FALSE)
       && curb_order_state_is_active (state))
@@ -740,6 +892,7 @@ curb_store_upsert_order (CurbStore          *self,
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_order != NULL, FALSE);
 
+  curb_order_fit_central (central_order);
   if (!curb_order_validate_central (central_order, error))
     return FALSE;
   locker = curb_store_lock (self);
@@ -770,6 +923,7 @@ check_page_entry (JsonNode *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
   order = json_node_get_object (node);
+  curb_order_fit_central (order);
   if (!curb_order_validate_central (order, &error))
     {
       JsonNode *member = json_object_get_member (order, "ref");

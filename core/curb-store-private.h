@@ -53,6 +53,12 @@ JsonNode        *curb_stmt_column_json  (CurbStmt    *stmt,
 gboolean         curb_text_is_printable (const char  *text,
                                          gsize        max_len);
 
+/* curb-store-rejects.c: a newer version of @ref was taken: its alerts end. */
+gboolean curb_store_resolve_rejected_locked (CurbStore   *self,
+                                             const char  *ref,
+                                             gint64       version,
+                                             GError     **error);
+
 /* The connection itself, for tests that provoke errors (e.g. max_page_count). */
 sqlite3         *curb_store_get_db      (CurbStore   *self);
 

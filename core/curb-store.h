@@ -56,7 +56,7 @@ gboolean    curb_staff_role_from_string  (const char     *text,
                                           CurbStaffRole  *out_role);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CURB_STORE_SCHEMA_VERSION 2
+#define CURB_STORE_SCHEMA_VERSION 3
 
 #define CURB_TYPE_STORE (curb_store_get_type ())
 G_DECLARE_FINAL_TYPE (CurbStore, curb_store, CURB, STORE, GObject)
@@ -150,6 +150,41 @@ JsonObject *curb_store_lookup        (CurbStore   *self,
                                       const char  *surname_or_phone_last4,
                                       GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* --- orders central sent that the store cannot take --- */
+
+/**
+ * curb_store_note_rejected_order:
+ * @ref: the order's reference, or a stand-in ("#" and a hash of the
+ *   document) when it had no usable one
+ * @version: its version, -1 when it had none
+ * @reason: why the store cannot take it, for staff and store IT
+ * @out_new: (out) (optional): %TRUE the first time this ref and version
+ *   were noted (each is counted once, across pulls and restarts)
+ *
+ * Records a store-level alert that lasts until central sends a newer
+ * version of the order that the store can take.
+ */
+gboolean    curb_store_note_rejected_order (CurbStore   *self,
+                                            const char  *ref,
+                                            gint64       version,
+                                            const char  *reason,
+                                            gboolean    *out_new,
+                                            GError     **error);
+/* [{ref, version, reason, first_seen, shopper_seen?}] still open, oldest first. */
+JsonArray  *curb_store_list_rejected_orders (CurbStore  *self,
+                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every ref+version ever noted. */
+guint64     curb_store_count_rejected_orders (CurbStore *self);
+/**
+ * curb_store_claim_rejected_order:
+ *
+ * A shopper holds a valid code for @ref: %TRUE when the store has no such
+ * order because central's document was refused (an open alert), and the
+ * alert then notes that the shopper is here.
+ */
+gboolean    curb_store_claim_rejected_order (CurbStore  *self,
+                                             const char *ref);
+
 /* --- events --- */
 
 /**
@@ -200,6 +235,10 @@ GPtrArray  *curb_store_list_order_events (CurbStore  *self,
                                           const char *ref,
                                           GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 gint64      curb_store_get_last_seq  (CurbStore  *self);
+/* The event log's identity; a restore starts a new one whose seqs after
+ * @out_fork_seq differ from the old log's. */
+char       *curb_store_get_log_id    (CurbStore  *self,
+                                      gint64     *out_fork_seq) G_GNUC_WARN_UNUSED_RESULT;
 
 /* --- outbox toward central --- */
 
@@ -396,9 +435,28 @@ gboolean    curb_store_purge_personal (CurbStore  *self,
                                        gint64      retention_ms,
                                        guint      *out_purged,
                                        GError    **error);
-/* Online backup through SQLite's backup API (never a file copy). */
+/* Online backup through SQLite's backup API (never a file copy), written
+ * 0600 and without the store's key and staff sessions: the hashes in it
+ * (surnames, phones, badges, credentials, peppered PINs) are useless alone. */
 gboolean    curb_store_backup        (CurbStore   *self,
                                       const char  *dest_path,
+                                      GError     **error);
+/**
+ * curb_store_restore:
+ * @backup_path: a backup (curb_store_backup()); it is only read
+ * @target_path: the store database to replace (the hub stopped)
+ * @out_key_kept: (out) (optional): %TRUE when the key of the database being
+ *   replaced (or of the backup) went with it; %FALSE means a fresh key:
+ *   devices enroll again, staff PINs are set again, manual lookup works for
+ *   orders central sends again
+ *
+ * Copies the backup beside @target_path, gives it the store's key,
+ * migrates and checks it, then renames it over @target_path: a damaged
+ * backup leaves the database untouched.
+ */
+gboolean    curb_store_restore       (const char  *backup_path,
+                                      const char  *target_path,
+                                      gboolean    *out_key_kept,
                                       GError     **error);
 /* PRAGMA integrity_check; %CURB_ERROR_DATABASE with its report unless "ok". */
 gboolean    curb_store_integrity_check (CurbStore *self,

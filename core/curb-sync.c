@@ -20,6 +20,7 @@ struct _CurbSync
   CurbConnector *connector;
   GMainContext  *context;
   GCancellable  *cancellable;
+  guint          generation;  /* bumped by curb_sync_stop(): older answers are ignored */
   CurbBackoff   *pull_backoff;
   CurbBackoff   *push_backoff;
 
@@ -27,6 +28,7 @@ struct _CurbSync
   GSource       *push_timer;
   GSource       *keys_timer;
   gboolean       pulling;
+  gboolean       pull_again;  /* a hint came while a pull was running */
   CurbEvent     *in_flight;   /* the event being pushed */
 
   char          *cursor;
@@ -75,6 +77,7 @@ enum {
   EVENT_REJECTED,
   CAUGHT_UP,
   KEYS_FETCHED,
+  ORDER_REJECTED,
   N_SIGNALS
 };
 
@@ -86,6 +89,38 @@ static void push_next (CurbSync *self);
 static void fetch_keys (CurbSync *self);
 
 /* Helpers */
+
+/* What an async call holds on to: not the sync itself, so cancelled work
+ * never keeps it alive, and an answer that comes back after
+ * curb_sync_stop() (or after a restart) is recognised and dropped. */
+typedef struct
+{
+  GWeakRef sync;
+  guint    generation;
+} SyncCall;
+
+static SyncCall *
+sync_call_new (CurbSync *self)
+{
+  SyncCall *call = g_new0 (SyncCall, 1);
+
+  g_weak_ref_init (&call->sync, self);
+  call->generation = self->generation;
+  return call;
+}
+
+/* The sync the answer is for, or NULL when it is gone, stopped or restarted. */
+static CurbSync *
+sync_call_finish (SyncCall *call)
+{
+  CurbSync *self = g_weak_ref_get (&call->sync);
+
+  g_weak_ref_clear (&call->sync);
+  if (self != NULL && (self->cancellable == NULL || self->generation != call->generation))
+    g_clear_object (&self);
+  g_free (call);
+  return self;
+}
 
 static void
 schedule (CurbSync     *self,
@@ -130,6 +165,7 @@ mark_success (CurbSync *self)
   g_object_freeze_notify (G_OBJECT (self));
   self->last_success = curb_now_ms ();
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_SUCCESS]);
+  set_last_error (self, NULL);
   if (!self->online)
     {
       self->online = TRUE;
@@ -171,16 +207,64 @@ update_outbox_depth (CurbSync *self)
 
 /* Pull: apply pages */
 
-static void
-count_rejected_orders (CurbSync  *self,
-                       GPtrArray *rejected)
+/* "#" and a hash of the document, for an order without a usable ref. */
+static char *
+stand_in_ref (JsonObject *order)
 {
-  if (rejected == NULL || rejected->len == 0)
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), order);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+
+  return g_strdup_printf ("#%.12s", digest);
+}
+
+static void
+note_rejected (CurbSync     *self,
+               JsonObject   *order,
+               const GError *reason,
+               GError      **error)
+{
+  const char *ref = json_object_get_string_member_with_default (order, "ref", NULL);
+  g_autofree char *shown = curb_order_ref_is_valid (ref) ? g_strdup (ref) : stand_in_ref (order);
+  JsonNode *version = json_object_get_member (order, "version");
+  gint64 number = version != NULL && JSON_NODE_HOLDS_VALUE (version)
+                  && json_node_get_value_type (version) == G_TYPE_INT64 ? json_node_get_int (version) : -1;
+  gboolean is_new = FALSE;
+
+  if (!curb_store_note_rejected_order (self->store, shown, number, reason->message, &is_new, error) || !is_new)
     return;
-  for (guint i = 0; i < rejected->len; i++)
-    g_debug ("skipping an order central sent: %s", ((GError *) g_ptr_array_index (rejected, i))->message);
-  self->rejected_orders += rejected->len;
+  g_debug ("central sent order %s (version %" G_GINT64_FORMAT ") that the store cannot take: %s",
+           shown, number, reason->message);
+  self->rejected_orders++;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REJECTED_ORDERS]);
+  g_signal_emit (self, signals[ORDER_REJECTED], 0, shown, reason->message);
+}
+
+/* Fits each order to the store's limits; those that still cannot be taken
+ * become store-level alerts (once per ref and version) before the page is
+ * stored, so a crash in between cannot lose one. */
+static gboolean
+note_rejected_orders (CurbSync           *self,
+                      CurbConnectorPage  *page,
+                      GError            **error)
+{
+  for (guint i = 0; i < page->orders->len; i++)
+    {
+      JsonObject *order = g_ptr_array_index (page->orders, i);
+      g_autoptr(GError) reason = NULL;
+      GError *local_error = NULL;
+
+      curb_order_fit_central (order);
+      if (curb_order_validate_central (order, &reason))
+        continue;
+      note_rejected (self, order, reason, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static void
@@ -235,15 +319,14 @@ apply_page (CurbSync           *self,
   g_autoptr(JsonArray) orders = page_to_array (page);
   g_autoptr(GPtrArray) cancelled = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
-  g_autoptr(GPtrArray) rejected = NULL;
   g_auto(GStrv) refs = NULL;
 
-  if (!curb_store_upsert_orders (self->store, orders, &cancelled, &alerts, &rejected, error)
+  if (!note_rejected_orders (self, page, error)
+      || !curb_store_upsert_orders (self->store, orders, &cancelled, &alerts, NULL, error)
       || !curb_store_set_meta (self->store, CURB_SYNC_CURSOR_META, page->next_cursor, error))
     return FALSE;
   g_free (self->cursor);
   self->cursor = g_strdup (page->next_cursor);
-  count_rejected_orders (self, rejected);
   refs = stored_refs (page);
   self->pulled_orders += g_strv_length (refs);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PULLED_ORDERS]);
@@ -291,7 +374,8 @@ pull_succeeded (CurbSync *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_CAUGHT_UP]);
   g_signal_emit (self, signals[CAUGHT_UP], 0);
   if (self->cancellable != NULL)
-    schedule (self, &self->pull_timer, self->poll_interval_ms, on_pull_timer);
+    schedule (self, &self->pull_timer, self->pull_again ? 0 : self->poll_interval_ms, on_pull_timer);
+  self->pull_again = FALSE;
 }
 
 /* Central refuses the cursor (say its feed was rebuilt): pull everything
@@ -312,14 +396,16 @@ on_pull_ready (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(CurbSync) self = user_data;
+  g_autoptr(CurbSync) self = sync_call_finish (user_data);
   g_autoptr(CurbConnectorPage) page = NULL;
   g_autoptr(GError) error = NULL;
   gint64 retry_after_ms = -1;
 
-  self->pulling = FALSE;
+  if (self == NULL)
+    return;
   page = curb_connector_pull_finish (self->connector, result, &retry_after_ms, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
+  self->pulling = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (page == NULL && curb_connector_error_is_permanent (error) && self->cursor != NULL && *self->cursor)
     {
@@ -348,7 +434,7 @@ pull_next (CurbSync *self)
     return;
   self->pulling = TRUE;
   curb_connector_pull_async (self->connector, self->cursor, self->page_size, self->cancellable,
-                             on_pull_ready, g_object_ref (self));
+                             on_pull_ready, sync_call_new (self));
 }
 
 /* Push: drain the outbox */
@@ -430,15 +516,20 @@ on_push_ready (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(CurbSync) self = user_data;
-  g_autoptr(CurbEvent) event = g_steal_pointer (&self->in_flight);
+  g_autoptr(CurbSync) self = sync_call_finish (user_data);
+  g_autoptr(CurbEvent) event = NULL;
   g_autoptr(GError) error = NULL;
   gint64 retry_after_ms = -1;
   gboolean duplicate = FALSE;
+  gboolean pushed;
 
-  if (curb_connector_push_event_finish (self->connector, result, &duplicate, &retry_after_ms, &error))
+  if (self == NULL)
+    return;
+  pushed = curb_connector_push_event_finish (self->connector, result, &duplicate, &retry_after_ms, &error);
+  event = g_steal_pointer (&self->in_flight);
+  if (pushed)
     push_settled (self, event, duplicate, NULL);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   else if (curb_connector_error_is_permanent (error))
     push_settled (self, event, FALSE, error);
@@ -467,7 +558,7 @@ push_next (CurbSync *self)
   self->in_flight = g_object_ref (g_ptr_array_index (due, 0));
   wire = curb_event_to_json (self->in_flight);
   curb_connector_push_event_async (self->connector, wire, curb_event_get_id (self->in_flight),
-                                   self->cancellable, on_push_ready, g_object_ref (self));
+                                   self->cancellable, on_push_ready, sync_call_new (self));
 }
 
 /* Issuer keys */
@@ -487,12 +578,15 @@ on_keys_ready (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(CurbSync) self = user_data;
+  g_autoptr(CurbSync) self = sync_call_finish (user_data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) keys = curb_connector_fetch_keys_finish (self->connector, result, &error);
+  g_autoptr(JsonArray) keys = NULL;
   guint next_ms = KEYS_REFRESH_MS;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
+  if (self == NULL)
+    return;
+  keys = curb_connector_fetch_keys_finish (self->connector, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (keys != NULL)
     {
@@ -513,7 +607,7 @@ fetch_keys (CurbSync *self)
 {
   if (self->cancellable == NULL)
     return;
-  curb_connector_fetch_keys_async (self->connector, self->cancellable, on_keys_ready, g_object_ref (self));
+  curb_connector_fetch_keys_async (self->connector, self->cancellable, on_keys_ready, sync_call_new (self));
 }
 
 /* GObject */
@@ -661,6 +755,12 @@ install_signals (GObjectClass *object_class)
   /* ::caught-up: a pull reached the end of central's changes */
   signals[CAUGHT_UP] = g_signal_new ("caught-up", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                      G_TYPE_NONE, 0);
+  /* ::order-rejected (ref, reason): central sent an order the store cannot
+   * take, seen for the first time (once per ref and version); it stays a
+   * store-level alert until a newer version is taken
+   * (curb_store_list_rejected_orders()) */
+  signals[ORDER_REJECTED] = g_signal_new ("order-rejected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   /* ::keys-fetched (JsonArray): the issuer's public keys [{kid, alg, public_key}] */
   signals[KEYS_FETCHED] = g_signal_new ("keys-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, JSON_TYPE_ARRAY);
@@ -722,6 +822,7 @@ curb_sync_start (CurbSync *self)
     return;
   g_free (self->cursor);
   self->cursor = curb_store_get_meta (self->store, CURB_SYNC_CURSOR_META, NULL);
+  self->rejected_orders = curb_store_count_rejected_orders (self->store);
   self->context = g_main_context_ref_thread_default ();
   self->cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
@@ -743,6 +844,7 @@ curb_sync_stop (CurbSync *self)
 
   if (self->cancellable == NULL)
     return;
+  self->generation++;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   unschedule (&self->pull_timer);
@@ -750,6 +852,7 @@ curb_sync_stop (CurbSync *self)
   unschedule (&self->keys_timer);
   g_clear_pointer (&self->context, g_main_context_unref);
   self->pulling = FALSE;
+  self->pull_again = FALSE;
   g_clear_object (&self->in_flight);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
 }
@@ -769,6 +872,29 @@ curb_sync_kick (CurbSync *self)
       || curb_backoff_get_attempts (self->push_backoff) > 0)
     return;
   schedule (self, &self->push_timer, 0, on_push_timer);
+}
+
+/**
+ * curb_sync_pull_now:
+ *
+ * Central hinted that orders changed (e.g. a shopper announced they are on
+ * the way): pull now rather than at the next poll. A pull in progress is
+ * followed by another. Does not shorten a backoff after a failure; hints
+ * are only hints, the poll stays the truth.
+ */
+void
+curb_sync_pull_now (CurbSync *self)
+{
+  g_return_if_fail (CURB_IS_SYNC (self));
+
+  if (self->cancellable == NULL || curb_backoff_get_attempts (self->pull_backoff) > 0)
+    return;
+  if (self->pulling)
+    {
+      self->pull_again = TRUE;
+      return;
+    }
+  schedule (self, &self->pull_timer, 0, on_pull_timer);
 }
 
 /**

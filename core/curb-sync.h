@@ -21,6 +21,7 @@ CurbSync      *curb_sync_new                  (CurbStore     *store,
 void           curb_sync_start                (CurbSync      *self);
 void           curb_sync_stop                 (CurbSync      *self);
 void           curb_sync_kick                 (CurbSync      *self);
+void           curb_sync_pull_now             (CurbSync      *self);
 
 CurbStore     *curb_sync_get_store            (CurbSync      *self);
 CurbConnector *curb_sync_get_connector        (CurbSync      *self);

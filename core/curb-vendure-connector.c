@@ -10,7 +10,12 @@
  * runs, one at a time, on a worker thread of its own with a blocking
  * GraphQL client: a push is a short conversation of reads and checked
  * writes, clearer as straight-line code. Results return on the caller's
- * main context. */
+ * main context.
+ *
+ * Work in flight never keeps the connector alive: its tasks have no source
+ * object, and finalize cancels what runs (the caller's cancellable and the
+ * connector's own both cancel a job) and waits for the worker, which then
+ * answers every queued call "cancelled" at once. */
 
 #define KEYS_QUERY "query { curbsidePickupKeys { kid alg publicKey } }"
 
@@ -20,6 +25,7 @@ struct _CurbVendureConnector
 
   CurbVendureClient        *client;
   GThreadPool              *worker;
+  GCancellable             *shutdown;     /* cancelled by finalize */
   char                     *admin_url;
   char                     *location_code;
   CurbVendurePartialPolicy  policy;
@@ -44,7 +50,10 @@ typedef enum
 
 typedef struct
 {
-  JobKind     kind;
+  JobKind       kind;
+  GCancellable *cancellable;    /* cancelled by the caller's cancellable or the shutdown */
+  GCancellable *caller;
+  gulong        caller_handler;
   char       *cursor;
   guint       limit;
   JsonObject *event;
@@ -63,6 +72,10 @@ job_free (gpointer data)
 {
   Job *job = data;
 
+  if (job->caller != NULL)
+    g_cancellable_disconnect (job->caller, job->caller_handler);
+  g_clear_object (&job->caller);
+  g_clear_object (&job->cancellable);
   g_free (job->cursor);
   g_clear_pointer (&job->event, json_object_unref);
   g_free (job);
@@ -227,14 +240,11 @@ run_pull (CurbVendureConnector *self,
 }
 
 static void
-run_task (CurbVendureConnector *self,
-          GTask                *task)
+run_job_kind (CurbVendureConnector  *self,
+              GTask                 *task,
+              Job                   *job,
+              GError               **error)
 {
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
   switch (job->kind)
     {
     case JOB_PULL:
@@ -242,10 +252,10 @@ run_task (CurbVendureConnector *self,
       break;
     case JOB_PUSH:
       if (curb_vendure_push_event (self->client, job->event, self->policy, g_task_get_cancellable (task),
-                                   &job->duplicate, &job->retry_after_ms, &error))
+                                   &job->duplicate, &job->retry_after_ms, error))
         g_task_return_boolean (task, TRUE);
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        g_task_return_error (task, g_steal_pointer (error));
       break;
     case JOB_KEYS:
     default:
@@ -254,27 +264,33 @@ run_task (CurbVendureConnector *self,
     }
 }
 
-static gboolean
-release_task (gpointer data)
+static void
+on_cancelled (GCancellable *cancellable,
+              GCancellable *job_cancellable)
 {
-  g_object_unref (data);
-  return G_SOURCE_REMOVE;
+  g_cancellable_cancel (job_cancellable);
 }
 
-/* The task (and through it the connector) is released on the caller's
- * context: the last reference must never drop here, where finalize would
- * wait for this very thread. */
+static void
+run_task (CurbVendureConnector *self,
+          GTask                *task)
+{
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gulong handler = g_cancellable_connect (self->shutdown, G_CALLBACK (on_cancelled), job->cancellable, NULL);
+
+  if (!g_task_return_error_if_cancelled (task))
+    run_job_kind (self, task, job, &error);
+  g_cancellable_disconnect (self->shutdown, handler);
+}
+
 static void
 run_job (gpointer data,
          gpointer user_data)
 {
-  GTask *task = data;
-  GSource *source = g_idle_source_new ();
+  g_autoptr(GTask) task = data;
 
   run_task (user_data, task);
-  g_source_set_callback (source, release_task, task, NULL);
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
 }
 
 static void
@@ -285,8 +301,15 @@ queue_job (CurbVendureConnector *self,
            gpointer              user_data,
            gpointer              source_tag)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
 
+  job->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      job->caller = g_object_ref (cancellable);
+      job->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), job->cancellable, NULL);
+    }
+  task = g_task_new (NULL, job->cancellable, callback, user_data);
   job->retry_after_ms = -1;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, job_free);
@@ -320,7 +343,7 @@ curb_vendure_connector_pull_finish (CurbConnector  *connector,
 {
   Job *job = g_task_get_task_data (G_TASK (result));
 
-  g_return_val_if_fail (g_task_is_valid (result, connector), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   *out_retry_after_ms = job->retry_after_ms;
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -351,7 +374,7 @@ curb_vendure_connector_push_event_finish (CurbConnector  *connector,
 {
   Job *job = g_task_get_task_data (G_TASK (result));
 
-  g_return_val_if_fail (g_task_is_valid (result, connector), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   *out_retry_after_ms = job->retry_after_ms;
   if (!g_task_propagate_boolean (G_TASK (result), error))
@@ -378,7 +401,7 @@ curb_vendure_connector_fetch_keys_finish (CurbConnector  *connector,
                                           GAsyncResult   *result,
                                           GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, connector), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -417,8 +440,9 @@ curb_vendure_connector_finalize (GObject *object)
 {
   CurbVendureConnector *self = CURB_VENDURE_CONNECTOR (object);
 
-  /* Tasks hold a reference: the worker is idle by now. */
+  g_cancellable_cancel (self->shutdown);
   g_thread_pool_free (self->worker, FALSE, TRUE);
+  g_clear_object (&self->shutdown);
   g_clear_object (&self->client);
   g_free (self->admin_url);
   g_free (self->location_code);
@@ -439,6 +463,7 @@ curb_vendure_connector_class_init (CurbVendureConnectorClass *klass)
 static void
 curb_vendure_connector_init (CurbVendureConnector *self)
 {
+  self->shutdown = g_cancellable_new ();
   self->worker = g_thread_pool_new (run_job, self, 1, TRUE, NULL);
   self->open_known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->open_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

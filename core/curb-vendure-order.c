@@ -79,8 +79,13 @@ monotonic_part (JsonObject *vendure_order)
 {
   JsonArray *lines = array_member (vendure_order, "lines");
   JsonArray *fulfillments = array_member (vendure_order, "fulfillments");
+  JsonArray *modifications = array_member (vendure_order, "modifications");
   JsonObject *fields = object_member (vendure_order, "customFields");
   gint64 n = fulfillments ? json_array_get_length (fulfillments) : 0;
+
+  /* staff changed the order (modifyOrder): within the second of the last
+   * change, updatedAt alone would not tell */
+  n += modifications ? json_array_get_length (modifications) : 0;
 
   for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
     {
@@ -99,7 +104,8 @@ monotonic_part (JsonObject *vendure_order)
  *
  * A version that grows with every change of the order: updatedAt (ms) and,
  * below it, a count of the changes Vendure makes without touching updatedAt
- * (fulfilments created, units cancelled, the order cancelled, the token set).
+ * or within the same second (fulfilments created, order modifications, units
+ * cancelled, the order cancelled, the token set).
  * Each part only ever grows, so their sum does.
  */
 gint64
@@ -159,6 +165,53 @@ curb_vendure_order_fingerprint (JsonObject *vendure_order)
   append_pairs (text, array_member (vendure_order, "fulfillments"), "state");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
   return g_strndup (digest, 12);
+}
+
+/**
+ * curb_vendure_order_is_pickup:
+ *
+ * The plugin and the connector agree: a pickup order of a store is one
+ * shipped with that store's pickup method, a ShippingMethod whose custom
+ * field pickupLocationCode is the store's code. A delivery order that also
+ * carries the order field pickupLocationCode is not one.
+ */
+gboolean
+curb_vendure_order_is_pickup (JsonObject *vendure_order,
+                              const char *location_code)
+{
+  JsonArray *lines = array_member (vendure_order, "shippingLines");
+
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonNode *node = json_array_get_element (lines, i);
+      JsonObject *method = JSON_NODE_HOLDS_OBJECT (node) ? object_member (json_node_get_object (node), "shippingMethod") : NULL;
+      const char *code = string_member (object_member (method, "customFields"), "pickupLocationCode");
+
+      if (g_strcmp0 (code, location_code) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_on_the_way (JsonObject *order,
+                JsonObject *fields)
+{
+  gint64 eta = -1, announced = -1;
+  JsonObject *on_the_way;
+  g_autofree char *eta_text = NULL, *announced_text = NULL;
+
+  if (!curb_iso8601_to_ms (string_member (fields, "pickupEta"), &eta))
+    return;
+  on_the_way = json_object_new ();
+  eta_text = curb_iso8601_from_ms (eta);
+  json_object_set_string_member (on_the_way, "eta", eta_text);
+  if (curb_iso8601_to_ms (string_member (fields, "pickupAnnouncedAt"), &announced))
+    {
+      announced_text = curb_iso8601_from_ms (announced);
+      json_object_set_string_member (on_the_way, "announced_at", announced_text);
+    }
+  json_object_set_object_member (order, "on_the_way", on_the_way);
 }
 
 static char *
@@ -243,5 +296,6 @@ curb_vendure_order_to_curbside (JsonObject  *vendure_order,
                                   g_strcmp0 (string_member (vendure_order, "state"), "Cancelled") == 0);
   if (token != NULL)
     json_object_set_string_member (order, "token", token);
+  set_on_the_way (order, fields);
   return order;
 }

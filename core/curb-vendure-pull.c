@@ -124,9 +124,13 @@ emit (Pull       *pull,
   const char *id = json_object_get_string_member_with_default (vendure_order, "id", NULL);
   JsonObject *order;
 
-  if (id == NULL || (order = curb_vendure_order_to_curbside (vendure_order, NULL)) == NULL)
+  if (id == NULL)
     return;
-  g_ptr_array_add (pull->orders, order);
+  /* not a pickup order of this store (e.g. home delivery): its fingerprint
+   * is kept so it is not fetched again, but it is never handed on */
+  if (curb_vendure_order_is_pickup (vendure_order, pull->location_code)
+      && (order = curb_vendure_order_to_curbside (vendure_order, NULL)) != NULL)
+    g_ptr_array_add (pull->orders, order);
   if (state_is_open (json_object_get_string_member_with_default (vendure_order, "state", NULL)))
     g_hash_table_insert (pull->pending, g_strdup (id), curb_vendure_order_fingerprint (vendure_order));
   else

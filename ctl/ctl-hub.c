@@ -68,12 +68,32 @@ read_credential (const char  *path,
   return g_strstrip (g_steal_pointer (&text));
 }
 
+/* A tool says so in its first heartbeat: the hub's device list then shows
+ * it as a tool, never as a device that stopped reporting. */
+static gboolean
+report_tool (CurbHubClient  *client,
+             const char     *credential,
+             GError        **error)
+{
+  g_autoptr(JsonObject) status = json_object_new ();
+  g_autoptr(JsonObject) reply = NULL;
+  CtlCall call = { g_main_loop_new (NULL, FALSE), NULL, NULL };
+
+  curb_hub_client_set_credential (client, credential);
+  json_object_set_string_member (status, "kind", "tool");
+  json_object_set_string_member (status, "app_version", CURB_VERSION);
+  curb_hub_client_heartbeat_async (client, status, NULL, on_call_done, &call);
+  reply = wait_for (&call, error);
+  return reply != NULL;
+}
+
 int
 ctl_enroll (int    argc,
             char **argv)
 {
   g_autofree char *hub = NULL, *fingerprint = NULL, *ca_file = NULL, *code = NULL;
   g_autofree char *name = NULL, *credential_file = NULL;
+  gboolean tool = FALSE;
   g_autoptr(GOptionContext) context = g_option_context_new ("— enroll this machine with the store hub");
   g_autoptr(CurbHubClient) client = NULL;
   g_autoptr(JsonObject) reply = NULL;
@@ -87,6 +107,7 @@ ctl_enroll (int    argc,
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, "One-time enrollment code (curbside-hub --issue-code ROLE)", "CODE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "This device's name, e.g. kiosk-2", "NAME" },
     { "credential-file", 0, 0, G_OPTION_ARG_FILENAME, &credential_file, "Where to write the device credential (0600)", "FILE" },
+    { "tool", 0, 0, G_OPTION_ARG_NONE, &tool, "A credential for a script or tool, not a device that runs all day (it never shows as stale)", NULL },
     { NULL }
   };
 
@@ -113,6 +134,8 @@ ctl_enroll (int    argc,
     }
   if (!g_file_set_contents_full (credential_file, credential, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    goto failed;
+  if (tool && !report_tool (client, credential, &error))
     goto failed;
   g_print ("Enrolled as %s (%s). Credential written to %s\n",
            json_object_get_string_member_with_default (reply, "device_id", "?"),
@@ -222,21 +245,21 @@ print_devices (JsonArray *devices)
       gboolean online = json_object_get_boolean_member_with_default (device, "online", FALSE);
       const char *name = member_string (device, "name");
       const char *role = member_string (device, "role");
-      gboolean is_admin = g_strcmp0 (role, "admin") == 0;
+      gboolean is_tool = g_strcmp0 (role, "admin") == 0 || g_strcmp0 (member_string (status, "kind"), "tool") == 0;
 
       if (member_string (device, "revoked") != NULL)
         continue;
       g_print ("  %-14s %-8s ", name != NULL ? name : member_string (device, "id"), role);
-      if (is_admin)
-        g_print ("(IT tool)");
+      if (is_tool)
+        g_print ("tool credential (scripts, IT): not a device, never stale");
       else if (online)
-        g_print ("online");
+        g_print ("online, reporting");
       else if (member_string (device, "last_seen") == NULL)
-        g_print ("NEVER CONNECTED — start it and check its hub URL and credential");
+        g_print ("HAS NOT REPORTED since it was enrolled — start it, then check its hub URL and credential");
       else
-        g_print ("OFFLINE since %s — check its power and network cable", member_string (device, "last_seen"));
-      problems += !is_admin && !online;
-      if (online)
+        g_print ("SILENT since %s — check it is on and its network cable is in", member_string (device, "last_seen"));
+      problems += !is_tool && !online;
+      if (online && !is_tool)
         {
           problems += print_part ("camera", camera);
           problems += print_part ("printer", printer);
@@ -244,6 +267,30 @@ print_devices (JsonArray *devices)
       g_print ("\n");
     }
   return problems;
+}
+
+/* Orders central sent that the store could not take. */
+static int
+print_order_alerts (JsonObject *sync)
+{
+  JsonNode *node = sync != NULL ? json_object_get_member (sync, "order_alerts") : NULL;
+  JsonArray *alerts = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  guint n = alerts != NULL ? json_array_get_length (alerts) : 0;
+
+  if (n == 0)
+    return 0;
+  g_print ("Central orders the store could not take: %u (a shopper with such a code is sent to staff; "
+           "fix the order in central and it is taken again)\n", n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *alert = json_array_get_object_element (alerts, i);
+
+      g_print ("  %s (version %" G_GINT64_FORMAT ") since %s%s: %s\n", member_string (alert, "ref"),
+               json_object_get_int_member_with_default (alert, "version", -1), member_string (alert, "first_seen"),
+               member_string (alert, "shopper_seen") != NULL ? ", shopper waiting" : "",
+               member_string (alert, "reason"));
+    }
+  return (int) n;
 }
 
 /* Calls for staff from kiosks: answered ones are only counted. */
@@ -301,6 +348,7 @@ print_status (JsonObject *status)
                outbox);
       problems++;
     }
+  problems += print_order_alerts (sync);
   if (outbox > 0 && problems == 0)
     g_print ("Outbox: %" G_GINT64_FORMAT " event(s) being sent to central\n", outbox);
   if (alerts > 0)

@@ -82,6 +82,8 @@ curb_hub_status_for_error (const GError *error)
     case CURB_ERROR_ALREADY_CLAIMED:
     case CURB_ERROR_CANCELLED:
     case CURB_ERROR_CONFLICT:
+    case CURB_ERROR_NEEDS_STAFF:
+    case CURB_ERROR_RESTAGE_REQUIRED:
       return SOUP_STATUS_CONFLICT;
     case CURB_ERROR_RATE_LIMITED:
       return CURB_HUB_STATUS_TOO_MANY_REQUESTS;

@@ -21,14 +21,6 @@ typedef enum
   CURB_HUB_AUTH_STAFF,     /* a staging device with a staff session */
 } CurbHubAuth;
 
-/* A successful manual lookup lets that device check the order in. */
-typedef struct
-{
-  char   *ref;
-  char   *device_id;
-  gint64  expires_ms;
-} CurbHubTicket;
-
 /* Who is asking: filled in by the router before a handler runs. */
 typedef struct
 {
@@ -62,7 +54,7 @@ struct _CurbHub
   CurbRateLimiter *sign_in_limiter;
   CurbRateLimiter *enroll_limiter;  /* per client address */
   GHashTable      *lockouts;        /* staff id -> failed sign-ins (curb-hub-sign-in.c) */
-  GHashTable      *tickets;         /* ticket -> CurbHubTicket */
+  GBytes          *ticket_key;      /* signs lookup tickets; kept in the store's meta */
   CurbSync        *sync;
   GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
   guint            flush_id;
@@ -159,12 +151,18 @@ void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */
 JsonObject *curb_hub_sync_status         (CurbHub *self);
+/* Tells streams that the store-level central alerts changed ({"type": "central_alert"}). */
+void        curb_hub_notify_central_alert (CurbHub    *self,
+                                           const char *ref);
 void        curb_hub_append_sync_metrics (CurbHub *self,
                                           GString *out);
 
 /* curb-hub-devices.c */
 void curb_hub_handle_enroll    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
+/* curb-hub-sync.c: central says orders changed; the hub pulls now. */
+void curb_hub_handle_hint (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
+                           const char *unused_ref, const char *unused_action);
 void curb_hub_handle_heartbeat (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
 void curb_hub_handle_devices   (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

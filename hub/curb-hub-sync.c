@@ -22,6 +22,30 @@ on_cancelled_after_arrival (CurbSync   *sync,
                     "MESSAGE", "Central cancelled order %s after the shopper arrived: staff must tell them", ref);
 }
 
+void
+curb_hub_notify_central_alert (CurbHub    *self,
+                               const char *ref)
+{
+  g_autoptr(JsonObject) notice = json_object_new ();
+
+  json_object_set_string_member (notice, "type", "central_alert");
+  json_object_set_string_member (notice, "ref", ref);
+  curb_event_broker_notify (self->broker, notice);
+}
+
+static void
+on_order_rejected (CurbSync   *sync,
+                   const char *ref,
+                   const char *reason,
+                   CurbHub    *self)
+{
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                    "CURBSIDE_ORDER_ID", ref,
+                    "MESSAGE", "Central sent order %s, which the store cannot take: %s. "
+                    "A shopper with its code is sent to staff until central sends a corrected order", ref, reason);
+  curb_hub_notify_central_alert (self, ref);
+}
+
 static void
 on_orders_stored (CurbSync    *sync,
                   const char **refs,
@@ -59,6 +83,25 @@ on_keys_fetched (CurbSync  *sync,
     }
 }
 
+/* Anyone may hint (the body is not even read): a hint only makes the hub
+ * pull from central now, with its own credentials, instead of at the next
+ * poll; pulls never overlap, so a flood of hints costs at most one extra
+ * pull at a time. */
+void
+curb_hub_handle_hint (CurbHub           *hub,
+                      SoupServerMessage *msg,
+                      CurbHubCaller     *caller,
+                      const char        *unused_ref,
+                      const char        *unused_action)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+
+  if (hub->sync != NULL)
+    curb_sync_pull_now (hub->sync);
+  json_object_set_boolean_member (reply, "accepted", hub->sync != NULL);
+  curb_hub_reply_json (msg, SOUP_STATUS_ACCEPTED, reply);
+}
+
 void
 curb_hub_set_sync (CurbHub  *self,
                    CurbSync *sync)
@@ -75,6 +118,7 @@ curb_hub_set_sync (CurbHub  *self,
   g_signal_connect (sync, "cancelled-after-arrival", G_CALLBACK (on_cancelled_after_arrival), self);
   g_signal_connect (sync, "orders-stored", G_CALLBACK (on_orders_stored), self);
   g_signal_connect (sync, "keys-fetched", G_CALLBACK (on_keys_fetched), self);
+  g_signal_connect (sync, "order-rejected", G_CALLBACK (on_order_rejected), self);
 }
 
 static void
@@ -88,6 +132,21 @@ set_time_member (JsonObject *object,
     json_object_set_string_member (object, member, text);
   else
     json_object_set_null_member (object, member);
+}
+
+/* Orders central sent that the store could not take, still open. */
+static JsonArray *
+order_alerts (CurbHub *self)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *alerts = curb_store_list_rejected_orders (self->store, &error);
+
+  if (alerts == NULL)
+    {
+      g_warning ("Cannot read the refused central orders: %s", error->message);
+      return json_array_new ();
+    }
+  return alerts;
 }
 
 JsonObject *
@@ -107,9 +166,18 @@ curb_hub_sync_status (CurbHub *self)
   json_object_set_int_member (status, "pushed_events", curb_sync_get_pushed_events (sync));
   json_object_set_int_member (status, "rejected_events", curb_sync_get_rejected_events (sync));
   json_object_set_int_member (status, "rejected_orders", curb_sync_get_rejected_orders (sync));
+  json_object_set_array_member (status, "order_alerts", order_alerts (self));
   if (curb_sync_get_last_error (sync) != NULL)
     json_object_set_string_member (status, "last_error", curb_sync_get_last_error (sync));
   return status;
+}
+
+static guint
+count_order_alerts (CurbHub *self)
+{
+  g_autoptr(JsonArray) alerts = curb_store_list_rejected_orders (self->store, NULL);
+
+  return alerts != NULL ? json_array_get_length (alerts) : 0;
 }
 
 void
@@ -135,6 +203,9 @@ curb_hub_append_sync_metrics (CurbHub *self,
                                  "Store events central refused for good (see the audit log).", NULL,
                                  curb_sync_get_rejected_events (sync));
   curb_hub_metrics_append_gauge (out, "curbside_sync_rejected_orders",
-                                 "Order documents from central the store could not accept.", NULL,
-                                 curb_sync_get_rejected_orders (sync));
+                                 "Order documents from central the store could not accept (each ref and version once).",
+                                 NULL, curb_sync_get_rejected_orders (sync));
+  curb_hub_metrics_append_gauge (out, "curbside_central_order_alerts",
+                                 "Orders central sent that the store could not take and has no newer version of.",
+                                 NULL, count_order_alerts (self));
 }

@@ -19,6 +19,7 @@ struct _CurbKioskFlow
   gboolean          language_chosen;
   gboolean          busy;
   gboolean          camera_ok;
+  gboolean          hub_unreachable;
   guint             visit;
 
   CurbKioskOrder   *order;
@@ -65,7 +66,7 @@ static const char * const problem_names[] = {
   "none", "unreadable", "expired", "invalid", "other-store", "not-found",
   "not-ready", "already-checked-in", "already-collected", "cancelled",
   "offline-queued", "hub-unreachable", "rate-limited", "camera-failed",
-  "staff-called", "staff-unreachable", "not-pickup-code", "failed",
+  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "failed",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (screen_names) == CURB_KIOSK_N_SCREENS);
@@ -106,6 +107,8 @@ problem_from_core_error (int code)
       return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
     case CURB_ERROR_CANCELLED:
       return CURB_KIOSK_PROBLEM_CANCELLED;
+    case CURB_ERROR_NEEDS_STAFF:
+      return CURB_KIOSK_PROBLEM_SEE_STAFF;
     case CURB_ERROR_RATE_LIMITED:
       return CURB_KIOSK_PROBLEM_RATE_LIMITED;
     case CURB_ERROR_UNAVAILABLE:
@@ -120,6 +123,7 @@ problem_from_core_error (int code)
     case CURB_ERROR_FORBIDDEN:
     case CURB_ERROR_PROTOCOL:
     case CURB_ERROR_CONFIG:
+    case CURB_ERROR_RESTAGE_REQUIRED:
     default:
       return CURB_KIOSK_PROBLEM_FAILED;
     }
@@ -487,6 +491,27 @@ curb_kiosk_flow_get_offline (CurbKioskFlow *self)
   return self->offline;
 }
 
+/* Whether the kiosk reaches the hub now (the store's live connection), not
+ * only for this visit: the welcome and lookup screens say what still works. */
+gboolean
+curb_kiosk_flow_get_hub_reachable (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), TRUE);
+  return !self->hub_unreachable;
+}
+
+void
+curb_kiosk_flow_set_hub_reachable (CurbKioskFlow *self,
+                                   gboolean       reachable)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (self->hub_unreachable == !reachable)
+    return;
+  self->hub_unreachable = !reachable;
+  emit_changed (self);
+}
+
 gint64
 curb_kiosk_flow_get_checked_in_at (CurbKioskFlow *self)
 {
@@ -743,6 +768,7 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_RATE_LIMITED:
     case CURB_KIOSK_PROBLEM_CAMERA_FAILED:
     case CURB_KIOSK_PROBLEM_STAFF_CALLED:
+    case CURB_KIOSK_PROBLEM_SEE_STAFF:
     case CURB_KIOSK_PROBLEM_FAILED:
     default:
       return FALSE;

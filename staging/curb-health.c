@@ -103,6 +103,38 @@ sync_entry (JsonObject *status)
                                 _("Pickups keep working in the store. Nothing is lost: updates are sent when the internet is back. If it lasts, call store IT."));
 }
 
+/* Orders central sent that the store could not take: a shopper with such
+ * a code is sent to staff, who serve them from the order in central. */
+static void
+add_order_alerts (GPtrArray  *entries,
+                  JsonObject *status)
+{
+  JsonObject *sync = json_object_has_member (status, "sync")
+                     && JSON_NODE_HOLDS_OBJECT (json_object_get_member (status, "sync"))
+                     ? json_object_get_object_member (status, "sync") : NULL;
+  JsonNode *node = sync != NULL ? json_object_get_member (sync, "order_alerts") : NULL;
+  JsonArray *alerts = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; alerts != NULL && i < json_array_get_length (alerts); i++)
+    {
+      JsonNode *element = json_array_get_element (alerts, i);
+      JsonObject *alert = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *ref = str_member (alert, "ref");
+      g_autofree char *name = NULL, *text = NULL;
+
+      if (ref == NULL)
+        continue;
+      /* Translators: %s is an order number */
+      name = g_strdup_printf (_("Order %s"), ref);
+      text = str_member (alert, "shopper_seen") != NULL
+             ? g_strdup_printf (_("The shopper is here, but the order could not be taken from central (%s)"),
+                                str_member (alert, "reason") ?: "")
+             : g_strdup_printf (_("Could not be taken from central (%s)"), str_member (alert, "reason") ?: "");
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
+                                                       _("Serve the shopper from the order in the order system and tell store IT.")));
+    }
+}
+
 static const char *
 printer_words (const char  *state,
                const char **advice)
@@ -175,16 +207,27 @@ add_device_entries (GPtrArray  *entries,
                        ? json_object_get_object_member (device, "status") : NULL;
   g_autofree char *last_seen = NULL, *text = NULL;
 
-  if (bool_member (device, "revoked", FALSE))
+  /* credentials of IT and scripts are not devices: they never go stale */
+  if (bool_member (device, "revoked", FALSE) || g_strcmp0 (str_member (device, "role"), "admin") == 0
+      || g_strcmp0 (str_member (status, "kind"), "tool") == 0)
     return;
+  if (!bool_member (device, "online", TRUE) && str_member (device, "last_seen") == NULL)
+    {
+      g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM,
+                                                       _("Has not reported since it was enrolled"),
+                                                       _("Start it, then check its hub address and credential.")));
+      return;
+    }
   if (!bool_member (device, "online", TRUE))
     {
       last_seen = format_since (str_member (device, "last_seen"));
-      text = g_strdup_printf (_("Not heard from since %s"), last_seen);
+      text = g_strdup_printf (_("Silent since %s"), last_seen);
       g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
                                                        _("Check it is switched on and its network cable is in.")));
       return;
     }
+  if (str_member (status, "camera") == NULL && str_member (status, "printer") == NULL)
+    g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_OK, _("Reporting"), ""));
   add_part (entries, name, _("camera"), str_member (status, "camera"), camera_words);
   add_part (entries, name, _("printer"), str_member (status, "printer"), printer_words);
 }
@@ -205,7 +248,10 @@ curb_health_from_hub (JsonObject *status,
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_health_entry_free);
 
   if (status != NULL)
-    g_ptr_array_add (entries, sync_entry (status));
+    {
+      g_ptr_array_add (entries, sync_entry (status));
+      add_order_alerts (entries, status);
+    }
   for (guint i = 0; devices != NULL && i < json_array_get_length (devices); i++)
     {
       JsonNode *node = json_array_get_element (devices, i);

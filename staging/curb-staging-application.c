@@ -41,6 +41,7 @@ apply_config (CurbStagingApplication *self,
   self->settings.red_ms = curb_config_get_int (config, "service", "red-seconds") * 1000;
   self->settings.escalate_ms = curb_config_get_int (config, "service", "escalation-seconds") * 1000;
   self->settings.inactivity_ms = curb_config_get_int (config, "session", "sign-out-idle-seconds") * 1000;
+  self->settings.eta_warning_ms = curb_config_get_int (config, "service", "on-the-way-warning-minutes") * 60 * 1000;
   if ((value = curb_config_get_string (config, "device", "name")) != NULL)
     {
       g_free (self->settings.station_id);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "curb-health.h"
+#include "curb-order-codec.h"
 #include "curbside-core.h"
 
 /* The station's live connection to the hub: the board (GET then the event
@@ -15,6 +16,7 @@
 #define STATUS_INTERVAL_S 10
 #define BOARD_RELOAD_EVERY 3     /* status rounds: new orders from central show within 30 s */
 #define RETRY_INTERVAL_MS 3000
+#define ORDERS_FETCHED_ONE_BY_ONE 16
 
 typedef struct
 {
@@ -55,6 +57,7 @@ static guint signals[N_SIGNALS];
 static void fetch_order (CurbStagingLink *self, const char *ref);
 static void on_stream_event (CurbStagingLink *self, JsonObject *event);
 static void on_stream_connected (CurbStagingLink *self);
+static void on_orders_changed (CurbStagingLink *self, const char * const *refs);
 static void on_stream_disconnected (CurbStagingLink *self);
 static void on_stream_notice (CurbStagingLink *self, JsonObject *notice);
 static void deliver_next (CurbStagingLink *self);
@@ -172,22 +175,29 @@ is_unreachable (const GError *error)
   return g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE);
 }
 
+/* An order the hub sent that does not decode is reported, never shown half. */
+static CurbOrder *
+decode_order (JsonObject *object)
+{
+  g_autoptr(GError) error = NULL;
+  CurbOrder *order = curb_order_codec_decode (object, &error);
+
+  if (order == NULL)
+    g_warning ("The hub sent an order this station cannot show: %s", error->message);
+  return order;
+}
+
 static void
 ingest_order (CurbStagingLink *self,
               JsonObject      *object)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CurbBoardOrder) order = NULL;
+  g_autoptr(CurbOrder) order = NULL;
 
   if (object == NULL)
     return;
-  order = curb_board_order_new_from_json (object, &error);
-  if (order == NULL)
-    {
-      g_debug ("Ignoring an order the hub sent: %s", error->message);
-      return;
-    }
-  curb_board_model_upsert (self->board, order);
+  order = decode_order (object);
+  if (order != NULL)
+    curb_board_model_upsert (self->board, order);
 }
 
 static void
@@ -214,8 +224,8 @@ on_board_ready (GObject      *source,
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
-      CurbBoardOrder *order = JSON_NODE_HOLDS_OBJECT (node)
-                              ? curb_board_order_new_from_json (json_node_get_object (node), NULL) : NULL;
+      CurbOrder *order = JSON_NODE_HOLDS_OBJECT (node) ? decode_order (json_node_get_object (node)) : NULL;
+
       if (order != NULL)
         g_ptr_array_add (orders, order);
     }
@@ -229,6 +239,7 @@ on_board_ready (GObject      *source,
       g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "disconnected", G_CALLBACK (on_stream_disconnected), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->stream, "orders-changed", G_CALLBACK (on_orders_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->stream, "notice", G_CALLBACK (on_stream_notice), self, G_CONNECT_SWAPPED);
       curb_hub_stream_start (self->stream);
     }
@@ -297,12 +308,29 @@ fetch_order (CurbStagingLink *self,
   curb_hub_client_get_order_async (self->client, ref_or_event, self->cancellable, on_order_ready, task);
 }
 
-/* Connected again, maybe to a restarted hub: a heartbeat at once tells
- * whether the hub still knows this station's staff session. */
+/* Central sent new or changed orders (an announced ETA, new quantities):
+ * a few are fetched one by one, a big page reloads the board. */
+static void
+on_orders_changed (CurbStagingLink    *self,
+                   const char * const *refs)
+{
+  if (refs != NULL && g_strv_length ((GStrv) refs) > ORDERS_FETCHED_ONE_BY_ONE)
+    {
+      curb_staging_link_reload_board (self);
+      return;
+    }
+  for (guint i = 0; refs != NULL && refs[i] != NULL; i++)
+    fetch_order (self, refs[i]);
+}
+
+/* Connected again, maybe to a restarted or restored hub: the board is
+ * loaded afresh (it may be stale), and a heartbeat at once tells whether
+ * the hub still knows this station's staff session. */
 static void
 on_stream_connected (CurbStagingLink *self)
 {
   set_online (self, TRUE);
+  load_board (self);
   send_heartbeat (self);
   deliver_next (self);
 }
@@ -311,6 +339,9 @@ static void
 on_stream_notice (CurbStagingLink *self,
                   JsonObject      *notice)
 {
+  /* the store-level alerts about central's orders changed (Devices page) */
+  if (g_strcmp0 (json_object_get_string_member_with_default (notice, "type", NULL), "central_alert") == 0)
+    curb_staging_link_refresh_status (self);
   g_signal_emit (self, signals[NOTICE], 0, notice);
 }
 

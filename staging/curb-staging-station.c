@@ -51,6 +51,7 @@ curb_staging_settings_init (CurbStagingSettings *settings)
     .inactivity_ms = 10 * 60 * 1000,
     .cold_limit_ms = 45 * 60 * 1000,
     .no_show_grace_ms = 30 * 60 * 1000,
+    .eta_warning_ms = 10 * 60 * 1000,
     .audio_sink = NULL,
     .station_id = g_strdup ("staging-1"),
   };
@@ -66,7 +67,7 @@ curb_staging_settings_clear (CurbStagingSettings *settings)
 static void
 on_order_changed (CurbBoardModel     *board,
                   const char         *ref,
-                  CurbBoardOrder     *order,
+                  CurbOrder          *order,
                   CurbStagingStation *self)
 {
   if (order != NULL)
@@ -255,6 +256,7 @@ curb_staging_station_new (const CurbStagingSettings *settings)
   self->board = curb_board_model_new ();
   curb_board_model_set_thresholds (self->board, settings->amber_ms, settings->red_ms);
   curb_board_model_set_cold_limit (self->board, settings->cold_limit_ms);
+  curb_board_model_set_eta_warning (self->board, settings->eta_warning_ms);
   curb_board_model_set_no_show_grace (self->board, settings->no_show_grace_ms);
   self->alerts = curb_alert_tracker_new (settings->repeat_ms, settings->escalate_ms);
   self->session = curb_staff_session_new (settings->inactivity_ms);
@@ -335,7 +337,7 @@ curb_staging_station_tick (CurbStagingStation *self)
 
 void
 curb_staging_station_ingest_order (CurbStagingStation *self,
-                                   CurbBoardOrder     *order)
+                                   CurbOrder          *order)
 {
   g_return_if_fail (CURB_IS_STAGING_STATION (self));
   curb_board_model_upsert (self->board, order);
@@ -408,7 +410,7 @@ static void
 print_receipt (CurbStagingStation *self,
                const char         *ref)
 {
-  CurbBoardOrder *order = curb_board_model_lookup (self->board, ref);
+  CurbOrder *order = curb_board_model_lookup (self->board, ref);
   g_autoptr(GError) error = NULL;
 
   if (self->printer == NULL || order == NULL)
@@ -824,7 +826,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
                                    const char          *ref,
                                    GError             **error)
 {
-  CurbBoardOrder *order;
+  CurbOrder *order;
 
   g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
   order = curb_board_model_lookup (self->board, ref);
@@ -833,7 +835,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No label printer is set up on this station."));
       return FALSE;
     }
-  if (order == NULL || curb_board_order_get_total_bags (order) == 0)
+  if (order == NULL || curb_order_get_bag_count (order) == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Mark the order as staged with its bags first."));
       return FALSE;

@@ -28,6 +28,7 @@ typedef struct
   gint64  inactivity_ms;       /* staff are signed out after this */
   gint64  cold_limit_ms;       /* chilled/frozen bags staged longer warn */
   gint64  no_show_grace_ms;    /* after the pickup window ends */
+  gint64  eta_warning_ms;      /* an order on the way not staged this long before its ETA warns */
   char   *audio_sink;          /* gst-launch sink description, NULL: default */
   char   *station_id;          /* this device's id in events */
 } CurbStagingSettings;
@@ -52,7 +53,7 @@ void                 curb_staging_station_set_clock    (CurbStagingStation *self
 gint64               curb_staging_station_now          (CurbStagingStation *self);
 void                 curb_staging_station_tick         (CurbStagingStation *self);
 void                 curb_staging_station_ingest_order (CurbStagingStation *self,
-                                                        CurbBoardOrder     *order);
+                                                        CurbOrder          *order);
 const char          *curb_staging_station_get_sound_problem (CurbStagingStation *self);
 
 G_END_DECLS

@@ -4,6 +4,12 @@
  * places pickup orders through the real Shop API checkout.
  *
  *   node seed.js --url http://127.0.0.1:3000 --orders 5 --store store-001 [--concurrency 8]
+ *                [--first-name NAME] [--last-name NAME] [--shipping pickup|delivery]
+ *
+ * The store's pickup method is a ShippingMethod whose custom field
+ * pickupLocationCode is the store's code; --shipping delivery places orders
+ * with another method (they still carry pickupLocationCode, as a storefront
+ * might send it) that must get no token and never reach the store.
  *
  * One JSON line per placed order on stdout:
  *   {"id":"3","code":"…","state":"PaymentSettled","lines":[{"id":"5","sku":"…","qty":2}],"token":"…",
@@ -16,6 +22,7 @@ const base = (args.url || 'http://127.0.0.1:3000').replace(/\/$/, '');
 const storeCode = args.store || 'store-001';
 const nOrders = Number(args.orders ?? 5);
 const concurrency = Math.max(1, Number(args.concurrency || 1));
+const shipping = args.shipping || 'pickup';
 
 const FIRST = ['Sam', 'Ana', 'Lee', 'Priya', 'Tom', 'Mia', 'Omar', 'Zoe'];
 const LAST = ['Rivera', 'Kowalski', 'Nguyen', 'Shah', 'Okafor', 'Müller', 'Smith', 'Dubois'];
@@ -53,7 +60,10 @@ async function setUp() {
         ... on CurrentUser { id } ... on ErrorResult { errorCode message } } }`);
     const code = `pickup-${storeCode}`;
     const existing = await adminGql(`query($c: String!) { shippingMethods(options: {filter: {code: {eq: $c}}}) { items { id } } }`, { c: code });
-    if (existing.items.length) return { shippingMethodId: existing.items[0].id, variants: await variantIds() };
+    if (existing.items.length) {
+        return { shippingMethodId: existing.items[0].id, deliveryMethodId: await deliveryMethod(),
+                 variants: await variantIds() };
+    }
 
     const countries = await adminGql(`query { countries(options: {filter: {code: {eq: "US"}}}) { items { id } } }`);
     const countryId = countries.items.length ? countries.items[0].id
@@ -82,12 +92,26 @@ async function setUp() {
         checker: { code: 'default-shipping-eligibility-checker', arguments: [{ name: 'orderMinimum', value: '0' }] },
         calculator: { code: 'default-shipping-calculator', arguments: [
             { name: 'rate', value: '0' }, { name: 'includesTax', value: 'auto' }, { name: 'taxRate', value: '0' }] },
+        customFields: { pickupLocationCode: storeCode },
         translations: [{ languageCode: 'en', name: `Curbside pickup - ${storeCode}`, description: '' }] } });
     await adminGql(`mutation($i: CreatePaymentMethodInput!) { createPaymentMethod(input: $i) { id } }`, { i: {
         code: 'dummy', enabled: true,
         handler: { code: 'dummy-payment-handler', arguments: [{ name: 'automaticSettle', value: 'true' }] },
         translations: [{ languageCode: 'en', name: 'Dummy payment', description: '' }] } });
-    return { shippingMethodId: method.id, variants: await variantIds() };
+    return { shippingMethodId: method.id, deliveryMethodId: await deliveryMethod(), variants: await variantIds() };
+}
+
+/* A home delivery method: not a pickup method (no pickupLocationCode). */
+async function deliveryMethod() {
+    const existing = await adminGql(`query { shippingMethods(options: {filter: {code: {eq: "home-delivery"}}}) { items { id } } }`);
+    if (existing.items.length) return existing.items[0].id;
+    const method = await adminGql(`mutation($i: CreateShippingMethodInput!) { createShippingMethod(input: $i) { id } }`, { i: {
+        code: 'home-delivery', fulfillmentHandler: 'manual-fulfillment',
+        checker: { code: 'default-shipping-eligibility-checker', arguments: [{ name: 'orderMinimum', value: '0' }] },
+        calculator: { code: 'default-shipping-calculator', arguments: [
+            { name: 'rate', value: '0' }, { name: 'includesTax', value: 'auto' }, { name: 'taxRate', value: '0' }] },
+        translations: [{ languageCode: 'en', name: 'Home delivery', description: '' }] } });
+    return method.id;
 }
 
 async function variantIds() {
@@ -98,8 +122,8 @@ async function variantIds() {
 async function placeOrder(n, setup) {
     const shopper = {};
     const shop = (q, v) => gql('shop-api', q, v, shopper);
-    const firstName = FIRST[n % FIRST.length];
-    const lastName = LAST[Math.floor(n / FIRST.length) % LAST.length];
+    const firstName = args['first-name'] || FIRST[n % FIRST.length];
+    const lastName = args['last-name'] || LAST[Math.floor(n / FIRST.length) % LAST.length];
     const phone = `555-${String(1000 + (n % 9000)).padStart(4, '0')}`;
     const wanted = [[setup.variants[0], 2], [setup.variants[1], 1]];
     if (n % 3 === 2) wanted.push([setup.variants[2], 1]);
@@ -114,7 +138,8 @@ async function placeOrder(n, setup) {
         ... on Order { id } ... on ErrorResult { errorCode message } } }`,
         { i: { fullName: `${firstName} ${lastName}`, streetLine1: '1 Main St', city: 'Springfield', postalCode: '12345', countryCode: 'US' } });
     await shop(`mutation($m: [ID!]!) { setOrderShippingMethod(shippingMethodId: $m) {
-        ... on Order { id } ... on ErrorResult { errorCode message } } }`, { m: [setup.shippingMethodId] });
+        ... on Order { id } ... on ErrorResult { errorCode message } } }`,
+        { m: [shipping === 'delivery' ? setup.deliveryMethodId : setup.shippingMethodId] });
     await shop(`mutation($i: UpdateOrderInput!) { setOrderCustomFields(input: $i) {
         ... on Order { id } ... on ErrorResult { errorCode message } } }`, { i: { customFields: { pickupLocationCode: storeCode } } });
     await shop(`mutation { transitionOrderToState(state: "ArrangingPayment") {

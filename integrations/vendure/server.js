@@ -6,6 +6,8 @@
  *   CURB_HINT_URL       optional hub URL for change hints
  *   CURB_TOKEN_KEY_ID   key id for a new signing key (default v1)
  *   VENDURE_LIST_LIMIT  adminListQueryLimit (default 1000; Vendure's own default is 100)
+ * Order e-mails (Vendure's EmailPlugin, with the pickup QR and "I'm on my way"
+ * link) are written as JSON files to VENDURE_DATA_DIR/emails.
  * Prints "vendure: ready on http://127.0.0.1:PORT" when it serves.
  */
 'use strict';
@@ -13,8 +15,10 @@ process.env.VENDURE_DISABLE_TELEMETRY = 'true';
 
 const path = require('path');
 const fs = require('fs');
-const { bootstrap, DefaultLogger, LogLevel, dummyPaymentHandler } = require('@vendure/core');
+const { bootstrap, DefaultLogger, JobQueueService, LogLevel, dummyPaymentHandler } = require('@vendure/core');
+const { EmailPlugin } = require('@vendure/email-plugin');
 const { CurbsidePlugin } = require('./dist/curbside-plugin');
+const { curbsideEmailHandlers, CurbsideTemplateLoader } = require('./dist/pickup-email');
 
 const port = Number(process.env.VENDURE_PORT || 3000);
 const dataDir = path.resolve(process.env.VENDURE_DATA_DIR || 'data');
@@ -48,10 +52,19 @@ const config = {
             keyId: process.env.CURB_TOKEN_KEY_ID || 'v1',
             hintUrl: process.env.CURB_HINT_URL || undefined,
         }),
+        EmailPlugin.init({
+            handlers: curbsideEmailHandlers({ publicUrl: `http://127.0.0.1:${port}` }),
+            templateLoader: new CurbsideTemplateLoader(
+                path.join(path.dirname(require.resolve('@vendure/email-plugin/package.json')), 'templates')),
+            transport: { type: 'file', outputPath: path.join(dataDir, 'emails') },
+            globalTemplateVars: { fromAddress: '"Curbside demo shop" <noreply@example.test>' },
+        }),
     ],
 };
 
 bootstrap(config)
+    /* jobs (the EmailPlugin's e-mails) run in this process: no separate worker here */
+    .then(app => app.get(JobQueueService).start().then(() => app))
     .then(app => {
         console.log(`vendure: ready on http://127.0.0.1:${port}`);
         const stop = () => app.close().then(() => process.exit(0), () => process.exit(1));

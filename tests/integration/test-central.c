@@ -133,7 +133,11 @@ request (Fixture     *fixture,
   answer->status = soup_message_get_status (msg);
   answer->retry_after = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                                 "Retry-After"));
-  answer->body = json_from_string (g_bytes_get_data (reply, NULL), NULL);
+  {
+    /* the body is not NUL-terminated */
+    g_autofree char *text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+    answer->body = json_from_string (text, NULL);
+  }
   return answer;
 }
 
@@ -436,6 +440,154 @@ test_bad_arguments (void)
     }
 }
 
+static char *
+sign_with (const char *key_path, const char *kid, const char *store, const char *ref, gint64 expires_s)
+{
+  g_autoptr(CurbSigningKey) key = key_path != NULL ? curb_signing_key_load (key_path, NULL)
+                                                   : curb_signing_key_generate (kid, NULL);
+  g_autoptr(CurbTokenClaims) claims = curb_token_claims_new (store, ref, expires_s);
+
+  g_assert_nonnull (key);
+  return curb_token_sign (key, claims, NULL);
+}
+
+static Answer *
+announce (Fixture *fixture, const char *token, int eta_minutes)
+{
+  g_autofree char *body = g_strdup_printf ("{\"token\": \"%s\", \"eta_minutes\": %d}", token, eta_minutes);
+
+  return request (fixture, "POST", "/v1/announce", NULL, NULL, body);
+}
+
+static JsonObject *
+admin_order (Fixture *fixture, const char *ref)
+{
+  g_autofree char *path = g_strdup_printf ("/admin/stores/store-001/orders/%s", ref);
+  g_autoptr(Answer) answer = request (fixture, "GET", path, NULL, NULL, NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  return json_object_ref (body_object (answer));
+}
+
+static gint64
+eta_ms (JsonObject *order)
+{
+  gint64 ms = 0;
+
+  g_assert_true (curb_iso8601_to_ms (json_object_get_string_member (json_object_get_object_member (order, "on_the_way"),
+                                                                    "eta"), &ms));
+  return ms;
+}
+
+/* "I'm on my way" with the pickup token alone: announced, announced again
+ * later, ignored after the shopper arrived, refused for a cancelled order
+ * and for forged, expired and other-store codes. */
+static void
+test_announce (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *key_path = g_build_filename (fixture->dir, "issuer.key", NULL);
+  g_autoptr(JsonObject) p1 = admin_order (fixture, "P00001");
+  g_autoptr(JsonObject) p2 = admin_order (fixture, "P00002");
+  g_autoptr(JsonObject) p3 = admin_order (fixture, "P00003");
+  g_autoptr(JsonObject) after = NULL, later = NULL, p3_after = NULL;
+  g_autoptr(CurbSigningKey) real = curb_signing_key_load (key_path, NULL);
+  g_autofree char *forged = sign_with (NULL, curb_signing_key_get_key_id (real), "store-001", "P00001",
+                                       g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autofree char *expired = sign_with (key_path, NULL, "store-001", "P00001", g_get_real_time () / G_USEC_PER_SEC - 3600);
+  g_autofree char *other_store = sign_with (key_path, NULL, "store-002", "P00001",
+                                            g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autofree char *arrived = event_json ("0b1f6f5e-0000-4d1c-9a57-2a54c1e6a0d3", "arrived", "P00003",
+                                         "{\"bay\": \"3\", \"source\": \"scan\"}");
+  const char *token = json_object_get_string_member (p1, "token");
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  {
+    g_autoptr(Answer) answer = announce (fixture, token, 15);
+    g_assert_cmpuint (answer->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (body_object (answer), "accepted"));
+    g_assert_cmpstr (json_object_get_string_member (body_object (answer), "status"), ==, "announced");
+  }
+  after = admin_order (fixture, "P00001");
+  g_assert_cmpint (json_object_get_int_member (after, "version"), ==, json_object_get_int_member (p1, "version") + 1);
+  g_assert_cmpint (eta_ms (after), >=, now_ms + 14 * 60 * 1000);
+  g_assert_cmpint (eta_ms (after), <=, now_ms + 16 * 60 * 1000);
+  {
+    /* running late: the later announcement replaces the first */
+    g_autoptr(Answer) answer = announce (fixture, token, 40);
+    g_assert_cmpuint (answer->status, ==, 200);
+  }
+  later = admin_order (fixture, "P00001");
+  g_assert_cmpint (eta_ms (later), >=, eta_ms (after) + 24 * 60 * 1000);
+
+  {
+    g_autoptr(Answer) pushed = push (fixture, "0b1f6f5e-0000-4d1c-9a57-2a54c1e6a0d3", arrived);
+    g_autoptr(Answer) answer = announce (fixture, json_object_get_string_member (p3, "token"), 10);
+    g_assert_cmpuint (pushed->status, ==, 201);
+    g_assert_cmpuint (answer->status, ==, 200);
+    g_assert_false (json_object_get_boolean_member (body_object (answer), "accepted"));
+    g_assert_cmpstr (json_object_get_string_member (body_object (answer), "status"), ==, "ignored");
+  }
+  p3_after = admin_order (fixture, "P00003");
+  g_assert_cmpint (json_object_get_int_member (p3_after, "version"), ==, json_object_get_int_member (p3, "version"));
+  g_assert_false (json_object_has_member (p3_after, "on_the_way"));
+
+  {
+    g_autoptr(Answer) cancelled = request (fixture, "POST", "/admin/stores/store-001/orders/P00002/cancel", NULL, NULL, "{}");
+    g_autoptr(Answer) answer = announce (fixture, json_object_get_string_member (p2, "token"), 10);
+    g_assert_cmpuint (cancelled->status, ==, 200);
+    assert_error (answer, 409, "cancelled");
+  }
+  {
+    g_autoptr(Answer) answer = announce (fixture, forged, 10);
+    assert_error (answer, 422, "token_bad_signature");
+  }
+  {
+    g_autoptr(Answer) answer = announce (fixture, expired, 10);
+    assert_error (answer, 422, "token_expired");
+  }
+  {
+    g_autoptr(Answer) answer = announce (fixture, other_store, 10);
+    assert_error (answer, 422, "token_other_store");
+  }
+  {
+    g_autoptr(Answer) answer = announce (fixture, token, 100000);
+    assert_error (answer, 400, "invalid");
+  }
+}
+
+/* The pickup message of the demo: the QR and an "I'm on my way" form that
+ * announces through the same route. */
+static void
+test_pickup_message (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(JsonObject) p1 = admin_order (fixture, "P00001");
+  g_autoptr(JsonObject) after = NULL;
+  const char *token = json_object_get_string_member (p1, "token");
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *page_url = g_strdup_printf ("%s/pickup?t=%s", fixture->url, escaped);
+  g_autofree char *post_url = g_strdup_printf ("%s/pickup/on-my-way", fixture->url);
+  g_autofree char *form = g_strdup_printf ("t=%s&eta=10", escaped);
+  g_autoptr(SoupMessage) get = soup_message_new ("GET", page_url);
+  g_autoptr(SoupMessage) post = soup_message_new ("POST", post_url);
+  g_autoptr(GBytes) form_bytes = g_bytes_new (form, strlen (form));
+  g_autoptr(GBytes) page = NULL, answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  page = soup_session_send_and_read (fixture->session, get, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (get), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "<svg"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "I'm on my way"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "action=\"/pickup/on-my-way\""));
+  soup_message_set_request_body_from_bytes (post, "application/x-www-form-urlencoded", form_bytes);
+  answer = soup_session_send_and_read (fixture->session, post, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (post), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "on your way"));
+  after = admin_order (fixture, "P00001");
+  g_assert_true (json_object_has_member (after, "on_the_way"));
+}
+
 #define ADD(path, arg, func) \
   g_test_add (path, Fixture, arg, fixture_set_up, func, fixture_tear_down)
 
@@ -450,6 +602,8 @@ main (int argc, char **argv)
   ADD ("/central/substitution-decision", "--seed-demo=3", test_substitution_decision_is_content);
   ADD ("/central/faults", "--seed-demo=10", test_faults);
   ADD ("/central/state-survives-restart", "--seed-demo=30", test_state_survives_restart);
+  ADD ("/central/announce", "--seed-demo=3", test_announce);
+  ADD ("/central/pickup-message", "--seed-demo=3", test_pickup_message);
   g_test_add_func ("/central/bad-arguments", test_bad_arguments);
   return g_test_run ();
 }

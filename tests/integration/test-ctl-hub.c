@@ -137,6 +137,32 @@ test_status_names_the_printer_problem (HubFixture *fx, gconstpointer data)
   ctl_run_clear (&run);
 }
 
+/* An order central sent that the store could not take is listed for store IT. */
+static void
+test_status_lists_refused_orders (HubFixture *fx, gconstpointer data)
+{
+  g_autofree char *credential_file = enroll_admin (fx);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbCentralConnector) connector = curb_central_connector_new ("http://127.0.0.1:1", HUB_TEST_STORE_ID,
+                                                                          "key", &error);
+  g_autoptr(CurbSync) sync = curb_sync_new (fx->store, CURB_CONNECTOR (connector));
+  const char *args[] = { "status", "--hub", fx->url, "--fingerprint", fx->fingerprint,
+                         "--credential-file", credential_file, NULL };
+  CtlRun run = { 0 };
+
+  g_assert_no_error (error);
+  curb_hub_set_sync (fx->hub, sync);
+  g_assert_true (curb_store_note_rejected_order (fx->store, "P00077", 4, "Order field lines must be an array",
+                                                 NULL, &error));
+  g_assert_true (curb_store_claim_rejected_order (fx->store, "P00077"));
+  g_assert_cmpint (ctl (&run, args), >=, 1);
+  g_assert_nonnull (strstr (run.out, "Central orders the store could not take: 1"));
+  g_assert_nonnull (strstr (run.out, "P00077 (version 4)"));
+  g_assert_nonnull (strstr (run.out, "shopper waiting: Order field lines must be an array"));
+  ctl_run_clear (&run);
+  curb_hub_set_sync (fx->hub, NULL);
+}
+
 static void
 test_status_wrong_certificate (HubFixture *fx, gconstpointer data)
 {
@@ -171,6 +197,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/ctl/hub/enroll-status", HubFixture, NULL, hub_fixture_setup, test_enroll_then_status, hub_fixture_teardown);
+  g_test_add ("/ctl/hub/refused-orders", HubFixture, NULL, hub_fixture_setup, test_status_lists_refused_orders, hub_fixture_teardown);
   g_test_add ("/ctl/hub/printer-problem", HubFixture, NULL, hub_fixture_setup, test_status_names_the_printer_problem, hub_fixture_teardown);
   g_test_add ("/ctl/hub/wrong-certificate", HubFixture, NULL, hub_fixture_setup, test_status_wrong_certificate, hub_fixture_teardown);
   g_test_add ("/ctl/hub/unreachable", HubFixture, NULL, hub_fixture_setup, test_status_unreachable, hub_fixture_teardown);

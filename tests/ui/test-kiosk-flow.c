@@ -232,6 +232,8 @@ test_errors_map_to_problems (Fixture *fx, gconstpointer data)
     { CURB_ERROR_RATE_LIMITED, CURB_KIOSK_PROBLEM_RATE_LIMITED },
     { CURB_ERROR_UNAVAILABLE, CURB_KIOSK_PROBLEM_HUB_UNREACHABLE },
     { CURB_ERROR_NOT_FOUND, CURB_KIOSK_PROBLEM_NOT_FOUND },
+    /* a valid code for an order central sent but the store could not take */
+    { CURB_ERROR_NEEDS_STAFF, CURB_KIOSK_PROBLEM_SEE_STAFF },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -15,9 +15,17 @@ static gboolean
 in_state (gpointer data)
 {
   const char **want = data;
-  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), want[0]);
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), want[0]);
 
-  return order != NULL && g_str_equal (curb_board_state_to_string (curb_board_order_get_state (order)), want[1]);
+  return order != NULL && g_str_equal (curb_order_state_to_string (curb_order_get_state (order)), want[1]);
+}
+
+static gboolean
+is_staged (gpointer data)
+{
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+
+  return order != NULL && curb_order_get_staged (order);
 }
 
 static gboolean
@@ -96,6 +104,8 @@ test_partial_handoff_reaches_central (void)
   g_autoptr(JsonObject) event = NULL;
   g_autoptr(CurbTokenClaims) claims = NULL;
   g_autoptr(JsonNode) not_taken = NULL;
+  g_autoptr(JsonNode) stage = json_from_string ("{\"locations\": [{\"zone\": \"A\", \"shelf\": \"1\", \"bin\": \"2\"}],"
+                                                " \"bags\": {\"ambient\": 0, \"chilled\": 0, \"frozen\": 0}}", NULL);
   g_autofree char *token = NULL;
   g_autofree char *ref = NULL;
   g_autofree char *path = NULL;
@@ -131,6 +141,10 @@ test_partial_handoff_reaches_central (void)
   curb_staging_station_sign_in_async (station, "1007", "2468", NULL, NULL, on_signed, NULL);
   g_assert_true (curb_test_spin_until (is_signed_in, NULL, 5000));
 
+  /* staff staged it (one shelf, no bags to label: nothing to scan at the handoff) */
+  g_signal_emit_by_name (curb_staging_window_get_page_widget (window, "stage"), "stage", ref, stage);
+  g_assert_true (curb_test_spin_until (is_staged, ref, 5000));
+
   /* the shopper checks in at the kiosk with central's token */
   claims = curb_token_claims_new (HUB_TEST_STORE_ID, ref, g_get_real_time () / G_USEC_PER_SEC + 3600);
   token = curb_token_sign (central_key, claims, &error);
@@ -155,7 +169,12 @@ test_partial_handoff_reaches_central (void)
   claimed[0] = ref, claimed[1] = "claimed";
   g_assert_true (curb_test_spin_until (in_state, claimed, 3000));
   curb_test_spin (100);
-  line_id = g_strdup (curb_board_order_get_line (curb_board_model_lookup (curb_staging_station_get_board (station), ref), 0)->id);
+  {
+    GListModel *lines = curb_order_get_lines (curb_board_model_lookup (curb_staging_station_get_board (station), ref));
+    g_autoptr(CurbOrderLine) first = g_list_model_get_item (lines, 0);
+
+    line_id = g_strdup (curb_order_line_get_id (first));
+  }
   curb_detail_page_set_id_checked (detail, TRUE);
   curb_detail_page_set_not_taken (detail, line_id, 1, 0);
   g_assert_true (curb_detail_page_can_complete (detail));

@@ -70,6 +70,53 @@ test_version_grows (void)
   g_assert_cmpint (cancelled, <, later);
 }
 
+/* Staff modify the order (more units) within the second of the last change. */
+static void
+test_version_grows_on_modification (void)
+{
+  g_autoptr(JsonObject) vendure = parse (vendure_order_json);
+  gint64 before = curb_vendure_order_version (vendure);
+  JsonArray *modifications = json_array_new ();
+  JsonObject *modification = json_object_new ();
+
+  json_object_set_string_member (modification, "id", "1");
+  json_array_add_object_element (modifications, modification);
+  json_object_set_array_member (vendure, "modifications", modifications);
+  json_object_set_int_member (json_array_get_object_element (json_object_get_array_member (vendure, "lines"), 0),
+                              "quantity", 6);
+  g_assert_cmpint (curb_vendure_order_version (vendure), >, before);
+}
+
+/* A pickup order is one shipped with the store's pickup method; an
+ * announced ETA becomes on_the_way. */
+static void
+test_pickup_and_on_the_way (void)
+{
+  g_autoptr(JsonObject) vendure = parse (vendure_order_json);
+  g_autoptr(JsonObject) pickup = parse ("{\"x\": [{\"shippingMethod\": {\"code\": \"pickup-store-001\","
+                                        " \"customFields\": {\"pickupLocationCode\": \"store-001\"}}}]}");
+  g_autoptr(JsonObject) delivery = parse ("{\"x\": [{\"shippingMethod\": {\"code\": \"home-delivery\","
+                                          " \"customFields\": {\"pickupLocationCode\": null}}}]}");
+  g_autoptr(JsonObject) order = NULL;
+  JsonObject *fields = json_object_get_object_member (vendure, "customFields");
+  JsonObject *on_the_way;
+
+  g_assert_false (curb_vendure_order_is_pickup (vendure, "store-001"));
+  json_object_set_member (vendure, "shippingLines", json_node_copy (json_object_get_member (delivery, "x")));
+  g_assert_false (curb_vendure_order_is_pickup (vendure, "store-001"));
+  json_object_set_member (vendure, "shippingLines", json_node_copy (json_object_get_member (pickup, "x")));
+  g_assert_true (curb_vendure_order_is_pickup (vendure, "store-001"));
+  g_assert_false (curb_vendure_order_is_pickup (vendure, "store-002"));
+
+  json_object_set_string_member (fields, "pickupEta", "2026-11-27T15:10:00.000Z");
+  json_object_set_string_member (fields, "pickupAnnouncedAt", "2026-11-27T14:55:00.000Z");
+  order = curb_vendure_order_to_curbside (vendure, NULL);
+  on_the_way = json_object_get_object_member (order, "on_the_way");
+  g_assert_cmpstr (json_object_get_string_member (on_the_way, "eta"), ==, "2026-11-27T15:10:00.000Z");
+  g_assert_cmpstr (json_object_get_string_member (on_the_way, "announced_at"), ==, "2026-11-27T14:55:00.000Z");
+  g_assert_true (curb_order_validate_central (order, NULL));
+}
+
 static void
 test_hostile_order (void)
 {
@@ -169,6 +216,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/vendure/map-order", test_map_order);
   g_test_add_func ("/vendure/version-grows", test_version_grows);
+  g_test_add_func ("/vendure/version-grows-on-modification", test_version_grows_on_modification);
+  g_test_add_func ("/vendure/pickup-and-on-the-way", test_pickup_and_on_the_way);
   g_test_add_func ("/vendure/hostile-order", test_hostile_order);
   g_test_add_func ("/vendure/cursor-round-trip", test_cursor_round_trip);
   g_test_add_func ("/vendure/cursor-take", test_cursor_take);

@@ -11,6 +11,7 @@
 #include "curb-sync.h"
 #include "curb-test-helpers.h"
 #include "curb-token.h"
+#include "curb-util.h"
 #include "curb-vendure-connector.h"
 #include "curb-vendure-push.h"
 #include "fault-proxy.h"
@@ -47,6 +48,7 @@ typedef struct
   SoupServer   *server;
   GThread      *thread;
   gint          placed;
+  gint          announced;
 } HintSink;
 
 static HintSink sink;
@@ -62,6 +64,8 @@ on_hint (SoupServer        *server,
 
   if (body->data != NULL && g_strstr_len (body->data, body->length, "\"type\":\"order.placed\"") != NULL)
     g_atomic_int_inc (&sink.placed);
+  if (body->data != NULL && g_strstr_len (body->data, body->length, "\"type\":\"order.announced\"") != NULL)
+    g_atomic_int_inc (&sink.announced);
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
@@ -473,10 +477,11 @@ test_partial_cancel (void)
 
 typedef struct
 {
-  gboolean done;
-  gboolean ok;
-  gboolean duplicate;
-  GError  *error;
+  gboolean       done;
+  gboolean       ok;
+  gboolean       duplicate;
+  GError        *error;
+  CurbConnector *connector;
 } PushResult;
 
 static void
@@ -485,7 +490,9 @@ on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
   PushResult *push = user_data;
   gint64 retry_after = -1;
 
-  push->ok = curb_connector_push_event_finish (CURB_CONNECTOR (source), result, &push->duplicate, &retry_after,
+  /* The Vendure connector's calls have no source object: work in flight never keeps it alive. */
+  g_assert_null (source);
+  push->ok = curb_connector_push_event_finish (push->connector, result, &push->duplicate, &retry_after,
                                                &push->error);
   push->done = TRUE;
 }
@@ -502,6 +509,7 @@ static void
 push_direct (CurbConnector *connector, JsonObject *event, PushResult *result)
 {
   pending_push = result;
+  result->connector = connector;
   curb_connector_push_event_async (connector, event, json_object_get_string_member (event, "id"), NULL,
                                    on_pushed, result);
   g_assert_true (wait_until (push_done, 30000));
@@ -714,6 +722,7 @@ typedef struct
   gboolean           done;
   CurbConnectorPage *page;
   GError            *error;
+  CurbConnector     *connector;
 } PullResult;
 
 static PullResult *pending_pull;
@@ -730,8 +739,483 @@ on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
   PullResult *pull = user_data;
   gint64 retry_after = -1;
 
-  pull->page = curb_connector_pull_finish (CURB_CONNECTOR (source), result, &retry_after, &pull->error);
+  pull->page = curb_connector_pull_finish (pull->connector, result, &retry_after, &pull->error);
   pull->done = TRUE;
+}
+
+
+/* Issue 15: what the tests never saw */
+
+static JsonObject *
+shop_mutation (const char *query, JsonObject *variables)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autofree char *url = g_strconcat (hub.vendure->url, "/shop-api", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) body = NULL, reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL, *answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  json_object_set_string_member (request, "query", query);
+  if (variables != NULL)
+    json_object_set_object_member (request, "variables", json_object_ref (variables));
+  node = json_node_init_object (json_node_alloc (), request);
+  text = json_to_string (node, FALSE);
+  body = g_bytes_new (text, strlen (text));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  answer = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  root = json_from_string (answer, &error);
+  g_assert_no_error (error);
+  if (json_object_has_member (json_node_get_object (root), "errors"))
+    g_error ("shop API: %s", answer);
+  return json_object_ref (json_object_get_object_member (json_node_get_object (root), "data"));
+}
+
+/* announcePickup(token, etaMinutes): the status, and the error when refused. */
+static char *
+announce_pickup (const char *token, gint64 eta_minutes, char **out_error)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonObject) data = NULL;
+  JsonObject *result;
+
+  json_object_set_string_member (variables, "t", token);
+  json_object_set_int_member (variables, "m", eta_minutes);
+  data = shop_mutation ("mutation($t: String!, $m: Int!) { announcePickup(token: $t, etaMinutes: $m) {"
+                        " status error orderCode etaAt } }", variables);
+  result = json_object_get_object_member (data, "announcePickup");
+  if (out_error != NULL)
+    *out_error = g_strdup (json_object_get_string_member_with_default (result, "error", NULL));
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+static const char *stored_wanted;
+static gint64 stored_version_wanted;
+
+static gboolean
+stored_newer (void)
+{
+  return stored_version (stored_wanted) > stored_version_wanted;
+}
+
+/* Waits until the store holds a newer version of @ref than @version. */
+static void
+wait_for_newer (const char *ref, gint64 version)
+{
+  stored_wanted = ref;
+  stored_version_wanted = version;
+  curb_sync_kick (hub.sync);
+  if (!wait_until (stored_newer, 30000))
+    g_error ("the store did not get a newer version of %s (has %" G_GINT64_FORMAT ")", ref, stored_version (ref));
+}
+
+static gint64
+store_eta_ms (const char *ref)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (hub.store, ref, NULL);
+  JsonNode *node = order != NULL ? json_object_get_member (order, "on_the_way") : NULL;
+  gint64 ms = -1;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    curb_iso8601_to_ms (json_object_get_string_member (json_node_get_object (node), "eta"), &ms);
+  return ms;
+}
+
+/* Item 1: a 101-character surname and 34 CJK characters (102 bytes) as a
+ * first name: Vendure issues the QR, and the store takes both orders, the
+ * names clipped on character boundaries, the lookup by the whole surname. */
+static void
+test_long_names (void)
+{
+  g_autoptr(GString) surname = g_string_new ("W");
+  g_autoptr(GString) cjk = g_string_new (NULL);
+  g_autoptr(JsonArray) long_surname = NULL, long_first = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rejected = curb_sync_get_rejected_orders (hub.sync);
+  const char *ref_a, *ref_b;
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_c (surname, 'a' + i % 26);
+  for (guint i = 0; i < 34; i++)
+    g_string_append (cjk, "\u5c71");
+  {
+    const char *args_a[] = { "--last-name", surname->str, NULL };
+    const char *args_b[] = { "--first-name", cjk->str, "--last-name", "\u7530\u4e2d", NULL };
+    long_surname = vendure_fixture_seed_with (hub.vendure, 1, args_a);
+    long_first = vendure_fixture_seed_with (hub.vendure, 1, args_b);
+  }
+  ref_a = json_object_get_string_member (json_array_get_object_element (long_surname, 0), "code");
+  ref_b = json_object_get_string_member (json_array_get_object_element (long_first, 0), "code");
+  g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (long_surname, 0), "token"));
+  wait_for_newer (ref_a, 0);
+  wait_for_newer (ref_b, 0);
+  {
+    g_autoptr(JsonObject) a = curb_store_lookup (hub.store, ref_a, surname->str, &error);
+    g_autoptr(JsonObject) b = curb_store_get_order (hub.store, ref_b, &error);
+    const char *first = json_object_get_string_member (b, "first_name");
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (a, "last_initial"), ==, "W");
+    g_assert_true (g_utf8_validate (first, -1, NULL));
+    g_assert_cmpuint (strlen (first), <=, 100);
+    g_assert_true (g_str_has_prefix (first, "\u5c71\u5c71\u5c71"));
+    g_assert_true (g_str_has_suffix (first, "\u2026"));
+  }
+  g_assert_cmpuint (curb_sync_get_rejected_orders (hub.sync), ==, rejected);
+}
+
+static gboolean delivery_seen;
+
+static void
+on_delivery_stored (CurbSync *sync, const char * const *refs, gpointer user_data)
+{
+  if (hub.watched_ref != NULL && g_strv_contains (refs, hub.watched_ref))
+    delivery_seen = TRUE;
+}
+
+/* Item 3: a home-delivery order that also carries pickupLocationCode gets no
+ * token and never reaches the store; a pickup order placed after it does. */
+static void
+test_delivery_is_not_pickup (void)
+{
+  const char *args[] = { "--shipping", "delivery", NULL };
+  g_autoptr(JsonArray) delivery = vendure_fixture_seed_with (hub.vendure, 1, args);
+  g_autoptr(JsonArray) pickup = vendure_fixture_seed (hub.vendure, 1);
+  JsonObject *order = json_array_get_object_element (delivery, 0);
+  const char *ref = json_object_get_string_member (order, "code");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  gulong handler = g_signal_connect (hub.sync, "orders-stored", G_CALLBACK (on_delivery_stored), NULL);
+
+  g_assert_true (json_object_get_null_member (order, "token") || !json_object_has_member (order, "token")
+                 || json_object_get_string_member (order, "token") == NULL);
+  hub.watched_ref = g_strdup (ref);
+  wait_for_newer (json_object_get_string_member (json_array_get_object_element (pickup, 0), "code"), 0);
+  catch_up ();
+  catch_up ();
+  g_assert_false (delivery_seen);
+  stored = curb_store_get_order (hub.store, ref, &error);
+  g_assert_null (stored);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_NOT_FOUND);
+  g_signal_handler_disconnect (hub.sync, handler);
+  g_clear_pointer (&hub.watched_ref, g_free);
+}
+
+static JsonObject *
+admin_mutation (const char *query, const char *variables_json)
+{
+  g_autoptr(JsonNode) variables = json_from_string (variables_json, NULL);
+
+  return vendure_fixture_query (hub.vendure, query, json_node_get_object (variables));
+}
+
+static gint64
+fulfilled_units (JsonObject *order)
+{
+  JsonArray *fulfillments = json_object_get_array_member (order, "fulfillments");
+  gint64 units = 0;
+
+  for (guint i = 0; i < json_array_get_length (fulfillments); i++)
+    {
+      JsonObject *f = json_array_get_object_element (fulfillments, i);
+      JsonArray *lines = json_object_get_array_member (f, "lines");
+
+      if (g_str_equal (json_object_get_string_member (f, "state"), "Cancelled"))
+        continue;
+      for (guint j = 0; j < json_array_get_length (lines); j++)
+        units += json_object_get_int_member (json_array_get_object_element (lines, j), "quantity");
+    }
+  return units;
+}
+
+static const char *restaged_ref;
+
+static gboolean
+needs_restage (void)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (hub.store, restaged_ref, NULL);
+
+  return order != NULL && json_object_has_member (order, "restage");
+}
+
+/* Item 4: staff changed the order in Vendure after the store staged it (3
+ * more of a line): the store shows the re-stage, refuses the handoff until
+ * the order is staged again, and what leaves is exactly what was staged. */
+static void
+test_changed_after_staging (void)
+{
+  g_autoptr(JsonArray) placed = vendure_fixture_seed (hub.vendure, 1);
+  JsonObject *seeded = json_array_get_object_element (placed, 0);
+  const char *ref = json_object_get_string_member (seeded, "code");
+  const char *order_id = json_object_get_string_member (seeded, "id");
+  const char *line_id = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (seeded, "lines"), 1), "id");
+  g_autofree char *modify = NULL, *id_only = NULL, *to_state = NULL, *payment = NULL;
+  g_autoptr(JsonObject) arrival = arrival_data ("4");
+  g_autoptr(JsonObject) order = NULL, vendure_order = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL;
+  g_autoptr(CurbEvent) handover = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *restage;
+  gint64 version;
+
+  wait_for_newer (ref, 0);
+  append (CURB_EVENT_STAGED, ref, NULL);
+  append (CURB_EVENT_ARRIVED, ref, arrival);
+  append (CURB_EVENT_CLAIMED, ref, NULL);
+  drain (30000);
+  version = stored_version (ref);
+
+  id_only = g_strdup_printf ("{\"id\": \"%s\", \"s\": \"Modifying\"}", order_id);
+  r1 = admin_mutation ("mutation($id: ID!, $s: String!) { transitionOrderToState(id: $id, state: $s) {"
+                       " ... on Order { state } ... on OrderStateTransitionError { errorCode message transitionError } } }", id_only);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r1, "transitionOrderToState"), "state"), ==, "Modifying");
+  modify = g_strdup_printf ("{\"i\": {\"dryRun\": false, \"orderId\": \"%s\", \"adjustOrderLines\":"
+                            " [{\"orderLineId\": \"%s\", \"quantity\": 4}]}}", order_id, line_id);
+  r2 = admin_mutation ("mutation($i: ModifyOrderInput!) { modifyOrder(input: $i) {"
+                       " ... on Order { id } ... on ErrorResult { errorCode message } } }", modify);
+  g_assert_nonnull (json_object_get_string_member_with_default (json_object_get_object_member (r2, "modifyOrder"), "id", NULL));
+  to_state = g_strdup_printf ("{\"id\": \"%s\", \"s\": \"ArrangingAdditionalPayment\"}", order_id);
+  r3 = admin_mutation ("mutation($id: ID!, $s: String!) { transitionOrderToState(id: $id, state: $s) {"
+                       " ... on Order { state } ... on OrderStateTransitionError { errorCode message transitionError } } }", to_state);
+  payment = g_strdup_printf ("{\"i\": {\"orderId\": \"%s\", \"method\": \"dummy\", \"transactionId\": \"extra-1\", \"metadata\": {}}}",
+                             order_id);
+  r4 = admin_mutation ("mutation($i: ManualPaymentInput!) { addManualPaymentToOrder(input: $i) {"
+                       " ... on Order { state } ... on ErrorResult { errorCode message } } }", payment);
+  g_free (to_state);
+  to_state = g_strdup_printf ("{\"id\": \"%s\", \"s\": \"PaymentSettled\"}", order_id);
+  r5 = admin_mutation ("mutation($id: ID!, $s: String!) { transitionOrderToState(id: $id, state: $s) {"
+                       " ... on Order { state } ... on OrderStateTransitionError { errorCode message transitionError } } }", to_state);
+  g_test_message ("modify: %s / %s / %s",
+                  json_object_get_string_member_with_default (json_object_get_object_member (r3, "transitionOrderToState"), "state", "?"),
+                  json_object_get_string_member_with_default (json_object_get_object_member (r4, "addManualPaymentToOrder"), "state", "?"),
+                  json_object_get_string_member_with_default (json_object_get_object_member (r5, "transitionOrderToState"), "state", "?"));
+
+  /* the versions of the store's own pushes may come first: wait for the change */
+  restaged_ref = ref;
+  curb_sync_kick (hub.sync);
+  g_assert_true (wait_until (needs_restage, 30000));
+  g_assert_cmpint (stored_version (ref), >, version);
+  order = curb_store_get_order (hub.store, ref, &error);
+  g_assert_no_error (error);
+  restage = json_object_get_array_member (order, "restage");
+  g_assert_cmpuint (json_array_get_length (restage), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (restage, 0), "staged_qty"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (restage, 0), "qty"), ==, 4);
+
+  handover = curb_event_new (CURB_EVENT_HANDED_OVER, ref, "staging-1", "st-7", NULL);
+  g_assert_false (curb_store_append_event (hub.store, handover, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_RESTAGE_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "+3 \u00d7"));
+  g_clear_error (&error);
+
+  append (CURB_EVENT_STAGED, ref, NULL);
+  append (CURB_EVENT_HANDED_OVER, ref, NULL);
+  drain (30000);
+  vendure_order = vendure_fixture_order (hub.vendure, ref);
+  g_assert_cmpstr (json_object_get_string_member (vendure_order, "state"), ==, "Delivered");
+  /* 2 eggs + 4 milk (+ bread on some seeds), each unit in exactly one fulfilment */
+  {
+    JsonArray *lines = json_object_get_array_member (vendure_order, "lines");
+    gint64 units = 0;
+
+    for (guint i = 0; i < json_array_get_length (lines); i++)
+      units += json_object_get_int_member (json_array_get_object_element (lines, i), "quantity");
+    g_assert_cmpint (fulfilled_units (vendure_order), ==, units);
+  }
+}
+
+/* Announce: "I'm on my way" through the Shop API with the pickup token alone. */
+static void
+test_announce (void)
+{
+  g_autoptr(JsonArray) placed = vendure_fixture_seed (hub.vendure, 1);
+  const char *ref = json_object_get_string_member (json_array_get_object_element (placed, 0), "code");
+  const char *token = json_object_get_string_member (json_array_get_object_element (placed, 0), "token");
+  g_autofree char *status = NULL, *again = NULL, *error_code = NULL;
+  gint64 version;
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 first_eta;
+
+  wait_for_newer (ref, 0);
+  version = stored_version (ref);
+  status = announce_pickup (token, 15, &error_code);
+  g_assert_cmpstr (status, ==, "announced");
+  wait_for_newer (ref, version);
+  first_eta = store_eta_ms (ref);
+  g_assert_cmpint (first_eta, >=, now_ms + 14 * 60 * 1000);
+  g_assert_cmpint (first_eta, <=, now_ms + 17 * 60 * 1000);
+
+  /* running late: the later ETA replaces the first */
+  g_usleep (1100 * 1000);
+  version = stored_version (ref);
+  again = announce_pickup (token, 45, NULL);
+  g_assert_cmpstr (again, ==, "announced");
+  wait_for_newer (ref, version);
+  g_assert_cmpint (store_eta_ms (ref), >=, first_eta + 29 * 60 * 1000);
+}
+
+/* An announcement after the shopper arrived changes nothing. */
+static void
+test_announce_after_arrival (void)
+{
+  g_autoptr(JsonArray) placed = vendure_fixture_seed (hub.vendure, 1);
+  JsonObject *seeded = json_array_get_object_element (placed, 0);
+  const char *ref = json_object_get_string_member (seeded, "code");
+  g_autoptr(JsonObject) arrival = arrival_data ("2");
+  g_autoptr(JsonObject) before = NULL, after = NULL;
+  g_autofree char *status = NULL;
+
+  wait_for_newer (ref, 0);
+  append (CURB_EVENT_ARRIVED, ref, arrival);
+  drain (30000);
+  before = vendure_fixture_order (hub.vendure, ref);
+  status = announce_pickup (json_object_get_string_member (seeded, "token"), 10, NULL);
+  g_assert_cmpstr (status, ==, "ignored");
+  after = vendure_fixture_order (hub.vendure, ref);
+  g_assert_null (custom_field (after, "pickupEta"));
+  g_assert_cmpstr (json_object_get_string_member (after, "updatedAt"), ==, json_object_get_string_member (before, "updatedAt"));
+  g_assert_cmpint (store_eta_ms (ref), ==, -1);
+}
+
+/* Refused: a cancelled order, a forged code, an expired one, another store's. */
+static void
+test_announce_refused (void)
+{
+  g_autofree char *key_path = g_build_filename (hub.vendure->data_dir, "pickup-token.key", NULL);
+  g_autoptr(CurbSigningKey) key = curb_signing_key_load (key_path, NULL);
+  g_autoptr(CurbSigningKey) forger = curb_signing_key_generate (curb_signing_key_get_key_id (key), NULL);
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(CurbTokenClaims) good = curb_token_claims_new (VENDURE_FIXTURE_STORE, seeded_code (2), now_s + 3600);
+  g_autoptr(CurbTokenClaims) old = curb_token_claims_new (VENDURE_FIXTURE_STORE, seeded_code (2), now_s - 3600);
+  g_autoptr(CurbTokenClaims) elsewhere = curb_token_claims_new ("store-002", seeded_code (2), now_s + 3600);
+  g_autofree char *forged = curb_token_sign (forger, good, NULL);
+  g_autofree char *expired = curb_token_sign (key, old, NULL);
+  g_autofree char *other = curb_token_sign (key, elsewhere, NULL);
+  struct { const char *token; const char *error; } cases[] = {
+    { json_object_get_string_member (json_array_get_object_element (hub.seeded, 5), "token"), "cancelled" },
+    { forged, "token_bad_signature" },
+    { expired, "token_expired" },
+    { other, "token_other_store" },
+    { "NOT-A-TOKEN", "token_malformed" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *error_code = NULL;
+      g_autofree char *status = announce_pickup (cases[i].token, 10, &error_code);
+
+      g_test_message ("%s → %s %s", cases[i].error, status, error_code);
+      g_assert_cmpstr (status, ==, "refused");
+      g_assert_cmpstr (error_code, ==, cases[i].error);
+    }
+  {
+    g_autoptr(JsonObject) order = vendure_fixture_order (hub.vendure, seeded_code (2));
+    g_assert_null (custom_field (order, "pickupEta"));
+  }
+}
+
+static GBytes *
+http_get (const char *url, guint *out_status, char **out_type)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  GBytes *body = soup_session_send_and_read (session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+  if (out_type != NULL)
+    *out_type = g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL));
+  return body;
+}
+
+/* The order-confirmation e-mail Vendure's EmailPlugin wrote for @code. */
+static char *
+order_email (const char *code)
+{
+  g_autofree char *dir = g_build_filename (hub.vendure->data_dir, "emails", NULL);
+  g_autoptr(GDir) emails = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (emails != NULL && (name = g_dir_read_name (emails)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (path, &text, NULL, NULL) && strstr (text, code) != NULL
+          && strstr (text, "Order confirmation") != NULL)
+        return g_steal_pointer (&text);
+    }
+  return NULL;
+}
+
+static char *wanted_email_code;
+
+static gboolean
+email_written (void)
+{
+  g_autofree char *text = order_email (wanted_email_code);
+
+  return text != NULL;
+}
+
+/* The QR as the ZBar/zxing scanner of the kiosk reads it (curbside-ctl scan). */
+static char *
+scan_png (GBytes *png)
+{
+  g_autofree char *path = g_build_filename (hub.dir, "pickup-qr.png", NULL);
+  g_autofree char *ctl = curb_test_build_path ("ctl", "curbside-ctl");
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error));
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            ctl, "scan", path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  return g_steal_pointer (&out);
+}
+
+/* The pickup message: Vendure's order-confirmation e-mail carries the QR
+ * image and the "I'm on my way" link; the image is the token's QR as the
+ * kiosk reads it; the link shows a page whose button announces. */
+static void
+test_pickup_message (void)
+{
+  const char *ref = seeded_code (4);
+  const char *token = json_object_get_string_member (json_array_get_object_element (hub.seeded, 4), "token");
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *qr_url = g_strdup_printf ("%s/curbside/pickup-qr.png?t=%s", hub.vendure->url, escaped);
+  g_autofree char *page_url = g_strdup_printf ("%s/curbside/on-my-way?t=%s", hub.vendure->url, escaped);
+  g_autofree char *email = NULL, *type = NULL, *scanned = NULL;
+  g_autoptr(GBytes) png = NULL, page = NULL;
+  guint status = 0;
+
+  wanted_email_code = g_strdup (ref);
+  g_assert_true (wait_until (email_written, 30000));
+  email = order_email (ref);
+  g_assert_nonnull (strstr (email, "Your pickup code"));
+  g_assert_nonnull (strstr (email, "/curbside/pickup-qr.png?t="));
+  g_assert_nonnull (strstr (email, "/curbside/on-my-way?t="));
+  g_assert_nonnull (strstr (email, "on my way"));
+  g_clear_pointer (&wanted_email_code, g_free);
+
+  png = http_get (qr_url, &status, &type);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (type, ==, "image/png");
+  scanned = scan_png (png);
+  g_test_message ("scanned: %s", scanned);
+  g_assert_nonnull (strstr (scanned, token));
+
+  page = http_get (page_url, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "name=\"eta\""));
 }
 
 /* hub.conf chooses the connector; here with a Vendure API key. */
@@ -763,6 +1247,7 @@ test_hub_config (void)
   g_assert_cmpint (curb_vendure_connector_get_partial_policy (CURB_VENDURE_CONNECTOR (connector)), ==,
                    CURB_VENDURE_PARTIAL_KEEP);
   pending_pull = &pull;
+  pull.connector = connector;
   curb_connector_pull_async (connector, NULL, 100, NULL, on_pulled, &pull);
   g_assert_true (wait_until (pull_done, 30000));
   g_assert_no_error (pull.error);
@@ -867,6 +1352,13 @@ main (int argc, char **argv)
   g_test_add_func ("/vendure/fulfilled-in-vendure", test_fulfilled_in_vendure);
   g_test_add_func ("/vendure/cancelled-in-vendure", test_cancelled_in_vendure);
   g_test_add_func ("/vendure/hub-config", test_hub_config);
+  g_test_add_func ("/vendure/long-names", test_long_names);
+  g_test_add_func ("/vendure/delivery-is-not-pickup", test_delivery_is_not_pickup);
+  g_test_add_func ("/vendure/changed-after-staging", test_changed_after_staging);
+  g_test_add_func ("/vendure/announce", test_announce);
+  g_test_add_func ("/vendure/announce-after-arrival", test_announce_after_arrival);
+  g_test_add_func ("/vendure/announce-refused", test_announce_refused);
+  g_test_add_func ("/vendure/pickup-message", test_pickup_message);
   status = g_test_run ();
   hub_stop ();
   hint_sink_stop ();

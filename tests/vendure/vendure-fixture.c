@@ -169,17 +169,32 @@ JsonArray *
 vendure_fixture_seed (VendureFixture *self,
                       guint           n)
 {
+  return vendure_fixture_seed_with (self, n, NULL);
+}
+
+JsonArray *
+vendure_fixture_seed_with (VendureFixture     *self,
+                           guint               n,
+                           const char * const *extra_args)
+{
   g_autofree char *count = g_strdup_printf ("%u", n);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
   JsonArray *orders = json_array_new ();
+  const char *base[] = { "node", "seed.js", "--url", self->url, "--orders", count, "--store", VENDURE_FIXTURE_STORE,
+                         "--concurrency", n > 20 ? "16" : "2", NULL };
 
+  g_strv_builder_addv (argv, base);
+  if (extra_args != NULL)
+    g_strv_builder_addv (argv, (const char **) extra_args);
+  args = g_strv_builder_end (argv);
   g_subprocess_launcher_set_cwd (launcher, self->app_dir);
-  child = g_subprocess_launcher_spawn (launcher, &error, "node", "seed.js", "--url", self->url, "--orders", count,
-                                       "--store", VENDURE_FIXTURE_STORE, "--concurrency", n > 20 ? "16" : "2", NULL);
+  child = g_subprocess_launcher_spawnv (launcher, (const char * const *) args, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
   g_assert_no_error (error);

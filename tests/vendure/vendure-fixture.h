@@ -35,6 +35,10 @@ void            vendure_fixture_forget_sessions (VendureFixture *self);
 /* Places @n pickup orders through the Shop API checkout; seed.js's lines. */
 JsonArray      *vendure_fixture_seed        (VendureFixture *self,
                                              guint           n);
+/* The same with seed.js options (--first-name, --last-name, --shipping delivery). */
+JsonArray      *vendure_fixture_seed_with   (VendureFixture     *self,
+                                             guint               n,
+                                             const char * const *extra_args);
 JsonObject     *vendure_fixture_query       (VendureFixture *self,
                                              const char     *query,
                                              JsonObject     *variables);

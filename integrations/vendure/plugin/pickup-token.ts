@@ -3,7 +3,7 @@
  * (docs/tokens.md): version 1, Ed25519 over "curbside/token" || body,
  * base41 text (QR alphanumeric characters only).
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, sign } from 'crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, sign, verify } from 'crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'fs';
 
 const VERSION = 1;
@@ -20,6 +20,7 @@ const ORDER_REF_RE = /^[A-Z0-9-]{1,32}$/;
 export interface PickupTokenKey {
     keyId: string;
     privateKey: KeyObject;
+    publicKey: KeyObject;
     /** Raw 32-byte Ed25519 public key, base64 (a keyring line's second field). */
     publicKeyBase64: string;
 }
@@ -57,8 +58,9 @@ export function signPickupToken(key: PickupTokenKey, storeId: string, orderRef: 
 
 function keyFromSeed(keyId: string, seed: Buffer): PickupTokenKey {
     const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }) as Buffer;
-    return { keyId, privateKey, publicKeyBase64: spki.subarray(spki.length - 32).toString('base64') };
+    const publicKey = createPublicKey(privateKey);
+    const spki = publicKey.export({ format: 'der', type: 'spki' }) as Buffer;
+    return { keyId, privateKey, publicKey, publicKeyBase64: spki.subarray(spki.length - 32).toString('base64') };
 }
 
 /** Reads a `curbside-ctl keygen` secret key file: "curbside-secret-key-v1 KID BASE64(seed || public key)". */
@@ -87,4 +89,63 @@ export function loadOrCreatePickupTokenKey(path: string, keyId: string): PickupT
         chmodSync(path, 0o600);
     }
     return loadPickupTokenKey(path);
+}
+
+export function base41Decode(text: string): Buffer | undefined {
+    if (text.length % 3 === 1) return undefined;
+    const out: number[] = [];
+    for (let i = 0; i < text.length; i += 3) {
+        const chunk = text.slice(i, i + 3);
+        let value = 0;
+        for (let j = chunk.length - 1; j >= 0; j--) {
+            const v = ALPHABET.indexOf(chunk[j]);
+            if (v < 0) return undefined;
+            value = value * 41 + v;
+        }
+        if (value > (chunk.length === 3 ? 0xffff : 0xff)) return undefined;
+        if (chunk.length === 3) out.push(value >> 8);
+        out.push(value & 0xff);
+    }
+    return Buffer.from(out);
+}
+
+export interface PickupTokenClaims {
+    keyId: string;
+    storeId: string;
+    orderRef: string;
+    expiresS: number;
+}
+
+export type PickupTokenError = 'token_malformed' | 'token_unknown_key' | 'token_bad_signature' | 'token_expired';
+
+const CLOCK_SKEW_S = 300;
+
+function parseBody(binary: Buffer): { claims: PickupTokenClaims; bodyLength: number } | undefined {
+    let at = 0;
+    const take = (n: number) => { const part = binary.subarray(at, at + n); at += n; return part.length === n ? part : undefined; };
+    const text = () => { const len = take(1); return len ? take(len[0])?.toString('ascii') : undefined; };
+    const version = take(1);
+    const keyId = text(), storeId = text(), orderRef = text();
+    const expiry = take(4), nonce = take(4);
+    if (!version || version[0] !== VERSION || keyId === undefined || storeId === undefined || orderRef === undefined
+        || !expiry || !nonce || !KEY_ID_RE.test(keyId) || !STORE_ID_RE.test(storeId) || !ORDER_REF_RE.test(orderRef)
+        || binary.length !== at + 64) return undefined;
+    return { claims: { keyId, storeId, orderRef, expiresS: expiry.readUInt32BE(0) }, bodyLength: at };
+}
+
+/**
+ * Verifies a pickup token as core/curb-token.c does: key, then signature,
+ * then expiry (300 s of clock skew), so a forger learns only "bad signature".
+ * The store is the caller's check (it depends on the order).
+ */
+export function verifyPickupToken(key: PickupTokenKey, token: string, nowS: number):
+        { claims?: PickupTokenClaims; error?: PickupTokenError } {
+    const binary = typeof token === 'string' && token.length <= 240 ? base41Decode(token) : undefined;
+    const parsed = binary ? parseBody(binary) : undefined;
+    if (!binary || !parsed) return { error: 'token_malformed' };
+    if (parsed.claims.keyId !== key.keyId) return { error: 'token_unknown_key' };
+    const message = Buffer.concat([SIGNING_CONTEXT, binary.subarray(0, parsed.bodyLength)]);
+    if (!verify(null, message, key.publicKey, binary.subarray(parsed.bodyLength))) return { error: 'token_bad_signature' };
+    if (nowS > parsed.claims.expiresS + CLOCK_SKEW_S) return { error: 'token_expired' };
+    return { claims: parsed.claims };
 }

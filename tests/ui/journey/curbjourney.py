@@ -685,7 +685,7 @@ class Store:
 
     def enroll_tool(self, role, name, credential):
         self.run([program("ctl", "curbside-ctl"), "enroll", "--hub", self.hub_url, "--fingerprint",
-                  self.fingerprint, "--code", self.issue_code(role), "--name", name,
+                  self.fingerprint, "--code", self.issue_code(role), "--name", name, "--tool",
                   "--credential-file", credential])
         with open(credential) as handle:
             return handle.read().strip()
