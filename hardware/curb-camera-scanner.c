@@ -97,11 +97,16 @@ is_stale (gpointer key,
   return ((gint64 *) user_data)[0] - *(gint64 *) value >= ((gint64 *) user_data)[1];
 }
 
-/* zxing-cpp (plain and inverted) on every frame; when that reads nothing,
+/**
+ * curb_camera_scanner_live_passes:
+ * @decoded: how many frames were decoded before this one
+ *
+ * zxing-cpp (plain and inverted) on every frame; when that reads nothing,
  * one of the slower passes on every fourth frame, in turn, so no frame
- * waits long for the one before it. */
-static CurbQrPasses
-live_passes (guint64 decoded)
+ * waits long for the one before it.
+ */
+CurbQrPasses
+curb_camera_scanner_live_passes (guint64 decoded)
 {
   static const CurbQrPasses slow[] = {
     CURB_QR_PASS_NORMALIZE, CURB_QR_PASS_ZBAR, CURB_QR_PASS_UPSCALE, CURB_QR_PASS_ZBAR_INVERTED,
@@ -179,7 +184,7 @@ decode_frame (CurbCameraScanner *self,
       update_stats (self, &gray, FALSE, 0, 0, now);
       return;
     }
-  codes = curb_qr_decoder_decode (self->decoder, &gray, live_passes (self->stats.decoded));
+  codes = curb_qr_decoder_decode (self->decoder, &gray, curb_camera_scanner_live_passes (self->stats.decoded));
   for (guint i = 0; i < codes->len; i++)
     {
       curb_scanner_gate_code_seen (self->gate, now);

@@ -15,6 +15,7 @@
 #define THANKS_TIMEOUT_S 15
 /* the hub's session waits for the first camera frame on screen, or this */
 #define SESSION_DELAY_MS 1000
+#define STATS_INTERVAL_S 2
 /* what the preview shows needs no more: decoding uses the full frame */
 #define PREVIEW_WIDTH 640
 #define PREVIEW_HEIGHT 360
@@ -42,6 +43,7 @@ struct _CurbKioskApplication
   gboolean           ready;
   gboolean           empty_gtk_theme;
   guint              session_delay;
+  guint              stats_timer;
 
   CurbConfig        *config;
   CurbKioskFlow     *flow;
@@ -360,6 +362,22 @@ on_flow_changed (CurbKioskApplication *self)
                                                        == CURB_KIOSK_SCREEN_WELCOME);
 }
 
+/* With G_MESSAGES_DEBUG=curbside-kiosk, the camera's counters since start
+ * (the side-by-side benchmark reads the frame rate from them). */
+static gboolean
+on_stats_timer (gpointer user_data)
+{
+  CurbKioskApplication *self = user_data;
+  CurbCameraStats stats;
+
+  curb_camera_scanner_get_stats (self->scanner, &stats);
+  g_debug ("camera at %" G_GINT64_FORMAT " us: %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+           " decoded, %" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " shown",
+           g_get_monotonic_time (), stats.frames, stats.decoded, stats.reads,
+           curb_kiosk_preview_sink_get_frames (self->preview));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_camera (CurbKioskApplication *self)
 {
@@ -379,6 +397,8 @@ start_camera (CurbKioskApplication *self)
       curb_camera_scanner_set_preview_sink (self->scanner,
                                             curb_kiosk_preview_sink_get_element (self->preview));
       curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        self->stats_timer = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_timer, self);
       g_signal_connect_object (self->flow, "changed", G_CALLBACK (on_flow_changed), self,
                                G_CONNECT_SWAPPED);
     }
@@ -496,6 +516,7 @@ curb_kiosk_application_shutdown (GApplication *app)
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
 
   g_clear_handle_id (&self->session_delay, g_source_remove);
+  g_clear_handle_id (&self->stats_timer, g_source_remove);
   if (self->preview != NULL)
     curb_kiosk_preview_sink_detach (self->preview);
   if (self->scanner != NULL)
