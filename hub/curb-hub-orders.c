@@ -2,6 +2,7 @@
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
+#include "curb-order-codec.h"
 #include "curb-token.h"
 #include "curb-util.h"
 
@@ -219,14 +220,15 @@ curb_hub_event_from_body (SoupServerMessage *msg,
   return event;
 }
 
+/* Staged as the order stands now (nothing to re-stage): the shopper is
+ * told how long staff take. */
 static void
 add_eta (JsonObject *reply,
          JsonObject *order)
 {
-  JsonNode *restage = json_object_get_member (order, "restage");
-  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE)
-                    && (restage == NULL || !JSON_NODE_HOLDS_ARRAY (restage)
-                        || json_array_get_length (json_node_get_array (restage)) == 0);
+  g_autoptr(CurbOrder) model = curb_order_codec_decode (order, NULL);
+  gboolean staged = model != NULL && curb_order_get_staged (model)
+                    && g_list_model_get_n_items (curb_order_get_restage (model)) == 0;
 
   json_object_set_boolean_member (reply, "staged", staged);
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
@@ -342,6 +344,7 @@ curb_hub_handle_lookup (CurbHub           *hub,
 {
   g_autoptr(JsonObject) body = curb_hub_read_body (msg, lookup_fields);
   g_autoptr(JsonObject) order = NULL;
+  g_autoptr(CurbOrder) model = NULL;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ticket = NULL;
@@ -366,8 +369,14 @@ curb_hub_handle_lookup (CurbHub           *hub,
       curb_hub_reply_gerror (msg, error, NULL);
       return;
     }
+  model = curb_order_codec_decode (order, &error);
+  if (model == NULL)
+    {
+      curb_hub_reply_gerror (msg, error, NULL);
+      return;
+    }
   reply = json_object_new ();
-  ticket = issue_ticket (hub, json_object_get_string_member (order, "ref"), caller->device_id);
+  ticket = issue_ticket (hub, curb_order_get_ref (model), caller->device_id);
   json_object_set_string_member (reply, "ticket", ticket);
   json_object_set_object_member (reply, "order", g_steal_pointer (&order));
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
@@ -400,43 +409,44 @@ curb_hub_handle_order (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
+/* The refs of the orders waiting for staff (arrived, not claimed): all of
+ * them into @alerts, those that arrived before @escalate_before_ms into
+ * @escalated (either may be %NULL). Read through the order codec. */
+static void
+collect_alerts (JsonArray *orders,
+                gint64     escalate_before_ms,
+                JsonArray *alerts,
+                JsonArray *escalated)
+{
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CurbOrder) order = curb_order_codec_decode (json_array_get_object_element (orders, i), &error);
+      gint64 arrived;
+
+      if (order == NULL)
+        {
+          g_warning ("An order in the store does not read: %s", error->message);
+          continue;
+        }
+      if (curb_order_get_state (order) != CURB_ORDER_STATE_ARRIVED)
+        continue;
+      arrived = curb_order_get_arrived_at (order);
+      if (alerts != NULL)
+        json_array_add_string_element (alerts, curb_order_get_ref (order));
+      if (escalated != NULL && arrived > 0 && arrived <= escalate_before_ms)
+        json_array_add_string_element (escalated, curb_order_get_ref (order));
+    }
+}
+
 /* Arrived and not yet claimed: the staging station rings for these. */
 JsonArray *
 curb_hub_outstanding_alerts (JsonArray *orders)
 {
   JsonArray *alerts = json_array_new ();
 
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *order = json_array_get_object_element (orders, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0)
-        json_array_add_string_element (alerts, json_object_get_string_member (order, "ref"));
-    }
+  collect_alerts (orders, 0, alerts, NULL);
   return alerts;
-}
-
-/* Outstanding alerts ringing longer than @after_s: they escalate (e.g. to a
- * manager's screen or a louder sound). */
-static JsonArray *
-escalated_alerts (JsonArray *orders,
-                  guint      after_s)
-{
-  JsonArray *escalated = json_array_new ();
-  gint64 now = curb_now_ms ();
-
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *order = json_array_get_object_element (orders, i);
-      const char *arrived = json_object_get_string_member_with_default (order, "arrived_at", NULL);
-      gint64 arrived_ms;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0
-          && arrived != NULL && curb_iso8601_to_ms (arrived, &arrived_ms)
-          && now - arrived_ms >= (gint64) after_s * 1000)
-        json_array_add_string_element (escalated, json_object_get_string_member (order, "ref"));
-    }
-  return escalated;
 }
 
 static const char *
@@ -468,6 +478,7 @@ curb_hub_handle_orders (CurbHub           *hub,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) orders = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *alerts, *escalated;
   gint64 last_seq = curb_store_get_last_seq (hub->store);
 
   if (view == NULL)
@@ -483,8 +494,13 @@ curb_hub_handle_orders (CurbHub           *hub,
       curb_hub_reply_gerror (msg, error, NULL);
       return;
     }
-  json_object_set_array_member (reply, "alerts", curb_hub_outstanding_alerts (orders));
-  json_object_set_array_member (reply, "escalated", escalated_alerts (orders, hub->escalation_s));
+  /* outstanding alerts ringing longer than the escalation time escalate
+   * (e.g. to a manager's screen or a louder sound) */
+  alerts = json_array_new ();
+  escalated = json_array_new ();
+  collect_alerts (orders, curb_now_ms () - (gint64) hub->escalation_s * 1000, alerts, escalated);
+  json_object_set_array_member (reply, "alerts", alerts);
+  json_object_set_array_member (reply, "escalated", escalated);
   json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
   json_object_set_int_member (reply, "last_seq", last_seq);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);

@@ -67,7 +67,7 @@ curb_staging_settings_clear (CurbStagingSettings *settings)
 static void
 on_order_changed (CurbBoardModel     *board,
                   const char         *ref,
-                  CurbBoardOrder     *order,
+                  CurbOrder          *order,
                   CurbStagingStation *self)
 {
   if (order != NULL)
@@ -337,7 +337,7 @@ curb_staging_station_tick (CurbStagingStation *self)
 
 void
 curb_staging_station_ingest_order (CurbStagingStation *self,
-                                   CurbBoardOrder     *order)
+                                   CurbOrder          *order)
 {
   g_return_if_fail (CURB_IS_STAGING_STATION (self));
   curb_board_model_upsert (self->board, order);
@@ -410,7 +410,7 @@ static void
 print_receipt (CurbStagingStation *self,
                const char         *ref)
 {
-  CurbBoardOrder *order = curb_board_model_lookup (self->board, ref);
+  CurbOrder *order = curb_board_model_lookup (self->board, ref);
   g_autoptr(GError) error = NULL;
 
   if (self->printer == NULL || order == NULL)
@@ -826,7 +826,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
                                    const char          *ref,
                                    GError             **error)
 {
-  CurbBoardOrder *order;
+  CurbOrder *order;
 
   g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
   order = curb_board_model_lookup (self->board, ref);
@@ -835,7 +835,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No label printer is set up on this station."));
       return FALSE;
     }
-  if (order == NULL || curb_board_order_get_total_bags (order) == 0)
+  if (order == NULL || curb_order_get_bag_count (order) == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Mark the order as staged with its bags first."));
       return FALSE;
