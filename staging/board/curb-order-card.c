@@ -368,6 +368,17 @@ add_on_the_way_flags (CurbOrderCard *self,
       g_autofree char *text = g_strdup_printf (_("Re-stage: %s"), restage);
       add_flag (flags, text);
     }
+  if (curb_rules_is_taken_on (order))
+    {
+      CurbPerson *claimer = curb_order_get_claimer (order);
+      const char *me = curb_staff_session_get_staff_id (curb_staging_station_get_session (self->station));
+      g_autofree char *text = g_strcmp0 (curb_person_get_id (claimer), me) == 0
+                              ? g_strdup (_("You are bringing it out"))
+                              : g_strdup_printf (_("%s is bringing it out"),
+                                                 curb_person_get_first_name (claimer) != NULL
+                                                 ? curb_person_get_first_name (claimer) : _("staff"));
+      add_flag (flags, text);
+    }
   if (eta > 0 && curb_board_column_for_order (order) == CURB_BOARD_COLUMN_ON_THE_WAY)
     {
       g_autofree char *at = format_clock (eta);

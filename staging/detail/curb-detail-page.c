@@ -119,6 +119,27 @@ is_mine (CurbDetailPage *self,
          && g_strcmp0 (curb_person_get_id (claimer), me) == 0;
 }
 
+/* Taken on by this station's staff member while the shopper is on the way. */
+static gboolean
+is_mine_ahead (CurbDetailPage *self,
+               CurbOrderState  state,
+               CurbPerson     *claimer)
+{
+  const char *me = my_staff_id (self);
+
+  return (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY)
+         && me != NULL && claimer != NULL && g_strcmp0 (curb_person_get_id (claimer), me) == 0;
+}
+
+/* The actions row: the claimer's (release; complete once the shopper is here). */
+static gboolean
+shows_actions (CurbDetailPage *self,
+               CurbOrderState  state,
+               CurbPerson     *claimer)
+{
+  return is_mine (self, state, claimer) || is_mine_ahead (self, state, claimer);
+}
+
 static char *
 format_state (CurbDetailPage *self,
               CurbOrderState  state,
@@ -126,6 +147,10 @@ format_state (CurbDetailPage *self,
 {
   const char *by = claimer != NULL ? curb_person_get_first_name (claimer) : NULL;
 
+  if (claimer != NULL && (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY))
+    return is_mine_ahead (self, state, claimer)
+           ? g_strdup (_("You are bringing it out when the shopper arrives"))
+           : g_strdup_printf (_("%s is bringing it out when the shopper arrives"), by ? by : _("someone else"));
   switch (state)
     {
     case CURB_ORDER_STATE_PENDING:
@@ -199,7 +224,9 @@ format_handoff (CurbDetailPage *self,
 
 static gboolean
 may_claim (CurbDetailPage *self,
-           CurbOrderState  state)
+           CurbOrderState  state,
+           CurbPerson     *claimer,
+           gint64          eta)
 {
   return self->order != NULL && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
 }
@@ -536,6 +563,7 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, format_bags);
   gtk_widget_class_bind_template_callback (widget_class, format_handoff);
   gtk_widget_class_bind_template_callback (widget_class, may_claim);
+  gtk_widget_class_bind_template_callback (widget_class, shows_actions);
   gtk_widget_class_bind_template_callback (widget_class, may_return);
   gtk_widget_class_bind_template_callback (widget_class, is_mine);
 }

@@ -259,6 +259,85 @@ detail_says (gpointer data)
   return FALSE;
 }
 
+/* A button of the order screen that staff can see (it and all its parents shown). */
+static gboolean
+detail_button_shown (gpointer data)
+{
+  GtkWidget *detail = curb_staging_window_get_page_widget (window, "detail");
+
+  for (GtkWidget *w = detail; w != NULL; )
+    {
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), data) == 0)
+        return gtk_widget_is_visible (w);
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != detail && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == detail ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  return FALSE;
+}
+
+static char *last_notice;
+
+static void
+on_notice (CurbStagingStation *unused, const char *message, gpointer data)
+{
+  g_free (last_notice);
+  last_notice = g_strdup (message);
+}
+
+static gboolean
+notice_names (gpointer data)
+{
+  return last_notice != NULL && strstr (last_notice, data) != NULL;
+}
+
+static gboolean
+taken_on_by_alex (gpointer data)
+{
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+
+  return order != NULL && curb_order_get_claimer (order) != NULL
+         && g_strcmp0 (curb_person_get_id (curb_order_get_claimer (order)), "1007") == 0;
+}
+
+/* The shopper of OTW1 said "I'm on my way": Alex takes the order on from the
+ * On the way lane; the check-in rings no unclaimed alert, and this station
+ * (Alex's) chimes and says who is here. */
+static void
+test_take_on_while_on_the_way (void)
+{
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), "OTW1");
+  gulong handler = g_signal_connect (station, "notice", G_CALLBACK (on_notice), NULL);
+
+  g_assert_nonnull (order);
+  g_assert_cmpint (curb_board_column_for_order (order), ==, CURB_BOARD_COLUMN_ON_THE_WAY);
+  g_assert_true (curb_staging_window_open_order (window, "OTW1"));
+  g_assert_true (curb_test_spin_until (detail_button_shown, (gpointer) "Claim: I am taking it out", 3000));
+  g_signal_emit_by_name (curb_staging_window_get_page_widget (window, "detail"), "claim", "OTW1");
+  g_assert_true (curb_test_spin_until (taken_on_by_alex, (gpointer) "OTW1", 3000));
+  g_assert_cmpint (curb_order_get_state (order), ==, CURB_ORDER_STATE_PENDING);
+  g_assert_true (curb_test_spin_until (detail_says, (gpointer) "You are bringing it out when the shopper arrives", 3000));
+  g_assert_false (detail_button_shown ((gpointer) "Claim: I am taking it out"));
+  g_assert_true (detail_button_shown ((gpointer) "Release: someone else takes it"));
+  g_assert_false (detail_button_shown ((gpointer) "Complete handoff"));
+
+  sound_started_at = 0;
+  check_in ("OTW1", "5");
+  g_assert_true (wait_for_state ("OTW1", CURB_ORDER_STATE_CLAIMED, 3000));
+  g_assert_cmpint (curb_alert_tracker_get_level (curb_staging_station_get_alerts (station), "OTW1"), ==,
+                   CURB_ALERT_LEVEL_NONE);
+  g_assert_true (curb_test_spin_until (notice_names, (gpointer) "OTW1", 3000));
+  g_assert_nonnull (strstr (last_notice, "bay 5"));
+  g_assert_true (curb_test_spin_until (sound_started, NULL, 3000));
+  g_signal_handler_disconnect (station, handler);
+  g_clear_pointer (&last_notice, g_free);
+}
+
 static void
 test_double_claim (void)
 {
@@ -580,12 +659,15 @@ main (int argc, char *argv[])
   hub_fixture_add_order (&fx, "A7K3Q9", TRUE);
   hub_fixture_add_order (&fx, "E5C4L8", FALSE);
   hub_fixture_add_order (&fx, "R3ST4T", FALSE);
+  hub_fixture_add_order (&fx, "OTW1", FALSE);
+  hub_fixture_announce (&fx, "OTW1");
   hub_fixture_add_staff (&fx, "1007", "Alex", "2468");
   hub_fixture_add_staff (&fx, "1009", "Jo", "1357");
   kiosk = hub_fixture_device (&fx, CURB_DEVICE_ROLE_KIOSK, NULL);
   start_app ();
 
   g_test_add_func ("/staging/hub/sign-in", test_sign_in);
+  g_test_add_func ("/staging/hub/take-on-while-on-the-way", test_take_on_while_on_the_way);
   g_test_add_func ("/staging/hub/arrival-rings-until-claimed", test_arrival_rings_until_claimed);
   g_test_add_func ("/staging/hub/partial-handoff", test_partial_handoff);
   g_test_add_func ("/staging/hub/escalation", test_escalation);
