@@ -435,6 +435,18 @@ make_source (CurbCameraScanner  *self,
   return source;
 }
 
+/* Links inside the pipeline are made without a caps check: caps are agreed
+ * when the first frame comes, in GStreamer's threads, and checking here
+ * would repeat the costliest part of that work (videoconvert's caps) on the
+ * caller's thread at start-up. */
+static gboolean
+link_unchecked (GstElement *src,
+                const char *src_pad,
+                GstElement *sink)
+{
+  return gst_element_link_pads_full (src, src_pad, sink, "sink", GST_PAD_LINK_CHECK_NOTHING);
+}
+
 static GstElement *
 make_branch (const char *queue_name,
              const char *caps_string,
@@ -451,7 +463,9 @@ make_branch (const char *queue_name,
                 "max-size-time", (guint64) 0, NULL);
   g_object_set (filter, "caps", caps, NULL);
   gst_bin_add_many (GST_BIN (bin), queue, convert, filter, sink, NULL);
-  gst_element_link_many (queue, convert, filter, sink, NULL);
+  link_unchecked (queue, "src", convert);
+  link_unchecked (convert, "src", filter);
+  link_unchecked (filter, "src", sink);
   pad = gst_element_get_static_pad (queue, "sink");
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   return bin;
@@ -486,7 +500,7 @@ build_pipeline (CurbCameraScanner  *self,
   decode = make_branch ("curb_decode_queue", gray_caps,
                         make_appsink (self, "curb_decode", on_decode_sample));
   gst_bin_add_many (GST_BIN (pipeline), source, tee, decode, NULL);
-  if (!gst_element_link (source, tee) || !gst_element_link (tee, decode))
+  if (!gst_element_link (source, tee) || !link_unchecked (tee, "src_%u", decode))
     {
       g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
                    "The camera pipeline has no video output");
@@ -500,7 +514,7 @@ build_pipeline (CurbCameraScanner  *self,
                                          self->preview_sink ? NULL : preview_caps, sink);
 
       gst_bin_add (GST_BIN (pipeline), preview);
-      gst_element_link (tee, preview);
+      link_unchecked (tee, "src_%u", preview);
     }
   return g_steal_pointer (&pipeline);
 }

@@ -1,3 +1,4 @@
+#include <sodium.h>
 #include <string.h>
 
 #include "curb-error.h"
@@ -7,6 +8,7 @@
 #include "curb-util.h"
 
 #define TICKET_TTL_MS      (10 * 60 * 1000)
+#define TICKET_KEY_META    "lookup-ticket-key"
 #define ETA_STAGED_S        120
 #define ETA_NOT_STAGED_S    600
 
@@ -132,8 +134,94 @@ curb_hub_reply_applied (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
-/* The order a check-in is for: from a pickup token valid at @at_s, or from
- * a lookup ticket this device holds. */
+/* --- lookup tickets ----------------------------------------------------
+ * A successful manual lookup gives the kiosk a ticket that lets it (and only
+ * it) check that order in for TICKET_TTL_MS. A ticket carries its order and
+ * expiry and is signed with a key kept in the store, so one that a kiosk
+ * queued while the hub was down still works after a hub restart:
+ * "EXPIRES_MS.REF.HMAC" (HMAC-SHA-256 over ref, device and expiry). */
+
+static GBytes *
+ticket_key (CurbHub *hub)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  guint8 key[crypto_auth_hmacsha256_KEYBYTES];
+  size_t length = 0;
+  char encoded[sodium_base64_ENCODED_LEN (sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+
+  if (hub->ticket_key != NULL)
+    return hub->ticket_key;
+  stored = curb_store_get_meta (hub->store, TICKET_KEY_META, &error);
+  if (stored != NULL
+      && sodium_base642bin (key, sizeof key, stored, strlen (stored), NULL, &length, NULL,
+                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0
+      && length == sizeof key)
+    return hub->ticket_key = g_bytes_new (key, sizeof key);
+  crypto_auth_hmacsha256_keygen (key);
+  sodium_bin2base64 (encoded, sizeof encoded, key, sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  g_clear_error (&error);
+  if (!curb_store_set_meta (hub->store, TICKET_KEY_META, encoded, &error))
+    g_warning ("Lookup tickets will not survive a restart: %s", error->message);
+  hub->ticket_key = g_bytes_new (key, sizeof key);
+  sodium_memzero (key, sizeof key);
+  sodium_memzero (encoded, sizeof encoded);
+  return hub->ticket_key;
+}
+
+static void
+ticket_mac (CurbHub    *hub,
+            const char *ref,
+            const char *device_id,
+            gint64      expires_ms,
+            guint8      mac[crypto_auth_hmacsha256_BYTES])
+{
+  g_autofree char *message = g_strdup_printf ("%s\n%s\n%" G_GINT64_FORMAT, ref, device_id, expires_ms);
+
+  crypto_auth_hmacsha256 (mac, (const guint8 *) message, strlen (message),
+                          g_bytes_get_data (ticket_key (hub), NULL));
+}
+
+static char *
+issue_ticket (CurbHub    *hub,
+              const char *ref,
+              const char *device_id)
+{
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  char encoded[sodium_base64_ENCODED_LEN (sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  gint64 expires_ms = curb_now_ms () + TICKET_TTL_MS;
+
+  ticket_mac (hub, ref, device_id, expires_ms, mac);
+  sodium_bin2base64 (encoded, sizeof encoded, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s.%s", expires_ms, ref, encoded);
+}
+
+/* The order @ticket is for, when this device holds it and it was valid at @at_ms. */
+static char *
+ticket_ref (CurbHub    *hub,
+            const char *device_id,
+            const char *ticket,
+            gint64      at_ms)
+{
+  g_auto(GStrv) parts = g_strsplit (ticket, ".", 4);
+  guint8 mac[crypto_auth_hmacsha256_BYTES], expected[crypto_auth_hmacsha256_BYTES];
+  size_t length = 0;
+  gint64 expires_ms;
+  gboolean valid;
+
+  if (g_strv_length (parts) != 3 || !curb_order_ref_is_valid (parts[1])
+      || !g_ascii_string_to_signed (parts[0], 10, 0, G_MAXINT64, &expires_ms, NULL)
+      || sodium_base642bin (mac, sizeof mac, parts[2], strlen (parts[2]), NULL, &length, NULL,
+                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0
+      || length != sizeof mac)
+    return NULL;
+  ticket_mac (hub, parts[1], device_id, expires_ms, expected);
+  valid = sodium_memcmp (mac, expected, sizeof mac) == 0 && expires_ms > at_ms;
+  return valid ? g_strdup (parts[1]) : NULL;
+}
+
+/* The order a check-in is for: from a pickup token or a lookup ticket of
+ * this device, valid at @at_s. */
 char *
 curb_hub_checkin_ref (CurbHub        *hub,
                       CurbHubCaller  *caller,
@@ -143,7 +231,7 @@ curb_hub_checkin_ref (CurbHub        *hub,
                       GError        **error)
 {
   g_autoptr(CurbTokenClaims) claims = NULL;
-  CurbHubTicket *ticket;
+  char *ticket_order;
 
   if ((token == NULL) == (ticket_id == NULL))
     {
@@ -152,10 +240,9 @@ curb_hub_checkin_ref (CurbHub        *hub,
     }
   if (ticket_id != NULL)
     {
-      ticket = g_hash_table_lookup (hub->tickets, ticket_id);
-      if (ticket != NULL && g_str_equal (ticket->device_id, caller->device_id)
-          && ticket->expires_ms > curb_now_ms ())
-        return g_strdup (ticket->ref);
+      ticket_order = ticket_ref (hub, caller->device_id, ticket_id, at_s * 1000);
+      if (ticket_order != NULL)
+        return ticket_order;
       g_set_error_literal (error, CURB_ERROR, CURB_ERROR_UNAUTHORIZED,
                            "The lookup ticket is unknown or expired; look the order up again");
       return NULL;
@@ -313,28 +400,6 @@ take_lookup_token (CurbHub           *hub,
   return FALSE;
 }
 
-static char *
-issue_ticket (CurbHub    *hub,
-              const char *ref,
-              const char *device_id)
-{
-  CurbHubTicket *ticket = g_new0 (CurbHubTicket, 1);
-  char *id = curb_random_token (24);
-  GHashTableIter iter;
-  gpointer value;
-  gint64 now = curb_now_ms ();
-
-  g_hash_table_iter_init (&iter, hub->tickets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((CurbHubTicket *) value)->expires_ms <= now)
-      g_hash_table_iter_remove (&iter);
-  ticket->ref = g_strdup (ref);
-  ticket->device_id = g_strdup (device_id);
-  ticket->expires_ms = now + TICKET_TTL_MS;
-  g_hash_table_insert (hub->tickets, g_strdup (id), ticket);
-  return id;
-}
-
 void
 curb_hub_handle_lookup (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -382,6 +447,27 @@ curb_hub_handle_lookup (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
+/* A kiosk reads an order only with proof it is the shopper's: the pickup
+ * code (?token=), this device's lookup ticket (?ticket=), or having checked
+ * the shopper in (its receipt). Anything else answers like an unknown
+ * order, so reading by reference tells nothing. */
+static gboolean
+kiosk_has_code (CurbHub           *hub,
+                SoupServerMessage *msg,
+                CurbHubCaller     *caller,
+                const char        *ref)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *token = params != NULL ? g_hash_table_lookup (params, "token") : NULL;
+  const char *ticket = params != NULL ? g_hash_table_lookup (params, "ticket") : NULL;
+  g_autofree char *proven = NULL;
+
+  if (token != NULL || ticket != NULL)
+    proven = curb_hub_checkin_ref (hub, caller, token, ticket, curb_now_ms () / 1000, NULL);
+  return g_strcmp0 (proven, ref) == 0;
+}
+
 void
 curb_hub_handle_order (CurbHub           *hub,
                        SoupServerMessage *msg,
@@ -392,12 +478,27 @@ curb_hub_handle_order (CurbHub           *hub,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  gboolean kiosk = caller->role == CURB_DEVICE_ROLE_KIOSK;
 
   if (!curb_order_ref_is_valid (ref))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                             "An order reference is 1 to 32 of A-Z, 0-9 and '-'", NULL);
       return;
+    }
+  /* the kiosk that checked the shopper in reads on (its receipt at handoff) */
+  if (kiosk && !curb_hub_kiosk_checked_in (hub, ref, caller->device_id))
+    {
+      if (!kiosk_has_code (hub, msg, caller, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such order", NULL);
+          return;
+        }
+      if (order_is_closed (hub, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+          return;
+        }
     }
   order = curb_store_get_order (hub->store, ref, &error);
   if (order == NULL)

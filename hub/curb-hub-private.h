@@ -21,14 +21,6 @@ typedef enum
   CURB_HUB_AUTH_STAFF,     /* a staging device with a staff session */
 } CurbHubAuth;
 
-/* A successful manual lookup lets that device check the order in. */
-typedef struct
-{
-  char   *ref;
-  char   *device_id;
-  gint64  expires_ms;
-} CurbHubTicket;
-
 /* Who is asking: filled in by the router before a handler runs. */
 typedef struct
 {
@@ -62,7 +54,7 @@ struct _CurbHub
   CurbRateLimiter *sign_in_limiter;
   CurbRateLimiter *enroll_limiter;  /* per client address */
   GHashTable      *lockouts;        /* staff id -> failed sign-ins (curb-hub-sign-in.c) */
-  GHashTable      *tickets;         /* ticket -> CurbHubTicket */
+  GBytes          *ticket_key;      /* signs lookup tickets; kept in the store's meta */
   CurbSync        *sync;
   GPtrArray       *pending_writes;  /* group commit queue (curb-hub-writer.c) */
   guint            flush_id;

@@ -13,6 +13,8 @@
 #define DEFAULT_KEYRING "/etc/curbside/keyring"
 #define WAITING_TIMEOUT_S 300
 #define THANKS_TIMEOUT_S 15
+/* the hub's session waits for the first camera frame on screen, or this */
+#define SESSION_DELAY_MS 1000
 /* what the preview shows needs no more: decoding uses the full frame */
 #define PREVIEW_WIDTH 640
 #define PREVIEW_HEIGHT 360
@@ -38,6 +40,8 @@ struct _CurbKioskApplication
   gboolean           no_camera;
   gboolean           speak;
   gboolean           ready;
+  gboolean           empty_gtk_theme;
+  guint              session_delay;
 
   CurbConfig        *config;
   CurbKioskFlow     *flow;
@@ -288,11 +292,42 @@ configure_flow (CurbKioskApplication *self)
 }
 
 static void
+start_session (CurbKioskApplication *self)
+{
+  g_clear_handle_id (&self->session_delay, g_source_remove);
+  curb_kiosk_session_start (self->session);
+}
+
+static gboolean
+on_session_delay (gpointer user_data)
+{
+  CurbKioskApplication *self = user_data;
+
+  self->session_delay = 0;
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The hub's requests and stream (TLS, JSON) wait until the camera is on
+ * screen: a code is checked offline first, so scanning does not need them. */
+static void
+start_session_after_first_frame (CurbKioskApplication *self)
+{
+  if (self->scanner == NULL)
+    {
+      start_session (self);
+      return;
+    }
+  self->session_delay = g_timeout_add (SESSION_DELAY_MS, on_session_delay, self);
+}
+
+static void
 on_first_preview_painted (CurbKioskApplication *self,
                           GdkFrameClock        *clock)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_preview_painted, self);
   g_message ("Ready to scan: the camera preview is on screen");
+  start_session (self);
 }
 
 static void
@@ -399,9 +434,25 @@ curb_kiosk_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* GTK parses its own theme when it makes the display's settings, and
+ * libadwaita replaces it at once with an empty one ("Adwaita-empty") under
+ * its own stylesheet. GTK_THEME (set while the process was still one
+ * thread) names the empty theme for the settings' birth; unset again, it
+ * leaves libadwaita to load its stylesheet as usual. */
+static void
+make_settings_with_empty_theme (CurbKioskApplication *self)
+{
+  if (!self->empty_gtk_theme)
+    return;
+  gtk_init ();
+  gtk_settings_get_default ();
+  g_unsetenv ("GTK_THEME");
+}
+
 static void
 curb_kiosk_application_startup (GApplication *app)
 {
+  make_settings_with_empty_theme (CURB_KIOSK_APPLICATION (app));
   G_APPLICATION_CLASS (curb_kiosk_application_parent_class)->startup (app);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -433,7 +484,7 @@ curb_kiosk_application_activate (GApplication *app)
       if (self->speak)
         enable_speech (self);
       size_window (self);
-      curb_kiosk_session_start (self->session);
+      start_session_after_first_frame (self);
       curb_sd_notify_start_watchdog ();
     }
   gtk_window_present (GTK_WINDOW (self->window));
@@ -444,6 +495,7 @@ curb_kiosk_application_shutdown (GApplication *app)
 {
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
 
+  g_clear_handle_id (&self->session_delay, g_source_remove);
   if (self->preview != NULL)
     curb_kiosk_preview_sink_detach (self->preview);
   if (self->scanner != NULL)
@@ -511,6 +563,9 @@ curb_kiosk_application_init (CurbKioskApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* see make_settings_with_empty_theme(); a theme chosen by the user wins */
+  if (g_getenv ("GTK_THEME") == NULL)
+    self->empty_gtk_theme = g_setenv ("GTK_THEME", "Adwaita-empty", FALSE);
 }
 
 CurbKioskApplication *

@@ -19,6 +19,7 @@ struct _CurbKioskFlow
   gboolean          language_chosen;
   gboolean          busy;
   gboolean          camera_ok;
+  gboolean          hub_unreachable;
   guint             visit;
 
   CurbKioskOrder   *order;
@@ -488,6 +489,27 @@ curb_kiosk_flow_get_offline (CurbKioskFlow *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), FALSE);
   return self->offline;
+}
+
+/* Whether the kiosk reaches the hub now (the store's live connection), not
+ * only for this visit: the welcome and lookup screens say what still works. */
+gboolean
+curb_kiosk_flow_get_hub_reachable (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), TRUE);
+  return !self->hub_unreachable;
+}
+
+void
+curb_kiosk_flow_set_hub_reachable (CurbKioskFlow *self,
+                                   gboolean       reachable)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (self->hub_unreachable == !reachable)
+    return;
+  self->hub_unreachable = !reachable;
+  emit_changed (self);
 }
 
 gint64

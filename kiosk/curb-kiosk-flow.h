@@ -91,6 +91,9 @@ const char       *curb_kiosk_flow_get_staff_name  (CurbKioskFlow *self);
 int               curb_kiosk_flow_get_eta_s       (CurbKioskFlow *self);
 gboolean          curb_kiosk_flow_get_offline     (CurbKioskFlow *self);
 gint64            curb_kiosk_flow_get_checked_in_at (CurbKioskFlow *self);
+gboolean          curb_kiosk_flow_get_hub_reachable (CurbKioskFlow *self);
+void              curb_kiosk_flow_set_hub_reachable (CurbKioskFlow *self,
+                                                     gboolean       reachable);
 
 /* the "now serving / current wait" strip */
 void              curb_kiosk_flow_set_queue_status (CurbKioskFlow *self,

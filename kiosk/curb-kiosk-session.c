@@ -355,7 +355,7 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
   req->token = g_strdup (text);
   req->ref = ref;
   req->verified = verified;
-  curb_hub_client_get_order_async (self->client, ref, self->cancellable, on_order_ready, req);
+  curb_hub_client_get_order_for_code_async (self->client, ref, text, self->cancellable, on_order_ready, req);
 }
 
 static void
@@ -541,8 +541,10 @@ check_in_offline (Request *req)
   CurbKioskSession *self = req->self;
   g_autoptr(JsonObject) event = arrival_event (req);
 
-  /* the hub takes a queued check-in only with its proof, like a live one */
-  json_object_set_string_member (event, "token", req->token);
+  /* the hub takes a queued check-in only with its proof, like a live one:
+   * the pickup code, or the ticket of the lookup it answered (signed, so it
+   * holds across a hub restart) */
+  json_object_set_string_member (event, req->is_ticket ? "ticket" : "token", req->token);
   g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
   queue_event (self, event);
   send_decisions (self, req->ref, TRUE);
@@ -566,7 +568,7 @@ on_checkin_ready (GObject      *source,
       curb_kiosk_flow_set_eta (self->flow, req->visit,
                                (int) json_object_get_int_member_with_default (reply, "eta_s", 0));
     }
-  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && req->verified)
+  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && (req->verified || req->is_ticket))
     check_in_offline (req);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
@@ -770,7 +772,16 @@ on_stream_connected (CurbHubStream    *stream,
                      CurbKioskSession *self)
 {
   g_message ("Connected to the hub's event stream");
+  curb_kiosk_flow_set_hub_reachable (self->flow, TRUE);
   flush_outbox (self);
+}
+
+static void
+on_stream_disconnected (CurbHubStream    *stream,
+                        const GError     *error,
+                        CurbKioskSession *self)
+{
+  curb_kiosk_flow_set_hub_reachable (self->flow, FALSE);
 }
 
 static void
@@ -782,6 +793,7 @@ open_stream (CurbKioskSession *self,
   self->stream = curb_hub_client_open_stream (self->client, after_seq);
   g_signal_connect_object (self->stream, "event", G_CALLBACK (on_stream_event), self, 0);
   g_signal_connect_object (self->stream, "connected", G_CALLBACK (on_stream_connected), self, 0);
+  g_signal_connect_object (self->stream, "disconnected", G_CALLBACK (on_stream_disconnected), self, 0);
   g_signal_connect_object (self->stream, "notice", G_CALLBACK (on_stream_notice), self, 0);
   curb_hub_stream_start (self->stream);
 }
@@ -819,6 +831,8 @@ on_status_ready (GObject      *source,
   if (reply == NULL)
     {
       g_debug ("Hub status: %s", error->message);
+      if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE))
+        curb_kiosk_flow_set_hub_reachable (self->flow, FALSE);
       return;
     }
   open_stream (self, json_object_get_int_member_with_default (reply, "last_seq", 0));

@@ -345,15 +345,34 @@ curb_kiosk_window_class_init (CurbKioskWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_call_staff_clicked);
 }
 
+/* A USB keyboard types into the order lookup, as its on-screen keyboard does. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CurbKioskWindow       *self)
+{
+  GtkWidget *lookup = self->pages[CURB_KIOSK_SCREEN_LOOKUP];
+
+  if (lookup == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_LOOKUP)
+    return FALSE;
+  return curb_kiosk_lookup_page_key_pressed (CURB_KIOSK_LOOKUP_PAGE (lookup), keyval, state);
+}
+
 static void
 curb_kiosk_window_init (CurbKioskWindow *self)
 {
   GtkGesture *press = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (press), GTK_PHASE_CAPTURE);
   g_signal_connect (press, "pressed", G_CALLBACK (on_any_press), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_default_size_changed), NULL);
   g_signal_connect (self, "notify::default-height", G_CALLBACK (on_default_size_changed), NULL);

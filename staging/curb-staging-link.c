@@ -323,12 +323,14 @@ on_orders_changed (CurbStagingLink    *self,
     fetch_order (self, refs[i]);
 }
 
-/* Connected again, maybe to a restarted hub: a heartbeat at once tells
- * whether the hub still knows this station's staff session. */
+/* Connected again, maybe to a restarted or restored hub: the board is
+ * loaded afresh (it may be stale), and a heartbeat at once tells whether
+ * the hub still knows this station's staff session. */
 static void
 on_stream_connected (CurbStagingLink *self)
 {
   set_online (self, TRUE);
+  load_board (self);
   send_heartbeat (self);
   deliver_next (self);
 }

@@ -70,11 +70,17 @@ static void
 refresh (CurbKioskLookupPage *self)
 {
   gboolean camera_failed = curb_kiosk_flow_get_notice (self->flow) == CURB_KIOSK_PROBLEM_CAMERA_FAILED;
+  gboolean offline = !curb_kiosk_flow_get_hub_reachable (self->flow);
+  const char *notice = NULL;
 
-  curb_kiosk_set_text (self->notice_label,
-                       camera_failed ? _("The camera is not working right now, so let's find your order by its number.")
-                                     : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->title), !camera_failed);
+  /* said before the shopper types, not after they chose a bay */
+  if (offline)
+    notice = _("Our store system is offline, so we cannot find orders right now. Your pickup code still "
+               "works, or call a team member.");
+  else if (camera_failed)
+    notice = _("The camera is not working right now, so let's find your order by its number.");
+  curb_kiosk_set_text (self->notice_label, notice);
+  gtk_widget_set_visible (GTK_WIDGET (self->title), notice == NULL);
   refresh_fields (self);
 }
 
@@ -245,4 +251,49 @@ curb_kiosk_lookup_page_submit (CurbKioskLookupPage *self)
 {
   g_return_if_fail (CURB_IS_KIOSK_LOOKUP_PAGE (self));
   on_find_clicked (self);
+}
+
+static void
+on_enter (CurbKioskLookupPage *self)
+{
+  if (!self->editing_secret && self->ref->len > 0)
+    {
+      self->editing_secret = TRUE;
+      curb_kiosk_flow_touch (self->flow);
+      refresh_fields (self);
+    }
+  else if (gtk_widget_get_sensitive (GTK_WIDGET (self->find_button)))
+    on_find_clicked (self);
+}
+
+gboolean
+curb_kiosk_lookup_page_key_pressed (CurbKioskLookupPage *self,
+                                    guint                keyval,
+                                    GdkModifierType      state)
+{
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char text[2] = { 0 };
+
+  g_return_val_if_fail (CURB_IS_KIOSK_LOOKUP_PAGE (self), FALSE);
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_BackSpace:
+      on_backspace (self);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      on_enter (self);
+      return TRUE;
+    default:
+      break;
+    }
+  if (c == 0 || c > 0x7f || (!g_ascii_isalnum ((char) c) && c != '-'))
+    return FALSE;
+  text[0] = (char) c;
+  on_key (self, text);
+  return TRUE;
 }

@@ -16,5 +16,10 @@ void       curb_kiosk_lookup_page_type (CurbKioskLookupPage *self,
 void       curb_kiosk_lookup_page_next_field (CurbKioskLookupPage *self,
                                               gboolean             phone);
 void       curb_kiosk_lookup_page_submit (CurbKioskLookupPage *self);
+/* A key from a physical keyboard: letters and digits type, Backspace
+ * deletes, Enter goes to the next field and then finds the order. */
+gboolean   curb_kiosk_lookup_page_key_pressed (CurbKioskLookupPage *self,
+                                               guint                keyval,
+                                               GdkModifierType      state);
 
 G_END_DECLS

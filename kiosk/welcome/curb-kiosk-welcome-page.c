@@ -11,6 +11,7 @@ struct _CurbKioskWelcomePage
   GtkBox           *layout;
   CurbKioskPreview *preview;
   GtkLabel         *queue_label;
+  GtkLabel         *offline_label;
 };
 
 G_DEFINE_FINAL_TYPE (CurbKioskWelcomePage, curb_kiosk_welcome_page, GTK_TYPE_BOX)
@@ -39,9 +40,15 @@ queue_text (CurbKioskFlow *flow)
 static void
 refresh (CurbKioskWelcomePage *self)
 {
-  g_autofree char *text = queue_text (self->flow);
+  gboolean reachable = curb_kiosk_flow_get_hub_reachable (self->flow);
+  g_autofree char *text = reachable ? queue_text (self->flow) : NULL;
 
   curb_kiosk_set_text (self->queue_label, text);
+  curb_kiosk_set_text (self->offline_label,
+                       reachable ? NULL
+                                 : _("Our store system is offline right now. Your pickup code still works: "
+                                     "hold it up and you are checked in. Finding an order without a code "
+                                     "has to wait until the system is back."));
 }
 
 static void
@@ -73,6 +80,7 @@ curb_kiosk_welcome_page_class_init (CurbKioskWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CurbKioskWelcomePage, layout);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskWelcomePage, preview);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskWelcomePage, queue_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskWelcomePage, offline_label);
   gtk_widget_class_bind_template_callback (widget_class, on_find_clicked);
 }
 

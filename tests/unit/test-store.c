@@ -1093,11 +1093,20 @@ test_backup_while_writing (Fixture       *fixture,
   g_assert_cmpint (count_rows (quiet_copy, "events"), ==, count_rows (fixture->store, "events"));
   g_assert_cmpint (count_rows (quiet_copy, "orders"), ==, count_rows (fixture->store, "orders"));
   g_assert_cmpint (count_rows (quiet_copy, "meta"), ==, count_rows (fixture->store, "meta"));
-  /* the copy keeps the lookup key: the manual lookup still works there */
-  g_assert_null (curb_store_lookup (quiet_copy, "BK1", "wrong", NULL));
+  /* the copy does not carry the store's key: its lookup hashes are no use alone */
+  g_assert_null (curb_store_lookup (quiet_copy, "BK1", "0142", NULL));
+  /* restored over the live database it takes that one's key, and works */
   {
-    g_autoptr(JsonObject) found = curb_store_lookup (quiet_copy, "BK1", "0142", &error);
+    g_autoptr(CurbStore) restored = NULL;
+    g_autoptr(JsonObject) found = NULL;
+    gboolean kept = FALSE;
 
+    g_assert_true (curb_store_restore (dest, fixture->path, &kept, &error));
+    g_assert_no_error (error);
+    g_assert_true (kept);
+    restored = curb_store_open (fixture->path, &error);
+    g_assert_no_error (error);
+    found = curb_store_lookup (restored, "BK1", "0142", &error);
     g_assert_no_error (error);
     g_assert_nonnull (found);
   }
