@@ -590,8 +590,9 @@ assert_backup_gives_nothing (const char *backup)
   guint pins = 0;
 
   g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced */
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE 'store.%key%'", -1, &stmt, NULL),
+  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced;
+   * no key of lookup tickets: a kiosk cannot forge one for any order */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE '%key%'", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
@@ -620,7 +621,15 @@ test_backup (Fixture       *fixture,
   g_autofree char *lookup = g_strdup_printf ("{\"ref\": \"R00002\", \"surname\": \"%s\"}",
                                              (char *) rig->personal->pdata[2 * 3 + 1]);
   g_autofree char *wal = g_strconcat (rig->db, "-wal", NULL);
+  g_autofree char *looked_up = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *checkin = NULL;
 
+  /* a lookup before the backup: its ticket (and the key of tickets) exist */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, &looked_up), ==, 200);
+  reply = json_from_string (looked_up, NULL);
+  checkin = g_strdup_printf ("{\"ticket\": \"%s\", \"bay\": \"2\", \"event_id\": \"e8-ticket\"}",
+                             json_object_get_string_member (json_node_get_object (reply), "ticket"));
   g_test_message ("store.db mode %o, its WAL %o", file_mode (rig->db), file_mode (wal));
   g_assert_cmpuint (file_mode (rig->db), ==, 0600);
   g_assert_cmpuint (file_mode (wal), ==, 0600);
@@ -636,6 +645,8 @@ test_backup (Fixture       *fixture,
   curb_hub_rig_start (rig);
   curb_hub_rig_reset_session (rig, 10);
   g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, NULL), ==, 200);
+  /* the ticket from before the restore holds (the live key of tickets is kept) */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", rig->kiosks->pdata[0], NULL, checkin, NULL), ==, 200);
   g_free (sign_in (rig, 1));
 }
 
