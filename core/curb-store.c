@@ -369,32 +369,6 @@ curb_stmt_column_json (CurbStmt *stmt,
   return json_from_string (text, NULL);
 }
 
-/* Text shown on staff screens and in logs: no control characters (C0, C1,
- * DEL), no format characters (bidi overrides and isolates, marks, zero
- * width), no line or paragraph separators. */
-gboolean
-curb_text_is_printable (const char *text,
-                        gsize       max_len)
-{
-  gsize len;
-
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  len = strlen (text);
-  if (len == 0 || len > max_len)
-    return FALSE;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
-
-      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR
-          || type == G_UNICODE_PARAGRAPH_SEPARATOR || type == G_UNICODE_UNASSIGNED
-          || type == G_UNICODE_SURROGATE || type == G_UNICODE_PRIVATE_USE)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* --- maintenance helpers --- */
 
 static const char purge_hashes_sql[] =

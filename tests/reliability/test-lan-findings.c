@@ -1025,6 +1025,77 @@ test_strict_json (Fixture       *fixture,
   g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, past, NULL), ==, 400);
 }
 
+/* --- round three: calls for help, heartbeat text --- */
+
+static guint
+call_for_help (Fixture    *fixture,
+               const char *credential,
+               const char *body,
+               char      **out_answer)
+{
+  return call (fixture, "POST", "/v1/assistance", credential, NULL, body, out_answer);
+}
+
+/* One kiosk filled the store's 64 places for open calls (every other kiosk
+ * got 429), the id of another kiosk's call answered that call, and the
+ * order reference and language were any text. */
+static void
+test_assistance (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other = rig->kiosks->pdata[1];
+  g_autofree char *stolen = NULL;
+  guint accepted = 0;
+
+  g_assert_cmpuint (call_for_help (fixture, kiosk, "{\"id\": \"call-r3-0001\", \"screen\": \"lookup\","
+                                                   " \"order_ref\": \"R00002\", \"language\": \"es\"}", NULL), ==, 201);
+  /* the same id: the same call for its kiosk (a retry), a conflict for another */
+  g_assert_cmpuint (call_for_help (fixture, kiosk, "{\"id\": \"call-r3-0001\", \"screen\": \"lookup\"}", NULL), ==, 200);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"id\": \"call-r3-0001\"}", &stolen), ==, 409);
+  g_assert_null (strstr (stolen, "R00002"));
+  /* one kiosk calling over and over holds at most two places */
+  for (guint i = 0; i < 70; i++)
+    accepted += call_for_help (fixture, kiosk, "{\"screen\": \"welcome\"}", NULL) == 201;
+  g_test_message ("70 more calls from one kiosk: %u accepted", accepted);
+  g_assert_cmpuint (accepted, <=, 1);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"screen\": \"bay\"}", NULL), ==, 201);
+  /* plain values only; a call comes from a kiosk */
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"order_ref\": \"../../x\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"language\": \"es\\u202e\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"id\": \"call\\u2066r3\\u2069x\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, rig->staging->pdata[0], "{\"screen\": \"welcome\"}", NULL), ==, 403);
+}
+
+/* Heartbeat status words are shown to staff (Devices page, curbside-ctl
+ * status): they took bidi overrides and control characters, and any
+ * outbox depth. */
+static void
+test_heartbeat_text (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0];
+  const char *bodies[] = {
+    "{\"camera\": \"ok\\u202e\"}",
+    "{\"printer\": \"paper\\nout\"}",
+    "{\"app_version\": \"1.0\\u0007\"}",
+    "{\"detail\": \"\\u2066x\\u2069\"}",
+    "{\"outbox_depth\": -5}",
+    "{\"outbox_depth\": 4611686018427387904}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      guint status = call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, bodies[i], NULL);
+
+      g_test_message ("heartbeat %s → %u", bodies[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", kiosk, NULL,
+                          "{\"camera\": \"ok\", \"printer\": \"paper_low\", \"detail\": \"Papel casi agotado\","
+                          " \"outbox_depth\": 3, \"kind\": \"app\", \"app_version\": \"0.1.0\"}", NULL), ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1048,6 +1119,8 @@ main (int    argc,
   g_test_add_func ("/lan-findings/11-secrets-from-libsodium", test_secrets);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
+  ADD ("/lan-findings/r3-assistance-per-kiosk", test_assistance);
+  ADD ("/lan-findings/r3-heartbeat-text", test_heartbeat_text);
 #undef ADD
   return g_test_run ();
 }
