@@ -271,6 +271,10 @@ on_board_order_changed (CurbBoardModel *board,
       || g_strcmp0 (ref, curb_board_order_get_ref (self->order)) != 0)
     return;
   g_set_object (&self->order, order);
+  /* a bag scan's warning is about the handoff: gone once it is done */
+  if (curb_board_order_get_state (order) == CURB_BOARD_STATE_HANDED_OVER
+      || curb_board_order_get_state (order) == CURB_BOARD_STATE_PARTIALLY_HANDED_OVER)
+    curb_detail_page_set_message (self, NULL, FALSE);
   fill_header (self);
   update_actions (self);
 }
