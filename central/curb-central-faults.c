@@ -16,6 +16,7 @@ struct _CurbCentralFaults
   GObject  parent_instance;
 
   GQueue   queue;   /* QueuedFault */
+  guint    taken;
 };
 
 G_DEFINE_TYPE (CurbCentralFaults, curb_central_faults, G_TYPE_OBJECT)
@@ -177,6 +178,7 @@ curb_central_faults_take (CurbCentralFaults   *self,
         continue;
       fault = g_memdup2 (&queued->fault, sizeof *fault);
       fault->variant = g_strdup (queued->fault.variant);
+      self->taken++;
       if (--queued->remaining == 0)
         {
           g_queue_delete_link (&self->queue, l);
@@ -185,4 +187,13 @@ curb_central_faults_take (CurbCentralFaults   *self,
       return fault;
     }
   return NULL;
+}
+
+/* How many faults requests have met so far (tests time what follows one). */
+guint
+curb_central_faults_get_taken (CurbCentralFaults *self)
+{
+  g_return_val_if_fail (CURB_IS_CENTRAL_FAULTS (self), 0);
+
+  return self->taken;
 }

@@ -50,5 +50,6 @@ gboolean           curb_central_faults_add_json  (CurbCentralFaults    *self,
 void               curb_central_faults_clear     (CurbCentralFaults    *self);
 CurbCentralFault  *curb_central_faults_take      (CurbCentralFaults    *self,
                                                   CurbCentralEndpoint   endpoint) G_GNUC_WARN_UNUSED_RESULT;
+guint              curb_central_faults_get_taken (CurbCentralFaults    *self);
 
 G_END_DECLS

@@ -494,6 +494,30 @@ curb_hub_client_get_order_async (CurbHubClient       *self,
   send_request (self, "GET", path, NULL, FALSE, cancellable, callback, user_data);
 }
 
+/**
+ * curb_hub_client_get_order_for_code_async:
+ * @token: the shopper's pickup code, which proves the kiosk may read it
+ *
+ * curb_hub_client_get_order_async() for a kiosk: the hub shows a kiosk an
+ * order only with its pickup code, or once that kiosk checked it in.
+ */
+void
+curb_hub_client_get_order_for_code_async (CurbHubClient       *self,
+                                          const char          *ref,
+                                          const char          *token,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *escaped = g_uri_escape_string (ref, NULL, FALSE);
+  g_autofree char *code = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *path = g_strconcat ("/v1/orders/", escaped, "?token=", code, NULL);
+
+  g_return_if_fail (CURB_IS_HUB_CLIENT (self));
+  g_return_if_fail (token != NULL);
+  send_request (self, "GET", path, NULL, FALSE, cancellable, callback, user_data);
+}
+
 void
 curb_hub_client_get_board_async (CurbHubClient       *self,
                                  GCancellable        *cancellable,

@@ -94,6 +94,15 @@ void        curb_hub_client_get_order_async       (CurbHubClient       *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+/* The same for a kiosk, proving with the shopper's pickup code that it may
+ * read the order (the hub answers 404 otherwise, unless this kiosk checked
+ * the order in). */
+void        curb_hub_client_get_order_for_code_async (CurbHubClient       *self,
+                                                      const char          *ref,
+                                                      const char          *token,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 /* GET /v1/orders?view=board -> {orders, alerts, last_seq} */
 void        curb_hub_client_get_board_async       (CurbHubClient       *self,
                                                    GCancellable        *cancellable,

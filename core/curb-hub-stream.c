@@ -18,6 +18,7 @@ struct _CurbHubStream
   GCancellable            *cancellable;
   gint64                   last_seq;
   gint64                   acked_seq;
+  char                    *log_id;       /* the hub's event log, from hello */
   gint64                   heard_us;
   guint                    attempts;
   guint                    reconnect_id;
@@ -132,6 +133,53 @@ handle_orders (CurbHubStream *self,
   g_signal_emit (self, signals[SIGNAL_ORDERS_CHANGED], 0, strv);
 }
 
+static gint64
+int_member (JsonObject *object,
+            const char *member,
+            gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : fallback;
+}
+
+/* The hub resumes from @after: less than what this stream saw means the
+ * hub's store went back (a restore). Its events after that point are new
+ * ones, whatever their seq: take them. */
+static void
+handle_hello (CurbHubStream *self,
+              JsonObject    *hello)
+{
+  gint64 after = int_member (hello, "after", self->last_seq);
+  JsonNode *log = json_object_get_member (hello, "log");
+
+  if (log != NULL && json_node_get_value_type (log) == G_TYPE_STRING)
+    {
+      g_free (self->log_id);
+      self->log_id = g_strdup (json_node_get_string (log));
+    }
+
+  if (after >= self->last_seq)
+    return;
+  g_debug ("stream: the hub is back at seq %" G_GINT64_FORMAT " (was %" G_GINT64_FORMAT "): a restored store",
+           after, self->last_seq);
+  self->last_seq = self->acked_seq = MAX (after, 0);
+}
+
+/* A head behind what this stream saw without a new hello: reconnect, the
+ * hello then says where the hub is. */
+static void
+handle_ping (CurbHubStream *self,
+             JsonObject    *ping)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (int_member (ping, "head_seq", self->last_seq) >= self->last_seq)
+    return;
+  error = g_error_new (CURB_ERROR, CURB_ERROR_UNAVAILABLE, "The hub's event log went back");
+  schedule_reconnect (self, error);
+}
+
 static void
 on_message (SoupWebsocketConnection *connection,
             gint                     type,
@@ -155,8 +203,17 @@ on_message (SoupWebsocketConnection *connection,
     handle_event (self, object);
   else if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "orders") == 0)
     handle_orders (self, object);
-  else if (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "type")))
-    g_signal_emit (self, signals[SIGNAL_NOTICE], 0, object);
+  else
+    {
+      const char *kind = json_object_get_string_member_with_default (object, "type", "");
+
+      if (g_strcmp0 (kind, "hello") == 0)
+        handle_hello (self, object);
+      else if (g_strcmp0 (kind, "ping") == 0)
+        handle_ping (self, object);
+      if (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "type")))
+        g_signal_emit (self, signals[SIGNAL_NOTICE], 0, object);
+    }
   g_object_unref (self);
 }
 
@@ -220,7 +277,9 @@ on_connected (GObject      *source,
 static void
 connect_now (CurbHubStream *self)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/stream?after=%" G_GINT64_FORMAT, self->last_seq);
+  g_autofree char *escaped = self->log_id != NULL ? g_uri_escape_string (self->log_id, NULL, FALSE) : NULL;
+  g_autofree char *path = g_strdup_printf ("/v1/stream?after=%" G_GINT64_FORMAT "%s%s", self->last_seq,
+                                           escaped != NULL ? "&log=" : "", escaped != NULL ? escaped : "");
   g_autoptr(SoupMessage) msg = curb_hub_client_new_message (self->client, "GET", path);
 
   if (msg == NULL)
@@ -241,6 +300,7 @@ curb_hub_stream_dispose (GObject *object)
   CurbHubStream *self = CURB_HUB_STREAM (object);
 
   curb_hub_stream_stop (self);
+  g_clear_pointer (&self->log_id, g_free);
   g_clear_object (&self->session);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (curb_hub_stream_parent_class)->dispose (object);

@@ -297,6 +297,42 @@ read_not_taken (const Scope  *scope,
   return G_OBJECT (curb_not_taken_new (line_id, qty, reason));
 }
 
+static GObject *
+read_restage_line (const Scope  *scope,
+                   GError      **error)
+{
+  const char *line_id, *name;
+  guint staged_qty, qty;
+
+  if (!read_string (scope, "line_id", TRUE, ID_MAX_LEN, &line_id, error)
+      || !read_string (scope, "name", FALSE, TEXT_MAX_LEN, &name, error)
+      || !read_count (scope, "staged_qty", 0, MAX_QTY, &staged_qty, error)
+      || !read_count (scope, "qty", 0, MAX_QTY, &qty, error))
+    return NULL;
+  return G_OBJECT (curb_restage_line_new (line_id, name, staged_qty, qty));
+}
+
+/* "on_the_way": {"announced_at", "eta"}, or absent / null */
+static gboolean
+read_on_the_way (const Scope  *scope,
+                 CurbOrder    *order,
+                 GError      **error)
+{
+  Scope inner = { NULL, "on_the_way" };
+  gint64 announced_at, eta;
+  JsonNode *node;
+
+  if (!read_container (scope, "on_the_way", JSON_NODE_OBJECT, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  inner.object = json_node_get_object (node);
+  if (!read_time (&inner, "announced_at", &announced_at, error) || !read_time (&inner, "eta", &eta, error))
+    return FALSE;
+  curb_order_set_on_the_way (order, announced_at, eta);
+  return TRUE;
+}
+
 /* --- people and bags --- */
 
 static gboolean
@@ -457,17 +493,21 @@ read_lists (const Scope  *scope,
   g_autoptr(GPtrArray) substitutions = NULL;
   g_autoptr(GPtrArray) locations = NULL;
   g_autoptr(GPtrArray) not_taken = NULL;
+  g_autoptr(GPtrArray) restage = NULL;
 
   if ((lines = read_list (scope, "lines", MAX_LINES, read_line, error)) == NULL
       || (substitutions = read_list (scope, "substitutions", MAX_LINES, read_substitution, error)) == NULL
       || (locations = read_list (scope, "locations", MAX_LOCATIONS, read_location, error)) == NULL
       || (not_taken = read_list (scope, "not_taken", MAX_LINES, read_not_taken, error)) == NULL
-      || !read_bags (scope, order, error))
+      || (restage = read_list (scope, "restage", MAX_LINES, read_restage_line, error)) == NULL
+      || !read_bags (scope, order, error)
+      || !read_on_the_way (scope, order, error))
     return FALSE;
   curb_order_set_lines (order, lines);
   curb_order_set_substitutions (order, substitutions);
   curb_order_set_locations (order, locations);
   curb_order_set_not_taken (order, not_taken);
+  curb_order_set_restage (order, restage);
   return TRUE;
 }
 
@@ -656,6 +696,35 @@ write_not_taken (CurbNotTaken *entry)
   return out;
 }
 
+static JsonObject *
+write_restage_line (CurbRestageLine *line)
+{
+  JsonObject *out = json_object_new ();
+
+  json_object_set_string_member (out, "line_id", curb_restage_line_get_line_id (line));
+  set_optional_string (out, "name", curb_restage_line_get_name (line));
+  json_object_set_int_member (out, "staged_qty", curb_restage_line_get_staged_qty (line));
+  json_object_set_int_member (out, "qty", curb_restage_line_get_qty (line));
+  return out;
+}
+
+static void
+write_on_the_way (JsonObject *object,
+                  CurbOrder  *order)
+{
+  JsonObject *out;
+
+  if (curb_order_get_announced_at (order) <= 0 && curb_order_get_eta (order) <= 0)
+    {
+      json_object_set_null_member (object, "on_the_way");
+      return;
+    }
+  out = json_object_new ();
+  write_time (out, "announced_at", curb_order_get_announced_at (order));
+  write_time (out, "eta", curb_order_get_eta (order));
+  json_object_set_object_member (object, "on_the_way", out);
+}
+
 static void
 write_bags (JsonObject *object,
             CurbOrder  *order)
@@ -684,6 +753,7 @@ write_content (JsonObject *object,
   write_list (object, "lines", curb_order_get_lines (order), (WriteElementFunc) write_line);
   write_list (object, "substitutions", curb_order_get_substitutions (order), (WriteElementFunc) write_substitution);
   json_object_set_boolean_member (object, "cancelled", curb_order_get_cancelled (order));
+  write_on_the_way (object, order);
 }
 
 static void
@@ -701,6 +771,8 @@ write_facts (JsonObject *object,
   write_list (object, "locations", curb_order_get_locations (order), (WriteElementFunc) write_location);
   write_bags (object, order);
   write_list (object, "not_taken", curb_order_get_not_taken (order), (WriteElementFunc) write_not_taken);
+  if (g_list_model_get_n_items (curb_order_get_restage (order)) > 0)   /* absent when the staging fits */
+    write_list (object, "restage", curb_order_get_restage (order), (WriteElementFunc) write_restage_line);
   json_object_set_int_member (object, "last_seq", curb_order_get_last_seq (order));
 }
 

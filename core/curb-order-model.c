@@ -17,6 +17,8 @@ struct _CurbOrder
   CurbPerson     *alternate_pickup;
   GListStore     *lines;
   GListStore     *substitutions;
+  gint64          announced_at;
+  gint64          eta;
 
   CurbOrderState  state;
   gboolean        staged;
@@ -30,6 +32,7 @@ struct _CurbOrder
   GListStore     *locations;
   GListStore     *bags;
   GListStore     *not_taken;
+  GListStore     *restage;
 };
 
 enum
@@ -49,6 +52,8 @@ enum
   PROP_ALTERNATE_PICKUP,
   PROP_LINES,
   PROP_SUBSTITUTIONS,
+  PROP_ANNOUNCED_AT,
+  PROP_ETA,
   PROP_STATE,
   PROP_STAGED,
   PROP_BAY,
@@ -62,6 +67,7 @@ enum
   PROP_BAGS,
   PROP_BAG_COUNT,
   PROP_NOT_TAKEN,
+  PROP_RESTAGE,
   N_PROPS
 };
 
@@ -196,6 +202,7 @@ curb_order_finalize (GObject *object)
   g_object_unref (self->locations);
   g_object_unref (self->bags);
   g_object_unref (self->not_taken);
+  g_object_unref (self->restage);
   G_OBJECT_CLASS (curb_order_parent_class)->finalize (object);
 }
 
@@ -248,6 +255,12 @@ get_content_property (CurbOrder *self,
     case PROP_SUBSTITUTIONS:
       g_value_set_object (value, self->substitutions);
       break;
+    case PROP_ANNOUNCED_AT:
+      g_value_set_int64 (value, self->announced_at);
+      break;
+    case PROP_ETA:
+      g_value_set_int64 (value, self->eta);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -298,6 +311,9 @@ get_fact_property (CurbOrder *self,
       break;
     case PROP_NOT_TAKEN:
       g_value_set_object (value, self->not_taken);
+      break;
+    case PROP_RESTAGE:
+      g_value_set_object (value, self->restage);
       break;
     default:
       g_assert_not_reached ();
@@ -360,6 +376,12 @@ curb_order_set_property (GObject      *object,
       break;
     case PROP_ALTERNATE_PICKUP:
       curb_order_set_alternate_pickup (self, g_value_get_object (value));
+      break;
+    case PROP_ANNOUNCED_AT:
+      curb_order_set_on_the_way (self, g_value_get_int64 (value), self->eta);
+      break;
+    case PROP_ETA:
+      curb_order_set_on_the_way (self, self->announced_at, g_value_get_int64 (value));
       break;
     case PROP_STATE:
       curb_order_set_state (self, g_value_get_enum (value));
@@ -442,6 +464,8 @@ install_content_properties (void)
   props[PROP_ALTERNATE_PICKUP] = object_param ("alternate-pickup", CURB_TYPE_PERSON, TRUE);
   props[PROP_LINES] = object_param ("lines", G_TYPE_LIST_MODEL, FALSE);
   props[PROP_SUBSTITUTIONS] = object_param ("substitutions", G_TYPE_LIST_MODEL, FALSE);
+  props[PROP_ANNOUNCED_AT] = time_param ("announced-at");
+  props[PROP_ETA] = time_param ("eta");
 }
 
 static void
@@ -462,6 +486,7 @@ install_fact_properties (void)
   props[PROP_BAG_COUNT] = g_param_spec_uint ("bag-count", NULL, NULL, 0, G_MAXUINT, 0,
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   props[PROP_NOT_TAKEN] = object_param ("not-taken", G_TYPE_LIST_MODEL, FALSE);
+  props[PROP_RESTAGE] = object_param ("restage", G_TYPE_LIST_MODEL, FALSE);
 }
 
 static void
@@ -486,6 +511,7 @@ curb_order_init (CurbOrder *self)
   self->locations = g_list_store_new (CURB_TYPE_STAGING_LOCATION);
   self->bags = g_list_store_new (CURB_TYPE_BAG);
   self->not_taken = g_list_store_new (CURB_TYPE_NOT_TAKEN);
+  self->restage = g_list_store_new (CURB_TYPE_RESTAGE_LINE);
 }
 
 /* --- public API --- */
@@ -928,6 +954,46 @@ curb_order_set_not_taken (CurbOrder *self,
   replace_items (self, self->not_taken, not_taken, (ItemEqualFunc) curb_not_taken_equal, PROP_NOT_TAKEN);
 }
 
+gint64
+curb_order_get_announced_at (CurbOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (self), 0);
+  return self->announced_at;
+}
+
+gint64
+curb_order_get_eta (CurbOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (self), 0);
+  return self->eta;
+}
+
+void
+curb_order_set_on_the_way (CurbOrder *self,
+                           gint64     announced_at,
+                           gint64     eta)
+{
+  g_return_if_fail (CURB_IS_ORDER (self));
+  set_int64 (self, &self->announced_at, announced_at, PROP_ANNOUNCED_AT);
+  set_int64 (self, &self->eta, eta, PROP_ETA);
+}
+
+GListModel *
+curb_order_get_restage (CurbOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (self), NULL);
+  return G_LIST_MODEL (self->restage);
+}
+
+void
+curb_order_set_restage (CurbOrder *self,
+                        GPtrArray *restage)
+{
+  g_return_if_fail (CURB_IS_ORDER (self));
+  g_return_if_fail (restage != NULL);
+  replace_items (self, self->restage, restage, (ItemEqualFunc) curb_restage_line_equal, PROP_RESTAGE);
+}
+
 /* --- questions --- */
 
 typedef const char *(*ItemKeyFunc) (gpointer item);
@@ -1056,6 +1122,7 @@ update_content (CurbOrder *self,
   curb_order_set_alternate_pickup (self, newer->alternate_pickup);
   curb_order_set_lines (self, lines);
   curb_order_set_substitutions (self, substitutions);
+  curb_order_set_on_the_way (self, newer->announced_at, newer->eta);
 }
 
 static void
@@ -1064,6 +1131,7 @@ update_facts (CurbOrder *self,
 {
   g_autoptr(GPtrArray) locations = items_of (G_LIST_MODEL (newer->locations));
   g_autoptr(GPtrArray) not_taken = items_of (G_LIST_MODEL (newer->not_taken));
+  g_autoptr(GPtrArray) restage = items_of (G_LIST_MODEL (newer->restage));
   guint counts[CURB_TEMPERATURE_COUNT];
 
   for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
@@ -1080,6 +1148,7 @@ update_facts (CurbOrder *self,
   curb_order_set_locations (self, locations);
   curb_order_set_bag_counts (self, counts);
   curb_order_set_not_taken (self, not_taken);
+  curb_order_set_restage (self, restage);
 }
 
 void
@@ -1121,7 +1190,8 @@ content_equal (CurbOrder *a,
          && models_equal (G_LIST_MODEL (a->lines), G_LIST_MODEL (b->lines),
                           (ItemEqualFunc) curb_order_line_equal)
          && models_equal (G_LIST_MODEL (a->substitutions), G_LIST_MODEL (b->substitutions),
-                          (ItemEqualFunc) curb_substitution_equal);
+                          (ItemEqualFunc) curb_substitution_equal)
+         && a->announced_at == b->announced_at && a->eta == b->eta;
 }
 
 static gboolean
@@ -1136,7 +1206,9 @@ facts_equal (CurbOrder *a,
                           (ItemEqualFunc) curb_staging_location_equal)
          && models_equal (G_LIST_MODEL (a->bags), G_LIST_MODEL (b->bags), (ItemEqualFunc) curb_bag_equal)
          && models_equal (G_LIST_MODEL (a->not_taken), G_LIST_MODEL (b->not_taken),
-                          (ItemEqualFunc) curb_not_taken_equal);
+                          (ItemEqualFunc) curb_not_taken_equal)
+         && models_equal (G_LIST_MODEL (a->restage), G_LIST_MODEL (b->restage),
+                          (ItemEqualFunc) curb_restage_line_equal);
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include "curb-order-enums.h"
 #include "curb-order-line.h"
 #include "curb-person.h"
+#include "curb-restage-line.h"
 #include "curb-staging-location.h"
 #include "curb-substitution.h"
 
@@ -72,6 +73,12 @@ void            curb_order_set_alternate_pickup (CurbOrder  *self,
 GListModel     *curb_order_get_lines          (CurbOrder   *self);
 /* (element-type CurbSubstitution) */
 GListModel     *curb_order_get_substitutions  (CurbOrder   *self);
+/* The shopper said "I'm on my way" (ms since the epoch; 0: not announced). */
+gint64          curb_order_get_announced_at   (CurbOrder   *self);
+gint64          curb_order_get_eta            (CurbOrder   *self);
+void            curb_order_set_on_the_way     (CurbOrder   *self,
+                                               gint64       announced_at,
+                                               gint64       eta);
 
 /* --- the store's facts --- */
 CurbOrderState  curb_order_get_state          (CurbOrder   *self);
@@ -113,6 +120,11 @@ void            curb_order_set_bag_counts     (CurbOrder   *self,
                                                const guint  counts[CURB_TEMPERATURE_COUNT]);
 /* (element-type CurbNotTaken) */
 GListModel     *curb_order_get_not_taken      (CurbOrder   *self);
+/* (element-type CurbRestageLine): lines central changed after staging;
+ * empty when the staging fits */
+GListModel     *curb_order_get_restage        (CurbOrder   *self);
+void            curb_order_set_restage        (CurbOrder   *self,
+                                               GPtrArray   *restage);
 
 /* Replace a list's items (only when they differ: no items-changed otherwise). */
 void            curb_order_set_lines          (CurbOrder   *self,

@@ -41,6 +41,35 @@ curb_rules_check_actor (CurbActor       actor,
   return FALSE;
 }
 
+static gboolean
+is_waiting (CurbOrder *order)
+{
+  CurbOrderState state = curb_order_get_state (order);
+
+  return state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY;
+}
+
+gboolean
+curb_rules_is_taken_on (CurbOrder *order)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  return is_waiting (order) && curb_order_get_claimer (order) != NULL;
+}
+
+/* Taking an order on before its shopper arrives silences the arrival alert
+ * for everyone but the claimer: only for a shopper who said they are coming. */
+static gboolean
+check_take_on (CurbOrder  *order,
+               GError    **error)
+{
+  if (curb_order_get_announced_at (order) > 0)
+    return TRUE;
+  g_set_error_literal (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION,
+                       "Only an order whose shopper is on the way can be claimed before they arrive");
+  return FALSE;
+}
+
 gboolean
 curb_rules_check_transition (CurbOrder      *order,
                              CurbEventKind   kind,
@@ -52,8 +81,9 @@ curb_rules_check_transition (CurbOrder      *order,
 
   g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
 
-  if (curb_state_apply (curb_order_get_state (order), kind, &to, &local_error))
-    return TRUE;
+  if (curb_state_apply_taken_on (curb_order_get_state (order), curb_rules_is_taken_on (order), kind, &to,
+                                 &local_error))
+    return kind != CURB_EVENT_CLAIMED || !is_waiting (order) || check_take_on (order, error);
   claimer = curb_order_get_claimer (order);
   if (g_error_matches (local_error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED)
       && claimer != NULL && curb_person_get_first_name (claimer) != NULL)

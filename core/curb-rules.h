@@ -52,10 +52,16 @@ gboolean       curb_rules_check_actor  (CurbActor       actor,
                                         CurbEventKind   kind,
                                         GError        **error);
 
-/* The state machine on the order's state; "already claimed" names the claimer. */
+/* The state machine on the order's state; "already claimed" names the
+ * claimer. A pending or ready order can be claimed (taken on) only while its
+ * shopper is on the way. */
 gboolean       curb_rules_check_transition (CurbOrder      *order,
                                             CurbEventKind   kind,
                                             GError        **error);
+
+/* Staff took the order on before its shopper arrived: pending or ready,
+ * with a claimer. Its arrival makes it claimed at once (no unclaimed alert). */
+gboolean       curb_rules_is_taken_on      (CurbOrder      *order);
 
 /* An ID check is needed when an age-restricted line leaves with the shopper
  * (when no line is flagged: when the order is age-restricted at all).

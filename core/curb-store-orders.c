@@ -617,7 +617,7 @@ append_locked (CurbStore  *self,
     return TRUE;
   if (!load_order (self, curb_event_get_order_ref (event), &row, error)
       || !check_rules (&row, event, error)
-      || !curb_state_apply (row.state, curb_event_get_kind (event), &to, error)
+      || !curb_state_apply_taken_on (row.state, row.claimed_by_id != NULL, curb_event_get_kind (event), &to, error)
       || !insert_event (self, event, now_ms, out_seq, error))
     return FALSE;
   apply_to_row (&row, event, to, now_ms);

@@ -165,6 +165,14 @@ curb_store_claim_rejected_order (CurbStore  *self,
   g_return_val_if_fail (ref != NULL, FALSE);
 
   locker = curb_store_lock (self);
+  /* every check-in asks: only a read unless there is such an alert */
+  stmt = curb_store_prepare (self, "SELECT 1 FROM central_rejects WHERE ref = ?1 AND resolved_ms IS NULL", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  curb_stmt_bind_text (stmt, 1, ref);
+  if (!curb_store_step_row (self, stmt, NULL))
+    return FALSE;
+  g_clear_pointer (&stmt, curb_stmt_release);
   stmt = curb_store_prepare (self,
       "UPDATE central_rejects SET shopper_seen_ms = ?2"
       " WHERE ref = ?1 AND resolved_ms IS NULL"

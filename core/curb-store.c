@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
 
@@ -8,6 +10,8 @@
 
 #define BUSY_TIMEOUT_MS 5000
 #define LOOKUP_KEY_META "store.lookup_key"
+#define LOG_ID_META     "store.log_id"
+#define LOG_FORK_META   "store.log_fork_seq"
 
 struct _CurbStore
 {
@@ -130,6 +134,35 @@ load_hash_key (CurbStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The event log's identity: a restore starts a new one, forked at the
+ * backup's last seq, so that a stream client can tell a seq of the old
+ * history from the same seq of the new. */
+static gboolean
+start_log (CurbStore  *self,
+           gint64      fork_seq,
+           GError    **error)
+{
+  g_autofree char *id = curb_random_token (12);
+  g_autofree char *fork = g_strdup_printf ("%" G_GINT64_FORMAT, fork_seq);
+
+  return set_meta_locked (self, LOG_ID_META, id, error) && set_meta_locked (self, LOG_FORK_META, fork, error);
+}
+
+static gboolean
+ensure_log (CurbStore  *self,
+            GError    **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *id = get_meta_locked (self, LOG_ID_META, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return id != NULL || start_log (self, 0, error);
 }
 
 static void
@@ -336,6 +369,9 @@ curb_stmt_column_json (CurbStmt *stmt,
   return json_from_string (text, NULL);
 }
 
+/* Text shown on staff screens and in logs: no control characters (C0, C1,
+ * DEL), no format characters (bidi overrides and isolates, marks, zero
+ * width), no line or paragraph separators. */
 gboolean
 curb_text_is_printable (const char *text,
                         gsize       max_len)
@@ -347,9 +383,15 @@ curb_text_is_printable (const char *text,
   len = strlen (text);
   if (len == 0 || len > max_len)
     return FALSE;
-  for (const char *p = text; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
+
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR
+          || type == G_UNICODE_PARAGRAPH_SEPARATOR || type == G_UNICODE_UNASSIGNED
+          || type == G_UNICODE_SURROGATE || type == G_UNICODE_PRIVATE_USE)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -420,6 +462,26 @@ run_backup (CurbStore   *self,
   return TRUE;
 }
 
+/* A backup leaves the machine: without the store's key (beside the hashes
+ * of surnames, phones, badges and credentials, and the pepper of the PIN
+ * hashes, it would give them all away) and without staff sessions. */
+static gboolean
+strip_secrets (sqlite3  *dest,
+               GError  **error)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (dest, "PRAGMA secure_delete = ON;"
+                               " DELETE FROM meta WHERE key = '" LOOKUP_KEY_META "';"
+                               " DELETE FROM staff_sessions; VACUUM;", NULL, NULL, &message);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, CURB_ERROR, (rc & 0xff) == SQLITE_FULL ? CURB_ERROR_DISK_FULL : CURB_ERROR_DATABASE,
+               "Cannot finish the backup: %s", message != NULL ? message : sqlite3_errstr (rc));
+  sqlite3_free (message);
+  return FALSE;
+}
+
 static gboolean
 backup_to (CurbStore   *self,
            const char  *partial_path,
@@ -427,8 +489,19 @@ backup_to (CurbStore   *self,
 {
   sqlite3 *dest = NULL;
   gboolean ok;
-  int rc = sqlite3_open_v2 (partial_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  int fd = g_open (partial_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int rc;
 
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CURB_ERROR, CURB_ERROR_FAILED, "Cannot create the backup file %s: %s",
+                   partial_path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  rc = sqlite3_open_v2 (partial_path, &dest, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot create the backup file %s: %s",
@@ -436,7 +509,7 @@ backup_to (CurbStore   *self,
       sqlite3_close (dest);
       return FALSE;
     }
-  ok = run_backup (self, dest, error);
+  ok = run_backup (self, dest, error) && strip_secrets (dest, error);
   rc = sqlite3_close (dest);
   if (ok && rc != SQLITE_OK)
     {
@@ -468,6 +541,27 @@ foreign_keys_ok (CurbStore  *self,
   return TRUE;
 }
 
+/* The database, its WAL and shared memory hold personal data and secret
+ * hashes: owner only, whatever the umask (SQLite gives the WAL and -shm
+ * the database file's mode). */
+static void
+make_private (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    close (fd);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == getuid ())
+        g_chmod (file, st.st_mode & 0700);
+    }
+}
+
 /* --- public API --- */
 
 CurbStore *
@@ -486,6 +580,7 @@ curb_store_open (const char  *path,
     }
   self = g_object_new (CURB_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  make_private (path);
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
@@ -498,7 +593,8 @@ curb_store_open (const char  *path,
   if (!curb_store_check_version (self->db, error)
       || !configure_connection (self, error)
       || !curb_store_migrate (self->db, CURB_STORE_SCHEMA_VERSION, error)
-      || !load_hash_key (self, error))
+      || !load_hash_key (self, error)
+      || !ensure_log (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -643,4 +739,133 @@ curb_store_integrity_check (CurbStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The key of the database at @path (read only), or NULL. */
+static char *
+read_key (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *key = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
+      && sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = '" LOOKUP_KEY_META "'", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return key;
+}
+
+static gboolean
+copy_database (const char  *from,
+               const char  *to,
+               const char  *key,
+               GError     **error)
+{
+  sqlite3 *source = NULL, *dest = NULL;
+  sqlite3_backup *backup;
+  g_autofree char *insert = NULL;
+  int fd = g_open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int rc = SQLITE_CANTOPEN;
+
+  if (fd >= 0)
+    close (fd);
+  if (fd >= 0 && sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_open_v2 (to, &dest, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+      && (backup = sqlite3_backup_init (dest, "main", source, "main")) != NULL)
+    {
+      rc = sqlite3_backup_step (backup, -1);
+      sqlite3_backup_finish (backup);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  if (rc == SQLITE_OK && key != NULL)
+    {
+      insert = sqlite3_mprintf ("INSERT INTO meta (key, value) VALUES ('" LOOKUP_KEY_META "', %Q)"
+                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", key);
+      rc = sqlite3_exec (dest, insert, NULL, NULL, NULL);
+      sqlite3_free (g_steal_pointer (&insert));
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot read the backup %s: %s", from,
+                 source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
+  sqlite3_close (source);
+  sqlite3_close (dest);
+  return rc == SQLITE_OK;
+}
+
+gboolean
+curb_store_restore (const char  *backup_path,
+                    const char  *target_path,
+                    gboolean    *out_key_kept,
+                    GError     **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *partial = NULL;
+  g_autoptr(CurbStore) check = NULL;
+
+  g_return_val_if_fail (backup_path != NULL && target_path != NULL, FALSE);
+
+  key = read_key (target_path);
+  if (key == NULL)
+    key = read_key (backup_path);
+  partial = g_strconcat (target_path, ".restoring", NULL);
+  if (!copy_database (backup_path, partial, key, error))
+    {
+      g_unlink (partial);
+      return FALSE;
+    }
+  /* migrated, checked, then swapped in: the hub's database is the old or the new */
+  check = curb_store_open (partial, error);
+  if (check == NULL || !curb_store_integrity_check (check, error))
+    {
+      g_clear_object (&check);
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (!start_log (check, curb_store_get_last_seq (check), error))
+    {
+      g_clear_object (&check);
+      g_unlink (partial);
+      return FALSE;
+    }
+  sqlite3_wal_checkpoint_v2 (check->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_clear_object (&check);
+  for (const char *suffix = "-wal"; suffix != NULL; suffix = g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *side = g_strconcat (partial, suffix, NULL);
+      g_autofree char *target_side = g_strconcat (target_path, suffix, NULL);
+
+      g_unlink (side);
+      g_unlink (target_side);
+    }
+  if (g_rename (partial, target_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CURB_ERROR, CURB_ERROR_FAILED, "Cannot replace %s: %s", target_path, g_strerror (saved));
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (out_key_kept != NULL)
+    *out_key_kept = key != NULL;
+  return TRUE;
+}
+
+char *
+curb_store_get_log_id (CurbStore *self,
+                       gint64    *out_fork_seq)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree char *fork = NULL;
+
+  g_return_val_if_fail (CURB_IS_STORE (self), NULL);
+
+  locker = curb_store_lock (self);
+  fork = get_meta_locked (self, LOG_FORK_META, NULL);
+  if (out_fork_seq != NULL)
+    *out_fork_seq = fork != NULL ? g_ascii_strtoll (fork, NULL, 10) : 0;
+  return get_meta_locked (self, LOG_ID_META, NULL);
 }

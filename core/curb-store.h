@@ -235,6 +235,10 @@ GPtrArray  *curb_store_list_order_events (CurbStore  *self,
                                           const char *ref,
                                           GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 gint64      curb_store_get_last_seq  (CurbStore  *self);
+/* The event log's identity; a restore starts a new one whose seqs after
+ * @out_fork_seq differ from the old log's. */
+char       *curb_store_get_log_id    (CurbStore  *self,
+                                      gint64     *out_fork_seq) G_GNUC_WARN_UNUSED_RESULT;
 
 /* --- outbox toward central --- */
 
@@ -431,9 +435,28 @@ gboolean    curb_store_purge_personal (CurbStore  *self,
                                        gint64      retention_ms,
                                        guint      *out_purged,
                                        GError    **error);
-/* Online backup through SQLite's backup API (never a file copy). */
+/* Online backup through SQLite's backup API (never a file copy), written
+ * 0600 and without the store's key and staff sessions: the hashes in it
+ * (surnames, phones, badges, credentials, peppered PINs) are useless alone. */
 gboolean    curb_store_backup        (CurbStore   *self,
                                       const char  *dest_path,
+                                      GError     **error);
+/**
+ * curb_store_restore:
+ * @backup_path: a backup (curb_store_backup()); it is only read
+ * @target_path: the store database to replace (the hub stopped)
+ * @out_key_kept: (out) (optional): %TRUE when the key of the database being
+ *   replaced (or of the backup) went with it; %FALSE means a fresh key:
+ *   devices enroll again, staff PINs are set again, manual lookup works for
+ *   orders central sends again
+ *
+ * Copies the backup beside @target_path, gives it the store's key,
+ * migrates and checks it, then renames it over @target_path: a damaged
+ * backup leaves the database untouched.
+ */
+gboolean    curb_store_restore       (const char  *backup_path,
+                                      const char  *target_path,
+                                      gboolean    *out_key_kept,
                                       GError     **error);
 /* PRAGMA integrity_check; %CURB_ERROR_DATABASE with its report unless "ok". */
 gboolean    curb_store_integrity_check (CurbStore *self,

@@ -89,27 +89,15 @@ ctl_backup (int    argc,
 }
 
 /* Restore needs the hub stopped: it keeps state (sequence numbers, open
- * streams) that must not change under it. We refuse when the database is
- * in use, which is what a running hub looks like from here. */
-static gboolean
-check_backup_usable (const char  *source,
-                     GError     **error)
-{
-  g_autoptr(CurbStore) backup = curb_store_open (source, error);
-
-  if (backup == NULL)
-    return FALSE;
-  return curb_store_integrity_check (backup, error);
-}
-
+ * streams) that must not change under it. */
 int
 ctl_restore (int    argc,
              char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL, *target = NULL, *tmp = NULL;
+  g_autofree char *db = NULL, *config = NULL, *target = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new ("BACKUP — restore the hub database (hub stopped)");
-  g_autoptr(CurbStore) source = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean key_kept = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The hub database (default: from the hub config)", "FILE" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Hub config (default " DEFAULT_HUB_CONFIG ")", "FILE" },
@@ -125,27 +113,16 @@ ctl_restore (int    argc,
   target = ctl_store_resolve_db (db, config, &error);
   if (target == NULL)
     return fail ("restore", error);
-  if (!check_backup_usable (argv[1], &error))
-    return fail ("restore", error);
-
-  /* Copy through the backup API into a new file beside the target, then
-   * rename over it: the hub database is either the old or the new one. */
-  tmp = g_strconcat (target, ".restoring", NULL);
-  g_unlink (tmp);
-  source = curb_store_open (argv[1], &error);
-  if (source == NULL || !curb_store_backup (source, tmp, &error))
-    return fail ("restore", error);
-  g_clear_object (&source);
-  if (g_rename (tmp, target) != 0)
+  if (!g_file_test (argv[1], G_FILE_TEST_IS_REGULAR))
     {
-      g_printerr ("curbside-ctl restore: cannot replace %s: %s\n", target, g_strerror (errno));
+      g_printerr ("curbside-ctl restore: no backup at %s\n", argv[1]);
       return 1;
     }
-  for (const char *suffix = "-wal"; suffix != NULL; suffix = g_str_equal (suffix, "-wal") ? "-shm" : NULL)
-    {
-      g_autofree char *side = g_strconcat (target, suffix, NULL);
-      g_unlink (side);
-    }
+  if (!curb_store_restore (argv[1], target, &key_kept, &error))
+    return fail ("restore", error);
+  if (!key_kept)
+    g_printerr ("curbside-ctl restore: there was no store key to keep (no database at %s): devices must enroll "
+                "again and staff PINs be set again; manual lookup works for orders central sends again\n", target);
   g_print ("Restored %s from %s. Start the hub again: systemctl start curbside-hub\n",
            target, argv[1]);
   return 0;

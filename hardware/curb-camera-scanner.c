@@ -97,11 +97,16 @@ is_stale (gpointer key,
   return ((gint64 *) user_data)[0] - *(gint64 *) value >= ((gint64 *) user_data)[1];
 }
 
-/* zxing-cpp (plain and inverted) on every frame; when that reads nothing,
+/**
+ * curb_camera_scanner_live_passes:
+ * @decoded: how many frames were decoded before this one
+ *
+ * zxing-cpp (plain and inverted) on every frame; when that reads nothing,
  * one of the slower passes on every fourth frame, in turn, so no frame
- * waits long for the one before it. */
-static CurbQrPasses
-live_passes (guint64 decoded)
+ * waits long for the one before it.
+ */
+CurbQrPasses
+curb_camera_scanner_live_passes (guint64 decoded)
 {
   static const CurbQrPasses slow[] = {
     CURB_QR_PASS_NORMALIZE, CURB_QR_PASS_ZBAR, CURB_QR_PASS_UPSCALE, CURB_QR_PASS_ZBAR_INVERTED,
@@ -179,7 +184,7 @@ decode_frame (CurbCameraScanner *self,
       update_stats (self, &gray, FALSE, 0, 0, now);
       return;
     }
-  codes = curb_qr_decoder_decode (self->decoder, &gray, live_passes (self->stats.decoded));
+  codes = curb_qr_decoder_decode (self->decoder, &gray, curb_camera_scanner_live_passes (self->stats.decoded));
   for (guint i = 0; i < codes->len; i++)
     {
       curb_scanner_gate_code_seen (self->gate, now);
@@ -435,6 +440,18 @@ make_source (CurbCameraScanner  *self,
   return source;
 }
 
+/* Links inside the pipeline are made without a caps check: caps are agreed
+ * when the first frame comes, in GStreamer's threads, and checking here
+ * would repeat the costliest part of that work (videoconvert's caps) on the
+ * caller's thread at start-up. */
+static gboolean
+link_unchecked (GstElement *src,
+                const char *src_pad,
+                GstElement *sink)
+{
+  return gst_element_link_pads_full (src, src_pad, sink, "sink", GST_PAD_LINK_CHECK_NOTHING);
+}
+
 static GstElement *
 make_branch (const char *queue_name,
              const char *caps_string,
@@ -451,7 +468,9 @@ make_branch (const char *queue_name,
                 "max-size-time", (guint64) 0, NULL);
   g_object_set (filter, "caps", caps, NULL);
   gst_bin_add_many (GST_BIN (bin), queue, convert, filter, sink, NULL);
-  gst_element_link_many (queue, convert, filter, sink, NULL);
+  link_unchecked (queue, "src", convert);
+  link_unchecked (convert, "src", filter);
+  link_unchecked (filter, "src", sink);
   pad = gst_element_get_static_pad (queue, "sink");
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   return bin;
@@ -486,7 +505,7 @@ build_pipeline (CurbCameraScanner  *self,
   decode = make_branch ("curb_decode_queue", gray_caps,
                         make_appsink (self, "curb_decode", on_decode_sample));
   gst_bin_add_many (GST_BIN (pipeline), source, tee, decode, NULL);
-  if (!gst_element_link (source, tee) || !gst_element_link (tee, decode))
+  if (!gst_element_link (source, tee) || !link_unchecked (tee, "src_%u", decode))
     {
       g_set_error (error, CURB_HARDWARE_ERROR, CURB_HARDWARE_ERROR_FAILED,
                    "The camera pipeline has no video output");
@@ -500,7 +519,7 @@ build_pipeline (CurbCameraScanner  *self,
                                          self->preview_sink ? NULL : preview_caps, sink);
 
       gst_bin_add (GST_BIN (pipeline), preview);
-      gst_element_link (tee, preview);
+      link_unchecked (tee, "src_%u", preview);
     }
   return g_steal_pointer (&pipeline);
 }

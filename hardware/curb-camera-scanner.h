@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include "curb-code-source.h"
+#include "curb-qr-decoder.h"
 
 G_BEGIN_DECLS
 
@@ -52,5 +53,6 @@ GstElement        *curb_camera_scanner_dup_element      (CurbCameraScanner  *sel
                                                          const char         *name) G_GNUC_WARN_UNUSED_RESULT;
 void               curb_camera_scanner_get_stats        (CurbCameraScanner  *self,
                                                          CurbCameraStats    *stats);
+CurbQrPasses       curb_camera_scanner_live_passes      (guint64             decoded);
 
 G_END_DECLS

@@ -8,6 +8,7 @@ typedef struct
   GMutex               lock;
   CurbCodeSourceState  state;
   GError              *error;
+  gint64               handed_over;   /* of the code being emitted */
 } CurbCodeSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CurbCodeSource, curb_code_source, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ typedef struct
   EventKind            kind;
   GBytes              *payload;
   gint64               frame_time;
+  gint64               handed_over;
   GError              *error;
   CurbCodeSourceState  state;
 } Event;
@@ -76,7 +78,9 @@ dispatch_event (gpointer data)
     case EVENT_CODE:
       if (curb_code_source_get_state (self) == CURB_CODE_SOURCE_STOPPED)
         break;
+      priv->handed_over = event->handed_over;
       g_signal_emit (self, signals[CODE], 0, event->payload, priv->name, event->frame_time);
+      priv->handed_over = 0;
       break;
     case EVENT_STATE:
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
@@ -322,7 +326,26 @@ curb_code_source_emit_code (CurbCodeSource *self,
   event->kind = EVENT_CODE;
   event->payload = g_bytes_ref (payload);
   event->frame_time = frame_time;
+  event->handed_over = g_get_monotonic_time ();
   post_event (self, event);
+}
+
+/**
+ * curb_code_source_get_handed_over_time:
+ *
+ * In a #CurbCodeSource::code handler: when the reader handed this code over
+ * (monotonic µs, on its own thread), so that frame_time → handed over is the
+ * reading and handed over → now the hop to this thread.
+ *
+ * Returns: 0 outside a ::code emission
+ */
+gint64
+curb_code_source_get_handed_over_time (CurbCodeSource *self)
+{
+  CurbCodeSourcePrivate *priv = curb_code_source_get_instance_private (self);
+
+  g_return_val_if_fail (CURB_IS_CODE_SOURCE (self), 0);
+  return priv->handed_over;
 }
 
 void

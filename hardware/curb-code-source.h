@@ -52,6 +52,7 @@ void                 curb_code_source_stop        (CurbCodeSource  *self);
 CurbCodeSourceState  curb_code_source_get_state   (CurbCodeSource  *self);
 const char          *curb_code_source_get_name    (CurbCodeSource  *self);
 const GError        *curb_code_source_get_error   (CurbCodeSource  *self);
+gint64               curb_code_source_get_handed_over_time (CurbCodeSource *self);
 
 /* For implementations; all of these may be called from any thread. */
 void                 curb_code_source_emit_code   (CurbCodeSource  *self,

@@ -33,6 +33,7 @@ struct _CurbEventBroker
   gint64                head_seq;
   guint                 ping_id;
   guint                 max_per_device;
+  char                 *log_id;
 };
 
 G_DEFINE_FINAL_TYPE (CurbEventBroker, curb_event_broker, G_TYPE_OBJECT)
@@ -185,6 +186,8 @@ send_hello (Subscriber *sub,
   json_object_set_int_member (hello, "after", after_seq);
   json_object_set_int_member (hello, "head_seq", sub->broker->head_seq);
   json_object_set_int_member (hello, "window", sub->broker->window);
+  if (sub->broker->log_id != NULL)
+    json_object_set_string_member (hello, "log", sub->broker->log_id);
   text = object_to_text (hello);
   if (is_open (sub))
     soup_websocket_connection_send_text (sub->connection, text);
@@ -224,6 +227,7 @@ curb_event_broker_finalize (GObject *object)
   CurbEventBroker *self = CURB_EVENT_BROKER (object);
 
   g_ptr_array_unref (self->subscribers);
+  g_free (self->log_id);
   G_OBJECT_CLASS (curb_event_broker_parent_class)->finalize (object);
 }
 
@@ -295,6 +299,15 @@ make_room_for (CurbEventBroker *self,
     }
   if (count >= self->max_per_device)
     drop_subscriber (oldest, CURB_STREAM_CLOSE_REPLACED, "too many streams of this device");
+}
+
+void
+curb_event_broker_set_log_id (CurbEventBroker *self,
+                              const char      *log_id)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  g_free (self->log_id);
+  self->log_id = g_strdup (log_id);
 }
 
 void

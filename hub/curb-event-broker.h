@@ -32,6 +32,9 @@ CurbEventBroker *curb_event_broker_new        (CurbEventBacklogFunc     backlog,
                                                gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_event_broker_set_window (CurbEventBroker         *self,
                                                guint                    window);
+/* The store's event log identity, told in hello ("log"). */
+void             curb_event_broker_set_log_id (CurbEventBroker *self,
+                                               const char      *log_id);
 /* A device's streams beyond @max: its oldest is closed (CURB_STREAM_CLOSE_REPLACED). */
 void             curb_event_broker_set_max_per_device (CurbEventBroker *self,
                                                        guint            max);

@@ -10,6 +10,7 @@
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
+#include "curb-rules.h"
 #include "curb-util.h"
 
 #define MAX_EVENTS_PER_POST 100
@@ -70,6 +71,13 @@ batch_needs_staff (CurbHubCaller *caller,
   return FALSE;
 }
 
+/* Who may record what is the pickup rules' (curb_rules_may_record()). */
+static CurbActor
+actor_of (CurbHubCaller *caller)
+{
+  return caller->role == CURB_DEVICE_ROLE_KIOSK ? CURB_ACTOR_KIOSK : CURB_ACTOR_STAFF;
+}
+
 /* Who did it is the caller, never what the event says. */
 static gboolean
 set_actor (Batch         *b,
@@ -80,10 +88,9 @@ set_actor (Batch         *b,
   const char *staff = string_member (object, "staff");
   gboolean staff_kind = kind != CURB_EVENT_ARRIVED;
 
-  if (kind == CURB_EVENT_CANCELLED)
-    return reject (result, "forbidden", "Cancellations come from central only");
-  if (staff_kind && b->caller->role == CURB_DEVICE_ROLE_KIOSK && kind != CURB_EVENT_SUBSTITUTION_DECIDED)
-    return reject (result, "forbidden", "This device may not record that event");
+  if (!curb_rules_may_record (actor_of (b->caller), kind))
+    return reject (result, "forbidden", kind == CURB_EVENT_CANCELLED ? "Cancellations come from central only"
+                                                                     : "This device may not record that event");
   if (staff_kind && b->caller->staff_id != NULL)
     {
       if (json_object_has_member (object, "staff") && g_strcmp0 (staff, b->caller->staff_id) != 0)

@@ -66,7 +66,7 @@ curb_hub_limits_init_defaults (CurbHubLimits *limits)
 {
   limits->handshake_timeout_s = 10;
   limits->idle_timeout_s = 60;
-  limits->max_pending_per_address = 64;
+  limits->max_pending_per_address = 128;
   limits->max_pending = 256;
   limits->max_per_address = 384;
   limits->max_connections = 768;
@@ -214,7 +214,11 @@ start_handshake (Conn *conn)
 {
   g_autoptr(GError) error = NULL;
 
-  conn->tls = g_tls_server_connection_new (G_IO_STREAM (conn->base), conn->listener->certificate, &error);
+  /* no certificate database: clients are not asked for certificates, and
+   * the default one would load the system's trust store per connection */
+  conn->tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()), NULL, &error,
+                              "base-io-stream", conn->base, "certificate", conn->listener->certificate,
+                              "database", NULL, "require-close-notify", FALSE, NULL);
   if (conn->tls == NULL)
     {
       g_debug ("listener: %s", error->message);

@@ -3,6 +3,7 @@
 
 #include "curb-error.h"
 #include "curb-hub-private.h"
+#include "curb-order-codec.h"
 #include "curb-token.h"
 #include "curb-util.h"
 
@@ -55,6 +56,31 @@ order_is_closed (CurbHub    *hub,
              || state == CURB_ORDER_STATE_NO_SHOW || state == CURB_ORDER_STATE_CANCELLED);
 }
 
+/* A valid code for an order the store does not have because central's
+ * document was refused: the shopper is sent to staff, not told "not found".
+ * Asked only on this rare path, so a check-in never waits for the store. */
+static gboolean
+reply_needs_staff (CurbHub           *hub,
+                   SoupServerMessage *msg,
+                   CurbEvent         *event,
+                   const GError      *error)
+{
+  const char *ref = curb_event_get_order_ref (event);
+
+  if (!g_error_matches (error, CURB_ERROR, CURB_ERROR_NOT_FOUND) || curb_event_get_kind (event) != CURB_EVENT_ARRIVED
+      || !curb_store_claim_rejected_order (hub->store, ref))
+    return FALSE;
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", ref,
+                    "CURBSIDE_DEVICE", curb_event_get_device (event),
+                    "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
+                    "could not be taken: staff must serve them by hand", ref, curb_event_get_device (event));
+  curb_hub_metrics_count_rejection (hub->metrics, "needs_staff");
+  curb_hub_notify_central_alert (hub, ref);
+  curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "needs_staff",
+                        "The store could not take this order from central; staff will help", NULL);
+  return TRUE;
+}
+
 void
 curb_hub_reply_refused (CurbHub           *hub,
                         SoupServerMessage *msg,
@@ -63,6 +89,8 @@ curb_hub_reply_refused (CurbHub           *hub,
 {
   g_autoptr(JsonObject) extra = NULL;
 
+  if (reply_needs_staff (hub, msg, event, error))
+    return;
   /* A replayed pickup code of a closed order: one answer for every closed
    * state, and nothing of the order (the kiosk says "see staff"). */
   if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
@@ -221,18 +249,6 @@ curb_hub_checkin_ref (CurbHub        *hub,
     }
   if (!curb_token_verify (hub->keyring, token, hub->store_id, at_s, &claims, error))
     return NULL;
-  if (curb_store_claim_rejected_order (hub->store, claims->order_ref))
-    {
-      /* A valid code for an order central sent but the store could not take. */
-      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "CURBSIDE_ORDER_ID", claims->order_ref,
-                        "CURBSIDE_DEVICE", caller->device_id,
-                        "MESSAGE", "A shopper with a valid code for order %s is at %s, but central's order "
-                        "could not be taken: staff must serve them by hand", claims->order_ref, caller->device_id);
-      curb_hub_notify_central_alert (hub, claims->order_ref);
-      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_NEEDS_STAFF,
-                           "The store could not take this order from central; staff will help");
-      return NULL;
-    }
   return g_strdup (claims->order_ref);
 }
 
@@ -291,14 +307,15 @@ curb_hub_event_from_body (SoupServerMessage *msg,
   return event;
 }
 
+/* Staged as the order stands now (nothing to re-stage): the shopper is
+ * told how long staff take. */
 static void
 add_eta (JsonObject *reply,
          JsonObject *order)
 {
-  JsonNode *restage = json_object_get_member (order, "restage");
-  gboolean staged = json_object_get_boolean_member_with_default (order, "staged", FALSE)
-                    && (restage == NULL || !JSON_NODE_HOLDS_ARRAY (restage)
-                        || json_array_get_length (json_node_get_array (restage)) == 0);
+  g_autoptr(CurbOrder) model = curb_order_codec_decode (order, NULL);
+  gboolean staged = model != NULL && curb_order_get_staged (model)
+                    && g_list_model_get_n_items (curb_order_get_restage (model)) == 0;
 
   json_object_set_boolean_member (reply, "staged", staged);
   json_object_set_int_member (reply, "eta_s", staged ? ETA_STAGED_S : ETA_NOT_STAGED_S);
@@ -392,6 +409,7 @@ curb_hub_handle_lookup (CurbHub           *hub,
 {
   g_autoptr(JsonObject) body = curb_hub_read_body (msg, lookup_fields);
   g_autoptr(JsonObject) order = NULL;
+  g_autoptr(CurbOrder) model = NULL;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ticket = NULL;
@@ -416,11 +434,38 @@ curb_hub_handle_lookup (CurbHub           *hub,
       curb_hub_reply_gerror (msg, error, NULL);
       return;
     }
+  model = curb_order_codec_decode (order, &error);
+  if (model == NULL)
+    {
+      curb_hub_reply_gerror (msg, error, NULL);
+      return;
+    }
   reply = json_object_new ();
-  ticket = issue_ticket (hub, json_object_get_string_member (order, "ref"), caller->device_id);
+  ticket = issue_ticket (hub, curb_order_get_ref (model), caller->device_id);
   json_object_set_string_member (reply, "ticket", ticket);
   json_object_set_object_member (reply, "order", g_steal_pointer (&order));
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* A kiosk reads an order only with proof it is the shopper's: the pickup
+ * code (?token=), this device's lookup ticket (?ticket=), or having checked
+ * the shopper in (its receipt). Anything else answers like an unknown
+ * order, so reading by reference tells nothing. */
+static gboolean
+kiosk_has_code (CurbHub           *hub,
+                SoupServerMessage *msg,
+                CurbHubCaller     *caller,
+                const char        *ref)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *token = params != NULL ? g_hash_table_lookup (params, "token") : NULL;
+  const char *ticket = params != NULL ? g_hash_table_lookup (params, "ticket") : NULL;
+  g_autofree char *proven = NULL;
+
+  if (token != NULL || ticket != NULL)
+    proven = curb_hub_checkin_ref (hub, caller, token, ticket, curb_now_ms () / 1000, NULL);
+  return g_strcmp0 (proven, ref) == 0;
 }
 
 void
@@ -433,12 +478,27 @@ curb_hub_handle_order (CurbHub           *hub,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) order = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  gboolean kiosk = caller->role == CURB_DEVICE_ROLE_KIOSK;
 
   if (!curb_order_ref_is_valid (ref))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                             "An order reference is 1 to 32 of A-Z, 0-9 and '-'", NULL);
       return;
+    }
+  /* the kiosk that checked the shopper in reads on (its receipt at handoff) */
+  if (kiosk && !curb_hub_kiosk_checked_in (hub, ref, caller->device_id))
+    {
+      if (!kiosk_has_code (hub, msg, caller, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such order", NULL);
+          return;
+        }
+      if (order_is_closed (hub, ref))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
+          return;
+        }
     }
   order = curb_store_get_order (hub->store, ref, &error);
   if (order == NULL)
@@ -450,43 +510,44 @@ curb_hub_handle_order (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
+/* The refs of the orders waiting for staff (arrived, not claimed): all of
+ * them into @alerts, those that arrived before @escalate_before_ms into
+ * @escalated (either may be %NULL). Read through the order codec. */
+static void
+collect_alerts (JsonArray *orders,
+                gint64     escalate_before_ms,
+                JsonArray *alerts,
+                JsonArray *escalated)
+{
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CurbOrder) order = curb_order_codec_decode (json_array_get_object_element (orders, i), &error);
+      gint64 arrived;
+
+      if (order == NULL)
+        {
+          g_warning ("An order in the store does not read: %s", error->message);
+          continue;
+        }
+      if (curb_order_get_state (order) != CURB_ORDER_STATE_ARRIVED)
+        continue;
+      arrived = curb_order_get_arrived_at (order);
+      if (alerts != NULL)
+        json_array_add_string_element (alerts, curb_order_get_ref (order));
+      if (escalated != NULL && arrived > 0 && arrived <= escalate_before_ms)
+        json_array_add_string_element (escalated, curb_order_get_ref (order));
+    }
+}
+
 /* Arrived and not yet claimed: the staging station rings for these. */
 JsonArray *
 curb_hub_outstanding_alerts (JsonArray *orders)
 {
   JsonArray *alerts = json_array_new ();
 
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *order = json_array_get_object_element (orders, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0)
-        json_array_add_string_element (alerts, json_object_get_string_member (order, "ref"));
-    }
+  collect_alerts (orders, 0, alerts, NULL);
   return alerts;
-}
-
-/* Outstanding alerts ringing longer than @after_s: they escalate (e.g. to a
- * manager's screen or a louder sound). */
-static JsonArray *
-escalated_alerts (JsonArray *orders,
-                  guint      after_s)
-{
-  JsonArray *escalated = json_array_new ();
-  gint64 now = curb_now_ms ();
-
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *order = json_array_get_object_element (orders, i);
-      const char *arrived = json_object_get_string_member_with_default (order, "arrived_at", NULL);
-      gint64 arrived_ms;
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (order, "state", ""), "arrived") == 0
-          && arrived != NULL && curb_iso8601_to_ms (arrived, &arrived_ms)
-          && now - arrived_ms >= (gint64) after_s * 1000)
-        json_array_add_string_element (escalated, json_object_get_string_member (order, "ref"));
-    }
-  return escalated;
 }
 
 static const char *
@@ -518,6 +579,7 @@ curb_hub_handle_orders (CurbHub           *hub,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) orders = NULL;
   g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *alerts, *escalated;
   gint64 last_seq = curb_store_get_last_seq (hub->store);
 
   if (view == NULL)
@@ -533,8 +595,13 @@ curb_hub_handle_orders (CurbHub           *hub,
       curb_hub_reply_gerror (msg, error, NULL);
       return;
     }
-  json_object_set_array_member (reply, "alerts", curb_hub_outstanding_alerts (orders));
-  json_object_set_array_member (reply, "escalated", escalated_alerts (orders, hub->escalation_s));
+  /* outstanding alerts ringing longer than the escalation time escalate
+   * (e.g. to a manager's screen or a louder sound) */
+  alerts = json_array_new ();
+  escalated = json_array_new ();
+  collect_alerts (orders, curb_now_ms () - (gint64) hub->escalation_s * 1000, alerts, escalated);
+  json_object_set_array_member (reply, "alerts", alerts);
+  json_object_set_array_member (reply, "escalated", escalated);
   json_object_set_array_member (reply, "orders", g_steal_pointer (&orders));
   json_object_set_int_member (reply, "last_seq", last_seq);
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);

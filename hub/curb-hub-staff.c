@@ -232,10 +232,10 @@ observe_claim (CurbHub    *hub,
                JsonObject *order,
                CurbEvent  *event)
 {
-  gint64 arrived_ms;
-  const char *arrived = json_object_get_string_member_with_default (order, "arrived_at", NULL);
+  g_autoptr(CurbOrder) model = curb_order_codec_decode (order, NULL);
+  gint64 arrived_ms = model != NULL ? curb_order_get_arrived_at (model) : 0;
 
-  if (arrived != NULL && curb_iso8601_to_ms (arrived, &arrived_ms))
+  if (arrived_ms > 0)
     curb_hub_metrics_observe_alert_to_claim (hub->metrics,
                                              MAX (0, curb_event_get_at_ms (event) - arrived_ms) / 1000.0);
 }

@@ -344,6 +344,25 @@ parse_after (SoupServerMessage *msg)
   return value;
 }
 
+/* Where a stream resumes: after=N, but never past the store's head, and
+ * for a client of another log (the store was restored since) never past
+ * the point where the logs part: every event after it is new to it. */
+static gint64
+resume_point (CurbHub           *self,
+              SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *log = params != NULL ? g_hash_table_lookup (params, "log") : NULL;
+  gint64 fork_seq = 0;
+  g_autofree char *current = curb_store_get_log_id (self->store, &fork_seq);
+  gint64 after = MIN (parse_after (msg), curb_store_get_last_seq (self->store));
+
+  if (log != NULL && g_strcmp0 (log, current) != 0)
+    after = MIN (after, fork_seq);
+  return after;
+}
+
 static void
 on_upgrade_written (SoupServerMessage *msg,
                     gpointer           user_data)
@@ -381,7 +400,7 @@ handle_stream (CurbHub           *self,
     }
   soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (msg), "curb-device-id", g_strdup (caller->device_id), g_free);
-  g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) parse_after (msg) + 1));
+  g_object_set_data (G_OBJECT (msg), "curb-after", GSIZE_TO_POINTER ((gsize) resume_point (self, msg) + 1));
   /* Staff screens get each event with its order; a kiosk, which shows one
    * shopper, only the events (no other shoppers' names). */
   g_object_set_data (G_OBJECT (msg), "curb-with-orders", GINT_TO_POINTER (caller->role != CURB_DEVICE_ROLE_KIOSK));
@@ -546,6 +565,11 @@ curb_hub_new (CurbStore   *store,
   self->keyring = keyring != NULL ? g_object_ref (keyring) : curb_keyring_new ();
   self->store_id = g_strdup (store_id);
   curb_event_broker_set_head_seq (self->broker, curb_store_get_last_seq (store));
+  {
+    g_autofree char *log = curb_store_get_log_id (store, NULL);
+
+    curb_event_broker_set_log_id (self->broker, log);
+  }
   curb_hub_load_assistance (self);
   return self;
 }

@@ -13,6 +13,9 @@
 #define DEFAULT_KEYRING "/etc/curbside/keyring"
 #define WAITING_TIMEOUT_S 300
 #define THANKS_TIMEOUT_S 15
+/* the hub's session waits for the first camera frame on screen, or this */
+#define SESSION_DELAY_MS 1000
+#define STATS_INTERVAL_S 2
 /* what the preview shows needs no more: decoding uses the full frame */
 #define PREVIEW_WIDTH 640
 #define PREVIEW_HEIGHT 360
@@ -38,6 +41,9 @@ struct _CurbKioskApplication
   gboolean           no_camera;
   gboolean           speak;
   gboolean           ready;
+  gboolean           empty_gtk_theme;
+  guint              session_delay;
+  guint              stats_timer;
 
   CurbConfig        *config;
   CurbKioskFlow     *flow;
@@ -288,11 +294,42 @@ configure_flow (CurbKioskApplication *self)
 }
 
 static void
+start_session (CurbKioskApplication *self)
+{
+  g_clear_handle_id (&self->session_delay, g_source_remove);
+  curb_kiosk_session_start (self->session);
+}
+
+static gboolean
+on_session_delay (gpointer user_data)
+{
+  CurbKioskApplication *self = user_data;
+
+  self->session_delay = 0;
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The hub's requests and stream (TLS, JSON) wait until the camera is on
+ * screen: a code is checked offline first, so scanning does not need them. */
+static void
+start_session_after_first_frame (CurbKioskApplication *self)
+{
+  if (self->scanner == NULL)
+    {
+      start_session (self);
+      return;
+    }
+  self->session_delay = g_timeout_add (SESSION_DELAY_MS, on_session_delay, self);
+}
+
+static void
 on_first_preview_painted (CurbKioskApplication *self,
                           GdkFrameClock        *clock)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_preview_painted, self);
   g_message ("Ready to scan: the camera preview is on screen");
+  start_session (self);
 }
 
 static void
@@ -325,6 +362,22 @@ on_flow_changed (CurbKioskApplication *self)
                                                        == CURB_KIOSK_SCREEN_WELCOME);
 }
 
+/* With G_MESSAGES_DEBUG=curbside-kiosk, the camera's counters since start
+ * (the side-by-side benchmark reads the frame rate from them). */
+static gboolean
+on_stats_timer (gpointer user_data)
+{
+  CurbKioskApplication *self = user_data;
+  CurbCameraStats stats;
+
+  curb_camera_scanner_get_stats (self->scanner, &stats);
+  g_debug ("camera at %" G_GINT64_FORMAT " us: %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+           " decoded, %" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " shown",
+           g_get_monotonic_time (), stats.frames, stats.decoded, stats.reads,
+           curb_kiosk_preview_sink_get_frames (self->preview));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 start_camera (CurbKioskApplication *self)
 {
@@ -344,6 +397,8 @@ start_camera (CurbKioskApplication *self)
       curb_camera_scanner_set_preview_sink (self->scanner,
                                             curb_kiosk_preview_sink_get_element (self->preview));
       curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        self->stats_timer = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_timer, self);
       g_signal_connect_object (self->flow, "changed", G_CALLBACK (on_flow_changed), self,
                                G_CONNECT_SWAPPED);
     }
@@ -399,9 +454,25 @@ curb_kiosk_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* GTK parses its own theme when it makes the display's settings, and
+ * libadwaita replaces it at once with an empty one ("Adwaita-empty") under
+ * its own stylesheet. GTK_THEME (set while the process was still one
+ * thread) names the empty theme for the settings' birth; unset again, it
+ * leaves libadwaita to load its stylesheet as usual. */
+static void
+make_settings_with_empty_theme (CurbKioskApplication *self)
+{
+  if (!self->empty_gtk_theme)
+    return;
+  gtk_init ();
+  gtk_settings_get_default ();
+  g_unsetenv ("GTK_THEME");
+}
+
 static void
 curb_kiosk_application_startup (GApplication *app)
 {
+  make_settings_with_empty_theme (CURB_KIOSK_APPLICATION (app));
   G_APPLICATION_CLASS (curb_kiosk_application_parent_class)->startup (app);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -433,7 +504,7 @@ curb_kiosk_application_activate (GApplication *app)
       if (self->speak)
         enable_speech (self);
       size_window (self);
-      curb_kiosk_session_start (self->session);
+      start_session_after_first_frame (self);
       curb_sd_notify_start_watchdog ();
     }
   gtk_window_present (GTK_WINDOW (self->window));
@@ -444,6 +515,8 @@ curb_kiosk_application_shutdown (GApplication *app)
 {
   CurbKioskApplication *self = CURB_KIOSK_APPLICATION (app);
 
+  g_clear_handle_id (&self->session_delay, g_source_remove);
+  g_clear_handle_id (&self->stats_timer, g_source_remove);
   if (self->preview != NULL)
     curb_kiosk_preview_sink_detach (self->preview);
   if (self->scanner != NULL)
@@ -511,6 +584,9 @@ curb_kiosk_application_init (CurbKioskApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* see make_settings_with_empty_theme(); a theme chosen by the user wins */
+  if (g_getenv ("GTK_THEME") == NULL)
+    self->empty_gtk_theme = g_setenv ("GTK_THEME", "Adwaita-empty", FALSE);
 }
 
 CurbKioskApplication *

@@ -836,7 +836,9 @@ problem_for_order (CurbKioskOrder *order)
     return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
   if (g_str_equal (state, "no_show"))
     return CURB_KIOSK_PROBLEM_FAILED;
-  if (g_str_equal (state, "pending") && !curb_kiosk_order_get_staged (order))
+  /* taken on by staff while the shopper was on the way: greet with who brings it */
+  if (g_str_equal (state, "pending") && !curb_kiosk_order_get_staged (order)
+      && *curb_kiosk_order_get_claimed_by (order) == '\0')
     return CURB_KIOSK_PROBLEM_NOT_READY;
   return CURB_KIOSK_PROBLEM_NONE;
 }
@@ -930,7 +932,7 @@ curb_kiosk_flow_checked_in (CurbKioskFlow *self,
   self->offline = offline;
   self->checked_in_at = curb_now_ms ();
   if (self->order != NULL)
-    curb_kiosk_order_set_state (self->order, "arrived");
+    curb_kiosk_order_set_state (self->order, self->staff_name != NULL ? "claimed" : "arrived");
   if (offline)
     go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
   else
@@ -954,13 +956,15 @@ curb_kiosk_flow_order_event (CurbKioskFlow *self,
       g_free (self->staff_name);
       self->staff_name = g_strdup (staff_name);
       self->eta_s = MAX (eta_s, 0);
-      curb_kiosk_order_set_state (self->order, "claimed");
+      if (self->checked_in_at > 0)
+        curb_kiosk_order_set_state (self->order, "claimed");
     }
   else if (g_str_equal (kind, "released"))
     {
       g_clear_pointer (&self->staff_name, g_free);
       self->eta_s = 0;
-      curb_kiosk_order_set_state (self->order, "arrived");
+      if (self->checked_in_at > 0)
+        curb_kiosk_order_set_state (self->order, "arrived");
     }
   else if (g_str_equal (kind, "handed_over") || g_str_equal (kind, "partially_handed_over"))
     {

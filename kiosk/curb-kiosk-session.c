@@ -355,7 +355,7 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
   req->token = g_strdup (text);
   req->ref = ref;
   req->verified = verified;
-  curb_hub_client_get_order_async (self->client, ref, self->cancellable, on_order_ready, req);
+  curb_hub_client_get_order_for_code_async (self->client, ref, text, self->cancellable, on_order_ready, req);
 }
 
 static void

@@ -139,22 +139,22 @@ curb_alert_tracker_new (gint64 repeat_ms,
  */
 void
 curb_alert_tracker_update_order (CurbAlertTracker *self,
-                                 CurbBoardOrder   *order,
+                                 CurbOrder        *order,
                                  gint64            now_ms)
 {
   const char *ref;
 
   g_return_if_fail (CURB_IS_ALERT_TRACKER (self));
-  g_return_if_fail (CURB_IS_BOARD_ORDER (order));
+  g_return_if_fail (CURB_IS_ORDER (order));
 
-  ref = curb_board_order_get_ref (order);
-  if (curb_board_order_get_state (order) != CURB_BOARD_STATE_ARRIVED)
+  ref = curb_order_get_ref (order);
+  if (curb_order_get_state (order) != CURB_ORDER_STATE_ARRIVED)
     {
       curb_alert_tracker_forget (self, ref);
       return;
     }
   if (!g_hash_table_contains (self->alerts, ref))
-    start_alert (self, ref, curb_board_order_get_arrived_at (order), now_ms);
+    start_alert (self, ref, curb_order_get_arrived_at (order), now_ms);
 }
 
 /**

@@ -2,7 +2,7 @@
 
 #include <glib-object.h>
 
-#include "curb-board-order.h"
+#include "curb-order-model.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (CurbAlertTracker, curb_alert_tracker, CURB, ALERT_TRACKER,
 CurbAlertTracker *curb_alert_tracker_new             (gint64            repeat_ms,
                                                       gint64            escalate_ms) G_GNUC_WARN_UNUSED_RESULT;
 void              curb_alert_tracker_update_order    (CurbAlertTracker *self,
-                                                      CurbBoardOrder   *order,
+                                                      CurbOrder        *order,
                                                       gint64            now_ms);
 void              curb_alert_tracker_forget          (CurbAlertTracker *self,
                                                       const char       *ref);

@@ -4,8 +4,8 @@ struct _CurbBoardModel
 {
   GObject     parent_instance;
 
-  GHashTable *by_ref;          /* ref → CurbBoardOrder */
-  GListStore *columns[CURB_BOARD_N_COLUMNS];
+  GListStore *orders;          /* CurbOrder, in arrival on the board */
+  GHashTable *by_ref;          /* ref → CurbOrder (the store's object) */
   gint64      amber_ms;
   gint64      red_ms;
   gint64      cold_limit_ms;
@@ -14,10 +14,45 @@ struct _CurbBoardModel
   gint64      last_seq;
 };
 
-G_DEFINE_FINAL_TYPE (CurbBoardModel, curb_board_model, G_TYPE_OBJECT)
+static void curb_board_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CurbBoardModel, curb_board_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, curb_board_model_list_model_init))
 
 enum { ORDER_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* What decides an order's column and its place in it. */
+typedef struct
+{
+  CurbBoardColumn column;
+  gint64          arrived_at;
+  gint64          window_start;
+  gint64          window_end;
+  gint64          handed_over_at;
+  gint64          eta;
+} Place;
+
+static Place
+place_of (CurbOrder *order)
+{
+  return (Place) {
+    .column = curb_board_column_for_order (order),
+    .arrived_at = curb_order_get_arrived_at (order),
+    .window_start = curb_order_get_window_start (order),
+    .window_end = curb_order_get_window_end (order),
+    .handed_over_at = curb_order_get_handed_over_at (order),
+    .eta = curb_order_get_eta (order),
+  };
+}
+
+static gboolean
+place_equal (const Place *a,
+             const Place *b)
+{
+  return a->column == b->column && a->arrived_at == b->arrived_at && a->window_start == b->window_start
+         && a->window_end == b->window_end && a->handed_over_at == b->handed_over_at && a->eta == b->eta;
+}
 
 static gint64
 time_or_max (gint64 t)
@@ -32,122 +67,80 @@ compare_times (gint64 a,
   return (a > b) - (a < b);
 }
 
-static int
-compare_refs (CurbBoardOrder *a,
-              CurbBoardOrder *b)
-{
-  return g_strcmp0 (curb_board_order_get_ref (a), curb_board_order_get_ref (b));
-}
-
-/* Longest wait first: the most urgent arrival is on top. */
-static int
-compare_arrived (gconstpointer pa,
-                 gconstpointer pb,
-                 gpointer      user_data)
-{
-  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
-  int c = compare_times (time_or_max (curb_board_order_get_arrived_at (a)),
-                         time_or_max (curb_board_order_get_arrived_at (b)));
-
-  return c != 0 ? c : compare_refs (a, b);
-}
-
-static int
-compare_claimed (gconstpointer pa,
-                 gconstpointer pb,
-                 gpointer      user_data)
-{
-  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
-  int c = compare_times (time_or_max (curb_board_order_get_arrived_at (a)),
-                         time_or_max (curb_board_order_get_arrived_at (b)));
-
-  return c != 0 ? c : compare_refs (a, b);
-}
-
-/* Unstaged orders first (they need work), then by pickup window. */
-static int
-compare_staged (gconstpointer pa,
-                gconstpointer pb,
-                gpointer      user_data)
-{
-  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
-  int c = compare_times (time_or_max (curb_board_order_get_window_start (a)),
-                         time_or_max (curb_board_order_get_window_start (b)));
-
-  return c != 0 ? c : compare_refs (a, b);
-}
-
-/* The shopper who comes first, first. */
-static int
-compare_on_the_way (gconstpointer pa,
-                    gconstpointer pb,
-                    gpointer      user_data)
-{
-  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
-  int c = compare_times (time_or_max (curb_board_order_get_eta (a)), time_or_max (curb_board_order_get_eta (b)));
-
-  return c != 0 ? c : compare_refs (a, b);
-}
-
 static gint64
-done_time (CurbBoardOrder *order)
+done_time (CurbOrder *order)
 {
-  gint64 t = curb_board_order_get_handed_over_at (order);
+  gint64 t = curb_order_get_handed_over_at (order);
 
-  return t > 0 ? t : curb_board_order_get_window_end (order);
-}
-
-/* Most recent first. */
-static int
-compare_done (gconstpointer pa,
-              gconstpointer pb,
-              gpointer      user_data)
-{
-  CurbBoardOrder *a = (CurbBoardOrder *) pa, *b = (CurbBoardOrder *) pb;
-  int c = compare_times (done_time (b), done_time (a));
-
-  return c != 0 ? c : compare_refs (a, b);
-}
-
-static const GCompareDataFunc column_compare[CURB_BOARD_N_COLUMNS] = {
-  compare_arrived, compare_claimed, compare_on_the_way, compare_staged, compare_done,
-};
-
-static gboolean
-find_in_column (CurbBoardModel  *self,
-                CurbBoardOrder  *order,
-                CurbBoardColumn *out_column,
-                guint           *out_position)
-{
-  for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
-    if (g_list_store_find (self->columns[c], order, out_position))
-      {
-        *out_column = (CurbBoardColumn) c;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static void
-detach (CurbBoardModel *self,
-        CurbBoardOrder *order)
-{
-  CurbBoardColumn column;
-  guint position;
-
-  if (find_in_column (self, order, &column, &position))
-    g_list_store_remove (self->columns[column], position);
+  return t > 0 ? t : curb_order_get_window_end (order);
 }
 
 static gboolean
-is_stale (CurbBoardOrder *old,
-          CurbBoardOrder *order)
+is_done (CurbOrder *order)
 {
-  gint64 old_seq = curb_board_order_get_last_seq (old);
-  gint64 new_seq = curb_board_order_get_last_seq (order);
+  return !curb_order_state_is_active (curb_order_get_state (order));
+}
+
+static gboolean
+is_stale (CurbOrder *old,
+          CurbOrder *order)
+{
+  gint64 old_seq = curb_order_get_last_seq (old);
+  gint64 new_seq = curb_order_get_last_seq (order);
 
   return old_seq > 0 && new_seq > 0 && new_seq < old_seq;
 }
+
+/* The filter and sort models over the board see a moved order as replaced. */
+static void
+report_moved (CurbBoardModel *self,
+              CurbOrder      *order)
+{
+  guint position;
+
+  if (g_list_store_find (self->orders, order, &position))
+    g_list_store_splice (self->orders, position, 1, (gpointer *) &order, 1);
+}
+
+/* --- GListModel --- */
+
+static GType
+curb_board_model_get_item_type (GListModel *model)
+{
+  return CURB_TYPE_ORDER;
+}
+
+static guint
+curb_board_model_get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (CURB_BOARD_MODEL (model)->orders));
+}
+
+static gpointer
+curb_board_model_get_item (GListModel *model,
+                           guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (CURB_BOARD_MODEL (model)->orders), position);
+}
+
+static void
+curb_board_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = curb_board_model_get_item_type;
+  iface->get_n_items = curb_board_model_get_n_items;
+  iface->get_item = curb_board_model_get_item;
+}
+
+static void
+on_orders_changed (CurbBoardModel *self,
+                   guint           position,
+                   guint           removed,
+                   guint           added)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* --- GObject --- */
 
 static void
 curb_board_model_dispose (GObject *object)
@@ -155,8 +148,7 @@ curb_board_model_dispose (GObject *object)
   CurbBoardModel *self = CURB_BOARD_MODEL (object);
 
   g_clear_pointer (&self->by_ref, g_hash_table_unref);
-  for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
-    g_clear_object (&self->columns[c]);
+  g_clear_object (&self->orders);
 
   G_OBJECT_CLASS (curb_board_model_parent_class)->dispose (object);
 }
@@ -169,25 +161,27 @@ curb_board_model_class_init (CurbBoardModelClass *klass)
   /**
    * CurbBoardModel::order-changed:
    * @ref: the order reference
-   * @order: (nullable): the new order, or %NULL when it left the board
+   * @order: (nullable): the board's order, or %NULL when it left the board
    */
   signals[ORDER_CHANGED] =
     g_signal_new ("order-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, CURB_TYPE_BOARD_ORDER);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, CURB_TYPE_ORDER);
 }
 
 static void
 curb_board_model_init (CurbBoardModel *self)
 {
+  self->orders = g_list_store_new (CURB_TYPE_ORDER);
   self->by_ref = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
-    self->columns[c] = g_list_store_new (CURB_TYPE_BOARD_ORDER);
   self->amber_ms = 2 * 60 * 1000;
   self->red_ms = 4 * 60 * 1000;
   self->cold_limit_ms = 45 * 60 * 1000;
   self->no_show_grace_ms = 30 * 60 * 1000;
   self->eta_warning_ms = 10 * 60 * 1000;
+  g_signal_connect_swapped (self->orders, "items-changed", G_CALLBACK (on_orders_changed), self);
 }
+
+/* --- public API --- */
 
 CurbBoardModel *
 curb_board_model_new (void)
@@ -223,42 +217,72 @@ curb_board_model_set_no_show_grace (CurbBoardModel *self,
 }
 
 /**
- * curb_board_model_upsert:
- * @self: the board
- * @order: the newest known state of one order
- *
- * Adds @order or replaces the order with the same reference, moving it to
- * its column. An update older than the one on the board (lower last_seq) is
- * ignored, so replayed stream events never move an order back.
+ * curb_board_model_set_eta_warning:
+ * @before_eta_ms: warn when an order on the way is not staged this long
+ *   before the shopper's ETA (staging.conf [service] on-the-way-warning-minutes)
  */
 void
-curb_board_model_upsert (CurbBoardModel *self,
-                         CurbBoardOrder *order)
+curb_board_model_set_eta_warning (CurbBoardModel *self,
+                                  gint64          before_eta_ms)
 {
-  CurbBoardOrder *old;
-  CurbBoardColumn column;
-  const char *ref;
-
   g_return_if_fail (CURB_IS_BOARD_MODEL (self));
-  g_return_if_fail (CURB_IS_BOARD_ORDER (order));
-
-  ref = curb_board_order_get_ref (order);
-  old = g_hash_table_lookup (self->by_ref, ref);
-  if (old != NULL && is_stale (old, order))
-    return;
-  if (old != NULL)
-    detach (self, old);
-  g_hash_table_replace (self->by_ref, g_strdup (ref), g_object_ref (order));
-  column = curb_board_column_for_order (order);
-  g_list_store_insert_sorted (self->columns[column], order, column_compare[column], NULL);
-  self->last_seq = MAX (self->last_seq, curb_board_order_get_last_seq (order));
-  g_signal_emit (self, signals[ORDER_CHANGED], 0, ref, order);
+  self->eta_warning_ms = MAX (before_eta_ms, 0);
 }
 
+/**
+ * curb_board_model_upsert:
+ * @snapshot: the newest known state of one order
+ *
+ * Adds a copy of @snapshot, or updates the board's order with the same
+ * reference from it (curb_order_update()). A snapshot older than the board's (lower
+ * last_seq) is ignored, so replayed stream events never move an order back.
+ *
+ * Returns: (transfer none): the board's order
+ */
+CurbOrder *
+curb_board_model_upsert (CurbBoardModel *self,
+                         CurbOrder      *snapshot)
+{
+  CurbOrder *order;
+  const char *ref;
+  Place before;
+
+  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), NULL);
+  g_return_val_if_fail (CURB_IS_ORDER (snapshot), NULL);
+
+  ref = curb_order_get_ref (snapshot);
+  g_return_val_if_fail (ref != NULL, NULL);
+  order = g_hash_table_lookup (self->by_ref, ref);
+  if (order != NULL && is_stale (order, snapshot))
+    return order;
+  self->last_seq = MAX (self->last_seq, curb_order_get_last_seq (snapshot));
+  if (order == NULL)
+    {
+      order = curb_order_new (ref);
+      curb_order_update (order, snapshot);
+      g_hash_table_insert (self->by_ref, g_strdup (ref), order);
+      g_list_store_append (self->orders, order);
+    }
+  else
+    {
+      Place after;
+
+      before = place_of (order);
+      curb_order_update (order, snapshot);
+      after = place_of (order);
+      if (!place_equal (&before, &after))
+        report_moved (self, order);
+    }
+  g_signal_emit (self, signals[ORDER_CHANGED], 0, ref, order);
+  return order;
+}
+
+/* The board becomes @orders (element-type CurbOrder): orders not in it leave. */
 void
 curb_board_model_replace_all (CurbBoardModel *self,
                               GPtrArray      *orders)
 {
+  g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key;
@@ -266,16 +290,12 @@ curb_board_model_replace_all (CurbBoardModel *self,
   g_return_if_fail (CURB_IS_BOARD_MODEL (self));
   g_return_if_fail (orders != NULL);
 
+  for (guint i = 0; i < orders->len; i++)
+    g_hash_table_add (keep, (gpointer) curb_order_get_ref (g_ptr_array_index (orders, i)));
   g_hash_table_iter_init (&iter, self->by_ref);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      gboolean present = FALSE;
-
-      for (guint i = 0; i < orders->len && !present; i++)
-        present = g_str_equal (key, curb_board_order_get_ref (g_ptr_array_index (orders, i)));
-      if (!present)
-        g_ptr_array_add (gone, g_strdup (key));
-    }
+    if (!g_hash_table_contains (keep, key))
+      g_ptr_array_add (gone, g_strdup (key));
   for (guint i = 0; i < gone->len; i++)
     curb_board_model_remove (self, g_ptr_array_index (gone, i));
   for (guint i = 0; i < orders->len; i++)
@@ -286,18 +306,21 @@ gboolean
 curb_board_model_remove (CurbBoardModel *self,
                          const char     *ref)
 {
-  CurbBoardOrder *old;
+  g_autoptr(CurbOrder) order = NULL;
   g_autofree char *key = NULL;
+  guint position;
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
   g_return_val_if_fail (ref != NULL, FALSE);
 
-  old = g_hash_table_lookup (self->by_ref, ref);
-  if (old == NULL)
+  order = g_hash_table_lookup (self->by_ref, ref);
+  if (order == NULL)
     return FALSE;
+  g_object_ref (order);
   key = g_strdup (ref);
-  detach (self, old);
   g_hash_table_remove (self->by_ref, key);
+  if (g_list_store_find (self->orders, order, &position))
+    g_list_store_remove (self->orders, position);
   g_signal_emit (self, signals[ORDER_CHANGED], 0, key, NULL);
   return TRUE;
 }
@@ -305,9 +328,9 @@ curb_board_model_remove (CurbBoardModel *self,
 /**
  * curb_board_model_lookup:
  *
- * Returns: (transfer none) (nullable): the order with @ref
+ * Returns: (transfer none) (nullable): the board's order with @ref
  */
-CurbBoardOrder *
+CurbOrder *
 curb_board_model_lookup (CurbBoardModel *self,
                          const char     *ref)
 {
@@ -315,38 +338,40 @@ curb_board_model_lookup (CurbBoardModel *self,
   return ref != NULL ? g_hash_table_lookup (self->by_ref, ref) : NULL;
 }
 
+static int
+compare_for_sort (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      column)
+{
+  return curb_board_column_compare (GPOINTER_TO_INT (column), *(CurbOrder **) a, *(CurbOrder **) b);
+}
+
 /**
- * curb_board_model_get_column:
+ * curb_board_model_dup_column:
  *
- * Returns: (transfer none): the sorted list of #CurbBoardOrder in @column
+ * Returns: (transfer full) (element-type CurbOrder): the orders of @column in
+ *   its order (the same as the board page's filter and sort models)
  */
-GListModel *
-curb_board_model_get_column (CurbBoardModel  *self,
+GPtrArray *
+curb_board_model_dup_column (CurbBoardModel  *self,
                              CurbBoardColumn  column)
 {
-  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), NULL);
-  g_return_val_if_fail (column < CURB_BOARD_N_COLUMNS, NULL);
-  return G_LIST_MODEL (self->columns[column]);
-}
-
-guint
-curb_board_model_get_n_orders (CurbBoardModel *self)
-{
-  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), 0);
-  return g_hash_table_size (self->by_ref);
-}
-
-GPtrArray *
-curb_board_model_dup_orders (CurbBoardModel *self)
-{
   GPtrArray *orders = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer value;
+  GListModel *model;
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), orders);
-  g_hash_table_iter_init (&iter, self->by_ref);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (orders, g_object_ref (value));
+  g_return_val_if_fail (column < CURB_BOARD_N_COLUMNS, orders);
+  model = G_LIST_MODEL (self->orders);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      CurbOrder *order = g_list_model_get_item (model, i);
+
+      if (curb_board_column_for_order (order) == column)
+        g_ptr_array_add (orders, order);
+      else
+        g_object_unref (order);
+    }
+  g_ptr_array_sort_with_data (orders, compare_for_sort, GINT_TO_POINTER (column));
   return orders;
 }
 
@@ -362,72 +387,112 @@ guint
 curb_board_model_prune_done (CurbBoardModel *self,
                              gint64          day_start_ms)
 {
-  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_free);
-  GListModel *done;
+  g_autoptr(GPtrArray) done = NULL;
+  guint pruned = 0;
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), 0);
-  done = G_LIST_MODEL (self->columns[CURB_BOARD_COLUMN_DONE]);
-  for (guint i = 0; i < g_list_model_get_n_items (done); i++)
+  done = curb_board_model_dup_column (self, CURB_BOARD_COLUMN_DONE);
+  for (guint i = 0; i < done->len; i++)
     {
-      g_autoptr(CurbBoardOrder) order = g_list_model_get_item (done, i);
+      CurbOrder *order = g_ptr_array_index (done, i);
 
       if (done_time (order) < day_start_ms)
-        g_ptr_array_add (old, g_strdup (curb_board_order_get_ref (order)));
+        pruned += curb_board_model_remove (self, curb_order_get_ref (order));
     }
-  for (guint i = 0; i < old->len; i++)
-    curb_board_model_remove (self, g_ptr_array_index (old, i));
-  return old->len;
+  return pruned;
 }
 
 CurbBoardColumn
-curb_board_column_for_order (CurbBoardOrder *order)
+curb_board_column_for_order (CurbOrder *order)
 {
-  switch (curb_board_order_get_state (order))
+  g_return_val_if_fail (CURB_IS_ORDER (order), CURB_BOARD_COLUMN_DONE);
+
+  switch (curb_order_get_state (order))
     {
-    case CURB_BOARD_STATE_ARRIVED:
+    case CURB_ORDER_STATE_ARRIVED:
       return CURB_BOARD_COLUMN_ARRIVED;
-    case CURB_BOARD_STATE_CLAIMED:
+    case CURB_ORDER_STATE_CLAIMED:
       return CURB_BOARD_COLUMN_CLAIMED;
-    case CURB_BOARD_STATE_PENDING:
-    case CURB_BOARD_STATE_READY:
-      return curb_board_order_get_eta (order) > 0 ? CURB_BOARD_COLUMN_ON_THE_WAY : CURB_BOARD_COLUMN_STAGED;
-    case CURB_BOARD_STATE_HANDED_OVER:
-    case CURB_BOARD_STATE_PARTIALLY_HANDED_OVER:
-    case CURB_BOARD_STATE_NO_SHOW:
-    case CURB_BOARD_STATE_CANCELLED:
+    case CURB_ORDER_STATE_PENDING:
+    case CURB_ORDER_STATE_READY:
+      if (curb_order_get_eta (order) > 0)
+        return CURB_BOARD_COLUMN_ON_THE_WAY;
+      return curb_order_get_staged (order) ? CURB_BOARD_COLUMN_STAGED : CURB_BOARD_COLUMN_TO_STAGE;
+    case CURB_ORDER_STATE_HANDED_OVER:
+    case CURB_ORDER_STATE_PARTIALLY_HANDED_OVER:
+    case CURB_ORDER_STATE_NO_SHOW:
+    case CURB_ORDER_STATE_CANCELLED:
     default:
       return CURB_BOARD_COLUMN_DONE;
     }
+}
+
+/**
+ * curb_board_column_compare:
+ *
+ * The order of a column: the longest wait first for arrivals and claims,
+ * the shopper who comes first for those on the way, the earliest pickup
+ * window first for orders not here yet, the most recent first for done
+ * ones; the reference breaks ties.
+ */
+int
+curb_board_column_compare (CurbBoardColumn  column,
+                           CurbOrder       *a,
+                           CurbOrder       *b)
+{
+  int c;
+
+  switch (column)
+    {
+    case CURB_BOARD_COLUMN_ARRIVED:
+    case CURB_BOARD_COLUMN_CLAIMED:
+      c = compare_times (time_or_max (curb_order_get_arrived_at (a)), time_or_max (curb_order_get_arrived_at (b)));
+      break;
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      c = compare_times (time_or_max (curb_order_get_eta (a)), time_or_max (curb_order_get_eta (b)));
+      break;
+    case CURB_BOARD_COLUMN_STAGED:
+    case CURB_BOARD_COLUMN_TO_STAGE:
+      c = compare_times (time_or_max (curb_order_get_window_start (a)),
+                         time_or_max (curb_order_get_window_start (b)));
+      break;
+    case CURB_BOARD_COLUMN_DONE:
+    case CURB_BOARD_N_COLUMNS:
+    default:
+      c = compare_times (done_time (b), done_time (a));
+      break;
+    }
+  return c != 0 ? c : g_strcmp0 (curb_order_get_ref (a), curb_order_get_ref (b));
 }
 
 /* Waiting time: from check-in to now while the shopper waits, frozen at
  * handoff afterwards; 0 for orders that have not arrived. */
 gint64
 curb_board_model_wait_ms (CurbBoardModel *self,
-                          CurbBoardOrder *order,
+                          CurbOrder      *order,
                           gint64          now_ms)
 {
-  gint64 arrived = curb_board_order_get_arrived_at (order);
+  gint64 arrived = curb_order_get_arrived_at (order);
   gint64 end = now_ms;
 
   if (arrived <= 0)
     return 0;
-  if (curb_board_order_is_done (order))
-    end = curb_board_order_get_handed_over_at (order);
+  if (is_done (order))
+    end = curb_order_get_handed_over_at (order);
   return end > arrived ? end - arrived : 0;
 }
 
 CurbServiceLevel
 curb_board_model_service_level (CurbBoardModel *self,
-                                CurbBoardOrder *order,
+                                CurbOrder      *order,
                                 gint64          now_ms)
 {
   gint64 wait;
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), CURB_SERVICE_LEVEL_NONE);
-  if (curb_board_order_get_arrived_at (order) <= 0)
+  if (curb_order_get_arrived_at (order) <= 0)
     return CURB_SERVICE_LEVEL_NONE;
-  if (curb_board_order_is_done (order) && curb_board_order_get_handed_over_at (order) <= 0)
+  if (is_done (order) && curb_order_get_handed_over_at (order) <= 0)
     return CURB_SERVICE_LEVEL_NONE;   /* cancelled or no-show: nobody was served */
   wait = curb_board_model_wait_ms (self, order, now_ms);
   if (wait >= self->red_ms)
@@ -437,32 +502,79 @@ curb_board_model_service_level (CurbBoardModel *self,
   return CURB_SERVICE_LEVEL_OK;
 }
 
-gboolean
-curb_board_model_is_no_show_due (CurbBoardModel *self,
-                                 CurbBoardOrder *order,
+/**
+ * curb_board_model_past_window_ms:
+ *
+ * How late for the pickup window: an arrival after the window's end by
+ * that much, or a shopper not here yet that long after it; 0 when on time
+ * or when the order has no window.
+ */
+gint64
+curb_board_model_past_window_ms (CurbBoardModel *self,
+                                 CurbOrder      *order,
                                  gint64          now_ms)
 {
-  CurbBoardState state = curb_board_order_get_state (order);
-  gint64 end = curb_board_order_get_window_end (order);
+  gint64 end = curb_order_get_window_end (order);
+  gint64 arrived = curb_order_get_arrived_at (order);
+  gint64 late;
+
+  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), 0);
+  if (end <= 0)
+    return 0;
+  if (arrived > 0)
+    late = arrived - end;
+  else if (!is_done (order))
+    late = now_ms - end;
+  else
+    late = 0;
+  return MAX (late, 0);
+}
+
+gboolean
+curb_board_model_is_no_show_due (CurbBoardModel *self,
+                                 CurbOrder      *order,
+                                 gint64          now_ms)
+{
+  CurbOrderState state = curb_order_get_state (order);
+  gint64 end = curb_order_get_window_end (order);
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
-  if (state != CURB_BOARD_STATE_PENDING && state != CURB_BOARD_STATE_READY)
+  if (state != CURB_ORDER_STATE_PENDING && state != CURB_ORDER_STATE_READY)
     return FALSE;
   return end > 0 && now_ms > end + self->no_show_grace_ms;
 }
 
+/* On the way and not (or no longer) staged, with the ETA near: staff must
+ * stage it now or the shopper waits. */
 gboolean
-curb_board_model_is_cold_too_long (CurbBoardModel *self,
-                                   CurbBoardOrder *order,
-                                   gint64          now_ms)
+curb_board_model_is_late_for_eta (CurbBoardModel *self,
+                                  CurbOrder      *order,
+                                  gint64          now_ms)
 {
-  gint64 staged_at = curb_board_order_get_staged_at (order);
-  int cold = curb_board_order_get_bags (order, CURB_BOARD_TEMP_CHILLED)
-             + curb_board_order_get_bags (order, CURB_BOARD_TEMP_FROZEN);
+  gint64 eta;
 
   g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
-  if (cold == 0 || staged_at <= 0 || curb_board_order_is_done (order)
-      || self->cold_limit_ms <= 0)
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  eta = curb_order_get_eta (order);
+  if (eta <= 0 || curb_board_column_for_order (order) != CURB_BOARD_COLUMN_ON_THE_WAY)
+    return FALSE;
+  if (curb_order_get_staged (order) && g_list_model_get_n_items (curb_order_get_restage (order)) == 0)
+    return FALSE;
+  return now_ms >= eta - self->eta_warning_ms;
+}
+
+gboolean
+curb_board_model_is_cold_too_long (CurbBoardModel *self,
+                                   CurbOrder      *order,
+                                   gint64          now_ms)
+{
+  gint64 staged_at = curb_order_get_staged_at (order);
+  guint cold = curb_order_count_bags (order, CURB_TEMPERATURE_CHILLED)
+               + curb_order_count_bags (order, CURB_TEMPERATURE_FROZEN);
+
+  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
+  if (cold == 0 || staged_at <= 0 || is_done (order) || self->cold_limit_ms <= 0)
     return FALSE;
   return now_ms - staged_at > self->cold_limit_ms;
 }
@@ -476,37 +588,4 @@ curb_format_wait (gint64 wait_ms)
   if (s >= 3600)
     return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
   return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
-/**
- * curb_board_model_set_eta_warning:
- * @before_eta_ms: warn when an order on the way is not staged this long
- *   before the shopper's ETA (staging.conf [service] on-the-way-warning-minutes)
- */
-void
-curb_board_model_set_eta_warning (CurbBoardModel *self,
-                                  gint64          before_eta_ms)
-{
-  g_return_if_fail (CURB_IS_BOARD_MODEL (self));
-  self->eta_warning_ms = MAX (before_eta_ms, 0);
-}
-
-/* On the way and not (or no longer) staged, with the ETA near: staff must
- * stage it now or the shopper waits. */
-gboolean
-curb_board_model_is_late_for_eta (CurbBoardModel *self,
-                                  CurbBoardOrder *order,
-                                  gint64          now_ms)
-{
-  gint64 eta;
-
-  g_return_val_if_fail (CURB_IS_BOARD_MODEL (self), FALSE);
-  g_return_val_if_fail (CURB_IS_BOARD_ORDER (order), FALSE);
-
-  eta = curb_board_order_get_eta (order);
-  if (eta <= 0 || curb_board_column_for_order (order) != CURB_BOARD_COLUMN_ON_THE_WAY)
-    return FALSE;
-  if (curb_board_order_get_staged (order) && curb_board_order_get_restage (order) == NULL)
-    return FALSE;
-  return now_ms >= eta - self->eta_warning_ms;
 }

@@ -37,32 +37,32 @@ local_hour (gint64 ms)
 }
 
 static void
-count_order (CurbBoardOrder *order,
+count_order (CurbOrder      *order,
              CurbKpiSummary *out,
              GArray         *waits,
              GArray         *claims)
 {
-  gint64 arrived = curb_board_order_get_arrived_at (order);
-  gint64 claimed = curb_board_order_get_claimed_at (order);
-  gint64 handed = curb_board_order_get_handed_over_at (order);
-  CurbBoardState state = curb_board_order_get_state (order);
+  gint64 arrived = curb_order_get_arrived_at (order);
+  gint64 claimed = curb_order_get_claimed_at (order);
+  gint64 handed = curb_order_get_handed_over_at (order);
+  CurbOrderState state = curb_order_get_state (order);
 
-  if (state == CURB_BOARD_STATE_NO_SHOW)
+  if (state == CURB_ORDER_STATE_NO_SHOW)
     out->no_shows++;
   if (arrived <= 0)
     return;
   out->arrivals++;
   out->arrivals_by_hour[local_hour (arrived)]++;
-  if (state == CURB_BOARD_STATE_ARRIVED)
+  if (state == CURB_ORDER_STATE_ARRIVED)
     out->waiting_now++;
   if (claimed >= arrived)
     {
       gint64 d = claimed - arrived;
       g_array_append_val (claims, d);
     }
-  if (state == CURB_BOARD_STATE_HANDED_OVER || state == CURB_BOARD_STATE_PARTIALLY_HANDED_OVER)
+  if (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER)
     {
-      if (state == CURB_BOARD_STATE_PARTIALLY_HANDED_OVER)
+      if (state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER)
         out->partial++;
       out->handed_over++;
       if (handed >= arrived)
@@ -74,36 +74,40 @@ count_order (CurbBoardOrder *order,
 }
 
 static gboolean
-is_today (CurbBoardOrder *order,
+is_today (CurbOrder      *order,
           gint64          day_start_ms)
 {
-  gint64 t = curb_board_order_get_arrived_at (order);
+  gint64 t = curb_order_get_arrived_at (order);
 
   if (t <= 0)
-    t = curb_board_order_get_window_end (order);
+    t = curb_order_get_window_end (order);
   return t >= day_start_ms;
 }
 
 /**
  * curb_kpi_compute:
- * @orders: (element-type CurbBoardOrder): the board's orders
+ * @orders: (element-type CurbOrder): the board's orders
  * @day_start_ms: local midnight; earlier orders are not counted
  * @out: (out caller-allocates): the summary
  */
 void
-curb_kpi_compute (GPtrArray      *orders,
+curb_kpi_compute (GListModel     *orders,
                   gint64          day_start_ms,
                   CurbKpiSummary *out)
 {
   g_autoptr(GArray) waits = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) claims = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  g_return_if_fail (orders != NULL && out != NULL);
+  g_return_if_fail (G_IS_LIST_MODEL (orders) && out != NULL);
 
   memset (out, 0, sizeof *out);
-  for (guint i = 0; i < orders->len; i++)
-    if (is_today (g_ptr_array_index (orders, i), day_start_ms))
-      count_order (g_ptr_array_index (orders, i), out, waits, claims);
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(CurbOrder) order = g_list_model_get_item (orders, i);
+
+      if (is_today (order, day_start_ms))
+        count_order (order, out, waits, claims);
+    }
   out->median_wait_ms = curb_kpi_percentile (waits, 0.5);
   out->p90_wait_ms = curb_kpi_percentile (waits, 0.9);
   out->median_alert_to_claim_ms = curb_kpi_percentile (claims, 0.5);

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
-#include "curb-board-order.h"
+#include "curb-order-model.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,7 @@ typedef struct
   guint  arrivals_by_hour[24];     /* local hours */
 } CurbKpiSummary;
 
-void   curb_kpi_compute     (GPtrArray      *orders,
+void   curb_kpi_compute     (GListModel     *orders,
                              gint64          day_start_ms,
                              CurbKpiSummary *out);
 gint64 curb_kpi_percentile  (GArray         *durations,

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "curb-health.h"
+#include "curb-order-codec.h"
 #include "curbside-core.h"
 
 /* The station's live connection to the hub: the board (GET then the event
@@ -174,22 +175,29 @@ is_unreachable (const GError *error)
   return g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE);
 }
 
+/* An order the hub sent that does not decode is reported, never shown half. */
+static CurbOrder *
+decode_order (JsonObject *object)
+{
+  g_autoptr(GError) error = NULL;
+  CurbOrder *order = curb_order_codec_decode (object, &error);
+
+  if (order == NULL)
+    g_warning ("The hub sent an order this station cannot show: %s", error->message);
+  return order;
+}
+
 static void
 ingest_order (CurbStagingLink *self,
               JsonObject      *object)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CurbBoardOrder) order = NULL;
+  g_autoptr(CurbOrder) order = NULL;
 
   if (object == NULL)
     return;
-  order = curb_board_order_new_from_json (object, &error);
-  if (order == NULL)
-    {
-      g_debug ("Ignoring an order the hub sent: %s", error->message);
-      return;
-    }
-  curb_board_model_upsert (self->board, order);
+  order = decode_order (object);
+  if (order != NULL)
+    curb_board_model_upsert (self->board, order);
 }
 
 static void
@@ -216,8 +224,8 @@ on_board_ready (GObject      *source,
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
-      CurbBoardOrder *order = JSON_NODE_HOLDS_OBJECT (node)
-                              ? curb_board_order_new_from_json (json_node_get_object (node), NULL) : NULL;
+      CurbOrder *order = JSON_NODE_HOLDS_OBJECT (node) ? decode_order (json_node_get_object (node)) : NULL;
+
       if (order != NULL)
         g_ptr_array_add (orders, order);
     }
@@ -315,12 +323,14 @@ on_orders_changed (CurbStagingLink    *self,
     fetch_order (self, refs[i]);
 }
 
-/* Connected again, maybe to a restarted hub: a heartbeat at once tells
- * whether the hub still knows this station's staff session. */
+/* Connected again, maybe to a restarted or restored hub: the board is
+ * loaded afresh (it may be stale), and a heartbeat at once tells whether
+ * the hub still knows this station's staff session. */
 static void
 on_stream_connected (CurbStagingLink *self)
 {
   set_online (self, TRUE);
+  load_board (self);
   send_heartbeat (self);
   deliver_next (self);
 }

@@ -3,7 +3,6 @@
 #include <glib/gi18n.h>
 
 #include "curb-label.h"
-#include "curb-order-codec.h"
 #include "curb-receipt.h"
 
 /* The station's label/receipt printer: jobs go to the print queue's own
@@ -101,13 +100,6 @@ curb_staging_printer_new (const char  *uri,
   return g_steal_pointer (&self);
 }
 
-static CurbOrder *
-print_order (CurbBoardOrder  *order,
-             GError         **error)
-{
-  return curb_order_codec_decode (curb_board_order_get_json (order), error);
-}
-
 static void
 on_enqueued (GObject      *source,
              GAsyncResult *result,
@@ -136,19 +128,15 @@ enqueue (CurbStagingPrinter  *self,
 /* One job per bag label: a fault reprints one label, not the set. */
 gboolean
 curb_staging_printer_print_labels (CurbStagingPrinter  *self,
-                                   CurbBoardOrder      *order,
+                                   CurbOrder           *order,
                                    GError             **error)
 {
-  g_autoptr(CurbOrder) printable = NULL;
   g_autoptr(GPtrArray) labels = NULL;
 
   g_return_val_if_fail (CURB_IS_STAGING_PRINTER (self), FALSE);
-  g_return_val_if_fail (CURB_IS_BOARD_ORDER (order), FALSE);
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
 
-  printable = print_order (order, error);
-  if (printable == NULL)
-    return FALSE;
-  labels = curb_label_encode_all_bags (self->profile, printable, NULL, error);
+  labels = curb_label_encode_all_bags (self->profile, order, NULL, error);
   if (labels == NULL)
     return FALSE;
   for (guint i = 0; i < labels->len; i++)
@@ -159,20 +147,16 @@ curb_staging_printer_print_labels (CurbStagingPrinter  *self,
 
 gboolean
 curb_staging_printer_print_receipt (CurbStagingPrinter  *self,
-                                    CurbBoardOrder      *order,
+                                    CurbOrder           *order,
                                     GError             **error)
 {
-  g_autoptr(CurbOrder) printable = NULL;
   g_autoptr(GBytes) receipt = NULL;
   CurbPrintContext context = { .store_name = "Curbside", .station = self->station_name };
 
   g_return_val_if_fail (CURB_IS_STAGING_PRINTER (self), FALSE);
-  g_return_val_if_fail (CURB_IS_BOARD_ORDER (order), FALSE);
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
 
-  printable = print_order (order, error);
-  if (printable == NULL)
-    return FALSE;
-  receipt = curb_receipt_encode_pickup (self->profile, &context, printable, NULL, error);
+  receipt = curb_receipt_encode_pickup (self->profile, &context, order, NULL, error);
   return receipt != NULL && enqueue (self, "receipt", receipt, error);
 }
 

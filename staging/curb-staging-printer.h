@@ -1,6 +1,6 @@
 #pragma once
 
-#include "curb-board-order.h"
+#include "curb-order-model.h"
 #include "curb-printer-queue.h"
 
 G_BEGIN_DECLS
@@ -14,10 +14,10 @@ CurbStagingPrinter *curb_staging_printer_new           (const char         *uri,
                                                         const char         *station_name,
                                                         GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean            curb_staging_printer_print_labels  (CurbStagingPrinter *self,
-                                                        CurbBoardOrder     *order,
+                                                        CurbOrder     *order,
                                                         GError            **error);
 gboolean            curb_staging_printer_print_receipt (CurbStagingPrinter *self,
-                                                        CurbBoardOrder     *order,
+                                                        CurbOrder     *order,
                                                         GError            **error);
 char               *curb_staging_printer_dup_problem   (CurbStagingPrinter *self) G_GNUC_WARN_UNUSED_RESULT;
 guint               curb_staging_printer_get_pending   (CurbStagingPrinter *self);

@@ -26,6 +26,7 @@ struct _CurbStagingStation
   guint                n_ticks;
   GPtrArray           *code_sources;
   CurbStagingPrinter  *printer;
+  GHashTable          *greeted;   /* refs whose claimer was told of the arrival */
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
@@ -64,16 +65,62 @@ curb_staging_settings_clear (CurbStagingSettings *settings)
   g_clear_pointer (&settings->station_id, g_free);
 }
 
+/* An arrival long past (a station starting up) is not news. */
+#define GREET_WITHIN_MS (5 * 60 * 1000)
+
+static gboolean
+is_mine_taken_on_arrival (CurbStagingStation *self,
+                          CurbOrder          *order)
+{
+  CurbPerson *claimer = curb_order_get_claimer (order);
+  const char *me = curb_staff_session_get_staff_id (self->session);
+  gint64 arrived_at = curb_order_get_arrived_at (order);
+
+  return curb_order_get_state (order) == CURB_ORDER_STATE_CLAIMED && arrived_at > 0
+         && curb_order_get_claimed_at (order) < arrived_at
+         && curb_staging_station_now (self) - arrived_at < GREET_WITHIN_MS
+         && me != NULL && claimer != NULL && g_strcmp0 (curb_person_get_id (claimer), me) == 0;
+}
+
+/* The shopper of an order this station's staff member took on while they
+ * were on the way has arrived: no unclaimed alert rings anywhere, so the
+ * claimer hears it here, once. */
+static void
+greet_claimer (CurbStagingStation *self,
+               CurbOrder          *order)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (!is_mine_taken_on_arrival (self, order)
+      || !g_hash_table_add (self->greeted, g_strdup (curb_order_get_ref (order))))
+    return;
+  name = curb_order_dup_display_name (order);
+  /* Translators: "Sam R. is here (order A7K3Q9, bay 3): you are bringing it out" */
+  text = g_strdup_printf (_("%s is here (order %s, bay %s): you are bringing it out"),
+                          name != NULL ? name : "—", curb_order_get_ref (order),
+                          curb_order_get_bay (order) != NULL ? curb_order_get_bay (order) : "—");
+  if (self->sound != NULL && curb_sound_play (self->sound, CURB_SOUND_ARRIVAL))
+    self->last_sound_at = curb_staging_station_now (self);
+  g_signal_emit (self, signals[NOTICE], 0, text);
+}
+
 static void
 on_order_changed (CurbBoardModel     *board,
                   const char         *ref,
-                  CurbBoardOrder     *order,
+                  CurbOrder          *order,
                   CurbStagingStation *self)
 {
   if (order != NULL)
-    curb_alert_tracker_update_order (self->alerts, order, curb_staging_station_now (self));
+    {
+      curb_alert_tracker_update_order (self->alerts, order, curb_staging_station_now (self));
+      greet_claimer (self, order);
+    }
   else
-    curb_alert_tracker_forget (self->alerts, ref);
+    {
+      curb_alert_tracker_forget (self->alerts, ref);
+      g_hash_table_remove (self->greeted, ref);
+    }
 }
 
 /* A new arrival always chimes at once (unless an escalation is sounding). */
@@ -179,6 +226,7 @@ curb_staging_station_dispose (GObject *object)
   g_clear_object (&self->board);
   g_clear_object (&self->alerts);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->greeted, g_hash_table_unref);
 
   G_OBJECT_CLASS (curb_staging_station_parent_class)->dispose (object);
 }
@@ -242,6 +290,7 @@ static void
 curb_staging_station_init (CurbStagingStation *self)
 {
   self->clock = system_clock;
+  self->greeted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CurbStagingStation *
@@ -337,7 +386,7 @@ curb_staging_station_tick (CurbStagingStation *self)
 
 void
 curb_staging_station_ingest_order (CurbStagingStation *self,
-                                   CurbBoardOrder     *order)
+                                   CurbOrder          *order)
 {
   g_return_if_fail (CURB_IS_STAGING_STATION (self));
   curb_board_model_upsert (self->board, order);
@@ -410,7 +459,7 @@ static void
 print_receipt (CurbStagingStation *self,
                const char         *ref)
 {
-  CurbBoardOrder *order = curb_board_model_lookup (self->board, ref);
+  CurbOrder *order = curb_board_model_lookup (self->board, ref);
   g_autoptr(GError) error = NULL;
 
   if (self->printer == NULL || order == NULL)
@@ -826,7 +875,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
                                    const char          *ref,
                                    GError             **error)
 {
-  CurbBoardOrder *order;
+  CurbOrder *order;
 
   g_return_val_if_fail (CURB_IS_STAGING_STATION (self), FALSE);
   order = curb_board_model_lookup (self->board, ref);
@@ -835,7 +884,7 @@ curb_staging_station_print_labels (CurbStagingStation  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No label printer is set up on this station."));
       return FALSE;
     }
-  if (order == NULL || curb_board_order_get_total_bags (order) == 0)
+  if (order == NULL || curb_order_get_bag_count (order) == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Mark the order as staged with its bags first."));
       return FALSE;

@@ -53,7 +53,7 @@ void                 curb_staging_station_set_clock    (CurbStagingStation *self
 gint64               curb_staging_station_now          (CurbStagingStation *self);
 void                 curb_staging_station_tick         (CurbStagingStation *self);
 void                 curb_staging_station_ingest_order (CurbStagingStation *self,
-                                                        CurbBoardOrder     *order);
+                                                        CurbOrder          *order);
 const char          *curb_staging_station_get_sound_problem (CurbStagingStation *self);
 
 G_END_DECLS

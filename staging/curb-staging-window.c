@@ -53,50 +53,35 @@ is_signed_in (CurbStagingWindow *self)
   return curb_staff_session_is_signed_in (curb_staging_station_get_session (self->station));
 }
 
-static CurbBoardOrder *
-most_urgent_arrival (CurbStagingWindow *self)
-{
-  GListModel *arrived = curb_board_model_get_column (curb_staging_station_get_board (self->station),
-                                                     CURB_BOARD_COLUMN_ARRIVED);
-  CurbBoardOrder *order;
-
-  if (g_list_model_get_n_items (arrived) == 0)
-    return NULL;
-  order = g_list_model_get_item (arrived, 0);
-  g_object_unref (order);   /* the board keeps it */
-  return order;
-}
-
 static void
 update_banner (CurbStagingWindow *self)
 {
   CurbBoardModel *board = curb_staging_station_get_board (self->station);
-  guint n = g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_ARRIVED));
-  CurbBoardOrder *order = most_urgent_arrival (self);
+  g_autoptr(GPtrArray) arrived = curb_board_model_dup_column (board, CURB_BOARD_COLUMN_ARRIVED);
+  CurbOrder *order = arrived->len > 0 ? g_ptr_array_index (arrived, 0) : NULL;
   g_autofree char *name = NULL, *text = NULL, *wait = NULL;
-  const char *bay;
+  const char *bay, *ref;
 
   gtk_revealer_set_reveal_child (self->alert_revealer, order != NULL);
   g_free (self->alert_ref);
-  self->alert_ref = order != NULL ? g_strdup (curb_board_order_get_ref (order)) : NULL;
+  self->alert_ref = order != NULL ? g_strdup (curb_order_get_ref (order)) : NULL;
   if (order == NULL)
     return;
-  name = curb_board_order_dup_display_name (order);
-  bay = curb_board_order_get_bay (order);
+  ref = curb_order_get_ref (order);
+  name = curb_order_dup_display_name (order);
+  bay = curb_order_get_bay (order);
   wait = curb_format_wait (curb_board_model_wait_ms (board, order, curb_staging_station_now (self->station)));
-  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station),
-                                    curb_board_order_get_ref (order)) == CURB_ALERT_LEVEL_ESCALATED)
+  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station), ref) == CURB_ALERT_LEVEL_ESCALATED)
     text = g_strdup_printf (_("ESCALATED, manager please help: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            name, curb_board_order_get_ref (order), bay ? bay : "?", wait);
+                            name ? name : "—", ref, bay ? bay : "?", wait);
   else
-    text = n > 1
+    text = arrived->len > 1
          ? g_strdup_printf (_("%u shoppers waiting. Next: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            n, name, curb_board_order_get_ref (order), bay ? bay : "?", wait)
+                            arrived->len, name ? name : "—", ref, bay ? bay : "?", wait)
          : g_strdup_printf (_("Shopper waiting: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            name, curb_board_order_get_ref (order), bay ? bay : "?", wait);
+                            name ? name : "—", ref, bay ? bay : "?", wait);
   gtk_label_set_text (self->alert_label, text);
-  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station),
-                                    curb_board_order_get_ref (order)) == CURB_ALERT_LEVEL_ESCALATED)
+  if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station), ref) == CURB_ALERT_LEVEL_ESCALATED)
     gtk_widget_add_css_class (GTK_WIDGET (self->alert_button), "escalated");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->alert_button), "escalated");
@@ -707,13 +692,16 @@ gboolean
 curb_staging_window_open_order (CurbStagingWindow *self,
                                 const char        *ref)
 {
-  CurbBoardOrder *order;
+  CurbOrder *order;
+  CurbBoardColumn column;
 
   g_return_val_if_fail (CURB_IS_STAGING_WINDOW (self), FALSE);
   order = curb_board_model_lookup (curb_staging_station_get_board (self->station), ref);
   if (order == NULL)
     return FALSE;
-  if (curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED
+  column = curb_board_column_for_order (order);
+  if ((column == CURB_BOARD_COLUMN_STAGED || column == CURB_BOARD_COLUMN_TO_STAGE
+       || column == CURB_BOARD_COLUMN_ON_THE_WAY)
       && !curb_board_model_is_no_show_due (curb_staging_station_get_board (self->station), order,
                                            curb_staging_station_now (self->station)))
     {

@@ -11,6 +11,7 @@ struct _CurbKioskGreetingPage
   GtkBox        *layout;
   GtkLabel      *title;
   GtkLabel      *order_label;
+  GtkLabel      *bringer_label;
   GtkBox        *bags_box;
   GtkLabel      *window_label;
   GtkLabel      *alternate_label;
@@ -167,6 +168,17 @@ refresh_details (CurbKioskGreetingPage *self,
                                        : NULL);
 }
 
+/* Staff took the order on while the shopper was on the way. */
+static void
+refresh_bringer (CurbKioskGreetingPage *self)
+{
+  const char *staff = curb_kiosk_flow_get_staff_name (self->flow);
+  g_autofree char *text = staff != NULL && *staff != '\0'
+                          ? g_strdup_printf (_("%s is bringing your order"), staff) : NULL;
+
+  curb_kiosk_set_text (self->bringer_label, text);
+}
+
 static void
 refresh (CurbKioskGreetingPage *self)
 {
@@ -179,6 +191,7 @@ refresh (CurbKioskGreetingPage *self)
   name = curb_kiosk_order_dup_display_name (order);
   hello = name != NULL ? g_strdup_printf (_("Hi %s"), name) : g_strdup (_("Hi there"));
   curb_kiosk_set_text (self->title, hello);
+  refresh_bringer (self);
   refresh_details (self, order);
   refresh_bags (self, order);
   refresh_substitutions (self, order);
@@ -220,6 +233,7 @@ curb_kiosk_greeting_page_class_init (CurbKioskGreetingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, layout);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, title);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, order_label);
+  gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, bringer_label);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, bags_box);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, window_label);
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, alternate_label);

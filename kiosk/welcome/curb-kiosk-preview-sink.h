@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (CurbKioskPreviewSink, curb_kiosk_preview_sink, CURB, KIOSK
  * CurbKioskPreviewSink:
  *
  * The camera scanner's preview branch, sized for the screen: frames are
- * thinned to @fps, scaled, mirrored and converted in GStreamer's threads
+ * thinned to @fps, then scaled and converted in GStreamer's threads
  * (where it is cheap), then handed to @func on the main context as
  * textures that wrap the buffer without a copy (with the same pixels as a
  * cairo surface, see curb_kiosk_preview_frame_get_surface()). Only the

@@ -27,8 +27,9 @@ uses_cairo (GtkWidget *widget)
   return native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
 }
 
-/* Cropped to fill, centred. With the cairo renderer and a frame already at
- * the widget's size this is a plain copy of the camera's pixels. */
+/* Cropped to fill, centred, mirrored (shoppers move their phone the way
+ * they see it move). With the cairo renderer and a frame already at the
+ * widget's size this is a copy of the camera's pixels, read backwards. */
 static void
 snapshot_frame (CurbKioskPreview *self,
                 GtkSnapshot      *snapshot,
@@ -37,23 +38,30 @@ snapshot_frame (CurbKioskPreview *self,
 {
   float tw = gdk_texture_get_width (self->texture);
   float th = gdk_texture_get_height (self->texture);
-  float scale = tw == self->frame_width && th == self->frame_height
-                ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
-                : MAX (width / tw, height / th);
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT ((width - tw * scale) / 2, (height - th * scale) / 2,
-                                               tw * scale, th * scale);
+  gboolean sized = tw == self->frame_width && th == self->frame_height;
+  float scale = sized ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
+                      : MAX (width / tw, height / th);
+  float x = roundf ((width + tw * scale) / 2), y = roundf ((height - th * scale) / 2);
   cairo_surface_t *surface = curb_kiosk_preview_frame_get_surface (self->texture);
   cairo_t *cr;
 
   if (surface == NULL || !uses_cairo (GTK_WIDGET (self)))
     {
-      gtk_snapshot_append_texture (snapshot, self->texture, &bounds);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      gtk_snapshot_scale (snapshot, -1, 1);
+      gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, tw * scale, th * scale));
+      gtk_snapshot_restore (snapshot);
       return;
     }
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_translate (cr, roundf (bounds.origin.x), roundf (bounds.origin.y));
-  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, -scale, scale);
   cairo_set_source_surface (cr, surface, 0, 0);
+  /* a frame of another size only shows until the sink follows the widget's
+   * (the first frame, a resize): not worth a filtered scale */
+  if (!sized)
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
   cairo_paint (cr);
   cairo_destroy (cr);
 }

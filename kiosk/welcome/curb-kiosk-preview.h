@@ -11,9 +11,10 @@ G_DECLARE_FINAL_TYPE (CurbKioskPreview, curb_kiosk_preview, CURB, KIOSK_PREVIEW,
  * CurbKioskPreview:
  *
  * The camera preview on the welcome screen: the latest frame, cropped to
- * fill, with a framing guide on top. Frames arrive as #GdkTexture on the UI
- * thread, already mirrored (like a mirror, so shoppers move the right way)
- * and, ideally, at curb_kiosk_preview_get_frame_size().
+ * fill and shown mirrored (like a mirror, so shoppers move the right way),
+ * with a framing guide on top. Frames arrive as #GdkTexture on the UI
+ * thread in the camera's orientation and, ideally, at
+ * curb_kiosk_preview_get_frame_size().
  */
 GtkWidget *curb_kiosk_preview_new         (void);
 void       curb_kiosk_preview_set_texture (CurbKioskPreview *self,

@@ -4,7 +4,9 @@
 
 #include <glib/gi18n.h>
 
+#include "board/curb-order-card.h"
 #include "curb-bag-check.h"
+#include "curb-rules.h"
 
 struct _CurbDetailPage
 {
@@ -33,7 +35,7 @@ struct _CurbDetailPage
   GtkButton          *return_button;
 
   CurbStagingStation *station;
-  CurbBoardOrder     *order;
+  CurbOrder          *order;
   CurbBagCheck       *bags;
   GPtrArray          *not_taken_spins;     /* GtkSpinButton per line */
   GPtrArray          *not_taken_reasons;   /* GtkDropDown per line */
@@ -41,10 +43,15 @@ struct _CurbDetailPage
 
 G_DEFINE_FINAL_TYPE (CurbDetailPage, curb_detail_page, ADW_TYPE_BIN)
 
+enum { PROP_0, PROP_ORDER, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
 enum { BACK, CLAIM, RELEASE, COMPLETE, NO_SHOW, RETURN_TO_STOCK, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *const reason_ids[] = { "damaged", "declined", "missing", "substitution_declined" };
+
+static void update_actions (CurbDetailPage *self);
 
 static const char *
 reason_label (guint i)
@@ -56,28 +63,182 @@ reason_label (guint i)
 }
 
 static const char *
-temp_label (CurbBoardTemp temperature)
+temp_label (CurbTemperature temperature)
 {
   switch (temperature)
     {
-    case CURB_BOARD_TEMP_CHILLED:
+    case CURB_TEMPERATURE_CHILLED:
       return _("chilled");
-    case CURB_BOARD_TEMP_FROZEN:
+    case CURB_TEMPERATURE_FROZEN:
       return _("frozen");
-    case CURB_BOARD_TEMP_AMBIENT:
-    case CURB_BOARD_N_TEMPS:
+    case CURB_TEMPERATURE_AMBIENT:
     default:
       return _("ambient");
     }
 }
 
-static gboolean
-is_mine (CurbDetailPage *self)
+static const char *
+line_name (CurbOrderLine *line)
 {
-  const char *me = curb_staff_session_get_staff_id (curb_staging_station_get_session (self->station));
-
-  return me != NULL && g_strcmp0 (curb_board_order_get_claimed_by_id (self->order), me) == 0;
+  return curb_order_line_get_name (line) != NULL ? curb_order_line_get_name (line) : curb_order_line_get_sku (line);
 }
+
+static const char *
+my_staff_id (CurbDetailPage *self)
+{
+  return self->station != NULL
+         ? curb_staff_session_get_staff_id (curb_staging_station_get_session (self->station)) : NULL;
+}
+
+/* --- texts and what may be done (closures of the template) --- */
+
+static char *
+format_who (CurbDetailPage *self,
+            const char     *display_name,
+            const char     *bay,
+            CurbPerson     *alternate)
+{
+  g_autofree char *other = alternate != NULL ? curb_person_dup_display_name (alternate) : NULL;
+  g_autofree char *who = NULL;
+  const char *name = display_name != NULL ? display_name : "—";
+
+  who = bay != NULL ? g_strdup_printf (_("%s · Bay %s"), name, bay) : g_strdup (name);
+  if (other == NULL)
+    return g_steal_pointer (&who);
+  return g_strdup_printf (_("%s · picked up by %s"), who, other);
+}
+
+static gboolean
+is_mine (CurbDetailPage *self,
+         CurbOrderState  state,
+         CurbPerson     *claimer)
+{
+  const char *me = my_staff_id (self);
+
+  return state == CURB_ORDER_STATE_CLAIMED && me != NULL && claimer != NULL
+         && g_strcmp0 (curb_person_get_id (claimer), me) == 0;
+}
+
+/* Taken on by this station's staff member while the shopper is on the way. */
+static gboolean
+is_mine_ahead (CurbDetailPage *self,
+               CurbOrderState  state,
+               CurbPerson     *claimer)
+{
+  const char *me = my_staff_id (self);
+
+  return (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY)
+         && me != NULL && claimer != NULL && g_strcmp0 (curb_person_get_id (claimer), me) == 0;
+}
+
+/* The actions row: the claimer's (release; complete once the shopper is here). */
+static gboolean
+shows_actions (CurbDetailPage *self,
+               CurbOrderState  state,
+               CurbPerson     *claimer)
+{
+  return is_mine (self, state, claimer) || is_mine_ahead (self, state, claimer);
+}
+
+static char *
+format_state (CurbDetailPage *self,
+              CurbOrderState  state,
+              CurbPerson     *claimer)
+{
+  const char *by = claimer != NULL ? curb_person_get_first_name (claimer) : NULL;
+
+  if (claimer != NULL && (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY))
+    return is_mine_ahead (self, state, claimer)
+           ? g_strdup (_("You are bringing it out when the shopper arrives"))
+           : g_strdup_printf (_("%s is bringing it out when the shopper arrives"), by ? by : _("someone else"));
+  switch (state)
+    {
+    case CURB_ORDER_STATE_PENDING:
+      return g_strdup (_("Not ready yet"));
+    case CURB_ORDER_STATE_READY:
+      return g_strdup (_("Ready, shopper not here yet"));
+    case CURB_ORDER_STATE_ARRIVED:
+      return g_strdup (_("Shopper is waiting"));
+    case CURB_ORDER_STATE_CLAIMED:
+      if (is_mine (self, state, claimer))
+        return g_strdup (_("You claimed it"));
+      return g_strdup_printf (_("Claimed by %s"), by ? by : _("someone else"));
+    case CURB_ORDER_STATE_HANDED_OVER:
+      return g_strdup (_("Handed over"));
+    case CURB_ORDER_STATE_PARTIALLY_HANDED_OVER:
+      return g_strdup (_("Partly handed over"));
+    case CURB_ORDER_STATE_NO_SHOW:
+      return g_strdup (_("No-show"));
+    case CURB_ORDER_STATE_CANCELLED:
+    default:
+      return g_strdup (_("Cancelled: do not hand over"));
+    }
+}
+
+static char *
+format_where (CurbDetailPage *self,
+              gboolean        staged,
+              GListModel     *locations)
+{
+  g_autofree char *where = self->order != NULL ? curb_order_dup_locations_text (self->order) : NULL;
+
+  if (where != NULL)
+    return g_strdup_printf (_("Staging location: %s"), where);
+  return g_strdup (staged ? _("Staged, no location given") : _("Not staged yet"));
+}
+
+static char *
+format_bags (CurbDetailPage *self,
+             GListModel     *bags)
+{
+  if (self->order == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (_("Bags: %d ambient · %d chilled · %d frozen"),
+                          (int) curb_order_count_bags (self->order, CURB_TEMPERATURE_AMBIENT),
+                          (int) curb_order_count_bags (self->order, CURB_TEMPERATURE_CHILLED),
+                          (int) curb_order_count_bags (self->order, CURB_TEMPERATURE_FROZEN));
+}
+
+/* What goes out to the car: each line, or what the shopper decided
+ * instead of it. */
+static char *
+format_handoff (CurbDetailPage *self,
+                GListModel     *lines,
+                GListModel     *substitutions)
+{
+  g_autoptr(GString) text = g_string_new (_("Hand over:"));
+
+  for (guint i = 0; self->order != NULL && lines != NULL && i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+      CurbSubstitution *substitution = curb_order_find_substitution_for_line (self->order,
+                                                                              curb_order_line_get_id (line));
+      g_autofree char *one = substitution != NULL
+                             ? curb_format_substitution (substitution)
+                             : g_strdup_printf ("%u × %s", curb_order_line_get_qty (line), line_name (line));
+
+      g_string_append_printf (text, "\n• %s", one);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+may_claim (CurbDetailPage *self,
+           CurbOrderState  state,
+           CurbPerson     *claimer,
+           gint64          eta)
+{
+  return self->order != NULL && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
+}
+
+static gboolean
+may_return (CurbDetailPage *self,
+            CurbOrderState  state)
+{
+  return self->order != NULL && curb_rules_check_transition (self->order, CURB_EVENT_RETURNED_TO_STOCK, NULL);
+}
+
+/* --- lines --- */
 
 static void
 remove_all_rows (GtkListBox *box)
@@ -88,13 +249,45 @@ remove_all_rows (GtkListBox *box)
     gtk_list_box_remove (box, child);
 }
 
-static GtkWidget *
-make_line_row (const CurbBoardLine *line)
+static char *
+line_subtitle (CurbOrderLine    *line,
+               CurbSubstitution *substitution)
 {
-  g_autofree char *title = g_strdup_printf ("%d × %s", line->qty, line->name ? line->name : line->sku);
+  const char *extra = curb_order_line_get_age_restricted (line) ? _(" · ID check") : "";
+  const char *temperature = temp_label (curb_order_line_get_temperature (line));
+
+  if (substitution == NULL)
+    return g_strdup_printf ("%s%s", temperature, extra);
+  switch (curb_substitution_get_status (substitution))
+    {
+    case CURB_SUBSTITUTION_APPROVED:
+      return g_strdup_printf (_("instead of %u × %s, the shopper agreed · %s%s"), curb_order_line_get_qty (line),
+                              line_name (line), temperature, extra);
+    case CURB_SUBSTITUTION_DECLINED:
+      return g_strdup_printf (_("Not handed over: the shopper declined %s · %s%s"),
+                              curb_substitution_get_replacement (substitution), temperature, extra);
+    case CURB_SUBSTITUTION_PENDING:
+    default:
+      return g_strdup_printf (_("Ask the shopper: %s instead? · %s%s"),
+                              curb_substitution_get_replacement (substitution), temperature, extra);
+    }
+}
+
+/* A line as it goes out: the replacement the shopper approved, or the line. */
+static GtkWidget *
+make_line_row (gpointer item,
+               gpointer user_data)
+{
+  CurbDetailPage *self = user_data;
+  CurbOrderLine *line = item;
+  CurbSubstitution *substitution = curb_order_find_substitution_for_line (self->order, curb_order_line_get_id (line));
+  gboolean replaced = substitution != NULL && curb_substitution_get_status (substitution) == CURB_SUBSTITUTION_APPROVED;
+  g_autofree char *title = replaced
+                           ? g_strdup_printf ("%u × %s", curb_substitution_get_qty (substitution),
+                                              curb_substitution_get_replacement (substitution))
+                           : g_strdup_printf ("%u × %s", curb_order_line_get_qty (line), line_name (line));
+  g_autofree char *subtitle = line_subtitle (line, substitution);
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *subtitle = g_strdup_printf ("%s%s", temp_label (line->temperature),
-                                               line->age_restricted ? _(" · ID check") : "");
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -102,15 +295,24 @@ make_line_row (const CurbBoardLine *line)
   return row;
 }
 
+static void
+on_input_changed (CurbDetailPage *self)
+{
+  update_actions (self);
+}
+
 static GtkWidget *
-make_partial_row (CurbDetailPage      *self,
-                  const CurbBoardLine *line)
+make_partial_row (CurbDetailPage *self,
+                  CurbOrderLine  *line)
 {
   const char *reasons[G_N_ELEMENTS (reason_ids) + 1] = { NULL };
+  CurbSubstitution *substitution = curb_order_find_substitution_for_line (self->order, curb_order_line_get_id (line));
+  const char *name = substitution != NULL && curb_substitution_get_status (substitution) == CURB_SUBSTITUTION_APPROVED
+                     ? curb_substitution_get_replacement (substitution) : line_name (line);
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (0, MAX (line->qty, 0), 1);
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, curb_order_line_get_qty (line), 1);
   GtkWidget *reason;
-  g_autofree char *title = g_strdup_printf (_("%s: how many not taken"), line->name ? line->name : line->sku);
+  g_autofree char *title = g_strdup_printf (_("%s: how many not taken"), name);
 
   for (guint i = 0; i < G_N_ELEMENTS (reason_ids); i++)
     reasons[i] = reason_label (i);
@@ -122,7 +324,8 @@ make_partial_row (CurbDetailPage      *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Reason not taken"), -1);
-  g_object_set_data_full (G_OBJECT (spin), "line-id", g_strdup (line->id), g_free);
+  g_object_set_data_full (G_OBJECT (spin), "line-id", g_strdup (curb_order_line_get_id (line)), g_free);
+  g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (on_input_changed), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), reason);
   g_ptr_array_add (self->not_taken_spins, spin);
@@ -131,152 +334,101 @@ make_partial_row (CurbDetailPage      *self,
 }
 
 static void
-fill_lines (CurbDetailPage *self)
+fill_items (CurbDetailPage *self)
 {
-  remove_all_rows (self->lines_box);
+  gtk_list_box_bind_model (self->lines_box, self->order != NULL ? curb_order_get_lines (self->order) : NULL,
+                           make_line_row, self, NULL);
+}
+
+static void
+fill_partial (CurbDetailPage *self)
+{
+  GListModel *lines = curb_order_get_lines (self->order);
+
   remove_all_rows (self->partial_box);
   g_ptr_array_set_size (self->not_taken_spins, 0);
   g_ptr_array_set_size (self->not_taken_reasons, 0);
-  for (guint i = 0; i < curb_board_order_get_n_lines (self->order); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
     {
-      const CurbBoardLine *line = curb_board_order_get_line (self->order, i);
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
 
-      gtk_list_box_append (self->lines_box, make_line_row (line));
       gtk_list_box_append (self->partial_box, make_partial_row (self, line));
     }
 }
 
-static char *
-format_state (CurbDetailPage *self)
-{
-  const char *by = curb_board_order_get_claimed_by_name (self->order);
+/* --- what the handoff needs --- */
 
-  switch (curb_board_order_get_state (self->order))
+/* Returns: (element-type CurbNotTaken): what staff entered as not taken */
+static GPtrArray *
+dup_not_taken_entries (CurbDetailPage *self)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; gtk_check_button_get_active (self->partial_check) && i < self->not_taken_spins->len; i++)
     {
-    case CURB_BOARD_STATE_PENDING:
-      return g_strdup (_("Not ready yet"));
-    case CURB_BOARD_STATE_READY:
-      return g_strdup (_("Ready, shopper not here yet"));
-    case CURB_BOARD_STATE_ARRIVED:
-      return g_strdup (_("Shopper is waiting"));
-    case CURB_BOARD_STATE_CLAIMED:
-      if (is_mine (self))
-        return g_strdup (_("You claimed it"));
-      return g_strdup_printf (_("Claimed by %s"), by ? by : _("someone else"));
-    case CURB_BOARD_STATE_HANDED_OVER:
-      return g_strdup (_("Handed over"));
-    case CURB_BOARD_STATE_PARTIALLY_HANDED_OVER:
-      return g_strdup (_("Partly handed over"));
-    case CURB_BOARD_STATE_NO_SHOW:
-      return g_strdup (_("No-show"));
-    case CURB_BOARD_STATE_CANCELLED:
-    default:
-      return g_strdup (_("Cancelled: do not hand over"));
+      GtkSpinButton *spin = g_ptr_array_index (self->not_taken_spins, i);
+      guint reason = gtk_drop_down_get_selected (g_ptr_array_index (self->not_taken_reasons, i));
+      int qty = gtk_spin_button_get_value_as_int (spin);
+
+      if (qty > 0)
+        g_ptr_array_add (entries, curb_not_taken_new (g_object_get_data (G_OBJECT (spin), "line-id"), (guint) qty,
+                                                      reason_ids[MIN (reason, G_N_ELEMENTS (reason_ids) - 1)]));
     }
+  return entries;
 }
 
 static void
 update_bag_status (CurbDetailPage *self)
 {
-  int total = curb_bag_check_get_total (self->bags);
+  guint total = curb_bag_check_get_total (self->bags);
   g_autofree char *text = NULL;
 
-  if (!curb_board_order_get_staged (self->order))
+  if (!curb_order_get_staged (self->order))
     text = g_strdup (_("Never staged: count its bags in Stage orders and print their labels, then scan each one here."));
   else if (total == 0)
     text = g_strdup (_("No bag labels to scan for this order."));
   else if (curb_bag_check_is_complete (self->bags))
-    text = g_strdup_printf (_("All %d bags scanned. Right bags."), total);
+    text = g_strdup_printf (_("All %d bags scanned. Right bags."), (int) total);
   else
-    text = g_strdup_printf (_("Scan each bag label: %d of %d scanned"),
-                            curb_bag_check_get_scanned (self->bags), total);
+    text = g_strdup_printf (_("Scan each bag label: %d of %d scanned"), (int) curb_bag_check_get_scanned (self->bags),
+                            (int) total);
   gtk_label_set_text (self->bag_status_label, text);
 }
 
-static gboolean
-partial_is_valid (CurbDetailPage *self)
-{
-  if (!gtk_check_button_get_active (self->partial_check))
-    return TRUE;
-  for (guint i = 0; i < self->not_taken_spins->len; i++)
-    if (gtk_spin_button_get_value_as_int (g_ptr_array_index (self->not_taken_spins, i)) > 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-update_sensitivity (CurbDetailPage *self)
-{
-  gtk_widget_set_sensitive (GTK_WIDGET (self->complete_button), curb_detail_page_can_complete (self));
-}
-
+/* The actions the pickup rules allow now (curb-rules.h); the template binds
+ * the ones that follow the order's state alone. */
 static void
 update_actions (CurbDetailPage *self)
 {
-  CurbBoardState state = curb_board_order_get_state (self->order);
-  gint64 now = curb_staging_station_now (self->station);
-  CurbBoardModel *board = curb_staging_station_get_board (self->station);
-  gboolean claimed_by_me = state == CURB_BOARD_STATE_CLAIMED && is_mine (self);
+  g_autoptr(GPtrArray) not_taken = NULL;
+  CurbBoardModel *board;
+  gint64 now;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->claim_button), state == CURB_BOARD_STATE_ARRIVED);
-  gtk_widget_set_visible (self->handoff_box, claimed_by_me);
-  gtk_widget_set_visible (self->handoff_actions, claimed_by_me);
-  gtk_widget_set_visible (GTK_WIDGET (self->id_check), curb_board_order_get_age_restricted (self->order));
-  gtk_widget_set_visible (GTK_WIDGET (self->no_show_button),
-                          curb_board_model_is_no_show_due (board, self->order, now));
-  gtk_widget_set_visible (GTK_WIDGET (self->return_button),
-                          state == CURB_BOARD_STATE_NO_SHOW || state == CURB_BOARD_STATE_CANCELLED);
-  update_bag_status (self);
-  update_sensitivity (self);
-}
-
-static void
-fill_header (CurbDetailPage *self)
-{
-  g_autofree char *name = curb_board_order_dup_display_name (self->order);
-  g_autofree char *alternate = curb_board_order_dup_alternate_name (self->order);
-  const char *bay = curb_board_order_get_bay (self->order);
-  g_autofree char *who = NULL, *state = format_state (self);
-  g_autofree char *where = curb_board_order_dup_locations_text (self->order);
-  g_autofree char *where_text = NULL, *bags = NULL;
-
-  who = bay != NULL ? g_strdup_printf (_("%s · Bay %s"), name, bay) : g_strdup (name);
-  if (alternate != NULL)
-    {
-      g_autofree char *with = g_strdup_printf (_("%s · picked up by %s"), who, alternate);
-      g_free (who);
-      who = g_steal_pointer (&with);
-    }
-  where_text = *where ? g_strdup_printf (_("Staging location: %s"), where) : g_strdup (_("Not staged yet"));
-  bags = g_strdup_printf (_("Bags: %d ambient · %d chilled · %d frozen"),
-                          curb_board_order_get_bags (self->order, CURB_BOARD_TEMP_AMBIENT),
-                          curb_board_order_get_bags (self->order, CURB_BOARD_TEMP_CHILLED),
-                          curb_board_order_get_bags (self->order, CURB_BOARD_TEMP_FROZEN));
-  gtk_label_set_text (self->ref_label, curb_board_order_get_ref (self->order));
-  gtk_label_set_text (self->who_label, who);
-  gtk_label_set_text (self->state_label, state);
-  gtk_label_set_text (self->where_label, where_text);
-  gtk_label_set_text (self->bags_label, bags);
-  if (curb_board_order_get_cancelled (self->order))
-    curb_detail_page_set_message (self, _("This order was cancelled. Do not hand it over; return the items to stock."), TRUE);
-}
-
-static void
-on_board_order_changed (CurbBoardModel *board,
-                        const char     *ref,
-                        CurbBoardOrder *order,
-                        CurbDetailPage *self)
-{
-  if (self->order == NULL || order == NULL
-      || g_strcmp0 (ref, curb_board_order_get_ref (self->order)) != 0)
+  if (self->order == NULL)
     return;
-  g_set_object (&self->order, order);
-  /* a bag scan's warning is about the handoff: gone once it is done */
-  if (curb_board_order_get_state (order) == CURB_BOARD_STATE_HANDED_OVER
-      || curb_board_order_get_state (order) == CURB_BOARD_STATE_PARTIALLY_HANDED_OVER)
-    curb_detail_page_set_message (self, NULL, FALSE);
-  fill_header (self);
+  not_taken = dup_not_taken_entries (self);
+  board = curb_staging_station_get_board (self->station);
+  now = curb_staging_station_now (self->station);
+  gtk_widget_set_visible (GTK_WIDGET (self->id_check), curb_rules_needs_id_check (self->order, not_taken));
+  gtk_widget_set_visible (GTK_WIDGET (self->no_show_button),
+                          curb_rules_check_transition (self->order, CURB_EVENT_NO_SHOW, NULL)
+                          && curb_board_model_is_no_show_due (board, self->order, now));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->complete_button), curb_detail_page_can_complete (self));
+  update_bag_status (self);
+}
+
+static void
+on_order_notify (CurbDetailPage *self)
+{
+  CurbOrderState state = curb_order_get_state (self->order);
+
   update_actions (self);
+  /* a bag scan's warning is about the handoff: gone once it is done */
+  if (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER)
+    curb_detail_page_set_message (self, NULL, FALSE);
+  if (curb_order_get_cancelled (self->order)
+      || curb_order_get_state (self->order) == CURB_ORDER_STATE_CANCELLED)
+    curb_detail_page_set_message (self, _("This order was cancelled. Do not hand it over; return the items to stock."), TRUE);
 }
 
 static void
@@ -295,13 +447,7 @@ on_partial_toggled (GtkCheckButton *check,
                     CurbDetailPage *self)
 {
   gtk_revealer_set_reveal_child (self->partial_revealer, gtk_check_button_get_active (check));
-  update_sensitivity (self);
-}
-
-static void
-on_input_changed (CurbDetailPage *self)
-{
-  update_sensitivity (self);
+  update_actions (self);
 }
 
 static void
@@ -309,7 +455,7 @@ emit_simple (CurbDetailPage *self,
              guint           signal_id)
 {
   if (self->order != NULL)
-    g_signal_emit (self, signals[signal_id], 0, curb_board_order_get_ref (self->order));
+    g_signal_emit (self, signals[signal_id], 0, curb_order_get_ref (self->order));
 }
 
 static void
@@ -350,8 +496,16 @@ on_complete_clicked (CurbDetailPage *self)
   if (!curb_detail_page_can_complete (self))
     return;
   not_taken = curb_detail_page_dup_not_taken (self);
-  g_signal_emit (self, signals[COMPLETE], 0, curb_board_order_get_ref (self->order),
+  g_signal_emit (self, signals[COMPLETE], 0, curb_order_get_ref (self->order),
                  gtk_check_button_get_active (self->id_check), not_taken);
+}
+
+static void
+detach_order (CurbDetailPage *self)
+{
+  if (self->order != NULL)
+    g_signal_handlers_disconnect_by_data (self->order, self);
+  g_clear_object (&self->order);
 }
 
 static void
@@ -359,15 +513,29 @@ curb_detail_page_dispose (GObject *object)
 {
   CurbDetailPage *self = CURB_DETAIL_PAGE (object);
 
-  if (self->station != NULL)
-    g_signal_handlers_disconnect_by_data (curb_staging_station_get_board (self->station), self);
+  detach_order (self);
   g_clear_object (&self->station);
-  g_clear_object (&self->order);
   g_clear_object (&self->bags);
   g_clear_pointer (&self->not_taken_spins, g_ptr_array_unref);
   g_clear_pointer (&self->not_taken_reasons, g_ptr_array_unref);
 
   G_OBJECT_CLASS (curb_detail_page_parent_class)->dispose (object);
+}
+
+static void
+curb_detail_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ORDER:
+      g_value_set_object (value, CURB_DETAIL_PAGE (object)->order);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -394,6 +562,15 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, release_button);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, no_show_button);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, return_button);
+  gtk_widget_class_bind_template_callback (widget_class, format_who);
+  gtk_widget_class_bind_template_callback (widget_class, format_state);
+  gtk_widget_class_bind_template_callback (widget_class, format_where);
+  gtk_widget_class_bind_template_callback (widget_class, format_bags);
+  gtk_widget_class_bind_template_callback (widget_class, format_handoff);
+  gtk_widget_class_bind_template_callback (widget_class, may_claim);
+  gtk_widget_class_bind_template_callback (widget_class, shows_actions);
+  gtk_widget_class_bind_template_callback (widget_class, may_return);
+  gtk_widget_class_bind_template_callback (widget_class, is_mine);
 }
 
 static guint
@@ -411,6 +588,11 @@ curb_detail_page_class_init (CurbDetailPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = curb_detail_page_dispose;
+  object_class->get_property = curb_detail_page_get_property;
+  props[PROP_ORDER] = g_param_spec_object ("order", NULL, NULL, CURB_TYPE_ORDER,
+                                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  g_type_ensure (CURB_TYPE_ORDER);
   curb_staging_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/curbside/Staging/detail/curb-detail-page.ui");
   bind_children (widget_class);
@@ -455,38 +637,48 @@ curb_detail_page_new (CurbStagingStation *station)
   CurbDetailPage *self = g_object_new (CURB_TYPE_DETAIL_PAGE, NULL);
 
   self->station = g_object_ref (station);
-  g_signal_connect (curb_staging_station_get_board (station), "order-changed",
-                    G_CALLBACK (on_board_order_changed), self);
   return GTK_WIDGET (self);
 }
 
+/**
+ * curb_detail_page_show_order:
+ * @order: the board's order (the page follows its changes)
+ */
 void
 curb_detail_page_show_order (CurbDetailPage *self,
-                             CurbBoardOrder *order)
+                             CurbOrder      *order)
 {
   g_return_if_fail (CURB_IS_DETAIL_PAGE (self));
-  g_return_if_fail (CURB_IS_BOARD_ORDER (order));
+  g_return_if_fail (CURB_IS_ORDER (order));
 
-  g_set_object (&self->order, order);
+  if (self->order != order)
+    {
+      detach_order (self);
+      self->order = g_object_ref (order);
+      g_signal_connect_swapped (order, "notify::state", G_CALLBACK (on_order_notify), self);
+      g_signal_connect_swapped (order, "notify::claimer", G_CALLBACK (on_order_notify), self);
+      g_signal_connect_swapped (order, "notify::bags", G_CALLBACK (on_order_notify), self);
+      g_signal_connect_swapped (order, "notify::cancelled", G_CALLBACK (on_order_notify), self);
+      g_signal_connect_swapped (order, "notify::substitutions", G_CALLBACK (fill_items), self);
+      g_signal_connect_swapped (order, "notify::lines", G_CALLBACK (fill_items), self);
+      g_signal_connect_swapped (order, "notify::lines", G_CALLBACK (fill_partial), self);
+    }
   g_clear_object (&self->bags);
-  self->bags = curb_bag_check_new (curb_board_order_get_ref (order),
-                                   curb_board_order_get_total_bags (order));
+  self->bags = curb_bag_check_new (order);
   curb_detail_page_set_message (self, NULL, FALSE);
   gtk_check_button_set_active (self->id_check, FALSE);
   gtk_check_button_set_active (self->partial_check, FALSE);
-  fill_lines (self);
-  for (guint i = 0; i < self->not_taken_spins->len; i++)
-    g_signal_connect_swapped (g_ptr_array_index (self->not_taken_spins, i), "value-changed",
-                              G_CALLBACK (on_input_changed), self);
-  fill_header (self);
-  update_actions (self);
+  fill_items (self);
+  fill_partial (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
+  on_order_notify (self);
 }
 
 const char *
 curb_detail_page_get_ref (CurbDetailPage *self)
 {
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), NULL);
-  return self->order != NULL ? curb_board_order_get_ref (self->order) : NULL;
+  return self->order != NULL ? curb_order_get_ref (self->order) : NULL;
 }
 
 static void
@@ -530,8 +722,7 @@ curb_detail_page_scan (CurbDetailPage *self,
       play (self, CURB_SOUND_ERROR);
       break;
     }
-  update_bag_status (self);
-  update_sensitivity (self);
+  update_actions (self);
 }
 
 void
@@ -578,19 +769,23 @@ curb_detail_page_set_message (CurbDetailPage *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "alarm");
 }
 
+/* The bags all scanned, and the handoff the pickup rules allow
+ * (curb_rules_check_handoff(): claimed, the ID check, what is not taken). */
 gboolean
 curb_detail_page_can_complete (CurbDetailPage *self)
 {
+  g_autoptr(GPtrArray) not_taken = NULL;
+
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
-  if (self->order == NULL || curb_board_order_get_state (self->order) != CURB_BOARD_STATE_CLAIMED
-      || curb_board_order_get_cancelled (self->order))
+  if (self->order == NULL || curb_order_get_cancelled (self->order) || !curb_bag_check_is_complete (self->bags))
     return FALSE;
   /* an order never staged has no counted bags to prove: stage it first */
-  if (!curb_board_order_get_staged (self->order) || !curb_bag_check_is_complete (self->bags))
+  if (!curb_order_get_staged (self->order))
     return FALSE;
-  if (curb_board_order_get_age_restricted (self->order) && !gtk_check_button_get_active (self->id_check))
+  not_taken = dup_not_taken_entries (self);
+  if (gtk_check_button_get_active (self->partial_check) && not_taken->len == 0)
     return FALSE;
-  return partial_is_valid (self);
+  return curb_rules_check_handoff (self->order, not_taken, gtk_check_button_get_active (self->id_check), NULL);
 }
 
 /* Returns: (transfer full): a JSON array of {line_id, qty, reason} */
@@ -598,26 +793,22 @@ JsonNode *
 curb_detail_page_dup_not_taken (CurbDetailPage *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean partial;
+  g_autoptr(GPtrArray) entries = NULL;
 
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), NULL);
-  partial = gtk_check_button_get_active (self->partial_check);
+  entries = dup_not_taken_entries (self);
   json_builder_begin_array (builder);
-  for (guint i = 0; partial && i < self->not_taken_spins->len; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      GtkSpinButton *spin = g_ptr_array_index (self->not_taken_spins, i);
-      guint reason = gtk_drop_down_get_selected (g_ptr_array_index (self->not_taken_reasons, i));
-      int qty = gtk_spin_button_get_value_as_int (spin);
+      CurbNotTaken *entry = g_ptr_array_index (entries, i);
 
-      if (qty <= 0)
-        continue;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "line_id");
-      json_builder_add_string_value (builder, g_object_get_data (G_OBJECT (spin), "line-id"));
+      json_builder_add_string_value (builder, curb_not_taken_get_line_id (entry));
       json_builder_set_member_name (builder, "qty");
-      json_builder_add_int_value (builder, qty);
+      json_builder_add_int_value (builder, curb_not_taken_get_qty (entry));
       json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, reason_ids[MIN (reason, G_N_ELEMENTS (reason_ids) - 1)]);
+      json_builder_add_string_value (builder, curb_not_taken_get_reason (entry));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

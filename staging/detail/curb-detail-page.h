@@ -11,7 +11,7 @@ G_DECLARE_FINAL_TYPE (CurbDetailPage, curb_detail_page, CURB, DETAIL_PAGE, AdwBi
 
 GtkWidget  *curb_detail_page_new          (CurbStagingStation *station);
 void        curb_detail_page_show_order   (CurbDetailPage     *self,
-                                           CurbBoardOrder     *order);
+                                           CurbOrder          *order);
 const char *curb_detail_page_get_ref      (CurbDetailPage     *self);
 void        curb_detail_page_scan         (CurbDetailPage     *self,
                                            const char         *payload);

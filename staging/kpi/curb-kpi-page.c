@@ -184,14 +184,12 @@ curb_kpi_page_new (CurbStagingStation *station)
 void
 curb_kpi_page_refresh (CurbKpiPage *self)
 {
-  g_autoptr(GPtrArray) orders = NULL;
   CurbKpiSummary kpi;
   gint64 now;
 
   g_return_if_fail (CURB_IS_KPI_PAGE (self));
   now = curb_staging_station_now (self->station);
-  orders = curb_board_model_dup_orders (curb_staging_station_get_board (self->station));
-  curb_kpi_compute (orders, curb_kpi_day_start (now), &kpi);
+  curb_kpi_compute (G_LIST_MODEL (curb_staging_station_get_board (self->station)), curb_kpi_day_start (now), &kpi);
   set_count (self, TILE_ARRIVALS, kpi.arrivals);
   set_duration (self, TILE_MEDIAN_WAIT, kpi.median_wait_ms);
   set_duration (self, TILE_P90_WAIT, kpi.p90_wait_ms);

@@ -18,12 +18,12 @@ struct _CurbStagePage
   GtkBox             *counters_box;
   GtkButton          *print_button;
   GtkButton          *stage_button;
-  GtkLabel           *count_labels[CURB_BOARD_N_TEMPS];
+  GtkLabel           *count_labels[CURB_TEMPERATURE_COUNT];
 
   CurbStagingStation *station;
   char               *ref;
-  GArray             *locations;     /* CurbBoardLocation */
-  int                 bags[CURB_BOARD_N_TEMPS];
+  GPtrArray          *locations;     /* CurbStagingLocation */
+  int                 bags[CURB_TEMPERATURE_COUNT];
 };
 
 G_DEFINE_FINAL_TYPE (CurbStagePage, curb_stage_page, ADW_TYPE_BIN)
@@ -32,41 +32,67 @@ enum { STAGE, PRINT_LABELS, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *
-temp_title (CurbBoardTemp temperature)
+temp_title (CurbTemperature temperature)
 {
   switch (temperature)
     {
-    case CURB_BOARD_TEMP_CHILLED:
+    case CURB_TEMPERATURE_CHILLED:
       return _("Chilled");
-    case CURB_BOARD_TEMP_FROZEN:
+    case CURB_TEMPERATURE_FROZEN:
       return _("Frozen");
-    case CURB_BOARD_TEMP_AMBIENT:
-    case CURB_BOARD_N_TEMPS:
+    case CURB_TEMPERATURE_AMBIENT:
     default:
       return _("Ambient");
     }
 }
 
+static char *
+format_row_subtitle (CurbOrder *order,
+                     gboolean   staged,
+                     GListModel *locations,
+                     guint      bag_count)
+{
+  g_autofree char *where = NULL;
+
+  if (!staged)
+    return g_strdup (_("Not staged yet"));
+  where = curb_order_dup_locations_text (order);
+  return g_strdup_printf (_("Staged at %s · %d bags"), where != NULL ? where : "—", (int) bag_count);
+}
+
+static char *
+format_row_title (CurbOrder  *order,
+                  const char *display_name)
+{
+  return g_strdup_printf ("%s · %s", curb_order_get_ref (order), display_name != NULL ? display_name : "—");
+}
+
+static GtkExpression *
+order_property (const char *name)
+{
+  return gtk_property_expression_new (CURB_TYPE_ORDER, NULL, name);
+}
+
+/* The row follows its order: staging it elsewhere redraws the subtitle. */
 static GtkWidget *
 make_order_row (gpointer item,
                 gpointer user_data)
 {
-  CurbBoardOrder *order = item;
+  CurbOrder *order = item;
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *name = curb_board_order_dup_display_name (order);
-  g_autofree char *where = curb_board_order_dup_locations_text (order);
-  g_autofree char *title = g_strdup_printf ("%s · %s", curb_board_order_get_ref (order), name);
-  g_autofree char *subtitle = NULL;
+  GtkExpression *subtitle_params[] = { order_property ("staged"), order_property ("locations"),
+                                       order_property ("bag-count") };
+  GtkExpression *title_params[] = { order_property ("display-name") };
+  g_autoptr(GtkExpression) subtitle = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 3, subtitle_params,
+                                                                   G_CALLBACK (format_row_subtitle), NULL, NULL);
+  g_autoptr(GtkExpression) title = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, title_params,
+                                                                G_CALLBACK (format_row_title), NULL, NULL);
 
-  subtitle = curb_board_order_get_staged (order)
-             ? g_strdup_printf (_("Staged at %s · %d bags"), *where ? where : "—",
-                                curb_board_order_get_total_bags (order))
-             : g_strdup (_("Not staged yet"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_expression_bind (g_steal_pointer (&title), row, "title", order);
+  gtk_expression_bind (g_steal_pointer (&subtitle), row, "subtitle", order);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "ref", g_strdup (curb_board_order_get_ref (order)), g_free);
+  g_object_set_data_full (G_OBJECT (row), "ref", g_strdup (curb_order_get_ref (order)), g_free);
   return row;
 }
 
@@ -87,22 +113,22 @@ static void
 update_view (CurbStagePage *self)
 {
   g_autoptr(GString) where = g_string_new (NULL);
-  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (self->station), self->ref);
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (self->station), self->ref);
   g_autofree char *title = NULL;
 
   for (guint i = 0; i < self->locations->len; i++)
     {
-      g_autofree char *one = curb_board_location_format (&g_array_index (self->locations, CurbBoardLocation, i));
+      g_autofree char *one = curb_staging_location_format (g_ptr_array_index (self->locations, i));
       g_string_append_printf (where, "%s%s", where->len ? ", " : "", one);
     }
   if (order != NULL)
     {
-      g_autofree char *name = curb_board_order_dup_display_name (order);
-      title = g_strdup_printf (_("Stage order %s · %s"), self->ref, name);
+      g_autofree char *name = curb_order_dup_display_name (order);
+      title = g_strdup_printf (_("Stage order %s · %s"), self->ref, name != NULL ? name : "—");
     }
   gtk_label_set_text (self->title_label, title ? title : _("Choose an order on the left"));
   gtk_label_set_text (self->locations_label, where->len ? where->str : _("No location yet"));
-  for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
+  for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
     {
       g_autofree char *n = g_strdup_printf ("%d", self->bags[t]);
       gtk_label_set_text (self->count_labels[t], n);
@@ -116,16 +142,16 @@ static void
 on_counter_clicked (GtkButton     *button,
                     CurbStagePage *self)
 {
-  CurbBoardTemp t = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "temp"));
+  CurbTemperature t = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "temp"));
   int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "delta"));
 
   curb_stage_page_set_bags (self, t, self->bags[t] + delta);
 }
 
 static GtkWidget *
-make_step_button (CurbStagePage *self,
-                  CurbBoardTemp  t,
-                  int            delta)
+make_step_button (CurbStagePage   *self,
+                  CurbTemperature  t,
+                  int              delta)
 {
   GtkWidget *button = gtk_button_new_with_label (delta > 0 ? "+" : "−");
   g_autofree char *name = g_strdup_printf (delta > 0 ? _("One more %s bag") : _("One less %s bag"),
@@ -143,14 +169,14 @@ make_step_button (CurbStagePage *self,
 static void
 build_counters (CurbStagePage *self)
 {
-  for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
+  for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
     {
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       GtkWidget *title = gtk_label_new (temp_title (t));
       GtkWidget *count = gtk_label_new ("0");
 
       gtk_widget_add_css_class (row, "bag-counter");
-      gtk_widget_add_css_class (row, curb_board_temp_to_string (t));
+      gtk_widget_add_css_class (row, curb_temperature_to_string (t));
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_set_hexpand (title, TRUE);
       gtk_widget_add_css_class (count, "counter-value");
@@ -168,17 +194,17 @@ static void
 add_location_text (CurbStagePage *self,
                    const char    *text)
 {
-  CurbBoardLocation location = { 0 };
+  CurbStagingLocation *location = curb_staging_location_new_parse (text);
   g_autofree char *message = NULL;
 
-  if (!curb_board_location_parse (text, &location))
+  if (location == NULL)
     {
       message = g_strdup_printf (_("“%s” is not a staging location. Scan a bin label or type zone-shelf-bin, like C-2-14."), text);
       curb_stage_page_set_message (self, message, TRUE);
       return;
     }
   curb_stage_page_set_message (self, NULL, FALSE);
-  g_array_append_val (self->locations, location);
+  g_ptr_array_add (self->locations, location);
   update_view (self);
 }
 
@@ -195,7 +221,7 @@ on_add_location (CurbStagePage *self)
 static void
 on_clear_locations (CurbStagePage *self)
 {
-  g_array_set_size (self->locations, 0);
+  g_ptr_array_set_size (self->locations, 0);
   update_view (self);
 }
 
@@ -238,7 +264,7 @@ curb_stage_page_dispose (GObject *object)
 
   g_clear_object (&self->station);
   g_clear_pointer (&self->ref, g_free);
-  g_clear_pointer (&self->locations, g_array_unref);
+  g_clear_pointer (&self->locations, g_ptr_array_unref);
 
   G_OBJECT_CLASS (curb_stage_page_parent_class)->dispose (object);
 }
@@ -277,8 +303,7 @@ static void
 curb_stage_page_init (CurbStagePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->locations = g_array_new (FALSE, TRUE, sizeof (CurbBoardLocation));
-  g_array_set_clear_func (self->locations, (GDestroyNotify) curb_board_location_clear);
+  self->locations = g_ptr_array_new_with_free_func (g_object_unref);
   build_counters (self);
   g_signal_connect_swapped (self->location_entry, "activate", G_CALLBACK (on_add_location), self);
   g_signal_connect_swapped (self->add_location_button, "clicked", G_CALLBACK (on_add_location), self);
@@ -288,38 +313,71 @@ curb_stage_page_init (CurbStagePage *self)
   g_signal_connect (self->orders_box, "row-activated", G_CALLBACK (on_row_activated), self);
 }
 
-static gboolean
-needs_staging (gpointer item,
-               gpointer user_data)
+/* The orders to stage: shoppers who arrived before their order was staged
+ * (or before it was re-staged after central changed it) first (they wait), then those on the way and not staged, then those not
+ * staged, then the staged ones (to re-stage); each by the board's own
+ * column order. */
+static int
+stage_rank (CurbOrder *order)
 {
-  CurbBoardOrder *order = item;
-
-  return curb_board_column_for_order (order) == CURB_BOARD_COLUMN_STAGED || !curb_board_order_get_staged (order);
+  switch (curb_board_column_for_order (order))
+    {
+    case CURB_BOARD_COLUMN_ARRIVED:
+    case CURB_BOARD_COLUMN_CLAIMED:
+      return curb_order_get_staged (order) && g_list_model_get_n_items (curb_order_get_restage (order)) == 0
+             ? -1 : 0;
+    case CURB_BOARD_COLUMN_ON_THE_WAY:
+      return curb_order_get_staged (order) ? 3 : 1;
+    case CURB_BOARD_COLUMN_TO_STAGE:
+      return 2;
+    case CURB_BOARD_COLUMN_STAGED:
+      return 4;
+    case CURB_BOARD_COLUMN_DONE:
+    case CURB_BOARD_N_COLUMNS:
+    default:
+      return -1;
+    }
 }
 
-/* The orders to stage: shoppers who arrived before their order was staged
- * first (they wait), then the board's "staged, not arrived" column. */
-static GListModel *
+static gboolean
+is_to_stage (gpointer item,
+             gpointer user_data)
+{
+  return stage_rank (item) >= 0;
+}
+
+static int
+compare_to_stage (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  int ra = stage_rank ((CurbOrder *) a), rb = stage_rank ((CurbOrder *) b);
+
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  return curb_board_column_compare (curb_board_column_for_order ((CurbOrder *) a), (CurbOrder *) a, (CurbOrder *) b);
+}
+
+static GtkSortListModel *
 orders_to_stage (CurbBoardModel *board)
 {
-  GListStore *columns = g_list_store_new (G_TYPE_LIST_MODEL);
-  GtkCustomFilter *filter = gtk_custom_filter_new (needs_staging, NULL, NULL);
-  const CurbBoardColumn order[] = { CURB_BOARD_COLUMN_ARRIVED, CURB_BOARD_COLUMN_CLAIMED, CURB_BOARD_COLUMN_STAGED };
+  GtkCustomFilter *filter = gtk_custom_filter_new (is_to_stage, NULL, NULL);
+  GtkCustomSorter *sorter = gtk_custom_sorter_new (compare_to_stage, NULL, NULL);
+  GtkFilterListModel *filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (board)),
+                                                            GTK_FILTER (filter));
 
-  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
-    g_list_store_append (columns, curb_board_model_get_column (board, order[i]));
-  return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (columns))),
-                                                  GTK_FILTER (filter)));
+  return gtk_sort_list_model_new (G_LIST_MODEL (filtered), GTK_SORTER (sorter));
 }
 
 GtkWidget *
 curb_stage_page_new (CurbStagingStation *station)
 {
   CurbStagePage *self = g_object_new (CURB_TYPE_STAGE_PAGE, NULL);
-  g_autoptr(GListModel) orders = orders_to_stage (curb_staging_station_get_board (station));
+  g_autoptr(GtkSortListModel) to_stage = NULL;
 
   self->station = g_object_ref (station);
-  gtk_list_box_bind_model (self->orders_box, orders, make_order_row, self, NULL);
+  to_stage = orders_to_stage (curb_staging_station_get_board (station));
+  gtk_list_box_bind_model (self->orders_box, G_LIST_MODEL (to_stage), make_order_row, self, NULL);
   update_view (self);
   return GTK_WIDGET (self);
 }
@@ -328,7 +386,8 @@ gboolean
 curb_stage_page_select (CurbStagePage *self,
                         const char    *ref)
 {
-  CurbBoardOrder *order;
+  CurbOrder *order;
+  GListModel *locations;
 
   g_return_val_if_fail (CURB_IS_STAGE_PAGE (self), FALSE);
   order = curb_board_model_lookup (curb_staging_station_get_board (self->station), ref);
@@ -336,15 +395,12 @@ curb_stage_page_select (CurbStagePage *self,
     return FALSE;
   g_free (self->ref);
   self->ref = g_strdup (ref);
-  g_array_set_size (self->locations, 0);
-  for (guint i = 0; i < curb_board_order_get_n_locations (order); i++)
-    {
-      const CurbBoardLocation *src = curb_board_order_get_location (order, i);
-      CurbBoardLocation copy = { g_strdup (src->zone), g_strdup (src->shelf), g_strdup (src->bin) };
-      g_array_append_val (self->locations, copy);
-    }
-  for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
-    self->bags[t] = curb_board_order_get_bags (order, t);
+  g_ptr_array_set_size (self->locations, 0);
+  locations = curb_order_get_locations (order);
+  for (guint i = 0; i < g_list_model_get_n_items (locations); i++)
+    g_ptr_array_add (self->locations, g_list_model_get_item (locations, i));
+  for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
+    self->bags[t] = (int) curb_order_count_bags (order, t);
   curb_stage_page_set_message (self, NULL, FALSE);
   select_row (self);
   update_view (self);
@@ -374,12 +430,12 @@ curb_stage_page_scan (CurbStagePage *self,
 }
 
 void
-curb_stage_page_set_bags (CurbStagePage *self,
-                          CurbBoardTemp  temperature,
-                          int            count)
+curb_stage_page_set_bags (CurbStagePage   *self,
+                          CurbTemperature  temperature,
+                          int              count)
 {
   g_return_if_fail (CURB_IS_STAGE_PAGE (self));
-  g_return_if_fail (temperature < CURB_BOARD_N_TEMPS);
+  g_return_if_fail (temperature < CURB_TEMPERATURE_COUNT);
   self->bags[temperature] = CLAMP (count, 0, 99);
   update_view (self);
 }
@@ -396,23 +452,23 @@ curb_stage_page_dup_body (CurbStagePage *self)
   json_builder_begin_array (b);
   for (guint i = 0; i < self->locations->len; i++)
     {
-      CurbBoardLocation *l = &g_array_index (self->locations, CurbBoardLocation, i);
+      CurbStagingLocation *l = g_ptr_array_index (self->locations, i);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "zone");
-      json_builder_add_string_value (b, l->zone);
+      json_builder_add_string_value (b, curb_staging_location_get_zone (l));
       json_builder_set_member_name (b, "shelf");
-      json_builder_add_string_value (b, l->shelf);
+      json_builder_add_string_value (b, curb_staging_location_get_shelf (l));
       json_builder_set_member_name (b, "bin");
-      json_builder_add_string_value (b, l->bin);
+      json_builder_add_string_value (b, curb_staging_location_get_bin (l));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "bags");
   json_builder_begin_object (b);
-  for (guint t = 0; t < CURB_BOARD_N_TEMPS; t++)
+  for (guint t = 0; t < CURB_TEMPERATURE_COUNT; t++)
     {
-      json_builder_set_member_name (b, curb_board_temp_to_string (t));
+      json_builder_set_member_name (b, curb_temperature_to_string (t));
       json_builder_add_int_value (b, self->bags[t]);
     }
   json_builder_end_object (b);

@@ -16,7 +16,7 @@ const char *curb_stage_page_get_ref    (CurbStagePage      *self);
 gboolean    curb_stage_page_scan       (CurbStagePage      *self,
                                         const char         *payload);
 void        curb_stage_page_set_bags   (CurbStagePage      *self,
-                                        CurbBoardTemp       temperature,
+                                        CurbTemperature     temperature,
                                         int                 count);
 JsonNode   *curb_stage_page_dup_body   (CurbStagePage      *self) G_GNUC_WARN_UNUSED_RESULT;
 void        curb_stage_page_set_message (CurbStagePage     *self,

@@ -5,6 +5,8 @@
 #include <gst/app/gstappsrc.h>
 
 #include "curb-camera-scanner.h"
+#include "curb-scanner-gate.h"
+#include "curb-scanner-image.h"
 #include "bench-scan-common.h"
 
 #define WIDTH  1280
@@ -23,6 +25,8 @@ typedef struct
 typedef struct
 {
   GArray *latency;
+  GArray *reading;   /* frame → handed over by the decode thread */
+  GArray *hop;       /* handed over → the main loop's handler */
   guint   processed;
   guint   reads;
 } Counters;
@@ -148,9 +152,14 @@ on_code (CurbCodeSource *source,
          gint64          frame_time,
          Counters       *counters)
 {
-  double ms = (g_get_monotonic_time () - frame_time) / 1000.0;
+  gint64 now = g_get_monotonic_time ();
+  gint64 handed_over = curb_code_source_get_handed_over_time (source);
+  double ms = (now - frame_time) / 1000.0;
+  double reading = (handed_over - frame_time) / 1000.0, hop = (now - handed_over) / 1000.0;
 
   g_array_append_val (counters->latency, ms);
+  g_array_append_val (counters->reading, reading);
+  g_array_append_val (counters->hop, hop);
   counters->reads++;
 }
 
@@ -173,7 +182,8 @@ run_ours (const char *scenario,
   g_autoptr(GError) error = NULL;
   g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
     "appsrc name=cam is-live=true format=time caps=" CAPS, NULL, &error);
-  Counters counters = { g_array_new (FALSE, FALSE, sizeof (double)) };
+  Counters counters = { g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
+                        g_array_new (FALSE, FALSE, sizeof (double)) };
   Feeder feeder = { frames, scanner_src, scanner };
   CurbCameraStats stats;
   double cpu;
@@ -205,10 +215,68 @@ run_ours (const char *scenario,
     {
       g_autofree char *name = g_strdup_printf ("live/ours/%s/frame_to_result", scenario);
 
+      g_autofree char *reading = g_strdup_printf ("live/ours/%s/frame_to_handed_over", scenario);
+      g_autofree char *hop = g_strdup_printf ("live/ours/%s/hop_to_main_loop", scenario);
+
       bench_print_percentiles (name, counters.latency);
+      bench_print_percentiles (reading, counters.reading);
+      bench_print_percentiles (hop, counters.hop);
     }
   g_array_unref (counters.latency);
+  g_array_unref (counters.reading);
+  g_array_unref (counters.hop);
   return cpu;
+}
+
+/* --- the decode alone ------------------------------------------------------ */
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* What the decode thread does with each frame (gate, then the live passes),
+ * one frame after the other with nothing else running: no queueing, no hop.
+ * The times of the frames that read a code are the decode alone. */
+static void
+run_decode_alone (const char *scenario,
+                  GPtrArray  *frames)
+{
+  g_autoptr(CurbQrDecoder) decoder = curb_qr_decoder_new ();
+  CurbScannerGate *gate = curb_scanner_gate_new (400 * G_TIME_SPAN_MILLISECOND);
+  g_autoptr(GArray) reads = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *reads_name = g_strdup_printf ("decode_alone/%s/frames_read", scenario);
+  g_autofree char *all_name = g_strdup_printf ("decode_alone/%s/all_frames", scenario);
+  guint64 decoded = 0;
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < 4 * frames->len; i++)
+    {
+      GBytes *frame = frames->pdata[i % frames->len];
+      g_autoptr(CurbScannerImage) image = curb_scanner_image_new_gray (frame, WIDTH, HEIGHT, WIDTH);
+      g_autoptr(GPtrArray) codes = NULL;
+      gint64 start = g_get_monotonic_time ();
+      CurbGrayImage gray;
+      double ms;
+
+      now += G_USEC_PER_SEC / 30;   /* the gate's clock runs at the camera's pace */
+      curb_scanner_image_get_gray (image, &gray);
+      if (curb_scanner_gate_should_decode (gate, &gray, now))
+        codes = curb_qr_decoder_decode (decoder, &gray, curb_camera_scanner_live_passes (decoded++));
+      ms = ms_since (start);
+      g_array_append_val (all, ms);
+      if (codes != NULL && codes->len > 0)
+        {
+          curb_scanner_gate_code_seen (gate, now);
+          g_array_append_val (reads, ms);
+        }
+    }
+  curb_scanner_gate_free (gate);
+  bench_print_percentiles (all_name, all);
+  if (reads->len)
+    bench_print_percentiles (reads_name, reads);
 }
 
 /* --- the stock zbar element -------------------------------------------- */
@@ -331,6 +399,7 @@ main (int    argc,
       double ours, stock;
 
       g_assert_cmpuint (frames->len, >, 0);
+      run_decode_alone (scenarios[i], frames);
       run_stock (scenarios[i], frames, TRUE);
       ours = run_ours (scenarios[i], frames, FALSE);
       stock = run_stock (scenarios[i], frames, FALSE);

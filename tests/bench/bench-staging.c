@@ -129,9 +129,9 @@ on_sound_started (CurbSound *sound, int cue, gpointer data)
 }
 
 static void
-on_order_changed (CurbBoardModel *board, const char *ref, CurbBoardOrder *order, gpointer data)
+on_order_changed (CurbBoardModel *board, const char *ref, CurbOrder *order, gpointer data)
 {
-  if (order != NULL && curb_board_order_get_state (order) == CURB_BOARD_STATE_ARRIVED && painted_at == 1)
+  if (order != NULL && curb_order_get_state (order) == CURB_ORDER_STATE_ARRIVED && painted_at == 1)
     {
       painted_at = 0;   /* the next frame shows it */
       changed_at = g_get_monotonic_time ();
@@ -141,9 +141,9 @@ on_order_changed (CurbBoardModel *board, const char *ref, CurbBoardOrder *order,
 static gboolean
 arrival_shown (gpointer data)
 {
-  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
 
-  return order != NULL && curb_board_order_get_state (order) == CURB_BOARD_STATE_ARRIVED
+  return order != NULL && curb_order_get_state (order) == CURB_ORDER_STATE_ARRIVED
          && painted_at > 0 && sound_at > 0;
 }
 
@@ -299,7 +299,7 @@ scroll_frames (guint n_orders,
   for (guint i = 0; i < n_orders; i++)
     {
       const char *state = i % 4 == 0 ? "claimed" : i % 4 == 1 ? "ready" : "arrived";
-      g_autoptr(CurbBoardOrder) order = curb_test_order_nth (i, state, now);
+      g_autoptr(CurbOrder) order = curb_test_order_nth (i, state, now);
 
       curb_staging_station_ingest_order (station, order);
     }
@@ -383,7 +383,7 @@ advance (CurbTestOrder *spec,
          const char    *state,
          guint          seq)
 {
-  g_autoptr(CurbBoardOrder) order = NULL;
+  g_autoptr(CurbOrder) order = NULL;
 
   spec->state = state;
   spec->seq = seq;

@@ -12,6 +12,7 @@ static const char *const dictionary[] = {
   "[store]\n", "[hub]\n", "id = ", "url = https://", "port = ", "true", "-1", "99999999999999999999",
   "0", "/", "+", ":", ".", "-", "ZZZ", "///",
   "{", "}", "\"", ",", "null", "[]", "{}", "1e308", "-0.5", "\\u0000", "\"ref\": ", "\"qty\": ",
+  "\\ud800", "\\udfff", "\\ud83d\\ude00", "\xed\xa0\x80", "\xef\xbb\xbf", "/*", "//", "\\u202e",
 };
 
 static GPtrArray *

@@ -13,7 +13,7 @@ build=${CURB_FUZZ_BUILD_DIR:-/tmp/curbside-fuzz-build}
 work=$(mktemp -d /tmp/curbside-fuzz-XXXXXX)
 
 if [ ! -d "$build/meson-private" ]; then
-  CC=clang meson setup "$build" "$src" -Dfuzzing=true -Dapps=false \
+  CC=clang CXX=clang++ meson setup "$build" "$src" -Dfuzzing=true -Dapps=false \
     -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized \
     -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
 fi

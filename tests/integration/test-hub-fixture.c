@@ -47,13 +47,15 @@ hub_fixture_teardown (HubFixture    *fx,
   g_clear_pointer (&fx->fingerprint, g_free);
 }
 
-void
-hub_fixture_add_order (HubFixture *fx,
-                       const char *ref,
-                       gboolean    age_restricted)
+static void
+upsert_order (HubFixture *fx,
+              const char *ref,
+              gboolean    age_restricted,
+              gint64      version,
+              const char *extra)
 {
   g_autofree char *text = g_strdup_printf (
-    "{\"ref\": \"%s\", \"store_id\": \"" HUB_TEST_STORE_ID "\", \"version\": 1,"
+    "{\"ref\": \"%s\", \"store_id\": \"" HUB_TEST_STORE_ID "\", \"version\": %" G_GINT64_FORMAT ","
     " \"first_name\": \"Sam\", \"last_initial\": \"R\", \"surname\": \"Rivera\", \"phone_last4\": \"0142\","
     " \"window_start\": \"2026-11-27T15:00:00.000Z\", \"window_end\": \"2026-11-27T16:00:00.000Z\","
     " \"age_restricted\": %s,"
@@ -63,13 +65,33 @@ hub_fixture_add_order (HubFixture *fx,
     "   \"temperature\": \"chilled\", \"age_restricted\": false}],"
     " \"substitutions\": [{\"id\": \"S1\", \"line_id\": \"L2\", \"original\": \"Oat milk 1 L\","
     "   \"replacement\": \"Soy milk 1 L\", \"qty\": 1, \"status\": \"pending\"}],"
-    " \"cancelled\": false}", ref, age_restricted ? "true" : "false");
+    " %s\"cancelled\": false}", ref, version, age_restricted ? "true" : "false", extra);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = json_from_string (text, &error);
 
   g_assert_no_error (error);
   curb_store_upsert_order (fx->store, json_node_get_object (node), NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+}
+
+void
+hub_fixture_add_order (HubFixture *fx,
+                       const char *ref,
+                       gboolean    age_restricted)
+{
+  upsert_order (fx, ref, age_restricted, 1, "");
+}
+
+void
+hub_fixture_announce (HubFixture *fx,
+                      const char *ref)
+{
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+  g_autofree char *eta = curb_iso8601_from_ms (curb_now_ms () + 10 * 60 * 1000);
+  g_autofree char *extra = g_strdup_printf ("\"on_the_way\": {\"announced_at\": \"%s\", \"eta\": \"%s\"},",
+                                            now, eta);
+
+  upsert_order (fx, ref, FALSE, 2, extra);
 }
 
 char *

@@ -37,6 +37,10 @@ void           hub_fixture_teardown   (HubFixture *fx,
 void           hub_fixture_add_order  (HubFixture *fx,
                                        const char *ref,
                                        gboolean    age_restricted);
+/* Central's version 2 of hub_fixture_add_order()'s order (not age
+ * restricted): the shopper said "I'm on my way", ETA in 10 minutes. */
+void           hub_fixture_announce   (HubFixture *fx,
+                                       const char *ref);
 char          *hub_fixture_token      (HubFixture *fx,
                                        const char *store_id,
                                        const char *ref,

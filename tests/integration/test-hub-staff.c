@@ -278,6 +278,150 @@ test_substitutions (HubFixture *fx, gconstpointer data)
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (event, "data"), "approved"));
 }
 
+static const char *
+claimer_of (JsonObject *order)
+{
+  JsonNode *node = json_object_get_member (order, "claimed_by");
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         ? json_object_get_string_member (json_node_get_object (node), "first_name") : NULL;
+}
+
+static JsonArray *
+board_alerts (CurbHubClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) board = NULL;
+  g_autoptr(GError) error = NULL;
+
+  curb_hub_client_get_board_async (client, NULL, hub_store_result, &result);
+  hub_wait (&result);
+  board = curb_hub_client_request_finish (client, result, &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_object_get_array_member (board, "alerts"));
+}
+
+typedef struct
+{
+  char    *kind;
+  char    *state;
+  char    *claimer;
+  gboolean seen;
+} Frame;
+
+static void
+on_stream_event (CurbHubStream *stream, JsonObject *event, Frame *frame)
+{
+  JsonObject *order = json_object_get_object_member (event, "order");
+
+  if (g_strcmp0 (json_object_get_string_member (event, "kind"), "arrived") != 0 || order == NULL)
+    return;
+  frame->state = g_strdup (json_object_get_string_member (order, "state"));
+  frame->claimer = g_strdup (claimer_of (order));
+  frame->seen = TRUE;
+}
+
+/* Alex takes on an order whose shopper is on the way; the shopper checks in
+ * and finds it claimed: no unclaimed alert, staging still learns of the
+ * arrival (the order on the stream names Alex), and Alex hands it over. */
+static void
+test_claim_before_arrival (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) alex = NULL;
+  g_autoptr(CurbHubClient) kim = NULL;
+  g_autoptr(CurbHubStream) stream = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) taken = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) checked_in = NULL;
+  g_autoptr(JsonObject) handed = NULL;
+  g_autoptr(JsonArray) alerts = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *metrics = NULL;
+  g_autoptr(GError) error = NULL;
+  Frame frame = { 0 };
+  JsonObject *order;
+
+  hub_fixture_add_order (fx, "OW1", FALSE);
+  hub_fixture_add_staff (fx, "st-1", "Alex", "4821");
+  hub_fixture_add_staff (fx, "st-2", "Kim", "7310");
+  alex = hub_fixture_staff (fx, "st-1", "4821");
+  kim = hub_fixture_staff (fx, "st-2", "7310");
+
+  refused = hub_action (alex, "OW1", CURB_HUB_ACTION_CLAIM, NULL, &body, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "illegal_transition");
+  g_clear_error (&error);
+  g_clear_pointer (&body, json_object_unref);
+
+  hub_fixture_announce (fx, "OW1");
+  taken = hub_action (alex, "OW1", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (taken), ==, "pending");
+  g_assert_cmpstr (claimer_of (json_object_get_object_member (taken, "order")), ==, "Alex");
+  second = hub_action (kim, "OW1", CURB_HUB_ACTION_CLAIM, NULL, &body, &error);
+  g_assert_null (second);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "claimed_by"), "id"),
+                   ==, "st-1");
+  g_clear_error (&error);
+
+  stream = curb_hub_client_open_stream (kim, curb_store_get_last_seq (fx->store));
+  g_signal_connect (stream, "event", G_CALLBACK (on_stream_event), &frame);
+  curb_hub_stream_start (stream);
+  token = hub_fixture_token (fx, HUB_TEST_STORE_ID, "OW1", g_get_real_time () / G_USEC_PER_SEC + 3600);
+  checked_in = hub_checkin (kiosk, token, "2", NULL, NULL, &error);
+  g_assert_no_error (error);
+  order = json_object_get_object_member (checked_in, "order");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "claimed");
+  g_assert_cmpstr (claimer_of (order), ==, "Alex");
+  g_assert_true (hub_spin_until (&frame.seen, 10000));
+  g_assert_cmpstr (frame.state, ==, "claimed");
+  g_assert_cmpstr (frame.claimer, ==, "Alex");
+  curb_hub_stream_stop (stream);
+
+  alerts = board_alerts (kim);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 0);
+  g_assert_cmpuint (hub_raw (fx, "GET", "/metrics", NULL, NULL, 0, &metrics), ==, 200);
+  g_assert_nonnull (strstr (metrics, "curbside_alerts_outstanding 0"));
+  handed = hub_action (alex, "OW1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false,\"proof\":\"bags_scanned\"}",
+                       NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (handed), ==, "handed_over");
+  g_free (frame.state);
+  g_free (frame.claimer);
+}
+
+/* Released before the shopper came: nobody's again, so the arrival rings. */
+static void
+test_release_before_arrival (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) alex = NULL;
+  g_autoptr(JsonObject) taken = NULL;
+  g_autoptr(JsonObject) released = NULL;
+  g_autoptr(JsonArray) alerts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hub_fixture_add_order (fx, "OW2", FALSE);
+  hub_fixture_announce (fx, "OW2");
+  hub_fixture_add_staff (fx, "st-1", "Alex", "4821");
+  alex = hub_fixture_staff (fx, "st-1", "4821");
+  taken = hub_action (alex, "OW2", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
+  g_assert_no_error (error);
+  released = hub_action (alex, "OW2", CURB_HUB_ACTION_RELEASE, "{\"reason\":\"on break\"}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (released), ==, "pending");
+  g_assert_null (claimer_of (json_object_get_object_member (released, "order")));
+  arrive (fx, kiosk, "OW2");
+  alerts = board_alerts (alex);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (alerts, 0), ==, "OW2");
+}
+
 static void
 test_board_alerts (HubFixture *fx, gconstpointer data)
 {
@@ -327,6 +471,8 @@ main (int argc, char **argv)
   ADD ("/hub/staff/release-no-show-return", test_release_no_show_return);
   ADD ("/hub/staff/substitutions", test_substitutions);
   ADD ("/hub/staff/board-alerts", test_board_alerts);
+  ADD ("/hub/staff/claim-before-arrival", test_claim_before_arrival);
+  ADD ("/hub/staff/release-before-arrival", test_release_before_arrival);
 #undef ADD
   return g_test_run ();
 }

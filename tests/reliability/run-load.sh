@@ -3,7 +3,9 @@
 # SECONDS (default 1800 = 30 minutes) against the real hub; prints the alert
 # latency percentiles, the hub's memory and descriptors. With ASAN-BUILD-DIR
 # (a build configured with -Db_sanitize=address,undefined) it runs there,
-# i.e. against a sanitized hub.
+# i.e. against a sanitized hub (set CURB_LOAD_MAX_GROWTH_MIB=512 there: ASan's
+# quarantine is not a leak). Three slow clients (a stream opened, nothing
+# read) run alongside; the hub must drop them and not grow.
 #
 #   tests/reliability/run-load.sh [SECONDS] [BUILD-DIR]
 set -euo pipefail

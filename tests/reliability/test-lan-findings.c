@@ -2,7 +2,10 @@
  * against the real curbside-hub process. Every subtest reproduces the probe
  * that found the defect and asserts the fixed behaviour; each failed on the
  * hub as it was when the issue was filed. */
+#include <glib/gstdio.h>
 #include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "curb-hub-rig.h"
@@ -307,6 +310,78 @@ test_lone_surrogate (Fixture       *fixture,
                           " \"bags\": {\"ambient\": 2}}", NULL), ==, 200);
 }
 
+/* --- 4: the stream after a restore --- */
+
+static void
+on_event (CurbHubStream *stream,
+          JsonObject    *event,
+          GPtrArray     *ids)
+{
+  g_ptr_array_add (ids, g_strdup (json_object_get_string_member (event, "id")));
+}
+
+static gboolean
+wait_for_id (GPtrArray  *ids,
+             const char *id,
+             guint       timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      for (guint i = 0; i < ids->len; i++)
+        if (g_str_equal (ids->pdata[i], id))
+          return TRUE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+  return FALSE;
+}
+
+static void
+check_in_ok (Fixture    *fixture,
+             const char *ref,
+             const char *event_id)
+{
+  g_autofree char *body = checkin_body (fixture, ref, event_id);
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", fixture->rig->kiosks->pdata[0], NULL, body, NULL), ==, 200);
+}
+
+static void
+test_stream_after_restore (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  g_autofree char *backup = g_build_filename (rig->dir, "at-seq-3.db", NULL);
+  g_autoptr(CurbHubClient) client = curb_hub_rig_client (rig, rig->staging->pdata[0]);
+  g_autoptr(CurbHubStream) stream = curb_hub_client_open_stream (client, 0);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect (stream, "event", G_CALLBACK (on_event), ids);
+  curb_hub_stream_start (stream);
+  check_in_ok (fixture, "R00001", "e4-1");
+  check_in_ok (fixture, "R00002", "e4-2");
+  check_in_ok (fixture, "R00003", "e4-3");
+  g_assert_true (wait_for_id (ids, "e4-3", 10));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "backup", "--db", rig->db, backup, NULL), ==, 0);
+  check_in_ok (fixture, "R00004", "e4-4");
+  check_in_ok (fixture, "R00005", "e4-5");
+  g_assert_true (wait_for_id (ids, "e4-5", 10));
+  g_assert_cmpint (curb_hub_stream_get_last_seq (stream), ==, 5);
+  /* the store goes back to seq 3 */
+  g_assert_true (curb_hub_rig_stop (rig, SIGTERM));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "restore", "--db", rig->db, backup, NULL), ==, 0);
+  curb_hub_rig_start (rig);
+  curb_hub_rig_reset_session (rig, 10);
+  /* the next arrival gets seq 4 again, and must ring */
+  check_in_ok (fixture, "R00006", "e4-after-restore");
+  g_assert_true (wait_for_id (ids, "e4-after-restore", 20));
+  g_test_message ("after the restore the stream resumed at seq %" G_GINT64_FORMAT, curb_hub_stream_get_last_seq (stream));
+  g_assert_cmpint (curb_hub_stream_get_last_seq (stream), ==, 4);
+  curb_hub_stream_stop (stream);
+}
+
 /* --- 5: an event id names one event --- */
 
 static void
@@ -495,6 +570,75 @@ test_pin (void)
   g_assert_nonnull (strstr (answer, "Retry-After: "));
 }
 
+/* --- 8: backups give nothing away --- */
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 0777;
+}
+
+/* What an attacker with the backup file alone reads from it. */
+static void
+assert_backup_gives_nothing (const char *backup)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint pins = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE 'store.%key%'", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  /* and the staff PIN hashes are peppered with that key: the PIN is no guess */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT pin_hash FROM staff", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *hash = (const char *) sqlite3_column_text (stmt, 0);
+      const char *argon = strchr (hash, '$') == hash ? hash : strchr (hash, '$') + 1;
+
+      g_assert_cmpint (crypto_pwhash_str_verify (argon, CURB_RIG_STAFF_PIN, strlen (CURB_RIG_STAFF_PIN)), !=, 0);
+      pins++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (pins, >, 0);
+}
+
+static void
+test_backup (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  g_autofree char *backup = g_build_filename (rig->dir, "backup.db", NULL);
+  g_autofree char *lookup = g_strdup_printf ("{\"ref\": \"R00002\", \"surname\": \"%s\"}",
+                                             (char *) rig->personal->pdata[2 * 3 + 1]);
+  g_autofree char *wal = g_strconcat (rig->db, "-wal", NULL);
+
+  g_test_message ("store.db mode %o, its WAL %o", file_mode (rig->db), file_mode (wal));
+  g_assert_cmpuint (file_mode (rig->db), ==, 0600);
+  g_assert_cmpuint (file_mode (wal), ==, 0600);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "backup", "--db", rig->db, backup, NULL), ==, 0);
+  g_test_message ("backup mode %o", file_mode (backup));
+  g_assert_cmpuint (file_mode (backup), ==, 0600);
+  assert_backup_gives_nothing (backup);
+  /* restored on this hub, it works: the live database's key goes with it */
+  g_assert_true (curb_hub_rig_stop (rig, SIGTERM));
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "restore", "--db", rig->db, backup, NULL), ==, 0);
+  assert_backup_gives_nothing (backup);
+  g_assert_cmpuint (file_mode (rig->db), ==, 0600);
+  curb_hub_rig_start (rig);
+  curb_hub_rig_reset_session (rig, 10);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, NULL), ==, 200);
+  g_free (sign_in (rig, 1));
+}
+
 /* --- 9: a lost device is revoked, at once --- */
 
 static void
@@ -675,6 +819,96 @@ test_streams_per_device (Fixture       *fixture,
     g_object_unref (streams[i]);
 }
 
+/* --- 11: a kiosk reads an order only with its pickup code, or after checking it in --- */
+
+static guint
+read_order (Fixture    *fixture,
+            const char *credential,
+            const char *ref,
+            const char *token,
+            char      **out_answer)
+{
+  g_autofree char *escaped = token != NULL ? g_uri_escape_string (token, NULL, FALSE) : NULL;
+  g_autofree char *path = g_strdup_printf ("/v1/orders/%s%s%s", ref, escaped != NULL ? "?token=" : "",
+                                           escaped != NULL ? escaped : "");
+
+  return call (fixture, "GET", path, credential, NULL, NULL, out_answer);
+}
+
+static void
+test_kiosk_reads (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other = rig->kiosks->pdata[1];
+  g_autofree char *token = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00009");
+  g_autofree char *wrong = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00008");
+  g_autofree char *unknown = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *checkin = checkin_body (fixture, "R00009", "e11-read");
+
+  /* by reference alone: the same answer as an order the store does not have */
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, &refused), ==, 404);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R99999", NULL, &unknown), ==, 404);
+  g_assert_null (strstr (refused, "first_name"));
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", wrong, NULL), ==, 404);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", token, NULL), ==, 200);
+  /* staff screens read any order */
+  g_assert_cmpuint (read_order (fixture, rig->staging->pdata[0], "R00009", NULL, NULL), ==, 200);
+  /* the kiosk that checked the shopper in reads on (its receipt), no other */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin, NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, other, "R00009", NULL, NULL), ==, 404);
+  /* closed: one answer, nothing of the order */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00009/claim", rig->staging->pdata[0], fixture->session,
+                          "{}", NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00009/handover", rig->staging->pdata[0], fixture->session,
+                          "{\"id_checked\": true}", NULL), ==, 200);
+  g_assert_cmpuint (read_order (fixture, other, "R00009", token, &closed), ==, 409);
+  g_assert_nonnull (strstr (closed, "order_closed"));
+  g_assert_null (strstr (closed, "first_name"));
+  /* the kiosk at the handoff still prints its receipt */
+  g_assert_cmpuint (read_order (fixture, kiosk, "R00009", NULL, NULL), ==, 200);
+}
+
+/* --- 11: device names are plain text --- */
+
+static void
+test_device_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (fixture->rig->db, &error);
+  const char *names[] = {
+    "Kiosk \\u202egnp.exe",       /* right-to-left override */
+    "Kiosk \\u2066door\\u2069",   /* isolates */
+    "Kiosk\\u200f 2",             /* right-to-left mark */
+    "Kiosk \\u0085 2",            /* a C1 control */
+    "Kiosk \\u2028 2",            /* line separator */
+    "Kiosk\\u0000 2",             /* NUL */
+    "Kiosk\\t2",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+      g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"%s\"}", code, names[i]);
+      g_autofree char *from = g_strdup_printf ("127.0.1.%u", i + 1);
+      guint status = curb_hub_rig_raw_from (fixture->rig, from, "POST", "/v1/enroll", NULL, body, NULL);
+
+      g_test_message ("enroll as \"%s\" → %u", names[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  {
+    g_autofree char *code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_KIOSK, 60000, &error);
+    g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\", \"name\": \"Kiosk by door 2 — Señora\"}", code);
+
+    g_assert_cmpuint (curb_hub_rig_raw_from (fixture->rig, "127.0.2.1", "POST", "/v1/enroll", NULL, body, NULL), ==, 200);
+  }
+}
+
 /* --- issue 12 (hub side): a staff session outlives a hub restart --- */
 
 static void
@@ -739,13 +973,17 @@ main (int    argc,
   ADD ("/lan-findings/1-content-length", test_content_length);
   ADD ("/lan-findings/2-events-authorization", test_events_authorization);
   ADD ("/lan-findings/3-lone-surrogate", test_lone_surrogate);
+  ADD ("/lan-findings/4-stream-after-restore", test_stream_after_restore);
   ADD ("/lan-findings/5-event-id-bound", test_event_id_bound);
   ADD ("/lan-findings/6-enroll-limit-per-address", test_enroll_limit);
   g_test_add_func ("/lan-findings/7-pin-timing-and-lockout", test_pin);
+  ADD ("/lan-findings/8-backup", test_backup);
   ADD ("/lan-findings/9-device-revoke", test_device_revoke);
   g_test_add ("/lan-findings/10-handshake-and-idle-timeouts", Fixture, SHORT_LIMITS, fixture_set_up,
               test_timeouts, fixture_tear_down);
   ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
+  ADD ("/lan-findings/11-kiosk-reads-need-the-code", test_kiosk_reads);
+  ADD ("/lan-findings/11-device-names", test_device_names);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD

@@ -221,6 +221,52 @@ test_order_states (Fixture *fx, gconstpointer data)
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
 }
 
+/* Staff took the order on while the shopper was on the way: the kiosk
+ * greets with who brings it (even before it is staged), and the check-in
+ * leaves the shopper waiting for that person. */
+static void
+test_taken_on_greets_with_bringer (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = order_from_json (
+    "{\"ref\":\"OW1\",\"first_name\":\"Sam\",\"state\":\"pending\",\"staged\":false,"
+    "\"claimed_by\":{\"id\":\"st-1\",\"first_name\":\"Alex\"},"
+    "\"on_the_way\":{\"announced_at\":\"2026-11-27T14:50:00.000Z\",\"eta\":\"2026-11-27T15:05:00.000Z\"}}");
+  const char *bays[] = { "1", NULL };
+  guint visit;
+
+  curb_kiosk_flow_set_bays (fx->flow, bays);
+  visit = curb_kiosk_flow_begin (fx->flow);
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "lookup");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
+  curb_kiosk_flow_confirm (fx->flow);
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  curb_kiosk_flow_checked_in (fx->flow, visit, FALSE);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
+  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "claimed");
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
+}
+
+/* Released before the shopper checked in: nobody brings it any more, and
+ * the order is not "arrived" until the check-in. */
+static void
+test_released_before_check_in (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbKioskOrder) order = order_from_json (
+    "{\"ref\":\"OW2\",\"state\":\"ready\",\"staged\":true,"
+    "\"claimed_by\":{\"id\":\"st-1\",\"first_name\":\"Alex\"}}");
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
+  curb_kiosk_flow_order_event (fx->flow, "OW2", "released", NULL, 0);
+  g_assert_null (curb_kiosk_flow_get_staff_name (fx->flow));
+  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "ready");
+  curb_kiosk_flow_order_event (fx->flow, "OW2", "claimed", "Kim", 0);
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Kim");
+  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "ready");
+}
+
 static void
 test_errors_map_to_problems (Fixture *fx, gconstpointer data)
 {
@@ -354,6 +400,8 @@ main (int argc, char **argv)
   ADD ("/kiosk/flow/chosen-language", test_chosen_language_wins);
   ADD ("/kiosk/flow/stale-answer", test_stale_answer_dropped);
   ADD ("/kiosk/flow/order-states", test_order_states);
+  ADD ("/kiosk/flow/taken-on", test_taken_on_greets_with_bringer);
+  ADD ("/kiosk/flow/released-before-check-in", test_released_before_check_in);
   ADD ("/kiosk/flow/errors", test_errors_map_to_problems);
   ADD ("/kiosk/flow/offline", test_offline_check_in);
   ADD ("/kiosk/flow/lookup-camera", test_lookup_and_camera_failure);

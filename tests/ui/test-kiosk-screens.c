@@ -105,6 +105,15 @@ collect_text (GtkWidget *widget, GString *out)
     collect_text (c, out);
 }
 
+static gboolean
+label_shown (CurbKioskWindow *window, const char *expected)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  collect_text (curb_kiosk_window_get_page (window), text);
+  return strstr (text->str, expected) != NULL;
+}
+
 static void
 assert_shows (CurbKioskWindow *window, const char *expected)
 {
@@ -183,6 +192,12 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   shoot (window, lang, size, "greeting");
   assert_shows (window, pick (lang, "Hi Sam R.", "Hola, Sam R."));
   assert_shows (window, pick (lang, "Order A7K3Q9", "Pedido A7K3Q9"));
+
+  g_assert_false (label_shown (window, pick (lang, "Alex is bringing your order", "Alex le lleva su pedido")));
+  curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 0);
+  shoot (window, lang, size, "greeting-taken-on");
+  assert_shows (window, pick (lang, "Alex is bringing your order", "Alex le lleva su pedido"));
+  curb_kiosk_flow_order_event (flow, "A7K3Q9", "released", NULL, 0);
 
   curb_kiosk_flow_confirm (flow);
   shoot (window, lang, size, "bay");

@@ -40,7 +40,7 @@ shot (const char *name)
 static void
 ingest (const CurbTestOrder *spec)
 {
-  g_autoptr(CurbBoardOrder) order = curb_test_order_new (spec, clock_now);
+  g_autoptr(CurbOrder) order = curb_test_order_new (spec, clock_now);
 
   curb_staging_station_ingest_order (station, order);
 }
@@ -126,14 +126,17 @@ test_board_screen (void)
 {
   CurbBoardModel *board = curb_staging_station_get_board (station);
   CurbAlertTracker *alerts = curb_staging_station_get_alerts (station);
+  g_autoptr(GPtrArray) arrived = curb_board_model_dup_column (board, CURB_BOARD_COLUMN_ARRIVED);
 
   sign_in ();
   g_assert_cmpstr (curb_staging_window_get_page (window), ==, "board");
-  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_ARRIVED)), ==, 3);
+  g_assert_cmpuint (arrived->len, ==, 3);
   g_assert_cmpuint (curb_alert_tracker_get_n_ringing (alerts), ==, 3);
   g_assert_nonnull (curb_staging_window_get_banner_text (window));
   g_assert_nonnull (strstr (curb_staging_window_get_banner_text (window), "A7K3Q9"));
   shot ("board");
+  g_assert_cmpuint (curb_test_assert_nothing_cut (curb_staging_window_get_page_widget (window, "board")), >, 20);
+  curb_test_assert_board_at_top (curb_staging_window_get_page_widget (window, "board"));
 }
 
 static void
@@ -175,6 +178,7 @@ test_detail_screen (void)
     g_assert_cmpstr (json, ==, "[{\"line_id\":\"L2\",\"qty\":1,\"reason\":\"declined\"}]");
   }
   shot ("detail-partial");
+  g_assert_cmpuint (curb_test_assert_nothing_cut (GTK_WIDGET (detail)), >, 10);
 }
 
 static void
@@ -202,8 +206,8 @@ test_stage_screen (void)
   g_assert_true (curb_stage_page_select (stage, "P0Z3"));
   g_assert_true (curb_stage_page_scan (stage, "BIN:B-1-07"));
   curb_staging_window_handle_code (window, "not a bin");
-  curb_stage_page_set_bags (stage, CURB_BOARD_TEMP_AMBIENT, 2);
-  curb_stage_page_set_bags (stage, CURB_BOARD_TEMP_FROZEN, 1);
+  curb_stage_page_set_bags (stage, CURB_TEMPERATURE_AMBIENT, 2);
+  curb_stage_page_set_bags (stage, CURB_TEMPERATURE_FROZEN, 1);
   body = curb_stage_page_dup_body (stage);
   json = json_to_string (body, FALSE);
   g_assert_cmpstr (json, ==, "{\"locations\":[{\"zone\":\"B\",\"shelf\":\"1\",\"bin\":\"07\"}],"
@@ -272,7 +276,7 @@ test_hostile_strings (void)
 
       if (card == NULL || !CURB_IS_ORDER_CARD (card) || curb_order_card_get_order (CURB_ORDER_CARD (card)) == NULL)
         continue;
-      if (g_str_equal (curb_board_order_get_ref (curb_order_card_get_order (CURB_ORDER_CARD (card))), "H0ST1LE"))
+      if (g_str_equal (curb_order_get_ref (curb_order_card_get_order (CURB_ORDER_CARD (card))), "H0ST1LE"))
         found = TRUE;
     }
   g_assert_true (found);
@@ -289,6 +293,7 @@ test_escalation_and_inactivity (void)
   g_assert_cmpuint (curb_alert_tracker_get_n_escalated (alerts), >=, 2);
   curb_staging_window_show_page (window, "board");
   shot ("board-escalated");
+  curb_test_assert_nothing_cut (curb_staging_window_get_page_widget (window, "board"));
   clock_now += 11 * MIN_MS;
   curb_staging_station_tick (station);
   g_assert_cmpstr (curb_staging_window_get_page (window), ==, "signin");

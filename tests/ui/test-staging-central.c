@@ -15,17 +15,17 @@ static gboolean
 in_state (gpointer data)
 {
   const char **want = data;
-  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), want[0]);
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), want[0]);
 
-  return order != NULL && g_str_equal (curb_board_state_to_string (curb_board_order_get_state (order)), want[1]);
+  return order != NULL && g_str_equal (curb_order_state_to_string (curb_order_get_state (order)), want[1]);
 }
 
 static gboolean
 is_staged (gpointer data)
 {
-  CurbBoardOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
+  CurbOrder *order = curb_board_model_lookup (curb_staging_station_get_board (station), data);
 
-  return order != NULL && curb_board_order_get_staged (order);
+  return order != NULL && curb_order_get_staged (order);
 }
 
 static gboolean
@@ -169,7 +169,12 @@ test_partial_handoff_reaches_central (void)
   claimed[0] = ref, claimed[1] = "claimed";
   g_assert_true (curb_test_spin_until (in_state, claimed, 3000));
   curb_test_spin (100);
-  line_id = g_strdup (curb_board_order_get_line (curb_board_model_lookup (curb_staging_station_get_board (station), ref), 0)->id);
+  {
+    GListModel *lines = curb_order_get_lines (curb_board_model_lookup (curb_staging_station_get_board (station), ref));
+    g_autoptr(CurbOrderLine) first = g_list_model_get_item (lines, 0);
+
+    line_id = g_strdup (curb_order_line_get_id (first));
+  }
   curb_detail_page_set_id_checked (detail, TRUE);
   curb_detail_page_set_not_taken (detail, line_id, 1, 0);
   g_assert_true (curb_detail_page_can_complete (detail));

@@ -158,3 +158,50 @@ curb_test_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   return path;
 }
+
+static void
+check_label (GtkWidget *root,
+             GtkLabel  *label)
+{
+  GtkWidget *widget = GTK_WIDGET (label);
+  GtkWidget *clip = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  const char *text = gtk_label_get_text (label);
+  PangoLayout *layout = gtk_label_get_layout (label);
+  graphene_rect_t bounds;
+  PangoRectangle ink, logical;
+
+  if (pango_layout_is_ellipsized (layout))
+    g_error ("“%s” is cut (ellipsized)", text);
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  if (logical.width > gtk_widget_get_width (widget) + 1)
+    g_error ("“%s” is cut: %d px wide, its text %d", text, gtk_widget_get_width (widget), logical.width);
+  if (clip == NULL)
+    clip = root;
+  if (gtk_widget_compute_bounds (widget, clip, &bounds)
+      && (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (clip) + 0.5))
+    g_error ("“%s” sticks out of its column or screen", text);
+}
+
+static guint
+check_labels (GtkWidget *root,
+              GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_get_child_visible (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      check_label (root, GTK_LABEL (widget));
+      n++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += check_labels (root, c);
+  return n;
+}
+
+guint
+curb_test_assert_nothing_cut (GtkWidget *root)
+{
+  return check_labels (root, root);
+}

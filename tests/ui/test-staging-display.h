@@ -15,5 +15,9 @@ gboolean curb_test_spin_until      (gboolean  (*done) (gpointer),
                                     guint       timeout_ms);
 char    *curb_test_screenshot      (GtkWidget  *widget,
                                     const char *name) G_GNUC_WARN_UNUSED_RESULT;
+/* Fails the test when a label shown under @root is cut: ellipsized, or
+ * allocated less width than it needs, or sticking out of @root. Returns
+ * how many labels it checked. */
+guint    curb_test_assert_nothing_cut (GtkWidget *root);
 
 G_END_DECLS

@@ -8,6 +8,30 @@
 #include "test-staging-display.h"
 #include "test-staging-orders.h"
 
+static gboolean
+board_shown (gpointer window)
+{
+  GtkWidget *board = curb_staging_window_get_page_widget (window, "board");
+
+  return gtk_widget_get_mapped (board) && gtk_widget_get_child_visible (board)
+         && g_strcmp0 (curb_staging_window_get_page (window), "board") == 0;
+}
+
+static void
+check_board (CurbStagingWindow *window,
+             const char        *name)
+{
+  g_autofree char *path = NULL;
+
+  curb_test_spin (400);
+  path = curb_test_screenshot (GTK_WIDGET (window), name);
+  g_test_message ("screenshot %s", path);
+  g_assert_cmpuint (curb_test_assert_nothing_cut (curb_staging_window_get_page_widget (window, "board")), >, 20);
+  curb_test_assert_board_at_top (curb_staging_window_get_page_widget (window, "board"));
+}
+
+/* The board in Spanish at the station's 1280×800, at normal size and with
+ * large text (GNOME's 1.25 text scale): every text whole. */
 static void
 test_spanish_board (void)
 {
@@ -28,19 +52,20 @@ test_spanish_board (void)
   for (guint i = 0; i < 7; i++)
     {
       const char *states[] = { "arrived", "arrived", "claimed", "ready", "ready", "arrived", "pending" };
-      g_autoptr(CurbBoardOrder) order = curb_test_order_nth (i * 37 + 5, states[i], now);
+      g_autoptr(CurbOrder) order = curb_test_order_nth (i * 37 + 5, states[i], now);
 
       curb_staging_station_ingest_order (station, order);
     }
   curb_staff_session_sign_in (curb_staging_station_get_session (station), "1007", "Alex", NULL, now);
-  curb_test_spin (400);
+  g_assert_true (curb_test_spin_until (board_shown, window, 5000));
   banner = curb_staging_window_get_banner_text (window);
   g_assert_nonnull (banner);
   g_assert_nonnull (strstr (banner, "clientes esperando"));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Curbside preparación");
-  path = curb_test_screenshot (GTK_WIDGET (window), "board-es");
-  g_test_message ("screenshot %s", path);
-  g_clear_pointer (&path, g_free);
+  check_board (window, "board-es");
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 120 * 1024, NULL);
+  check_board (window, "board-es-large");
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024, NULL);
   curb_staging_window_show_page (window, "stage");
   curb_test_spin (300);
   path = curb_test_screenshot (GTK_WIDGET (window), "stage-es");

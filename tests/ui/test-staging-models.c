@@ -4,13 +4,15 @@
 #include "curb-bag-check.h"
 #include "curb-board-model.h"
 #include "curb-kpi.h"
+#include "curb-label.h"
+#include "curb-order-codec.h"
 #include "curb-staff-session.h"
 #include "curbside-core.h"
 
 #define MIN_MS (60 * 1000)
 #define T0 ((gint64) 1795791600000) /* 2026-11-27T15:00:00Z */
 
-static CurbBoardOrder *
+static CurbOrder *
 make_order (const char *ref,
             const char *state,
             gint64      arrived_at,
@@ -19,10 +21,10 @@ make_order (const char *ref,
   g_autofree char *arrived = arrived_at > 0 ? curb_iso8601_from_ms (arrived_at) : NULL;
   g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
-  CurbBoardOrder *order;
+  CurbOrder *order;
 
   json = g_strdup_printf ("{\"ref\":\"%s\",\"state\":\"%s\",\"first_name\":\"Sam\","
-                          "\"last_initial\":\"Rivera\",\"bay\":\"3\",%s%s%s"
+                          "\"last_initial\":\"Rivera\",\"bay\":\"3\",\"staged\":true,%s%s%s"
                           "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":0},"
                           "\"locations\":[{\"zone\":\"C\",\"shelf\":\"2\",\"bin\":\"14\"}],"
                           "\"lines\":[{\"id\":\"L1\",\"name\":\"Eggs\",\"qty\":2,"
@@ -30,87 +32,135 @@ make_order (const char *ref,
                           "\"last_seq\":%" G_GINT64_FORMAT "}",
                           ref, state, arrived ? "\"arrived_at\":\"" : "",
                           arrived ? arrived : "", arrived ? "\"," : "", seq);
-  order = curb_board_order_new_from_string (json, &error);
+  order = curb_order_codec_decode_string (json, &error);
   g_assert_no_error (error);
   return order;
 }
 
 static void
-test_order_parse (void)
-{
-  g_autoptr(CurbBoardOrder) order = make_order ("A7K3Q9", "arrived", T0, 5);
-  g_autofree char *name = curb_board_order_dup_display_name (order);
-  g_autofree char *where = curb_board_order_dup_locations_text (order);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CurbBoardOrder) bad = NULL;
-
-  g_assert_cmpstr (name, ==, "Sam R.");
-  g_assert_cmpstr (where, ==, "C-2-14");
-  g_assert_cmpint (curb_board_order_get_total_bags (order), ==, 3);
-  g_assert_cmpint (curb_board_order_get_arrived_at (order), ==, T0);
-  g_assert_cmpint (curb_board_order_get_state (order), ==, CURB_BOARD_STATE_ARRIVED);
-  g_assert_cmpuint (curb_board_order_get_n_lines (order), ==, 1);
-  g_assert_cmpint (curb_board_order_get_line (order, 0)->temperature, ==, CURB_BOARD_TEMP_CHILLED);
-
-  bad = curb_board_order_new_from_string ("{\"ref\":\"<b>x</b>\",\"state\":\"arrived\"}", &error);
-  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
-  g_assert_null (bad);
-  g_clear_error (&error);
-  bad = curb_board_order_new_from_string ("{\"ref\":\"A1\",\"state\":\"flying\"}", &error);
-  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
-  g_clear_error (&error);
-  bad = curb_board_order_new_from_string ("[1,2", &error);
-  g_assert_nonnull (error);
-}
-
-static void
 test_location_parse (void)
 {
-  CurbBoardLocation loc = { 0 };
+  g_autoptr(CurbStagingLocation) location = curb_staging_location_new_parse ("BIN:c-2-14");
 
-  g_assert_true (curb_board_location_parse ("BIN:c-2-14", &loc));
-  g_assert_cmpstr (loc.zone, ==, "C");
-  g_assert_cmpstr (loc.bin, ==, "14");
-  curb_board_location_clear (&loc);
-  g_assert_false (curb_board_location_parse ("C-2", &loc));
-  g_assert_false (curb_board_location_parse ("C-2-<b>", &loc));
-  g_assert_false (curb_board_location_parse ("C-2-14-9", &loc));
-  g_assert_false (curb_board_location_parse (NULL, &loc));
+  g_assert_nonnull (location);
+  g_assert_cmpstr (curb_staging_location_get_zone (location), ==, "C");
+  g_assert_cmpstr (curb_staging_location_get_bin (location), ==, "14");
+  g_assert_null (curb_staging_location_new_parse ("C-2"));
+  g_assert_null (curb_staging_location_new_parse ("C-2-<b>"));
+  g_assert_null (curb_staging_location_new_parse ("C-2-14-9"));
+  g_assert_null (curb_staging_location_new_parse (NULL));
+}
+
+static const char *
+first_ref (CurbBoardModel  *board,
+           CurbBoardColumn  column)
+{
+  g_autoptr(GPtrArray) orders = curb_board_model_dup_column (board, column);
+
+  return orders->len > 0 ? curb_order_get_ref (g_ptr_array_index (orders, 0)) : NULL;
+}
+
+static guint
+column_size (CurbBoardModel  *board,
+             CurbBoardColumn  column)
+{
+  g_autoptr(GPtrArray) orders = curb_board_model_dup_column (board, column);
+
+  return orders->len;
+}
+
+static CurbOrder *
+make_unstaged (const char *ref,
+               gint64      seq)
+{
+  CurbOrder *order = make_order (ref, "pending", 0, seq);
+
+  curb_order_set_staged (order, FALSE);
+  return order;
 }
 
 static void
 test_board_columns (void)
 {
   g_autoptr(CurbBoardModel) board = curb_board_model_new ();
-  g_autoptr(CurbBoardOrder) a = make_order ("A1", "arrived", T0, 10);
-  g_autoptr(CurbBoardOrder) b = make_order ("B2", "arrived", T0 - MIN_MS, 11);
-  g_autoptr(CurbBoardOrder) a_claimed = make_order ("A1", "claimed", T0, 12);
-  g_autoptr(CurbBoardOrder) a_stale = make_order ("A1", "arrived", T0, 10);
-  g_autoptr(CurbBoardOrder) c = make_order ("C3", "ready", 0, 3);
-  g_autoptr(CurbBoardOrder) d = make_order ("D4", "handed_over", T0 - 9 * MIN_MS, 4);
-  GListModel *arrived = curb_board_model_get_column (board, CURB_BOARD_COLUMN_ARRIVED);
-  g_autoptr(CurbBoardOrder) top = NULL;
+  g_autoptr(CurbOrder) a = make_order ("A1", "arrived", T0, 10);
+  g_autoptr(CurbOrder) b = make_order ("B2", "arrived", T0 - MIN_MS, 11);
+  g_autoptr(CurbOrder) a_claimed = make_order ("A1", "claimed", T0, 12);
+  g_autoptr(CurbOrder) a_stale = make_order ("A1", "arrived", T0, 10);
+  g_autoptr(CurbOrder) c = make_order ("C3", "ready", 0, 3);
+  g_autoptr(CurbOrder) e = make_unstaged ("E5", 5);
+  g_autoptr(CurbOrder) d = make_order ("D4", "handed_over", T0 - 9 * MIN_MS, 4);
 
   curb_board_model_upsert (board, a);
   curb_board_model_upsert (board, b);
   curb_board_model_upsert (board, c);
   curb_board_model_upsert (board, d);
-  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 2);
-  top = g_list_model_get_item (arrived, 0);
-  g_assert_cmpstr (curb_board_order_get_ref (top), ==, "B2");   /* longest wait on top */
-  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_STAGED)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_DONE)), ==, 1);
+  curb_board_model_upsert (board, e);
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_ARRIVED), ==, 2);
+  g_assert_cmpstr (first_ref (board, CURB_BOARD_COLUMN_ARRIVED), ==, "B2");   /* longest wait on top */
+  /* each column holds what its title says: staged orders apart from those still to stage */
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_STAGED), ==, 1);
+  g_assert_cmpstr (first_ref (board, CURB_BOARD_COLUMN_STAGED), ==, "C3");
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_TO_STAGE), ==, 1);
+  g_assert_cmpstr (first_ref (board, CURB_BOARD_COLUMN_TO_STAGE), ==, "E5");
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_DONE), ==, 1);
 
   curb_board_model_upsert (board, a_claimed);
-  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (curb_board_model_get_column (board, CURB_BOARD_COLUMN_CLAIMED)), ==, 1);
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_ARRIVED), ==, 1);
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_CLAIMED), ==, 1);
   curb_board_model_upsert (board, a_stale);   /* a replayed older event moves nothing */
-  g_assert_cmpuint (g_list_model_get_n_items (arrived), ==, 1);
+  g_assert_cmpuint (column_size (board, CURB_BOARD_COLUMN_ARRIVED), ==, 1);
   g_assert_cmpint (curb_board_model_get_last_seq (board), ==, 12);
-  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (board)), ==, 5);
 
   g_assert_cmpuint (curb_board_model_prune_done (board, T0), ==, 1);
-  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (board)), ==, 4);
+}
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *count)
+{
+  (*count)++;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* A newer snapshot updates the board's object: screens bound to it see
+ * only what changed; filter and sort models hear of the order only when
+ * its column or its place changes. */
+static void
+test_board_updates_in_place (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(CurbOrder) staged = make_order ("A1", "ready", 0, 1);
+  g_autoptr(CurbOrder) relabelled = make_order ("A1", "ready", 0, 2);
+  g_autoptr(CurbOrder) arrived = make_order ("A1", "arrived", T0, 3);
+  CurbOrder *order;
+  guint changes = 0, notifies = 0;
+
+  order = curb_board_model_upsert (board, staged);
+  g_assert_true (order != staged);
+  g_signal_connect (board, "items-changed", G_CALLBACK (count_items_changed), &changes);
+  g_signal_connect (order, "notify", G_CALLBACK (count_notify), &notifies);
+  curb_order_set_bay (relabelled, "7");
+  g_assert_true (curb_board_model_upsert (board, relabelled) == order);
+  g_assert_cmpstr (curb_order_get_bay (order), ==, "7");
+  g_assert_cmpuint (changes, ==, 0);                 /* same column, same place */
+  g_assert_cmpuint (notifies, ==, 2);                /* bay, last-seq */
+  g_assert_true (curb_board_model_upsert (board, arrived) == order);
+  g_assert_cmpuint (changes, ==, 1);                 /* moved to Arrived */
+  g_assert_cmpint (curb_board_column_for_order (order), ==, CURB_BOARD_COLUMN_ARRIVED);
+  g_assert_true (curb_board_model_lookup (board, "A1") == order);
 }
 
 static void
@@ -118,7 +168,7 @@ test_board_replace_all (void)
 {
   g_autoptr(CurbBoardModel) board = curb_board_model_new ();
   g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(CurbBoardOrder) old = make_order ("OLD1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) old = make_order ("OLD1", "arrived", T0, 1);
 
   curb_board_model_upsert (board, old);
   g_ptr_array_add (orders, make_order ("N1", "arrived", T0, 2));
@@ -126,15 +176,34 @@ test_board_replace_all (void)
   curb_board_model_replace_all (board, orders);
   g_assert_null (curb_board_model_lookup (board, "OLD1"));
   g_assert_nonnull (curb_board_model_lookup (board, "N2"));
-  g_assert_cmpuint (curb_board_model_get_n_orders (board), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (board)), ==, 2);
+}
+
+/* Late is late: a shopper who comes an hour after the window is late even
+ * when the store serves them at once. */
+static void
+test_past_window (void)
+{
+  g_autoptr(CurbBoardModel) board = curb_board_model_new ();
+  g_autoptr(CurbOrder) order = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) waiting = make_order ("W1", "ready", 0, 1);
+
+  curb_order_set_window_end (order, T0 - 65 * MIN_MS);
+  g_assert_cmpint (curb_board_model_past_window_ms (board, order, T0 + 1000), ==, 65 * MIN_MS);
+  g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 1000), ==, CURB_SERVICE_LEVEL_OK);
+  curb_order_set_window_end (order, T0 + MIN_MS);
+  g_assert_cmpint (curb_board_model_past_window_ms (board, order, T0 + 90 * MIN_MS), ==, 0);
+  curb_order_set_window_end (waiting, T0);
+  g_assert_cmpint (curb_board_model_past_window_ms (board, waiting, T0 - MIN_MS), ==, 0);
+  g_assert_cmpint (curb_board_model_past_window_ms (board, waiting, T0 + 5 * MIN_MS), ==, 5 * MIN_MS);
 }
 
 static void
 test_service_level (void)
 {
   g_autoptr(CurbBoardModel) board = curb_board_model_new ();
-  g_autoptr(CurbBoardOrder) order = make_order ("A1", "arrived", T0, 1);
-  g_autoptr(CurbBoardOrder) staged = make_order ("S1", "ready", 0, 1);
+  g_autoptr(CurbOrder) order = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) staged = make_order ("S1", "ready", 0, 1);
   g_autofree char *wait = NULL;
 
   g_assert_cmpint (curb_board_model_service_level (board, order, T0 + 30000), ==, CURB_SERVICE_LEVEL_OK);
@@ -156,7 +225,7 @@ test_cold_and_no_show (void)
   g_autofree char *json = g_strdup_printf ("{\"ref\":\"F1\",\"state\":\"ready\",\"staged\":true,"
                                            "\"staged_at\":\"%s\",\"window_end\":\"%s\","
                                            "\"bags\":{\"frozen\":1}}", staged_at, window_end);
-  g_autoptr(CurbBoardOrder) order = curb_board_order_new_from_string (json, NULL);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (json, NULL);
 
   g_assert_nonnull (order);
   curb_board_model_set_cold_limit (board, 30 * MIN_MS);
@@ -167,7 +236,7 @@ test_cold_and_no_show (void)
   g_assert_true (curb_board_model_is_no_show_due (board, order, T0 + 76 * MIN_MS));
 }
 
-static CurbBoardOrder *
+static CurbOrder *
 on_the_way_order (const char *ref, gint64 eta, gboolean staged, const char *restage)
 {
   g_autofree char *at = curb_iso8601_from_ms (eta);
@@ -177,7 +246,7 @@ on_the_way_order (const char *ref, gint64 eta, gboolean staged, const char *rest
                                            ref, staged ? "ready" : "pending", staged ? "true" : "false", at, at,
                                            restage != NULL ? restage : "[]");
   g_autoptr(GError) error = NULL;
-  CurbBoardOrder *order = curb_board_order_new_from_string (json, &error);
+  CurbOrder *order = curb_order_codec_decode_string (json, &error);
 
   g_assert_no_error (error);
   return order;
@@ -190,30 +259,28 @@ static void
 test_board_on_the_way (void)
 {
   g_autoptr(CurbBoardModel) board = curb_board_model_new ();
-  g_autoptr(CurbBoardOrder) later = on_the_way_order ("L1", T0 + 30 * MIN_MS, FALSE, NULL);
-  g_autoptr(CurbBoardOrder) sooner = on_the_way_order ("S1", T0 + 12 * MIN_MS, FALSE, NULL);
-  g_autoptr(CurbBoardOrder) staged = on_the_way_order ("R1", T0 + 5 * MIN_MS, TRUE, NULL);
-  g_autoptr(CurbBoardOrder) changed = on_the_way_order ("C1", T0 + 20 * MIN_MS, TRUE,
+  g_autoptr(CurbOrder) later = on_the_way_order ("L1", T0 + 30 * MIN_MS, FALSE, NULL);
+  g_autoptr(CurbOrder) sooner = on_the_way_order ("S1", T0 + 12 * MIN_MS, FALSE, NULL);
+  g_autoptr(CurbOrder) staged = on_the_way_order ("R1", T0 + 5 * MIN_MS, TRUE, NULL);
+  g_autoptr(CurbOrder) changed = on_the_way_order ("C1", T0 + 20 * MIN_MS, TRUE,
       "[{\"line_id\":\"L2\",\"name\":\"Whole Milk 1 L\",\"staged_qty\":1,\"qty\":4}]");
-  g_autoptr(CurbBoardOrder) quiet = make_order ("Q1", "ready", 0, 1);
-  GListModel *lane = curb_board_model_get_column (board, CURB_BOARD_COLUMN_ON_THE_WAY);
+  g_autoptr(CurbOrder) quiet = make_order ("Q1", "ready", 0, 1);
+  g_autoptr(GPtrArray) lane = NULL;
+  const char *expected[] = { "R1", "S1", "C1", "L1" };
+  g_autoptr(CurbRestageLine) line = NULL;
 
   curb_board_model_upsert (board, later);
   curb_board_model_upsert (board, sooner);
   curb_board_model_upsert (board, staged);
   curb_board_model_upsert (board, changed);
   curb_board_model_upsert (board, quiet);
-  g_assert_cmpuint (g_list_model_get_n_items (lane), ==, 4);
-  {
-    const char *order[] = { "R1", "S1", "C1", "L1" };
-    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-      {
-        g_autoptr(CurbBoardOrder) item = g_list_model_get_item (lane, i);
-        g_assert_cmpstr (curb_board_order_get_ref (item), ==, order[i]);
-      }
-  }
+  lane = curb_board_model_dup_column (board, CURB_BOARD_COLUMN_ON_THE_WAY);
+  g_assert_cmpuint (lane->len, ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (curb_order_get_ref (g_ptr_array_index (lane, i)), ==, expected[i]);
   g_assert_cmpint (curb_board_column_for_order (quiet), ==, CURB_BOARD_COLUMN_STAGED);
-  g_assert_cmpstr (curb_board_order_get_restage (changed), ==, "+3 \u00d7 Whole Milk 1 L");
+  line = g_list_model_get_item (curb_order_get_restage (changed), 0);
+  g_assert_cmpuint (curb_restage_line_get_qty (line) - curb_restage_line_get_staged_qty (line), ==, 3);
 
   curb_board_model_set_eta_warning (board, 10 * MIN_MS);
   g_assert_false (curb_board_model_is_late_for_eta (board, sooner, T0 + 1 * MIN_MS));
@@ -277,8 +344,8 @@ test_alert_repeats_until_claimed (void)
 {
   AlertLog log = { 0 };
   g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
-  g_autoptr(CurbBoardOrder) arrived = make_order ("A1", "arrived", T0, 1);
-  g_autoptr(CurbBoardOrder) claimed = make_order ("A1", "claimed", T0, 2);
+  g_autoptr(CurbOrder) arrived = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) claimed = make_order ("A1", "claimed", T0, 2);
 
   curb_alert_tracker_update_order (tracker, arrived, T0);
   g_assert_cmpuint (log.rings, ==, 1);                 /* rings at once */
@@ -302,7 +369,7 @@ test_alert_escalates (void)
 {
   AlertLog log = { 0 };
   g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
-  g_autoptr(CurbBoardOrder) arrived = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) arrived = make_order ("A1", "arrived", T0, 1);
 
   curb_alert_tracker_update_order (tracker, arrived, T0);
   for (gint64 t = T0; t <= T0 + 59000; t += 1000)
@@ -322,8 +389,8 @@ test_alert_resumes_after_restart (void)
 {
   AlertLog log = { 0 };
   g_autoptr(CurbAlertTracker) tracker = make_tracker (&log);
-  g_autoptr(CurbBoardOrder) old = make_order ("A1", "arrived", T0, 1);
-  g_autoptr(CurbBoardOrder) fresh = make_order ("B1", "arrived", T0 + 110000, 2);
+  g_autoptr(CurbOrder) old = make_order ("A1", "arrived", T0, 1);
+  g_autoptr(CurbOrder) fresh = make_order ("B1", "arrived", T0 + 110000, 2);
 
   /* A new station process sees the hub's board: an arrival from two
    * minutes ago rings at once, already escalated; a fresh one rings. */
@@ -364,7 +431,7 @@ test_staff_session (void)
   g_assert_null (curb_staff_session_get_token (session));
 }
 
-static CurbBoardOrder *
+static CurbOrder *
 make_done_order (const char *ref,
                  const char *state,
                  gint64      arrived,
@@ -378,26 +445,37 @@ make_done_order (const char *ref,
                                            "\"claimed_at\":\"%s\",\"handed_over_at\":\"%s\"}",
                                            ref, state, a, c, h);
 
-  return curb_board_order_new_from_string (json, NULL);
+  return curb_order_codec_decode_string (json, NULL);
+}
+
+static void
+add_order (GListStore *store,
+           CurbOrder  *order)
+{
+  g_assert_nonnull (order);
+  g_list_store_append (store, order);
+  g_object_unref (order);
 }
 
 static void
 test_kpi (void)
 {
-  g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListStore) orders = g_list_store_new (CURB_TYPE_ORDER);
   CurbKpiSummary kpi;
   gint64 day = curb_kpi_day_start (T0);
 
   for (int i = 1; i <= 10; i++)
     {
       g_autofree char *ref = g_strdup_printf ("K%d", i);
-      g_ptr_array_add (orders, make_done_order (ref, i == 10 ? "partially_handed_over" : "handed_over",
-                                                T0 + i * MIN_MS, i * 10000, i * MIN_MS));
+      g_autoptr(CurbOrder) order = make_done_order (ref, i == 10 ? "partially_handed_over" : "handed_over",
+                                                    T0 + i * MIN_MS, i * 10000, i * MIN_MS);
+
+      g_list_store_append (orders, order);
     }
-  g_ptr_array_add (orders, make_order ("W1", "arrived", T0, 1));
-  g_ptr_array_add (orders, curb_board_order_new_from_string ("{\"ref\":\"N1\",\"state\":\"no_show\"}", NULL));
-  g_ptr_array_add (orders, make_done_order ("Y1", "handed_over", day - 3600000, 1000, 2000));
-  curb_kpi_compute (orders, day, &kpi);
+  add_order (orders, make_order ("W1", "arrived", T0, 1));
+  add_order (orders, curb_order_codec_decode_string ("{\"ref\":\"N1\",\"state\":\"no_show\"}", NULL));
+  add_order (orders, make_done_order ("Y1", "handed_over", day - 3600000, 1000, 2000));
+  curb_kpi_compute (G_LIST_MODEL (orders), day, &kpi);
   g_assert_cmpuint (kpi.arrivals, ==, 11);
   g_assert_cmpuint (kpi.handed_over, ==, 10);
   g_assert_cmpuint (kpi.partial, ==, 1);
@@ -421,10 +499,11 @@ test_kpi_percentile (void)
 static void
 test_bag_check (void)
 {
-  g_autoptr(CurbBagCheck) check = curb_bag_check_new ("A7K3Q9", 3);
-  g_autofree char *bag1 = curb_bag_label_format ("A7K3Q9", 1, 3);
-  g_autofree char *bag3 = curb_bag_label_format ("A7K3Q9", 3, 3);
-  g_autofree char *other = curb_bag_label_format ("ZZ1", 1, 2);
+  g_autoptr(CurbOrder) order = make_order ("A7K3Q9", "claimed", T0, 1);   /* 3 bags */
+  g_autoptr(CurbBagCheck) check = curb_bag_check_new (order);
+  g_autofree char *bag1 = curb_label_bag_code ("A7K3Q9", 1, 3);
+  g_autofree char *bag3 = curb_label_bag_code ("A7K3Q9", 3, 3);
+  g_autofree char *other = curb_label_bag_code ("ZZ1", 1, 2);
   g_autofree char *other_ref = NULL;
 
   g_assert_cmpint (curb_bag_check_scan (check, bag1, NULL), ==, CURB_BAG_SCAN_OK);
@@ -440,16 +519,18 @@ test_bag_check (void)
   g_assert_cmpint (curb_bag_check_scan (check, "CB1:A7K3Q9:2/3", NULL), ==, CURB_BAG_SCAN_OK);
   g_assert_true (curb_bag_check_is_complete (check));
   g_assert_true (curb_bag_check_has_bag (check, 2));
+  g_assert_cmpuint (curb_bag_check_get_scanned (check), ==, 3);
 }
 
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/staging/order/parse", test_order_parse);
   g_test_add_func ("/staging/order/location", test_location_parse);
   g_test_add_func ("/staging/board/columns", test_board_columns);
+  g_test_add_func ("/staging/board/updates-in-place", test_board_updates_in_place);
   g_test_add_func ("/staging/board/replace-all", test_board_replace_all);
+  g_test_add_func ("/staging/board/past-window", test_past_window);
   g_test_add_func ("/staging/board/on-the-way", test_board_on_the_way);
   g_test_add_func ("/staging/board/service-level", test_service_level);
   g_test_add_func ("/staging/board/cold-and-no-show", test_cold_and_no_show);

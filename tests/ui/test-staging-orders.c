@@ -1,5 +1,9 @@
 #include "test-staging-orders.h"
 
+#include "board/curb-board-page.h"
+#include "board/curb-order-card.h"
+#include "curb-order-codec.h"
+#include "test-staging-display.h"
 #include "curbside-core.h"
 
 static void
@@ -67,13 +71,13 @@ curb_test_order_json (const CurbTestOrder *s,
   return g_string_free (json, FALSE);
 }
 
-CurbBoardOrder *
+CurbOrder *
 curb_test_order_new (const CurbTestOrder *spec,
                      gint64               now)
 {
   g_autofree char *json = curb_test_order_json (spec, now);
   g_autoptr(GError) error = NULL;
-  CurbBoardOrder *order = curb_board_order_new_from_string (json, &error);
+  CurbOrder *order = curb_order_codec_decode_string (json, &error);
 
   g_assert_no_error (error);
   return order;
@@ -81,7 +85,7 @@ curb_test_order_new (const CurbTestOrder *spec,
 
 static const char *const first_names[] = { "Sam", "Maria", "Jonas", "Aiko", "Priya", "Tom", "Lea", "Omar" };
 
-CurbBoardOrder *
+CurbOrder *
 curb_test_order_nth (guint       i,
                      const char *state,
                      gint64      now)
@@ -101,4 +105,70 @@ curb_test_order_nth (guint       i,
   };
 
   return curb_test_order_new (&spec, now);
+}
+
+static GtkWidget *
+card_of_order (GtkListView *view,
+               CurbOrder   *order)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (view)); row; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *card = gtk_widget_get_first_child (row);
+
+      if (card != NULL && CURB_IS_ORDER_CARD (card) && gtk_widget_get_child_visible (row)
+          && curb_order_card_get_order (CURB_ORDER_CARD (card)) == order)
+        return card;
+    }
+  return NULL;
+}
+
+/* Returns: (nullable): why the board is not at its top, or %NULL */
+static char *
+why_not_at_top (GtkWidget *board_page)
+{
+  for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
+    {
+      GtkListView *view = curb_board_page_get_column_view (CURB_BOARD_PAGE (board_page), c);
+      GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+      GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+      g_autoptr(CurbOrder) first = g_list_model_get_item (model, 0);
+      GtkWidget *card;
+      graphene_rect_t bounds;
+
+      if (first == NULL)
+        continue;
+      card = card_of_order (view, first);
+      if (card == NULL)
+        return g_strdup_printf ("column %u does not show its first order %s", c, curb_order_get_ref (first));
+      if (!gtk_widget_compute_bounds (card, GTK_WIDGET (view), &bounds))
+        return g_strdup_printf ("column %u: the first card is not laid out", c);
+      if (bounds.origin.y < 0 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (GTK_WIDGET (view)))
+        return g_strdup_printf ("column %u: the first card (%s) is cut: y %.0f, height %.0f in a list %d high "
+                                "(scrolled to %.0f of %.0f–%.0f)", c, curb_order_get_ref (first), bounds.origin.y,
+                                bounds.size.height, gtk_widget_get_height (GTK_WIDGET (view)),
+                                gtk_adjustment_get_value (adj), gtk_adjustment_get_lower (adj),
+                                gtk_adjustment_get_upper (adj));
+    }
+  return NULL;
+}
+
+static gboolean
+at_top (gpointer board_page)
+{
+  g_autofree char *why = why_not_at_top (board_page);
+
+  return why == NULL;
+}
+
+/* The board may take a few frames to lay out its cards; a board that
+ * stays scrolled or cut fails. */
+void
+curb_test_assert_board_at_top (GtkWidget *board_page)
+{
+  g_autofree char *why = NULL;
+
+  if (curb_test_spin_until (at_top, board_page, 3000))
+    return;
+  why = why_not_at_top (board_page);
+  g_error ("%s", why);
 }

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "curb-board-order.h"
+#include <gtk/gtk.h>
+
+#include "curb-order-model.h"
 
 G_BEGIN_DECLS
 
@@ -29,10 +31,14 @@ typedef struct
 
 char           *curb_test_order_json (const CurbTestOrder *spec,
                                       gint64               now) G_GNUC_WARN_UNUSED_RESULT;
-CurbBoardOrder *curb_test_order_new  (const CurbTestOrder *spec,
+CurbOrder      *curb_test_order_new  (const CurbTestOrder *spec,
                                       gint64               now) G_GNUC_WARN_UNUSED_RESULT;
-CurbBoardOrder *curb_test_order_nth  (guint                i,
+CurbOrder      *curb_test_order_nth  (guint                i,
                                       const char          *state,
                                       gint64               now) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Fails the test unless every column of the board shows its first order
+ * first, its card whole at the top (the board opens at the top). */
+void            curb_test_assert_board_at_top (GtkWidget *board_page);
 
 G_END_DECLS

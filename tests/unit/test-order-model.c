@@ -185,6 +185,42 @@ test_decode_sample (void)
   g_assert_cmpint (curb_order_get_claimed_at (order), ==, 0);
 }
 
+/* The shopper's "I'm on my way" and the lines to re-stage after central
+ * changed a staged order: read, written back the same, strict. */
+static void
+test_on_the_way_and_restage (void)
+{
+  const char *json = "{\"ref\":\"R1\",\"state\":\"ready\",\"staged\":true,"
+                     "\"on_the_way\":{\"announced_at\":\"2026-11-27T15:00:00Z\",\"eta\":\"2026-11-27T15:12:00Z\"},"
+                     "\"restage\":[{\"line_id\":\"L2\",\"name\":\"Whole Milk 1 L\",\"staged_qty\":1,\"qty\":4}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string (json, &error);
+  g_autoptr(CurbRestageLine) line = NULL;
+  g_autoptr(JsonObject) encoded = NULL;
+  g_autoptr(CurbOrder) decoded = NULL;
+  g_autoptr(CurbOrder) plain = curb_order_new ("R2");
+  g_autoptr(JsonObject) plain_encoded = NULL;
+  g_autoptr(CurbOrder) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (curb_order_get_eta (order) - curb_order_get_announced_at (order), ==, 12 * 60 * 1000);
+  line = g_list_model_get_item (curb_order_get_restage (order), 0);
+  g_assert_cmpstr (curb_restage_line_get_name (line), ==, "Whole Milk 1 L");
+  g_assert_cmpuint (curb_restage_line_get_qty (line), ==, 4);
+  encoded = curb_order_codec_encode (order);
+  decoded = curb_order_codec_decode (encoded, &error);
+  g_assert_no_error (error);
+  g_assert_true (curb_order_equal (order, decoded));
+  plain_encoded = curb_order_codec_encode (plain);
+  g_assert_false (json_object_has_member (plain_encoded, "restage"));   /* absent when the staging fits */
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (plain_encoded, "on_the_way")));
+  bad = curb_order_codec_decode_string ("{\"ref\":\"R1\",\"restage\":[{\"line_id\":\"L2\",\"staged_qty\":1,"
+                                        "\"qty\":-4}]}", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "restage[0].qty"));
+}
+
 static void
 test_round_trip (void)
 {
@@ -348,6 +384,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/order-model/setters-notify-on-change", test_setters_notify_on_change);
+  g_test_add_func ("/order-model/on-the-way-and-restage", test_on_the_way_and_restage);
   g_test_add_func ("/order-model/lists-change-only-when-items-do", test_lists_change_only_when_items_do);
   g_test_add_func ("/order-model/update-notifies-only-news", test_update_notifies_only_news);
   g_test_add_func ("/order-codec/decode-sample", test_decode_sample);

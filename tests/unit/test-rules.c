@@ -6,19 +6,25 @@
 
 /* docs/data-model.md, written out again: one row per action, one column
  * per state (pending, ready, arrived, claimed, handed_over,
- * partially_handed_over, no_show, cancelled). "ok" allowed; "!" illegal;
- * "A" already arrived; "L" already claimed; "C" cancelled. */
-static const char * const expected[CURB_EVENT_KIND_COUNT][CURB_ORDER_STATE_COUNT] = {
-  [CURB_EVENT_STAGED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C" },
-  [CURB_EVENT_ARRIVED] = { "ok", "ok", "A", "A", "!", "!", "!", "C" },
-  [CURB_EVENT_CLAIMED] = { "!", "!", "ok", "L", "!", "!", "!", "C" },
-  [CURB_EVENT_RELEASED] = { "!", "!", "!", "ok", "!", "!", "!", "C" },
-  [CURB_EVENT_HANDED_OVER] = { "!", "!", "!", "ok", "!", "!", "!", "C" },
-  [CURB_EVENT_PARTIALLY_HANDED_OVER] = { "!", "!", "!", "ok", "!", "!", "!", "C" },
-  [CURB_EVENT_NO_SHOW] = { "ok", "ok", "!", "!", "!", "!", "!", "C" },
-  [CURB_EVENT_RETURNED_TO_STOCK] = { "!", "!", "!", "!", "!", "!", "ok", "ok" },
-  [CURB_EVENT_CANCELLED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C" },
-  [CURB_EVENT_SUBSTITUTION_DECIDED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C" },
+ * partially_handed_over, no_show, cancelled), then pending and ready once
+ * more with the shopper on the way, and once more taken on (claimed before
+ * the shopper arrived). "ok" allowed; "!" illegal; "A" already arrived;
+ * "L" already claimed; "C" cancelled. */
+#define ON_THE_WAY_COLUMN CURB_ORDER_STATE_COUNT
+#define TAKEN_ON_COLUMN (CURB_ORDER_STATE_COUNT + 2)
+#define N_COLUMNS (CURB_ORDER_STATE_COUNT + 4)
+
+static const char * const expected[CURB_EVENT_KIND_COUNT][N_COLUMNS] = {
+  [CURB_EVENT_STAGED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
+  [CURB_EVENT_ARRIVED] = { "ok", "ok", "A", "A", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
+  [CURB_EVENT_CLAIMED] = { "!", "!", "ok", "L", "!", "!", "!", "C", "ok", "ok", "L", "L" },
+  [CURB_EVENT_RELEASED] = { "!", "!", "!", "ok", "!", "!", "!", "C", "!", "!", "ok", "ok" },
+  [CURB_EVENT_HANDED_OVER] = { "!", "!", "!", "ok", "!", "!", "!", "C", "!", "!", "!", "!" },
+  [CURB_EVENT_PARTIALLY_HANDED_OVER] = { "!", "!", "!", "ok", "!", "!", "!", "C", "!", "!", "!", "!" },
+  [CURB_EVENT_NO_SHOW] = { "ok", "ok", "!", "!", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
+  [CURB_EVENT_RETURNED_TO_STOCK] = { "!", "!", "!", "!", "!", "!", "ok", "ok", "!", "!", "!", "!" },
+  [CURB_EVENT_CANCELLED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
+  [CURB_EVENT_SUBSTITUTION_DECIDED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
 };
 
 /* A valid request of each kind for the order below. */
@@ -76,6 +82,22 @@ order_in (CurbOrderState state)
   return order;
 }
 
+/* The order in a column of the table above. */
+static CurbOrder *
+order_in_column (guint column)
+{
+  g_autoptr(CurbPerson) alex = curb_person_new ("st-7", "Alex", NULL);
+  CurbOrder *order;
+
+  if (column < CURB_ORDER_STATE_COUNT)
+    return order_in (column);
+  order = order_in ((column - CURB_ORDER_STATE_COUNT) % 2 == 0 ? CURB_ORDER_STATE_PENDING : CURB_ORDER_STATE_READY);
+  curb_order_set_on_the_way (order, 1764255000000, 1764256200000);
+  if (column >= TAKEN_ON_COLUMN)
+    curb_order_set_claimer (order, alex);
+  return order;
+}
+
 static CurbEvent *
 event_of (CurbEventKind  kind,
           const char    *data_json,
@@ -96,16 +118,18 @@ test_every_state_and_action (void)
   guint allowed = 0;
 
   for (guint kind = 0; kind < CURB_EVENT_KIND_COUNT; kind++)
-    for (guint state = 0; state < CURB_ORDER_STATE_COUNT; state++)
+    for (guint column = 0; column < N_COLUMNS; column++)
       {
         const char *device = kind == CURB_EVENT_CANCELLED ? CURB_EVENT_DEVICE_CENTRAL : "staging-1";
-        g_autoptr(CurbOrder) order = order_in (state);
+        g_autoptr(CurbOrder) order = order_in_column (column);
         g_autoptr(CurbEvent) event = event_of (kind, event_data[kind], device);
         g_autoptr(GError) error = NULL;
-        const char *cell = expected[kind][state];
+        const char *cell = expected[kind][column];
+        CurbOrderState state = curb_order_get_state (order);
         gboolean ok = curb_rules_check_event (order, event, &error);
 
-        g_test_message ("%s on %s", curb_event_kind_to_string (kind), curb_order_state_to_string (state));
+        g_test_message ("%s on %s%s", curb_event_kind_to_string (kind), curb_order_state_to_string (state),
+                        column >= TAKEN_ON_COLUMN ? " (taken on)" : column >= ON_THE_WAY_COLUMN ? " (on the way)" : "");
         if (expected_error (cell) < 0)
           {
             g_assert_no_error (error);
@@ -118,18 +142,41 @@ test_every_state_and_action (void)
             g_assert_error (error, CURB_ERROR, expected_error (cell));
           }
         g_assert_cmpint (ok, ==, curb_rules_check_transition (order, kind, NULL));
+        g_assert_true (curb_rules_is_taken_on (order) == (column >= TAKEN_ON_COLUMN));
         g_assert_cmpint (curb_order_get_state (order), ==, state);   /* a question, not a change */
       }
-  g_assert_cmpuint (allowed, ==, 22);
+  g_assert_cmpuint (allowed, ==, 22 + 12 + 12);
+}
+
+/* Not announced: staff cannot take it on ahead (the arrival would ring
+ * nobody but them), and the refusal says why. */
+static void
+test_take_on_needs_on_the_way (void)
+{
+  g_autoptr(CurbOrder) order = order_in (CURB_ORDER_STATE_READY);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (curb_rules_check_transition (order, CURB_EVENT_CLAIMED, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION);
+  g_assert_nonnull (strstr (error->message, "on the way"));
+  g_clear_error (&error);
+  curb_order_set_on_the_way (order, 1764255000000, 1764256200000);
+  g_assert_true (curb_rules_check_transition (order, CURB_EVENT_CLAIMED, &error));
+  g_assert_no_error (error);
 }
 
 static void
 test_claim_names_claimer (void)
 {
   g_autoptr(CurbOrder) order = order_in (CURB_ORDER_STATE_CLAIMED);
+  g_autoptr(CurbOrder) taken_on = order_in_column (TAKEN_ON_COLUMN);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (curb_rules_check_transition (order, CURB_EVENT_CLAIMED, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED);
+  g_assert_cmpstr (error->message, ==, "The order is already claimed by Alex");
+  g_clear_error (&error);
+  g_assert_false (curb_rules_check_transition (taken_on, CURB_EVENT_CLAIMED, &error));
   g_assert_error (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED);
   g_assert_cmpstr (error->message, ==, "The order is already claimed by Alex");
 }
@@ -264,6 +311,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rules/every-state-and-action", test_every_state_and_action);
   g_test_add_func ("/rules/claim-names-claimer", test_claim_names_claimer);
+  g_test_add_func ("/rules/take-on-needs-on-the-way", test_take_on_needs_on_the_way);
   g_test_add_func ("/rules/handoff", test_handoff);
   g_test_add_func ("/rules/id-check", test_id_check);
   g_test_add_func ("/rules/substitution-decision", test_substitution_decision);

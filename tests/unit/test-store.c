@@ -90,6 +90,19 @@ add_order (CurbStore  *store,
   upsert (store, order, CURB_UPSERT_INSERTED);
 }
 
+/* An order whose shopper said "I'm on my way". */
+static void
+add_order_on_the_way (CurbStore  *store,
+                      const char *ref)
+{
+  g_autoptr(JsonObject) order = central_order (ref, 1, FALSE);
+
+  json_object_set_object_member (order, "on_the_way",
+                                 parse ("{\"announced_at\": \"2026-11-27T14:50:00.000Z\","
+                                        " \"eta\": \"2026-11-27T15:10:00.000Z\"}"));
+  upsert (store, order, CURB_UPSERT_INSERTED);
+}
+
 static CurbEvent *
 make_event (CurbEventKind  kind,
             const char    *ref)
@@ -197,11 +210,11 @@ order_state (CurbStore  *store,
   return curb_order_state_to_string (state);
 }
 
-/* Brings a fresh order to @state along legal events. */
+/* Brings an order just added to @state along legal events. */
 static void
-drive_to (CurbStore      *store,
-          const char     *ref,
-          CurbOrderState  state)
+advance_to (CurbStore      *store,
+            const char     *ref,
+            CurbOrderState  state)
 {
   static const CurbEventKind paths[CURB_ORDER_STATE_COUNT][3] = {
     [CURB_ORDER_STATE_PENDING] = { 0 },
@@ -216,7 +229,6 @@ drive_to (CurbStore      *store,
   };
   static const guint lengths[CURB_ORDER_STATE_COUNT] = { 0, 1, 1, 2, 3, 3, 1, 0 };
 
-  add_order (store, ref);
   for (guint i = 0; i < lengths[state]; i++)
     append (store, paths[state][i], ref);
   if (state == CURB_ORDER_STATE_CANCELLED)
@@ -228,28 +240,59 @@ drive_to (CurbStore      *store,
   g_assert_cmpstr (order_state (store, ref), ==, curb_order_state_to_string (state));
 }
 
+/* Brings a fresh order to @state along legal events. */
+static void
+drive_to (CurbStore      *store,
+          const char     *ref,
+          CurbOrderState  state)
+{
+  add_order (store, ref);
+  advance_to (store, ref, state);
+}
+
+/* Columns of the every-transition table: each state, then pending and ready
+ * taken on (claimed before the shopper arrived). */
+#define N_COLUMNS (CURB_ORDER_STATE_COUNT + 2)
+
+static CurbOrderState
+column_state (guint column)
+{
+  if (column == CURB_ORDER_STATE_COUNT)
+    return CURB_ORDER_STATE_PENDING;
+  if (column == CURB_ORDER_STATE_COUNT + 1)
+    return CURB_ORDER_STATE_READY;
+  return column;
+}
+
 static void
 test_every_transition (Fixture       *fixture,
                        gconstpointer  data)
 {
   guint legal = 0;
 
-  for (guint from = 0; from < CURB_ORDER_STATE_COUNT; from++)
+  for (guint column = 0; column < N_COLUMNS; column++)
     for (guint kind = 0; kind < CURB_EVENT_KIND_COUNT; kind++)
       {
-        g_autofree char *ref = g_strdup_printf ("T%u-%u", from, kind);
+        g_autofree char *ref = g_strdup_printf ("T%u-%u", column, kind);
         g_autoptr(CurbEvent) event = make_event (kind, ref);
         g_autoptr(GError) error = NULL;
         g_autoptr(GError) expected = NULL;
         g_autofree char *before = NULL;
+        CurbOrderState from = column_state (column);
+        gboolean taken_on = column >= CURB_ORDER_STATE_COUNT;
         CurbOrderState to;
         gboolean ok;
 
-        drive_to (fixture->store, ref, from);
+        add_order_on_the_way (fixture->store, ref);
+        advance_to (fixture->store, ref, from);
+        if (taken_on)
+          append (fixture->store, CURB_EVENT_CLAIMED, ref);
+        g_assert_cmpstr (order_state (fixture->store, ref), ==, curb_order_state_to_string (from));
         before = snapshot (fixture->store, ref);
         ok = curb_store_append_event (fixture->store, event, NULL, &error);
-        g_test_message ("%s on %s", curb_event_kind_to_string (kind), curb_order_state_to_string (from));
-        if (curb_state_apply (from, kind, &to, &expected))
+        g_test_message ("%s on %s%s", curb_event_kind_to_string (kind), curb_order_state_to_string (from),
+                        taken_on ? " (taken on)" : "");
+        if (curb_state_apply_taken_on (from, taken_on, kind, &to, &expected))
           {
             g_assert_no_error (error);
             g_assert_true (ok);
@@ -267,7 +310,7 @@ test_every_transition (Fixture       *fixture,
             g_assert_cmpint (curb_event_get_seq (event), ==, 0);
           }
       }
-  g_assert_cmpuint (legal, ==, 22);
+  g_assert_cmpuint (legal, ==, 24 + 12);
 }
 
 static void
@@ -281,6 +324,86 @@ test_already_claimed_names_claimer (Fixture       *fixture,
   g_assert_false (curb_store_append_event (fixture->store, again, NULL, &error));
   g_assert_error (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED);
   g_assert_nonnull (strstr (error->message, "Alex"));
+}
+
+static CurbEvent *
+claim_by (const char *ref,
+          const char *staff_id,
+          const char *name)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+
+  json_object_set_string_member (data, "staff_name", name);
+  json_object_set_int_member (data, "eta_s", 60);
+  return curb_event_new (CURB_EVENT_CLAIMED, ref, "staging-2", staff_id, data);
+}
+
+static const char *
+claimer_name (JsonObject *order)
+{
+  JsonObject *claimer = json_object_get_object_member (order, "claimed_by");
+
+  return claimer != NULL ? json_object_get_string_member (claimer, "first_name") : NULL;
+}
+
+/* Staff take on an order whose shopper is on the way; the arrival finds it
+ * claimed, and only the store's facts of a claim are there. */
+static void
+test_claim_before_arrival (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CurbEvent) early = make_event (CURB_EVENT_CLAIMED, "NA1");
+  g_autoptr(CurbEvent) second = claim_by ("OW1", "st-9", "Bo");
+  g_autoptr(CurbEvent) too_soon = make_event (CURB_EVENT_HANDED_OVER, "OW1");
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_order (fixture->store, "NA1");
+  g_assert_false (curb_store_append_event (fixture->store, early, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION);
+  g_clear_error (&error);
+
+  add_order_on_the_way (fixture->store, "OW1");
+  append (fixture->store, CURB_EVENT_CLAIMED, "OW1");
+  order = curb_store_get_order (fixture->store, "OW1", NULL);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "pending");
+  g_assert_cmpstr (claimer_name (order), ==, "Alex");
+  g_assert_null (json_object_get_string_member_with_default (order, "arrived_at", NULL));
+  g_assert_false (curb_store_append_event (fixture->store, second, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED);
+  g_assert_nonnull (strstr (error->message, "Alex"));
+  g_clear_error (&error);
+  g_assert_false (curb_store_append_event (fixture->store, too_soon, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION);
+  g_clear_error (&error);
+
+  append (fixture->store, CURB_EVENT_STAGED, "OW1");
+  append (fixture->store, CURB_EVENT_ARRIVED, "OW1");
+  g_clear_pointer (&order, json_object_unref);
+  order = curb_store_get_order (fixture->store, "OW1", NULL);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "claimed");
+  g_assert_cmpstr (claimer_name (order), ==, "Alex");
+  g_assert_cmpstr (json_object_get_string_member (order, "bay"), ==, "3");
+  append (fixture->store, CURB_EVENT_HANDED_OVER, "OW1");
+  g_assert_cmpstr (order_state (fixture->store, "OW1"), ==, "handed_over");
+}
+
+/* Released before the shopper came: back to nobody's, and the arrival rings. */
+static void
+test_release_before_arrival (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) order = NULL;
+
+  add_order_on_the_way (fixture->store, "OW2");
+  append (fixture->store, CURB_EVENT_STAGED, "OW2");
+  append (fixture->store, CURB_EVENT_CLAIMED, "OW2");
+  append (fixture->store, CURB_EVENT_RELEASED, "OW2");
+  order = curb_store_get_order (fixture->store, "OW2", NULL);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "ready");
+  g_assert_null (claimer_name (order));
+  append (fixture->store, CURB_EVENT_ARRIVED, "OW2");
+  g_assert_cmpstr (order_state (fixture->store, "OW2"), ==, "arrived");
 }
 
 static void
@@ -1093,11 +1216,20 @@ test_backup_while_writing (Fixture       *fixture,
   g_assert_cmpint (count_rows (quiet_copy, "events"), ==, count_rows (fixture->store, "events"));
   g_assert_cmpint (count_rows (quiet_copy, "orders"), ==, count_rows (fixture->store, "orders"));
   g_assert_cmpint (count_rows (quiet_copy, "meta"), ==, count_rows (fixture->store, "meta"));
-  /* the copy keeps the lookup key: the manual lookup still works there */
-  g_assert_null (curb_store_lookup (quiet_copy, "BK1", "wrong", NULL));
+  /* the copy does not carry the store's key: its lookup hashes are no use alone */
+  g_assert_null (curb_store_lookup (quiet_copy, "BK1", "0142", NULL));
+  /* restored over the live database it takes that one's key, and works */
   {
-    g_autoptr(JsonObject) found = curb_store_lookup (quiet_copy, "BK1", "0142", &error);
+    g_autoptr(CurbStore) restored = NULL;
+    g_autoptr(JsonObject) found = NULL;
+    gboolean kept = FALSE;
 
+    g_assert_true (curb_store_restore (dest, fixture->path, &kept, &error));
+    g_assert_no_error (error);
+    g_assert_true (kept);
+    restored = curb_store_open (fixture->path, &error);
+    g_assert_no_error (error);
+    found = curb_store_lookup (restored, "BK1", "0142", &error);
     g_assert_no_error (error);
     g_assert_nonnull (found);
   }
@@ -1290,6 +1422,8 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("every-transition", test_every_transition);
   ADD ("already-claimed-names-claimer", test_already_claimed_names_claimer);
+  ADD ("claim-before-arrival", test_claim_before_arrival);
+  ADD ("release-before-arrival", test_release_before_arrival);
   ADD ("unknown-order-and-bad-refs", test_unknown_order_and_bad_refs);
   ADD ("partial-checks-lines", test_partial_checks_lines);
   ADD ("age-restricted-needs-id-check", test_age_restricted_needs_id_check);
