@@ -43,13 +43,18 @@ for target in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   crashes=$(find "$work/$target-artifacts" -type f | wc -l)
-  # a g_error/critical under G_DEBUG=fatal-warnings traps before libFuzzer saves the input
-  if [ -z "$runs" ] && [ "$crashes" -eq 0 ]; then crashes="1 (trap, see log)"; fi
-  printf '%-12s %12s %10s %8s\n' "$target" "${runs:-?}" "${rate:-?}" "$crashes"
-  if [ "$crashes" -gt 0 ] || [ -z "$runs" ]; then
+  note=""
+  # a critical or warning (fuzz-fatal.c) traps before libFuzzer prints its
+  # stats or saves the input: the last progress line counts the executions
+  if [ -z "$runs" ]; then
+    runs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$log" | tail -1)
+    [ "$crashes" -eq 0 ] && crashes=1 && note=" (trap: input not saved, see log)"
+  fi
+  printf '%-12s %12s %10s %8s%s\n' "$target" "${runs:-?}" "${rate:-?}" "$crashes" "$note"
+  if [ "$crashes" -gt 0 ]; then
     failed=1
     echo "  log: $log; artifacts: $work/$target-artifacts/" >&2
-    grep -m5 -E 'ERROR|SUMMARY|runtime error' "$log" >&2 || true
+    grep -m5 -E 'ERROR|SUMMARY|runtime error|CRITICAL|WARNING' "$log" >&2 || true
   fi
 done
 echo "scratch corpora and logs: $work"

@@ -230,6 +230,12 @@ test_value_errors (void)
                   "test.conf:4: [sounds] volume: “loud” is not a number");
   assert_problem (CURB_CONFIG_ROLE_HUB, HUB_MINIMAL "[tokens]\nkeyring =\n",
                   "test.conf:7: [tokens] keyring: must not be empty");
+  /* an invalid escape, then a backslash at the end: GLib's own parser set its
+   * error twice (a warning, fatal in tests) */
+  assert_problem (CURB_CONFIG_ROLE_HUB, "[store]\nid = a\\qb\\\nname = x\n[central]\nurl = http://x\n",
+                  "test.conf:2: [store] id: Key file contains invalid escape sequence “\\q”");
+  assert_problem (CURB_CONFIG_ROLE_HUB, "[store]\nid = ab\\\nname = x\n[central]\nurl = http://x\n",
+                  "test.conf:2: [store] id: Key file contains escape character at end of line");
 }
 
 static void
