@@ -11,7 +11,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
+from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard, open_order_on_board  # noqa: E402
 
 journey = Journey("offline")
 
@@ -119,7 +119,7 @@ def staff_stay_signed_in_across_a_hub_restart(j, store):
     j.shot("the hub restarted: still signed in", staging)
     staging.wait_text("Signed in: Alex")
     # before (sessions only in the hub's memory): the claim failed, Alex was signed out
-    staging.click(contains="Wei L., order P00011")
+    open_order_on_board(staging, "P00011")
     staging.click("Claim: I am taking it out")
     staging.wait_text("You claimed it")
     order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00011")),
