@@ -109,6 +109,7 @@ def sign_out(j, staging):
 def sign_in_with_keypad_and_badge(j, store):
     """Sign out; sign in on the on-screen keypad; sign out; a wedge scanner types a badge: signed in by badge"""
     staging = store.staging
+    signed_in(j, staging)
     sign_out(j, staging)
     j.shot("signed out", staging)
     for key in "101":
