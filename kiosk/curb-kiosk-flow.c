@@ -22,7 +22,7 @@ struct _CurbKioskFlow
   gboolean          hub_unreachable;
   guint             visit;
 
-  CurbKioskOrder   *order;
+  CurbOrder        *order;
   char             *token;
   char             *source;
   char             *bay;
@@ -254,7 +254,7 @@ is_current (CurbKioskFlow *self,
 static void
 adopt_order_language (CurbKioskFlow *self)
 {
-  const char *language = curb_kiosk_order_get_language (self->order);
+  const char *language = curb_order_get_language (self->order);
 
   if (self->language_chosen || language == NULL || *language == '\0')
     return;
@@ -442,7 +442,7 @@ curb_kiosk_flow_get_visit (CurbKioskFlow *self)
   return self->visit;
 }
 
-CurbKioskOrder *
+CurbOrder *
 curb_kiosk_flow_get_order (CurbKioskFlow *self)
 {
   g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), NULL);
@@ -612,8 +612,8 @@ curb_kiosk_flow_decide_substitution (CurbKioskFlow *self,
 
   if (self->order == NULL || self->screen != CURB_KIOSK_SCREEN_GREETING)
     return;
-  if (!curb_kiosk_order_set_substitution_status (self->order, id,
-                                                 approved ? "approved" : "declined"))
+  if (!curb_order_decide_substitution (self->order, id,
+                                       approved ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED))
     return;
   arm_idle_timer (self);
   emit_changed (self);
@@ -823,37 +823,54 @@ curb_kiosk_flow_reject_scan (CurbKioskFlow    *self,
   return TRUE;
 }
 
-static CurbKioskProblem
-problem_for_order (CurbKioskOrder *order)
+static char *
+dup_claimer_name (CurbOrder *order)
 {
-  const char *state = curb_kiosk_order_get_state (order);
+  CurbPerson *claimer = curb_order_get_claimer (order);
+  const char *name = claimer != NULL ? curb_person_get_first_name (claimer) : NULL;
 
-  if (curb_kiosk_order_get_cancelled (order))
+  return name != NULL && *name != '\0' ? g_strdup (name) : NULL;
+}
+
+static CurbKioskProblem
+problem_for_order (CurbOrder *order)
+{
+  if (curb_order_get_cancelled (order))
     return CURB_KIOSK_PROBLEM_CANCELLED;
-  if (g_str_equal (state, "handed_over") || g_str_equal (state, "partially_handed_over"))
-    return CURB_KIOSK_PROBLEM_ALREADY_COLLECTED;
-  if (g_str_equal (state, "arrived") || g_str_equal (state, "claimed"))
-    return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
-  if (g_str_equal (state, "no_show"))
-    return CURB_KIOSK_PROBLEM_FAILED;
-  /* taken on by staff while the shopper was on the way: greet with who brings it */
-  if (g_str_equal (state, "pending") && !curb_kiosk_order_get_staged (order)
-      && *curb_kiosk_order_get_claimed_by (order) == '\0')
-    return CURB_KIOSK_PROBLEM_NOT_READY;
-  return CURB_KIOSK_PROBLEM_NONE;
+  switch (curb_order_get_state (order))
+    {
+    case CURB_ORDER_STATE_CANCELLED:
+      return CURB_KIOSK_PROBLEM_CANCELLED;
+    case CURB_ORDER_STATE_HANDED_OVER:
+    case CURB_ORDER_STATE_PARTIALLY_HANDED_OVER:
+      return CURB_KIOSK_PROBLEM_ALREADY_COLLECTED;
+    case CURB_ORDER_STATE_ARRIVED:
+    case CURB_ORDER_STATE_CLAIMED:
+      return CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN;
+    case CURB_ORDER_STATE_NO_SHOW:
+      return CURB_KIOSK_PROBLEM_FAILED;
+    case CURB_ORDER_STATE_PENDING:
+      /* taken on by staff while the shopper was on the way: greet with who brings it */
+      if (!curb_order_get_staged (order) && curb_order_get_claimer (order) == NULL)
+        return CURB_KIOSK_PROBLEM_NOT_READY;
+      return CURB_KIOSK_PROBLEM_NONE;
+    case CURB_ORDER_STATE_READY:
+    default:
+      return CURB_KIOSK_PROBLEM_NONE;
+    }
 }
 
 void
-curb_kiosk_flow_show_order (CurbKioskFlow  *self,
-                            guint           visit,
-                            CurbKioskOrder *order,
-                            const char     *token,
-                            const char     *source)
+curb_kiosk_flow_show_order (CurbKioskFlow *self,
+                            guint          visit,
+                            CurbOrder     *order,
+                            const char    *token,
+                            const char    *source)
 {
   CurbKioskProblem problem;
 
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
-  g_return_if_fail (CURB_IS_KIOSK_ORDER (order));
+  g_return_if_fail (CURB_IS_ORDER (order));
 
   if (!is_current (self, visit))
     return;
@@ -863,8 +880,7 @@ curb_kiosk_flow_show_order (CurbKioskFlow  *self,
   g_free (self->source);
   self->source = g_strdup (source != NULL ? source : "scan");
   g_free (self->staff_name);
-  self->staff_name = *curb_kiosk_order_get_claimed_by (order) != '\0'
-                     ? g_strdup (curb_kiosk_order_get_claimed_by (order)) : NULL;
+  self->staff_name = dup_claimer_name (order);
   adopt_order_language (self);
   problem = problem_for_order (order);
   if (problem == CURB_KIOSK_PROBLEM_NONE)
@@ -879,21 +895,19 @@ curb_kiosk_flow_show_offline (CurbKioskFlow *self,
                               const char    *ref,
                               const char    *token)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(CurbKioskOrder) order = NULL;
+  g_autoptr(CurbOrder) order = NULL;
 
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
 
   if (!is_current (self, visit))
     return;
-  json_object_set_string_member (object, "ref", ref);
-  json_object_set_string_member (object, "state", "ready");
-  order = curb_kiosk_order_new_from_json (object, NULL);
-  if (order == NULL)
+  if (ref == NULL || !curb_order_ref_is_valid (ref))
     {
       go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_INVALID);
       return;
     }
+  order = curb_order_new (ref);
+  curb_order_set_state (order, CURB_ORDER_STATE_READY);
   g_set_object (&self->order, order);
   g_free (self->token);
   self->token = g_strdup (token);
@@ -916,7 +930,7 @@ curb_kiosk_flow_fail (CurbKioskFlow   *self,
   if (!is_current (self, visit))
     return;
   if (problem == CURB_KIOSK_PROBLEM_ALREADY_CHECKED_IN && self->order != NULL)
-    curb_kiosk_order_set_state (self->order, "arrived");
+    curb_order_set_state (self->order, CURB_ORDER_STATE_ARRIVED);
   go (self, CURB_KIOSK_SCREEN_PROBLEM, problem);
 }
 
@@ -932,7 +946,8 @@ curb_kiosk_flow_checked_in (CurbKioskFlow *self,
   self->offline = offline;
   self->checked_in_at = curb_now_ms ();
   if (self->order != NULL)
-    curb_kiosk_order_set_state (self->order, self->staff_name != NULL ? "claimed" : "arrived");
+    curb_order_set_state (self->order, self->staff_name != NULL ? CURB_ORDER_STATE_CLAIMED
+                                                                  : CURB_ORDER_STATE_ARRIVED);
   if (offline)
     go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
   else
@@ -949,7 +964,7 @@ curb_kiosk_flow_order_event (CurbKioskFlow *self,
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
   g_return_if_fail (kind != NULL);
 
-  if (self->order == NULL || g_strcmp0 (ref, curb_kiosk_order_get_ref (self->order)) != 0)
+  if (self->order == NULL || g_strcmp0 (ref, curb_order_get_ref (self->order)) != 0)
     return;
   if (g_str_equal (kind, "claimed"))
     {
@@ -957,18 +972,21 @@ curb_kiosk_flow_order_event (CurbKioskFlow *self,
       self->staff_name = g_strdup (staff_name);
       self->eta_s = MAX (eta_s, 0);
       if (self->checked_in_at > 0)
-        curb_kiosk_order_set_state (self->order, "claimed");
+        curb_order_set_state (self->order, CURB_ORDER_STATE_CLAIMED);
     }
   else if (g_str_equal (kind, "released"))
     {
       g_clear_pointer (&self->staff_name, g_free);
       self->eta_s = 0;
       if (self->checked_in_at > 0)
-        curb_kiosk_order_set_state (self->order, "arrived");
+        curb_order_set_state (self->order, CURB_ORDER_STATE_ARRIVED);
     }
   else if (g_str_equal (kind, "handed_over") || g_str_equal (kind, "partially_handed_over"))
     {
-      curb_kiosk_order_set_state (self->order, kind);
+      CurbOrderState state = CURB_ORDER_STATE_HANDED_OVER;
+
+      curb_order_state_from_string (kind, &state);
+      curb_order_set_state (self->order, state);
       if (self->screen == CURB_KIOSK_SCREEN_WAITING)
         {
           g_signal_emit (self, signals[PRINT_RECEIPT], 0);
@@ -978,7 +996,7 @@ curb_kiosk_flow_order_event (CurbKioskFlow *self,
     }
   else if (g_str_equal (kind, "cancelled"))
     {
-      curb_kiosk_order_set_state (self->order, "cancelled");
+      curb_order_set_state (self->order, CURB_ORDER_STATE_CANCELLED);
       go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_CANCELLED);
       return;
     }

@@ -2,7 +2,7 @@
 
 #include <glib-object.h>
 
-#include "curb-kiosk-order.h"
+#include "curb-order-model.h"
 
 G_BEGIN_DECLS
 
@@ -83,7 +83,7 @@ CurbKioskProblem  curb_kiosk_flow_get_notice      (CurbKioskFlow *self);
 const char       *curb_kiosk_flow_get_language    (CurbKioskFlow *self);
 gboolean          curb_kiosk_flow_get_busy        (CurbKioskFlow *self);
 guint             curb_kiosk_flow_get_visit       (CurbKioskFlow *self);
-CurbKioskOrder   *curb_kiosk_flow_get_order       (CurbKioskFlow *self);
+CurbOrder        *curb_kiosk_flow_get_order       (CurbKioskFlow *self);
 const char       *curb_kiosk_flow_get_token       (CurbKioskFlow *self);
 const char       *curb_kiosk_flow_get_source      (CurbKioskFlow *self);
 const char       *curb_kiosk_flow_get_bay         (CurbKioskFlow *self);
@@ -136,7 +136,7 @@ gboolean          curb_kiosk_flow_reject_scan        (CurbKioskFlow    *self,
                                                       CurbKioskProblem  problem);
 void              curb_kiosk_flow_show_order         (CurbKioskFlow  *self,
                                                       guint           visit,
-                                                      CurbKioskOrder *order,
+                                                      CurbOrder      *order,
                                                       const char     *token,
                                                       const char     *source);
 void              curb_kiosk_flow_show_offline       (CurbKioskFlow  *self,

@@ -71,6 +71,24 @@ curb_kiosk_set_name (GtkWidget  *widget,
 }
 
 char *
+curb_kiosk_dup_plain_text (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_iscntrl (c) && g_unichar_type (c) != G_UNICODE_FORMAT)
+        g_string_append_unichar (out, c);
+    }
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
+char *
 curb_kiosk_format_time (gint64 ms)
 {
   g_autoptr(GDateTime) utc = NULL;

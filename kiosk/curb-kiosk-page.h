@@ -22,6 +22,9 @@ void   curb_kiosk_set_text           (GtkLabel      *label,
                                       const char    *text);
 void   curb_kiosk_set_name           (GtkWidget     *widget,
                                       const char    *name);
+/* Untrusted text from an order (names, items) without control or format
+ * characters (bidi overrides, zero width), so it shows as it reads. */
+char  *curb_kiosk_dup_plain_text     (const char    *text) G_GNUC_WARN_UNUSED_RESULT;
 char  *curb_kiosk_format_time        (gint64         ms) G_GNUC_WARN_UNUSED_RESULT;
 char  *curb_kiosk_format_minutes     (int            seconds) G_GNUC_WARN_UNUSED_RESULT;
 void   curb_kiosk_remove_children    (GtkBox        *box);

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "curb-error.h"
+#include "curb-order-codec.h"
 #include "curb-token.h"
 #include "curb-util.h"
 
@@ -271,15 +272,12 @@ show_order_reply (CurbKioskSession *self,
                   JsonObject       *reply,
                   const char       *source)
 {
-  JsonObject *object = json_object_get_object_member (reply, "order");
-  g_autoptr(CurbKioskOrder) order = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_member (reply, "order", &error);
 
-  order = object != NULL ? curb_kiosk_order_new_from_json (object, &error) : NULL;
   if (order == NULL)
     {
-      g_warning ("The hub sent an order the kiosk cannot show: %s",
-                 error != NULL ? error->message : "no order");
+      g_warning ("The hub sent an order the kiosk cannot show: %s", error->message);
       curb_kiosk_flow_fail (self->flow, req->visit, CURB_KIOSK_PROBLEM_FAILED);
       return;
     }
@@ -578,11 +576,11 @@ static void
 on_check_in (CurbKioskFlow    *flow,
              CurbKioskSession *self)
 {
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  CurbOrder *order = curb_kiosk_flow_get_order (flow);
   const char * const *bays = curb_kiosk_flow_get_bays (flow);
   Request *req = request_new (self, curb_kiosk_flow_get_visit (flow));
 
-  req->ref = g_strdup (curb_kiosk_order_get_ref (order));
+  req->ref = g_strdup (curb_order_get_ref (order));
   req->token = g_strdup (curb_kiosk_flow_get_token (flow));
   req->bay = g_strdup (curb_kiosk_flow_get_bay (flow) != NULL ? curb_kiosk_flow_get_bay (flow)
                        : bays != NULL && bays[0] != NULL ? bays[0] : "1");
@@ -653,13 +651,13 @@ static void
 on_print_receipt (CurbKioskFlow    *flow,
                   CurbKioskSession *self)
 {
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  CurbOrder *order = curb_kiosk_flow_get_order (flow);
   Request *req;
 
   if (self->printer == NULL || order == NULL)
     return;
   req = request_new (self, curb_kiosk_flow_get_visit (flow));
-  req->ref = g_strdup (curb_kiosk_order_get_ref (order));
+  req->ref = g_strdup (curb_order_get_ref (order));
   curb_hub_client_get_order_async (self->client, req->ref, self->cancellable,
                                    on_receipt_order_ready, req);
 }
@@ -686,7 +684,7 @@ on_call_staff (CurbKioskFlow    *flow,
                CurbKioskSession *self)
 {
   g_autoptr(JsonObject) call = json_object_new ();
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  CurbOrder *order = curb_kiosk_flow_get_order (flow);
 
   g_message ("A shopper asked for help at this kiosk");
   g_free (self->call_id);
@@ -695,7 +693,7 @@ on_call_staff (CurbKioskFlow    *flow,
   json_object_set_string_member (call, "screen", curb_kiosk_screen_to_string (curb_kiosk_flow_get_screen (flow)));
   json_object_set_string_member (call, "language", curb_kiosk_flow_get_language (flow));
   if (order != NULL)
-    json_object_set_string_member (call, "order_ref", curb_kiosk_order_get_ref (order));
+    json_object_set_string_member (call, "order_ref", curb_order_get_ref (order));
   curb_hub_client_request_async (self->client, "POST", "/v1/assistance", call, self->cancellable,
                                  on_staff_called, g_object_ref (self));
 }

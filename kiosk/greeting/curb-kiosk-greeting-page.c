@@ -2,6 +2,7 @@
 
 #include "curb-kiosk-greeting-page.h"
 #include "curb-kiosk-page.h"
+#include "curb-rules.h"
 
 struct _CurbKioskGreetingPage
 {
@@ -24,31 +25,31 @@ struct _CurbKioskGreetingPage
 G_DEFINE_FINAL_TYPE (CurbKioskGreetingPage, curb_kiosk_greeting_page, GTK_TYPE_BOX)
 
 static const char *
-temperature_name (guint temperature)
+temperature_name (CurbTemperature temperature)
 {
   switch (temperature)
     {
-    case 0:
+    case CURB_TEMPERATURE_AMBIENT:
       return _("Pantry");
-    case 1:
+    case CURB_TEMPERATURE_CHILLED:
       return _("Chilled");
+    case CURB_TEMPERATURE_FROZEN:
     default:
       return _("Frozen");
     }
 }
 
 static GtkWidget *
-bag_chip (guint temperature,
-          int   count)
+bag_chip (CurbTemperature temperature,
+          guint           count)
 {
-  static const char * const classes[] = { "ambient", "chilled", "frozen" };
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  g_autofree char *bags = g_strdup_printf (ngettext ("%d bag", "%d bags", count), count);
+  g_autofree char *bags = g_strdup_printf (ngettext ("%d bag", "%d bags", count), (int) count);
   GtkWidget *count_label = gtk_label_new (bags);
   GtkWidget *kind_label = gtk_label_new (temperature_name (temperature));
 
   gtk_widget_add_css_class (box, "chip");
-  gtk_widget_add_css_class (box, classes[temperature]);
+  gtk_widget_add_css_class (box, curb_temperature_to_string (temperature));
   gtk_widget_add_css_class (count_label, "chip-count");
   gtk_box_append (GTK_BOX (box), count_label);
   gtk_box_append (GTK_BOX (box), kind_label);
@@ -57,12 +58,12 @@ bag_chip (guint temperature,
 
 static void
 refresh_bags (CurbKioskGreetingPage *self,
-              CurbKioskOrder        *order)
+              CurbOrder             *order)
 {
   curb_kiosk_remove_children (self->bags_box);
-  for (guint t = 0; t < 3; t++)
+  for (CurbTemperature t = 0; t < CURB_TEMPERATURE_COUNT; t++)
     {
-      int count = curb_kiosk_order_get_bags (order, t);
+      guint count = curb_order_count_bags (order, t);
 
       if (count > 0)
         gtk_box_append (self->bags_box, bag_chip (t, count));
@@ -82,29 +83,33 @@ on_decision_clicked (GtkButton             *button,
 }
 
 static GtkWidget *
-decision_button (CurbKioskGreetingPage       *self,
-                 const CurbKioskSubstitution *sub,
-                 gboolean                     approved)
+decision_button (CurbKioskGreetingPage *self,
+                 CurbSubstitution      *sub,
+                 gboolean               approved)
 {
   GtkWidget *button = gtk_toggle_button_new_with_label (approved ? _("Yes, that's fine")
                                                                  : _("No, thanks"));
-  gboolean active = g_strcmp0 (sub->status, approved ? "approved" : "declined") == 0;
+  gboolean active = curb_substitution_get_status (sub) == (approved ? CURB_SUBSTITUTION_APPROVED
+                                                                    : CURB_SUBSTITUTION_DECLINED);
 
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), active);
   gtk_widget_add_css_class (button, approved ? "approve" : "decline");
-  g_object_set_data_full (G_OBJECT (button), "substitution-id", g_strdup (sub->id), g_free);
+  g_object_set_data_full (G_OBJECT (button), "substitution-id", g_strdup (curb_substitution_get_id (sub)), g_free);
   g_object_set_data (G_OBJECT (button), "approved", GINT_TO_POINTER (approved));
   g_signal_connect (button, "clicked", G_CALLBACK (on_decision_clicked), self);
   return button;
 }
 
 static GtkWidget *
-substitution_row (CurbKioskGreetingPage       *self,
-                  const CurbKioskSubstitution *sub)
+substitution_row (CurbKioskGreetingPage *self,
+                  CurbSubstitution      *sub)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_autofree char *swap = g_strdup_printf (_("%s instead of %s"), sub->replacement, sub->original);
+  g_autofree char *replacement = curb_kiosk_dup_plain_text (curb_substitution_get_replacement (sub));
+  g_autofree char *original = curb_kiosk_dup_plain_text (curb_substitution_get_original (sub));
+  g_autofree char *swap = g_strdup_printf (_("%s instead of %s"), replacement,
+                                           original != NULL ? original : "");
   GtkWidget *label = gtk_label_new (NULL);
 
   curb_kiosk_set_text (GTK_LABEL (label), swap);
@@ -122,9 +127,10 @@ substitution_row (CurbKioskGreetingPage       *self,
 
 static void
 refresh_substitutions (CurbKioskGreetingPage *self,
-                       CurbKioskOrder        *order)
+                       CurbOrder             *order)
 {
-  guint n = curb_kiosk_order_get_n_substitutions (order);
+  GListModel *subs = curb_order_get_substitutions (order);
+  guint n = g_list_model_get_n_items (subs);
   GtkWidget *heading;
 
   curb_kiosk_remove_children (self->subs_box);
@@ -138,24 +144,45 @@ refresh_substitutions (CurbKioskGreetingPage *self,
   gtk_widget_add_css_class (heading, "heading");
   gtk_box_append (self->subs_box, heading);
   for (guint i = 0; i < n && i < 3; i++)
-    gtk_box_append (self->subs_box,
-                    substitution_row (self, curb_kiosk_order_get_substitution (order, i)));
+    {
+      g_autoptr(CurbSubstitution) sub = g_list_model_get_item (subs, i);
+
+      gtk_box_append (self->subs_box, substitution_row (self, sub));
+    }
+}
+
+static guint
+count_items (CurbOrder *order)
+{
+  GListModel *lines = curb_order_get_lines (order);
+  guint items = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+    {
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+
+      items += curb_order_line_get_qty (line);
+    }
+  return items;
 }
 
 static void
 refresh_details (CurbKioskGreetingPage *self,
-                 CurbKioskOrder        *order)
+                 CurbOrder             *order)
 {
-  int items = curb_kiosk_order_get_item_count (order);
-  g_autofree char *start = curb_kiosk_format_time (curb_kiosk_order_get_window_start_ms (order));
-  g_autofree char *end = curb_kiosk_format_time (curb_kiosk_order_get_window_end_ms (order));
-  g_autofree char *alternate = curb_kiosk_order_dup_alternate_name (order);
+  guint items = count_items (order);
+  CurbPerson *alternate_pickup = curb_order_get_alternate_pickup (order);
+  g_autofree char *start = curb_kiosk_format_time (curb_order_get_window_start (order));
+  g_autofree char *end = curb_kiosk_format_time (curb_order_get_window_end (order));
+  g_autofree char *alternate_name = alternate_pickup != NULL
+                                    ? curb_person_dup_display_name (alternate_pickup) : NULL;
+  g_autofree char *alternate = curb_kiosk_dup_plain_text (alternate_name);
   g_autofree char *order_text = NULL;
   g_autofree char *window_text = NULL;
   g_autofree char *alternate_text = NULL;
 
   order_text = g_strdup_printf (ngettext ("Order %s  ·  %d item", "Order %s  ·  %d items", items),
-                                curb_kiosk_order_get_ref (order), items);
+                                curb_order_get_ref (order), (int) items);
   curb_kiosk_set_text (self->order_label, order_text);
   if (start != NULL && end != NULL)
     window_text = g_strdup_printf (_("Pickup time %s – %s"), start, end);
@@ -163,7 +190,7 @@ refresh_details (CurbKioskGreetingPage *self,
   if (alternate != NULL)
     alternate_text = g_strdup_printf (_("%s may also pick up this order"), alternate);
   curb_kiosk_set_text (self->alternate_label, alternate_text);
-  curb_kiosk_set_text (self->id_label, curb_kiosk_order_get_age_restricted (order)
+  curb_kiosk_set_text (self->id_label, curb_rules_needs_id_check (order, NULL)
                                        ? _("Please have your ID ready: some items need an ID check.")
                                        : NULL);
 }
@@ -182,13 +209,15 @@ refresh_bringer (CurbKioskGreetingPage *self)
 static void
 refresh (CurbKioskGreetingPage *self)
 {
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (self->flow);
+  CurbOrder *order = curb_kiosk_flow_get_order (self->flow);
+  g_autofree char *display_name = NULL;
   g_autofree char *name = NULL;
   g_autofree char *hello = NULL;
 
   if (order == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_GREETING)
     return;
-  name = curb_kiosk_order_dup_display_name (order);
+  display_name = curb_order_dup_display_name (order);
+  name = curb_kiosk_dup_plain_text (display_name);
   hello = name != NULL ? g_strdup_printf (_("Hi %s"), name) : g_strdup (_("Hi there"));
   curb_kiosk_set_text (self->title, hello);
   refresh_bringer (self);

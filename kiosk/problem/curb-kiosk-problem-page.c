@@ -191,11 +191,11 @@ set_action (GtkButton *button,
 static char *
 not_ready_body (CurbKioskFlow *flow)
 {
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (flow);
+  CurbOrder *order = curb_kiosk_flow_get_order (flow);
   g_autofree char *start = NULL;
 
   if (order != NULL)
-    start = curb_kiosk_format_time (curb_kiosk_order_get_window_start_ms (order));
+    start = curb_kiosk_format_time (curb_order_get_window_start (order));
   if (start == NULL)
     return g_strdup (_("You can check in now so our team knows you are here."));
   return g_strdup_printf (_("It should be ready by %s. You can check in now so our team knows you are here."),

@@ -56,8 +56,9 @@ refresh_waiting (CurbKioskWaitingPage *self)
 static void
 refresh_thanks (CurbKioskWaitingPage *self)
 {
-  CurbKioskOrder *order = curb_kiosk_flow_get_order (self->flow);
-  const char *first = order != NULL ? curb_kiosk_order_get_first_name (order) : NULL;
+  CurbOrder *order = curb_kiosk_flow_get_order (self->flow);
+  g_autofree char *first = order != NULL ? curb_kiosk_dup_plain_text (curb_order_get_first_name (order))
+                                          : NULL;
   const char *note = curb_kiosk_flow_get_receipt_note (self->flow);
   g_autofree char *title = NULL;
 

@@ -298,7 +298,7 @@ test_queue_and_repeats (Fixture *fx, gconstpointer data)
   hub_spin (300);
 
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
-  g_assert_cmpstr (curb_kiosk_order_get_ref (curb_kiosk_flow_get_order (fx->flow)), ==, "Q1");
+  g_assert_cmpstr (curb_order_get_ref (curb_kiosk_flow_get_order (fx->flow)), ==, "Q1");
   g_assert_cmpuint (curb_kiosk_flow_get_visit (fx->flow), ==, visit);
   g_assert_cmpuint (fx->changes, ==, changes);
   g_assert_true (page != NULL && page == curb_kiosk_window_get_page (fx->window));

@@ -1,4 +1,6 @@
 #include "curb-kiosk-flow.h"
+#include "curb-kiosk-page.h"
+#include "curb-order-codec.h"
 #include "curb-error.h"
 
 typedef struct
@@ -72,20 +74,17 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_free (fx->decided);
 }
 
-static CurbKioskOrder *
+static CurbOrder *
 order_from_json (const char *json)
 {
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
   g_autoptr(GError) error = NULL;
-  CurbKioskOrder *order;
+  CurbOrder *order = curb_order_codec_decode_string (json, &error);
 
-  g_assert_nonnull (node);
-  order = curb_kiosk_order_new_from_json (json_node_get_object (node), &error);
   g_assert_no_error (error);
   return order;
 }
 
-static CurbKioskOrder *
+static CurbOrder *
 ready_order (void)
 {
   return order_from_json (
@@ -93,7 +92,8 @@ ready_order (void)
     "\"state\":\"ready\",\"staged\":true,\"age_restricted\":true,"
     "\"window_start\":\"2026-11-27T15:00:00.000Z\",\"window_end\":\"2026-11-27T16:00:00.000Z\","
     "\"alternate_pickup\":{\"first_name\":\"Alex\",\"last_initial\":\"K\"},"
-    "\"lines\":[{\"id\":\"L1\",\"qty\":2},{\"id\":\"L2\",\"qty\":3}],"
+    "\"lines\":[{\"id\":\"L1\",\"name\":\"Oat milk 1 L\",\"qty\":2},"
+    "{\"id\":\"L2\",\"name\":\"Rioja\",\"qty\":3,\"age_restricted\":true}],"
     "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":0},"
     "\"substitutions\":[{\"id\":\"S1\",\"original\":\"Oat milk 1 L\","
     "\"replacement\":\"Soy milk 1 L\",\"qty\":1,\"status\":\"pending\"}]}");
@@ -102,7 +102,7 @@ ready_order (void)
 static void
 test_scan_to_thanks (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit;
 
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
@@ -117,7 +117,8 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
 
   curb_kiosk_flow_decide_substitution (fx->flow, "S1", FALSE);
   g_assert_cmpstr (fx->decided, ==, "S1=no");
-  g_assert_cmpstr (curb_kiosk_order_get_substitution (order, 0)->status, ==, "declined");
+  g_assert_cmpint (curb_substitution_get_status (curb_order_find_substitution (order, "S1")), ==,
+                   CURB_SUBSTITUTION_DECLINED);
 
   curb_kiosk_flow_confirm (fx->flow);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_BAY);
@@ -151,7 +152,7 @@ static void
 test_single_bay_skips_keypad (Fixture *fx, gconstpointer data)
 {
   const char *one[] = { "7", NULL };
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit;
 
   curb_kiosk_flow_set_bays (fx->flow, one);
@@ -167,7 +168,7 @@ test_single_bay_skips_keypad (Fixture *fx, gconstpointer data)
 static void
 test_chosen_language_wins (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit;
 
   curb_kiosk_flow_set_language (fx->flow, "en");
@@ -179,7 +180,7 @@ test_chosen_language_wins (Fixture *fx, gconstpointer data)
 static void
 test_stale_answer_dropped (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit = curb_kiosk_flow_begin (fx->flow);
 
   curb_kiosk_flow_start_over (fx->flow);
@@ -191,7 +192,7 @@ test_stale_answer_dropped (Fixture *fx, gconstpointer data)
 static void
 check_state_problem (Fixture *fx, const char *json, CurbKioskProblem expected)
 {
-  g_autoptr(CurbKioskOrder) order = order_from_json (json);
+  g_autoptr(CurbOrder) order = order_from_json (json);
   guint visit;
 
   curb_kiosk_flow_start_over (fx->flow);
@@ -227,7 +228,7 @@ test_order_states (Fixture *fx, gconstpointer data)
 static void
 test_taken_on_greets_with_bringer (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = order_from_json (
+  g_autoptr(CurbOrder) order = order_from_json (
     "{\"ref\":\"OW1\",\"first_name\":\"Sam\",\"state\":\"pending\",\"staged\":false,"
     "\"claimed_by\":{\"id\":\"st-1\",\"first_name\":\"Alex\"},"
     "\"on_the_way\":{\"announced_at\":\"2026-11-27T14:50:00.000Z\",\"eta\":\"2026-11-27T15:05:00.000Z\"}}");
@@ -243,7 +244,7 @@ test_taken_on_greets_with_bringer (Fixture *fx, gconstpointer data)
   g_assert_cmpint (fx->check_ins, ==, 1);
   curb_kiosk_flow_checked_in (fx->flow, visit, FALSE);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
-  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "claimed");
+  g_assert_cmpint (curb_order_get_state (order), ==, CURB_ORDER_STATE_CLAIMED);
   g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
 }
 
@@ -252,7 +253,7 @@ test_taken_on_greets_with_bringer (Fixture *fx, gconstpointer data)
 static void
 test_released_before_check_in (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = order_from_json (
+  g_autoptr(CurbOrder) order = order_from_json (
     "{\"ref\":\"OW2\",\"state\":\"ready\",\"staged\":true,"
     "\"claimed_by\":{\"id\":\"st-1\",\"first_name\":\"Alex\"}}");
   guint visit = curb_kiosk_flow_begin (fx->flow);
@@ -261,10 +262,10 @@ test_released_before_check_in (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
   curb_kiosk_flow_order_event (fx->flow, "OW2", "released", NULL, 0);
   g_assert_null (curb_kiosk_flow_get_staff_name (fx->flow));
-  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "ready");
+  g_assert_cmpint (curb_order_get_state (order), ==, CURB_ORDER_STATE_READY);
   curb_kiosk_flow_order_event (fx->flow, "OW2", "claimed", "Kim", 0);
   g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Kim");
-  g_assert_cmpstr (curb_kiosk_order_get_state (order), ==, "ready");
+  g_assert_cmpint (curb_order_get_state (order), ==, CURB_ORDER_STATE_READY);
 }
 
 static void
@@ -334,7 +335,7 @@ test_lookup_and_camera_failure (Fixture *fx, gconstpointer data)
 static void
 test_call_staff_returns (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit = curb_kiosk_flow_begin (fx->flow);
 
   curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
@@ -356,7 +357,7 @@ on_deadline (gpointer data)
 static void
 test_idle_reset_clears_shopper (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(CurbKioskOrder) order = ready_order ();
+  g_autoptr(CurbOrder) order = ready_order ();
   guint visit = curb_kiosk_flow_begin (fx->flow);
   guint deadline;
 
@@ -372,21 +373,33 @@ test_idle_reset_clears_shopper (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
 }
 
+/* The kiosk reads orders with the one codec: a malformed order is refused
+ * naming the member (the session then shows "see staff", never half an
+ * order); names are shown without control or format characters. */
 static void
 test_hostile_order_text (void)
 {
-  g_autoptr(CurbKioskOrder) order = order_from_json (
-    "{\"ref\":\"R1\",\"first_name\":\"<b>Sam</b>\\u0007\\u202e\",\"last_initial\":\"Rx\","
-    "\"lines\":[{\"qty\":-5},{\"qty\":\"7\"},{\"qty\":2}],\"bags\":{\"frozen\":99999}}");
-  g_autofree char *name = curb_kiosk_order_dup_display_name (order);
-  g_autoptr(JsonNode) bad = json_from_string ("{\"ref\":\"r1; drop\"}", NULL);
+  g_autoptr(CurbOrder) order = order_from_json (
+    "{\"ref\":\"R1\",\"first_name\":\"<b>Sam</b>\\u0007\\u202e\",\"last_initial\":\"R\","
+    "\"lines\":[{\"id\":\"L1\",\"name\":\"Tea\",\"qty\":2}],\"bags\":{\"frozen\":3}}");
+  g_autofree char *name = curb_order_dup_display_name (order);
+  g_autofree char *shown = curb_kiosk_dup_plain_text (name);
   g_autoptr(GError) error = NULL;
+  g_autoptr(CurbOrder) bad_ref = curb_order_codec_decode_string ("{\"ref\":\"r1; drop\"}", &error);
 
-  g_assert_cmpstr (name, ==, "<b>Sam</b> R.");
-  g_assert_cmpint (curb_kiosk_order_get_item_count (order), ==, 2);
-  g_assert_cmpint (curb_kiosk_order_get_bags (order, 2), ==, 999);
-  g_assert_null (curb_kiosk_order_new_from_json (json_node_get_object (bad), &error));
-  g_assert_error (error, CURB_ERROR, CURB_ERROR_PROTOCOL);
+  g_assert_cmpstr (shown, ==, "<b>Sam</b> R.");
+  g_assert_cmpuint (curb_order_count_bags (order, CURB_TEMPERATURE_FROZEN), ==, 3);
+  g_assert_null (bad_ref);
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (curb_order_codec_decode_string (
+    "{\"ref\":\"R1\",\"lines\":[{\"id\":\"L1\",\"name\":\"Tea\",\"qty\":-5}]}", &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "lines[0].qty"));
+  g_clear_error (&error);
+  g_assert_null (curb_order_codec_decode_string (
+    "{\"ref\":\"R1\",\"bags\":{\"frozen\":\"7\"}}", &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "curb-kiosk-i18n.h"
 #include "curb-kiosk-lookup-page.h"
 #include "curb-kiosk-window.h"
+#include "curb-order-codec.h"
 #include "curb-test-helpers.h"
 
 /* Every screen of the kiosk, in both languages and three sizes, rendered
@@ -21,7 +22,7 @@ static const Size sizes[] = { { 1280, 800 }, { 800, 1280 }, { 1920, 1080 } };
 static char *shots_dir;
 static const char *shot_prefix = "";
 
-static CurbKioskOrder *
+static CurbOrder *
 sample_order (const char *state)
 {
   g_autofree char *json = g_strdup_printf (
@@ -29,14 +30,17 @@ sample_order (const char *state)
     "\"state\":\"%s\",\"staged\":%s,\"age_restricted\":true,"
     "\"window_start\":\"2026-11-27T15:00:00.000Z\",\"window_end\":\"2026-11-27T16:00:00.000Z\","
     "\"alternate_pickup\":{\"first_name\":\"Alex\",\"last_initial\":\"K\"},"
-    "\"lines\":[{\"id\":\"L1\",\"qty\":2},{\"id\":\"L2\",\"qty\":3},{\"id\":\"L3\",\"qty\":7}],"
+    "\"lines\":[{\"id\":\"L1\",\"name\":\"Oat milk 1 L\",\"qty\":2},{\"id\":\"L2\",\"name\":\"Bread\",\"qty\":3},"
+    "{\"id\":\"L3\",\"name\":\"Apples\",\"qty\":7}],"
     "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":1},"
     "\"substitutions\":[{\"id\":\"S1\",\"original\":\"Oat milk 1 L\","
     "\"replacement\":\"Soy milk 1 L\",\"qty\":1,\"status\":\"pending\"}]}",
     state, g_str_equal (state, "pending") ? "false" : "true");
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  CurbOrder *order = curb_order_codec_decode_string (json, &error);
 
-  return curb_kiosk_order_new_from_json (json_node_get_object (node), NULL);
+  g_assert_no_error (error);
+  return order;
 }
 
 static gboolean
@@ -168,7 +172,7 @@ shoot (CurbKioskWindow *window, const char *language, const Size *size, const ch
 static void
 run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang, const Size *size)
 {
-  g_autoptr(CurbKioskOrder) order = sample_order ("ready");
+  g_autoptr(CurbOrder) order = sample_order ("ready");
   guint visit;
 
   curb_kiosk_flow_set_queue_status (flow, 3, 240);
@@ -225,7 +229,7 @@ run_problem_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *l
 {
   for (CurbKioskProblem p = CURB_KIOSK_PROBLEM_UNREADABLE; p < CURB_KIOSK_N_PROBLEMS; p++)
     {
-      g_autoptr(CurbKioskOrder) order = sample_order ("pending");
+      g_autoptr(CurbOrder) order = sample_order ("pending");
       g_autofree char *screen = g_strdup_printf ("problem-%s", curb_kiosk_problem_to_string (p));
       guint visit;
 
