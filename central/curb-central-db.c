@@ -779,7 +779,9 @@ curb_central_db_list_events (CurbCentralDb  *self,
  * curb_central_db_order_arrived:
  *
  * Returns: %TRUE when the store told central that the shopper of @ref
- *   arrived (or the order was handed over or marked a no-show)
+ *   arrived (or the order was handed over or marked a no-show). A claim
+ *   alone is no arrival: staff may take an order on while its shopper is
+ *   still on the way, and the shopper may then announce a new ETA.
  */
 gboolean
 curb_central_db_order_arrived (CurbCentralDb *self,
@@ -792,7 +794,7 @@ curb_central_db_order_arrived (CurbCentralDb *self,
   g_return_val_if_fail (CURB_IS_CENTRAL_DB (self), FALSE);
 
   stmt = prepare (self, "SELECT 1 FROM events WHERE store_id = ? AND order_ref = ? AND kind IN"
-                        " ('arrived', 'claimed', 'handed_over', 'partially_handed_over', 'no_show') LIMIT 1", NULL);
+                        " ('arrived', 'handed_over', 'partially_handed_over', 'no_show') LIMIT 1", NULL);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, store_id, -1, SQLITE_TRANSIENT);

@@ -144,6 +144,9 @@ read_time (const Scope  *scope,
     return FALSE;
   if (text != NULL && !curb_iso8601_to_ms (text, out))
     return invalid (error, scope, member, "is not an ISO 8601 time");
+  /* 0 is "no time" (written as null) */
+  if (text != NULL && *out <= 0)
+    return invalid (error, scope, member, "is not after 1970");
   return TRUE;
 }
 

@@ -111,6 +111,8 @@ check_time (JsonObject  *object,
     return TRUE;
   if (!curb_iso8601_to_ms (json_object_get_string_member (object, member), &ms))
     return fail (error, where, member, "is not an ISO 8601 time");
+  if (ms <= 0)
+    return fail (error, where, member, "is not after 1970");
   return TRUE;
 }
 

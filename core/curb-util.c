@@ -33,13 +33,15 @@ curb_now_ms (void)
 char *
 curb_iso8601_from_ms (gint64 ms)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
+  /* rounded down, also before 1970: -1 ms is 23:59:59.999 */
+  gint64 seconds = ms / 1000 - (ms % 1000 < 0);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
   g_autofree char *base = NULL;
 
   if (dt == NULL)
     return NULL;
   base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf ("%s.%03dZ", base, (int) (ms % 1000));
+  return g_strdup_printf ("%s.%03dZ", base, (int) (ms - seconds * 1000));
 }
 
 gboolean

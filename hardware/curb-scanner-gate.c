@@ -4,6 +4,7 @@
 
 #define ROW_STEP      4
 #define SEGMENT       32
+#define BLOCK         (SEGMENT / 2)
 #define MIN_CONTRAST  24
 #define WARM_US       (1500 * G_TIME_SPAN_MILLISECOND)
 #define LOOK_US       (60 * G_TIME_SPAN_MILLISECOND)
@@ -60,6 +61,14 @@ typedef struct
   int y;
   int size;
 } Finder;
+
+/* Per row, the range of each BLOCK pixels (scratch for scan_row). */
+typedef struct
+{
+  int     blocks;
+  guint8 *lo;
+  guint8 *hi;
+} RowRanges;
 
 static gboolean
 is_dark (const CurbGrayImage *image,
@@ -137,19 +146,51 @@ add_finder (GArray *finders,
   g_array_append_val (finders, finder);
 }
 
-/* Midway between the darkest and lightest pixel around a segment of the
- * row, or -1 where the segment is too flat to hold a code. */
+/* The darkest and lightest pixel of each BLOCK pixels of the row, read
+ * once (a segment's threshold looks at four blocks). Full blocks have a
+ * fixed length, which the compiler turns into vector code. */
+static void
+block_ranges (const guint8 *row,
+              int           width,
+              guint8       *lo,
+              guint8       *hi)
+{
+  for (int b = 0; b * BLOCK < width; b++)
+    {
+      const guint8 *p = row + b * BLOCK;
+      int length = MIN (BLOCK, width - b * BLOCK);
+      guint8 l = 255, h = 0;
+
+      if (length == BLOCK)
+        for (int i = 0; i < BLOCK; i++)
+          {
+            l = MIN (l, p[i]);
+            h = MAX (h, p[i]);
+          }
+      else
+        for (int i = 0; i < length; i++)
+          {
+            l = MIN (l, p[i]);
+            h = MAX (h, p[i]);
+          }
+      lo[b] = l;
+      hi[b] = h;
+    }
+}
+
+/* Midway between the darkest and lightest pixel around the segment at @x
+ * (from half a segment before it to half a segment after it), or -1 where
+ * it is too flat to hold a code. */
 static int
-segment_threshold (const guint8 *row,
-                   int           x,
-                   int           width)
+segment_threshold (const RowRanges *ranges,
+                   int              x)
 {
   int lo = 255, hi = 0;
 
-  for (int i = MAX (x - SEGMENT / 2, 0); i < MIN (x + SEGMENT * 3 / 2, width); i++)
+  for (int b = MAX (x / BLOCK - 1, 0); b < MIN (x / BLOCK + 3, ranges->blocks); b++)
     {
-      lo = MIN (lo, row[i]);
-      hi = MAX (hi, row[i]);
+      lo = MIN (lo, ranges->lo[b]);
+      hi = MAX (hi, ranges->hi[b]);
     }
   return hi - lo < MIN_CONTRAST ? -1 : (lo + hi + 1) / 2;
 }
@@ -173,21 +214,25 @@ check_runs (const CurbGrayImage *image,
 static void
 scan_row (const CurbGrayImage *image,
           int                  y,
+          RowRanges           *ranges,
           GArray              *finders)
 {
   const guint8 *row = image->data + (gsize) y * image->stride;
   int runs[5] = { 0 }, n = 0, threshold = -1, prev = -1;
 
+  block_ranges (row, image->width, ranges->lo, ranges->hi);
   for (int x = 0; x < image->width; x++)
     {
       int bit;
 
       if (x % SEGMENT == 0)
-        threshold = segment_threshold (row, x, image->width);
+        threshold = segment_threshold (ranges, x);
       if (threshold < 0)
         {
+          /* too flat to hold a code: on to the next segment */
           n = 0;
           prev = -1;
+          x += SEGMENT - 1 - x % SEGMENT;
           continue;
         }
       bit = row[x] < threshold;
@@ -207,6 +252,19 @@ scan_row (const CurbGrayImage *image,
     }
 }
 
+static void
+scan_rows (const CurbGrayImage *image,
+           GArray              *finders)
+{
+  RowRanges ranges = { (image->width + BLOCK - 1) / BLOCK };
+  g_autofree guint8 *scratch = g_malloc (2 * (gsize) ranges.blocks);
+
+  ranges.lo = scratch;
+  ranges.hi = scratch + ranges.blocks;
+  for (int y = 0; y < image->height; y += ROW_STEP)
+    scan_row (image, y, &ranges, finders);
+}
+
 /**
  * curb_scanner_finder_count:
  *
@@ -218,8 +276,7 @@ curb_scanner_finder_count (const CurbGrayImage *image)
 {
   g_autoptr(GArray) finders = g_array_new (FALSE, FALSE, sizeof (Finder));
 
-  for (int y = 0; y < image->height; y += ROW_STEP)
-    scan_row (image, y, finders);
+  scan_rows (image, finders);
   return finders->len;
 }
 
@@ -247,8 +304,7 @@ curb_scanner_frame_looks_coded (const CurbGrayImage *image)
 {
   g_autoptr(GArray) finders = g_array_new (FALSE, FALSE, sizeof (Finder));
 
-  for (int y = 0; y < image->height; y += ROW_STEP)
-    scan_row (image, y, finders);
+  scan_rows (image, finders);
   for (guint i = 0; i < finders->len; i++)
     for (guint j = i + 1; j < finders->len; j++)
       if (finders_pair (&g_array_index (finders, Finder, i), &g_array_index (finders, Finder, j)))

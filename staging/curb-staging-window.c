@@ -357,6 +357,15 @@ on_pin_submitted (CurbSigninPage    *page,
                                       on_signin_ready, self);
 }
 
+/* A keyboard-wedge scanner typed a badge into the sign-in page's fields. */
+static void
+on_badge_scanned (CurbSigninPage    *page,
+                  const char        *badge,
+                  CurbStagingWindow *self)
+{
+  curb_staging_window_handle_code (self, badge);
+}
+
 static void
 on_action_ready (GObject      *source,
                  GAsyncResult *result,
@@ -522,6 +531,7 @@ build_pages (CurbStagingWindow *self)
   add_page (self, self->kpi, "kpi", _("Today's numbers"));
   add_page (self, self->health, "health", _("Devices"));
   g_signal_connect (self->signin, "pin-submitted", G_CALLBACK (on_pin_submitted), self);
+  g_signal_connect (self->signin, "badge-scanned", G_CALLBACK (on_badge_scanned), self);
   g_signal_connect (self->board, "order-activated", G_CALLBACK (on_order_activated), self);
   g_signal_connect_swapped (self->detail, "back", G_CALLBACK (on_detail_back), self);
   g_signal_connect (self->detail, "claim", G_CALLBACK (on_claim), self);

@@ -279,7 +279,10 @@ set_pickup_fields (Push        *push,
     return TRUE;
   input = json_object_new ();
   fields = json_object_new ();
-  json_object_set_string_member (fields, "pickupStatus", status);
+  if (status != NULL)
+    json_object_set_string_member (fields, "pickupStatus", status);
+  else
+    json_object_set_null_member (fields, "pickupStatus");
   if (bay != NULL)
     json_object_set_string_member (fields, "pickupBay", bay);
   if (arrived_at != NULL)
@@ -448,14 +451,37 @@ transition_order (Push        *push,
 
 /* Event kinds */
 
+/* Whether the hub already wrote the shopper's arrival. Events are pushed in
+ * the order the store recorded them, so a claim pushed before any arrival
+ * was one made while the shopper was on the way (taken on). */
+static gboolean
+has_arrived (Push *push)
+{
+  return !field_is (push, "customerArrivedAt", NULL);
+}
+
+static gboolean
+has_open_fulfillment (Push *push)
+{
+  JsonArray *fulfillments = order_array (push, "fulfillments");
+
+  for (guint i = 0; fulfillments != NULL && i < json_array_get_length (fulfillments); i++)
+    if (fulfillment_is_open (json_array_get_object_element (fulfillments, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* An order taken on before its shopper arrived is claimed by the arrival. */
 static gboolean
 push_arrived (Push *push, GError **error)
 {
   const char *bay = json_object_get_string_member_with_default (push->data, "bay", NULL);
   const char *at = json_object_get_string_member_with_default (push->event, "at", NULL);
   g_autofree char *note = bay ? g_strdup_printf ("customer arrived at bay %s", bay) : g_strdup ("customer arrived");
+  gboolean taken_on = field_is (push, "pickupStatus", "taken_on") || field_is (push, "pickupStatus", "claimed");
 
-  return set_pickup_fields (push, "arrived", bay ? bay : "", at, error) && add_note (push, note, error);
+  return set_pickup_fields (push, taken_on ? "claimed" : "arrived", bay ? bay : "", at, error)
+         && add_note (push, note, error);
 }
 
 static gboolean
@@ -477,6 +503,27 @@ push_staged (Push *push, GError **error)
   if (waiting && !set_pickup_fields (push, "ready_for_pickup", NULL, NULL, error))
     return FALSE;
   return add_note (push, "order staged", error);
+}
+
+/* "taken_on", not "claimed", before the arrival: the shopper is still on
+ * the way and may announce again (the plugin ignores announcements once
+ * the status says the shopper is there). */
+static gboolean
+push_claimed (Push *push, GError **error)
+{
+  if (has_arrived (push))
+    return push_status_note (push, "claimed", "claimed by staff", error);
+  return push_status_note (push, "taken_on", "taken on by staff before the shopper arrived", error);
+}
+
+/* Released before the arrival: back to what the order was (staged or not). */
+static gboolean
+push_released (Push *push, GError **error)
+{
+  if (has_arrived (push))
+    return push_status_note (push, "arrived", "released by staff", error);
+  return push_status_note (push, has_open_fulfillment (push) ? "ready_for_pickup" : NULL, "released by staff",
+                           error);
 }
 
 static gboolean
@@ -546,9 +593,9 @@ apply (Push        *push,
   if (g_str_equal (kind, "staged"))
     return push_staged (push, error);
   if (g_str_equal (kind, "claimed"))
-    return push_status_note (push, "claimed", "claimed by staff", error);
+    return push_claimed (push, error);
   if (g_str_equal (kind, "released"))
-    return push_status_note (push, "arrived", "released by staff", error);
+    return push_released (push, error);
   if (g_str_equal (kind, "handed_over"))
     return push_handed_over (push, error);
   if (g_str_equal (kind, "partially_handed_over"))

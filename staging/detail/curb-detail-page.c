@@ -420,7 +420,12 @@ update_actions (CurbDetailPage *self)
 static void
 on_order_notify (CurbDetailPage *self)
 {
+  CurbOrderState state = curb_order_get_state (self->order);
+
   update_actions (self);
+  /* a bag scan's warning is about the handoff: gone once it is done */
+  if (state == CURB_ORDER_STATE_HANDED_OVER || state == CURB_ORDER_STATE_PARTIALLY_HANDED_OVER)
+    curb_detail_page_set_message (self, NULL, FALSE);
   if (curb_order_get_cancelled (self->order)
       || curb_order_get_state (self->order) == CURB_ORDER_STATE_CANCELLED)
     curb_detail_page_set_message (self, _("This order was cancelled. Do not hand it over; return the items to stock."), TRUE);

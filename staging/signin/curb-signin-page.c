@@ -16,11 +16,24 @@ struct _CurbSigninPage
   GtkGrid   *keypad;
   GtkWidget *active;         /* the field the keypad types into */
   gboolean   letters;        /* the pad shows A–Z (staff ids with letters) */
+
+  /* the last run of typed characters: a keyboard-wedge scanner types a
+   * badge far faster than a person can */
+  GtkWidget *run_field;
+  guint32    run_first_ms;
+  guint32    run_last_ms;
+  guint      run_length;
 };
+
+/* A badge: at least this many characters, typed on average at most this
+ * far apart (scanners: a few ms; people: well over 60 ms a key). */
+#define BADGE_MIN_LENGTH  4
+#define BADGE_MEAN_GAP_MS 30
+#define RUN_BREAK_MS      1000
 
 G_DEFINE_FINAL_TYPE (CurbSigninPage, curb_signin_page, ADW_TYPE_BIN)
 
-enum { PIN_SUBMITTED, N_SIGNALS };
+enum { PIN_SUBMITTED, BADGE_SCANNED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char *const digit_keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "next",
@@ -57,10 +70,32 @@ on_signin_clicked (GtkButton      *button,
   submit (self);
 }
 
+/* Whether all of @entry's text came in one scanner-fast burst. */
+static gboolean
+typed_by_scanner (CurbSigninPage *self,
+                  GtkWidget      *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (self->run_field != entry || self->run_length < BADGE_MIN_LENGTH
+      || (guint) g_utf8_strlen (text, -1) != self->run_length)
+    return FALSE;
+  return (self->run_last_ms - self->run_first_ms) / (self->run_length - 1) <= BADGE_MEAN_GAP_MS;
+}
+
 static void
 on_entry_activate (GtkWidget      *entry,
                    CurbSigninPage *self)
 {
+  if (typed_by_scanner (self, entry))
+    {
+      g_autofree char *badge = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+
+      self->run_field = NULL;
+      gtk_editable_set_text (GTK_EDITABLE (entry), "");
+      g_signal_emit (self, signals[BADGE_SCANNED], 0, badge);
+      return;
+    }
   if (entry == GTK_WIDGET (self->staff_entry))
     {
       self->active = self->pin_entry;
@@ -128,14 +163,41 @@ build_keypad (CurbSigninPage *self)
     }
 }
 
+static gboolean
+on_field_key_pressed (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      CurbSigninPage        *self)
+{
+  GtkWidget *field = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  guint32 now = gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (controller));
+
+  if (!g_unichar_isprint (gdk_keyval_to_unicode (keyval)))
+    return GDK_EVENT_PROPAGATE;
+  if (self->run_field != field || now - self->run_last_ms > RUN_BREAK_MS)
+    {
+      self->run_field = field;
+      self->run_first_ms = now;
+      self->run_length = 0;
+    }
+  self->run_last_ms = now;
+  self->run_length++;
+  return GDK_EVENT_PROPAGATE;
+}
+
 static void
 watch_focus (CurbSigninPage *self,
              GtkWidget      *entry)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   g_signal_connect (focus, "enter", G_CALLBACK (on_focus_enter), self);
   gtk_widget_add_controller (entry, focus);
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_field_key_pressed), self);
+  gtk_widget_add_controller (entry, keys);
   g_signal_connect (entry, "activate", G_CALLBACK (on_entry_activate), self);
 }
 
@@ -160,6 +222,13 @@ curb_signin_page_class_init (CurbSigninPageClass *klass)
   signals[PIN_SUBMITTED] = g_signal_new ("pin-submitted", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * CurbSigninPage::badge-scanned:
+   * @badge: what a keyboard-wedge scanner typed into a field, then Enter
+   */
+  signals[BADGE_SCANNED] = g_signal_new ("badge-scanned", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

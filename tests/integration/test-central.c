@@ -520,6 +520,22 @@ test_announce (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (eta_ms (later), >=, eta_ms (after) + 24 * 60 * 1000);
 
   {
+    /* staff take the order on while the shopper is on the way: a claim is no
+     * arrival, the shopper may still say they run late */
+    g_autofree char *claimed = event_json ("0b1f6f5e-0000-4d1c-9a57-2a54c1e6a0d4", "claimed", "P00001",
+                                           "{\"staff_name\": \"Ana\"}");
+    g_autoptr(Answer) pushed = push (fixture, "0b1f6f5e-0000-4d1c-9a57-2a54c1e6a0d4", claimed);
+    g_autoptr(Answer) answer = announce (fixture, token, 50);
+    g_autoptr(JsonObject) taken_on = NULL;
+
+    g_assert_cmpuint (pushed->status, ==, 201);
+    g_assert_cmpuint (answer->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (body_object (answer), "status"), ==, "announced");
+    taken_on = admin_order (fixture, "P00001");
+    g_assert_cmpint (eta_ms (taken_on), >=, eta_ms (later) + 9 * 60 * 1000);
+  }
+
+  {
     g_autoptr(Answer) pushed = push (fixture, "0b1f6f5e-0000-4d1c-9a57-2a54c1e6a0d3", arrived);
     g_autoptr(Answer) answer = announce (fixture, json_object_get_string_member (p3, "token"), 10);
     g_assert_cmpuint (pushed->status, ==, 201);

@@ -420,9 +420,102 @@ has_on_the_way (HubFixture *fx, const char *ref)
   return order != NULL && json_object_has_member (order, "on_the_way");
 }
 
+/* POST /v1/announce at central (the shopper's phone): the answer's status. */
+static char *
+central_announce (CentralFixture *central, const char *token, guint eta_minutes)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/v1/announce", central->url);
+  g_autofree char *body = g_strdup_printf ("{\"token\": \"%s\", \"eta_minutes\": %u}", token, eta_minutes);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GAsyncResult *done = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, hub_store_result, &done);
+  hub_wait (&done);
+  answer = soup_session_send_and_read_finish (session, done, &error);
+  g_object_unref (done);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "status"));
+}
+
+static gint64
+eta_of (HubFixture *fx, const char *ref)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (fx->store, ref, NULL);
+  JsonNode *node = order != NULL ? json_object_get_member (order, "on_the_way") : NULL;
+  gint64 ms = -1;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    curb_iso8601_to_ms (json_object_get_string_member (json_node_get_object (node), "eta"), &ms);
+  return ms;
+}
+
+static void
+wait_outbox_empty (CurbSync *sync)
+{
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  curb_sync_kick (sync);
+  while (curb_sync_get_outbox_depth (sync) > 0 && g_get_monotonic_time () < until)
+    hub_spin (10);
+  g_assert_cmpuint (curb_sync_get_outbox_depth (sync), ==, 0);
+}
+
+/* Staff take the announced order on before the shopper arrives, through the
+ * hub, which tells central; the shopper, running late, announces again and
+ * central still takes it (a claim is no arrival); at check-in the kiosk is
+ * told who is bringing the order; after that, announcements are ignored. */
+static void
+take_on_then_arrive (HubFixture *fx, CentralFixture *central, CurbSync *sync, const char *token)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) kim = NULL;
+  g_autoptr(JsonObject) taken = NULL, checked_in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *late = NULL, *there = NULL;
+  g_autofree char *kiosk_token = hub_fixture_token (fx, HUB_TEST_STORE_ID, "P00002",
+                                                    g_get_real_time () / G_USEC_PER_SEC + 3600);
+  JsonObject *order, *claimer;
+  gint64 eta = eta_of (fx, "P00002"), until;
+
+  hub_fixture_add_staff (fx, "st-2", "Kim", "7310");
+  kim = hub_fixture_staff (fx, "st-2", "7310");
+  taken = hub_action (kim, "P00002", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
+  g_assert_no_error (error);
+  wait_outbox_empty (sync);
+
+  late = central_announce (central, token, 40);
+  g_assert_cmpstr (late, ==, "announced");
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (eta_of (fx, "P00002") <= eta && g_get_monotonic_time () < until)
+    hub_spin (5);
+  g_assert_cmpint (eta_of (fx, "P00002"), >, eta);
+
+  checked_in = hub_checkin (kiosk, kiosk_token, "2", NULL, NULL, &error);
+  g_assert_no_error (error);
+  order = json_object_get_object_member (checked_in, "order");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "claimed");
+  claimer = json_object_get_object_member (order, "claimed_by");
+  g_assert_nonnull (claimer);
+  g_assert_cmpstr (json_object_get_string_member (claimer, "first_name"), ==, "Kim");
+  wait_outbox_empty (sync);
+  there = central_announce (central, token, 5);
+  g_assert_cmpstr (there, ==, "ignored");
+}
+
 /* A shopper says "I'm on my way" at central: with central's change hint the
  * hub pulls at once (the poll here is a minute), and staging's stream hears
- * of the order; an announcement after the arrival changes nothing. */
+ * of the order; staff may then take it on (take_on_then_arrive). */
 static void
 test_announce_reaches_staging (HubFixture *fx, gconstpointer data)
 {
@@ -436,6 +529,7 @@ test_announce_reaches_staging (HubFixture *fx, gconstpointer data)
   g_autofree char *token = sign_token (central_key, "P00002");
   g_autofree char *hint_url = g_strdup_printf ("%s/v1/hints", fx->url);
   Watch watch = { g_ptr_array_new_with_free_func (g_free), FALSE, FALSE, FALSE, FALSE };
+  g_autofree char *status = NULL;
   gint64 started, until;
 
   g_signal_connect (stream, "orders-changed", G_CALLBACK (on_orders_changed), &watch);
@@ -450,23 +544,8 @@ test_announce_reaches_staging (HubFixture *fx, gconstpointer data)
 
   watch.orders_changed = FALSE;
   started = g_get_monotonic_time ();
-  {
-    g_autoptr(SoupSession) session = soup_session_new ();
-    g_autofree char *url = g_strdup_printf ("%s/v1/announce", central->url);
-    g_autofree char *body = g_strdup_printf ("{\"token\": \"%s\", \"eta_minutes\": 12}", token);
-    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-    g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-    GAsyncResult *done = NULL;
-    g_autoptr(GBytes) answer = NULL;
-
-    soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, hub_store_result, &done);
-    hub_wait (&done);
-    answer = soup_session_send_and_read_finish (session, done, &error);
-    g_object_unref (done);
-    g_assert_no_error (error);
-    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  }
+  status = central_announce (central, token, 12);
+  g_assert_cmpstr (status, ==, "announced");
   until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (!has_on_the_way (fx, "P00002") && g_get_monotonic_time () < until)
     hub_spin (5);
@@ -478,6 +557,7 @@ test_announce_reaches_staging (HubFixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (json_object_get_object_member (order, "order"),
                                                                                   "on_the_way"), "eta"));
+  take_on_then_arrive (fx, central, sync, token);
   curb_hub_stream_stop (stream);
   stop_sync (fx, sync);
   g_ptr_array_unref (watch.kinds);

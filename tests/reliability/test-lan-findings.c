@@ -909,6 +909,56 @@ test_device_names (Fixture       *fixture,
   }
 }
 
+/* --- 11: secrets come from libsodium, not GLib's generator --- */
+
+/* A store's secrets, each drawn right after seeding GLib's generator. */
+static void
+draw_secrets (const char  *path,
+              char       **out_code,
+              char       **out_credential,
+              char       **out_session)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (path, &error);
+  g_autofree char *device_id = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (curb_store_add_staff (store, "st-1", "Robin", CURB_STAFF_ROLE_STAFF, "2468", NULL, &error));
+  g_random_set_seed (13);
+  *out_code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_STAGING, 60000, &error);
+  g_assert_no_error (error);
+  g_random_set_seed (13);
+  g_assert_true (curb_store_enroll_device (store, *out_code, "Station", &device_id, out_credential, NULL, &error));
+  g_random_set_seed (13);
+  *out_session = curb_store_open_staff_session (store, "st-1", device_id, 60000, 60000, &error);
+  g_assert_no_error (error);
+}
+
+/* GLib's generator is a Mersenne Twister anyone in the process can seed: from
+ * it, two stores seeded alike would hand out the same secrets. */
+static void
+test_secrets (void)
+{
+  g_autofree char *dir = curb_test_mkdtemp ();
+  g_autofree char *first = g_build_filename (dir, "first.db", NULL);
+  g_autofree char *second = g_build_filename (dir, "second.db", NULL);
+  char *codes[2], *credentials[2], *sessions[2];
+
+  draw_secrets (first, &codes[0], &credentials[0], &sessions[0]);
+  draw_secrets (second, &codes[1], &credentials[1], &sessions[1]);
+  g_test_message ("same GLib seed: codes %s / %s, sessions %s / %s", codes[0], codes[1], sessions[0], sessions[1]);
+  g_assert_cmpstr (codes[0], !=, codes[1]);
+  g_assert_cmpstr (credentials[0], !=, credentials[1]);
+  g_assert_cmpstr (sessions[0], !=, sessions[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (codes[i]);
+      g_free (credentials[i]);
+      g_free (sessions[i]);
+    }
+  curb_test_rmdir (dir);
+}
+
 /* --- issue 12 (hub side): a staff session outlives a hub restart --- */
 
 static void
@@ -984,6 +1034,7 @@ main (int    argc,
   ADD ("/lan-findings/11-streams-per-device", test_streams_per_device);
   ADD ("/lan-findings/11-kiosk-reads-need-the-code", test_kiosk_reads);
   ADD ("/lan-findings/11-device-names", test_device_names);
+  g_test_add_func ("/lan-findings/11-secrets-from-libsodium", test_secrets);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
 #undef ADD

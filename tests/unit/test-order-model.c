@@ -259,6 +259,7 @@ test_strict_errors (void)
     { "{\"ref\": \"A1\", \"state\": \"lost\"}", "Order field state is not a pickup state" },
     { "{\"ref\": \"A1\", \"staged\": 1}", "Order field staged must be true or false" },
     { "{\"ref\": \"A1\", \"arrived_at\": \"yesterday\"}", "Order field arrived_at is not an ISO 8601 time" },
+    { "{\"ref\": \"A1\", \"window_start\": \"1013-11-27T15:00:00.000Z\"}", "Order field window_start is not after 1970" },
     { "{\"ref\": \"A1\", \"window_start\": \"2026-11-27T16:00:00Z\", \"window_end\": \"2026-11-27T15:00:00Z\"}",
       "Order field window_end is before window_start" },
     { "{\"ref\": \"A1\", \"lines\": {}}", "Order field lines must be an array" },

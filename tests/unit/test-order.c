@@ -71,6 +71,7 @@ test_invalid_fields (void)
     { "first_name", "\"\"", "first_name" },
     { "first_name", "[\"Sam\"]", "first_name" },
     { "window_start", "\"soon\"", "window_start" },
+    { "window_start", "\"1013-11-27T15:00:00.000Z\"", "window_start" },
     { "window_end", "\"2026-11-27T14:00:00.000Z\"", "window_end" },
     { "age_restricted", "\"yes\"", "age_restricted" },
     { "cancelled", "1", "cancelled" },

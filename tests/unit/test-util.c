@@ -12,6 +12,19 @@ test_iso8601_round_trip (void)
   g_assert_cmpint (back, ==, ms);
 }
 
+/* Before 1970 the milliseconds count down: they are rounded to the second
+ * below, never printed negative (fuzz-order found "…:59.-500Z"). */
+static void
+test_iso8601_before_1970 (void)
+{
+  g_autofree char *text = curb_iso8601_from_ms (-1500);
+  gint64 back = 0;
+
+  g_assert_cmpstr (text, ==, "1969-12-31T23:59:58.500Z");
+  g_assert_true (curb_iso8601_to_ms (text, &back));
+  g_assert_cmpint (back, ==, -1500);
+}
+
 static void
 test_iso8601_rejects_garbage (void)
 {
@@ -45,6 +58,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/util/iso8601/round-trip", test_iso8601_round_trip);
   g_test_add_func ("/util/iso8601/garbage", test_iso8601_rejects_garbage);
+  g_test_add_func ("/util/iso8601/before-1970", test_iso8601_before_1970);
   g_test_add_func ("/util/uuid", test_uuid_unique);
   g_test_add_func ("/util/error-names", test_error_names);
   return g_test_run ();

@@ -117,6 +117,12 @@ hints_arrived (void)
   return g_atomic_int_get (&sink.placed) > 0;
 }
 
+static gboolean
+announce_hinted (void)
+{
+  return g_atomic_int_get (&sink.announced) > 0;
+}
+
 /* Helpers */
 
 static const char *
@@ -634,6 +640,9 @@ test_restart (void)
   more = hub.more = vendure_fixture_seed (hub.vendure, 2);
   drain (60000);
   catch_up ();
+  /* Central is back: its old error no longer shows (issue 15, item 5). */
+  g_assert_true (curb_sync_get_online (hub.sync));
+  g_assert_null (curb_sync_get_last_error (hub.sync));
   /* The old session was refused (FORBIDDEN): the connector logged in again. */
   g_assert_cmpuint (curb_vendure_connector_get_logins (hub.connector), ==, logins + 1);
 
@@ -812,6 +821,18 @@ wait_for_newer (const char *ref, gint64 version)
   curb_sync_kick (hub.sync);
   if (!wait_until (stored_newer, 30000))
     g_error ("the store did not get a newer version of %s (has %" G_GINT64_FORMAT ")", ref, stored_version (ref));
+}
+
+static char *announced_ref;
+static char *announced_token;
+
+static const char *
+order_state_name (const char *ref)
+{
+  CurbOrderState state = CURB_ORDER_STATE_PENDING;
+
+  g_assert_true (curb_store_get_order_state (hub.store, ref, &state, NULL));
+  return curb_order_state_to_string (state);
 }
 
 static gint64
@@ -1057,6 +1078,82 @@ test_announce (void)
   g_assert_cmpstr (again, ==, "announced");
   wait_for_newer (ref, version);
   g_assert_cmpint (store_eta_ms (ref), >=, first_eta + 29 * 60 * 1000);
+  g_assert_true (wait_until (announce_hinted, 10000));
+  announced_ref = g_strdup (ref);
+  announced_token = g_strdup (token);
+}
+
+static const char *
+store_claimer (const char *ref)
+{
+  static char name[64];
+  g_autoptr(JsonObject) order = curb_store_get_order (hub.store, ref, NULL);
+  JsonNode *node = order != NULL ? json_object_get_member (order, "claimed_by") : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  g_strlcpy (name, json_object_get_string_member_with_default (json_node_get_object (node), "first_name", ""),
+             sizeof name);
+  return name;
+}
+
+static JsonObject *
+staff_data (const char *name)
+{
+  JsonObject *data = json_object_new ();
+
+  json_object_set_string_member (data, "staff_name", name);
+  return data;
+}
+
+/* Staff take on the announced order while its shopper is on the way: Vendure
+ * says "taken_on" (not "claimed": the shopper has not arrived), so the
+ * shopper can still announce a new ETA; a release before the arrival hands
+ * it back; the arrival makes it claimed by whoever took it on, the name the
+ * kiosk greets with, and only then are announcements ignored. */
+static void
+test_announce_taken_on (void)
+{
+  const char *ref = announced_ref;
+  g_autoptr(JsonObject) ana = staff_data ("Ana");
+  g_autoptr(JsonObject) arrival = arrival_data ("6");
+  g_autoptr(JsonObject) taken = NULL, released = NULL, arrived = NULL;
+  g_autofree char *late = NULL, *there = NULL;
+  gint64 version, eta;
+
+  g_assert_nonnull (ref);
+  append (CURB_EVENT_CLAIMED, ref, ana);
+  drain (30000);
+  taken = vendure_fixture_order (hub.vendure, ref);
+  g_assert_cmpstr (custom_field (taken, "pickupStatus"), ==, "taken_on");
+  g_assert_null (custom_field (taken, "customerArrivedAt"));
+  g_assert_cmpuint (count_notes (taken, "taken on by staff"), ==, 1);
+
+  version = stored_version (ref);
+  eta = store_eta_ms (ref);
+  late = announce_pickup (announced_token, 60, NULL);
+  g_assert_cmpstr (late, ==, "announced");
+  wait_for_newer (ref, version);
+  g_assert_cmpint (store_eta_ms (ref), >, eta);
+  g_assert_cmpstr (store_claimer (ref), ==, "Ana");
+
+  append (CURB_EVENT_RELEASED, ref, NULL);
+  drain (30000);
+  released = vendure_fixture_order (hub.vendure, ref);
+  g_assert_null (custom_field (released, "pickupStatus"));
+  g_assert_null (store_claimer (ref));
+
+  append (CURB_EVENT_CLAIMED, ref, ana);
+  append (CURB_EVENT_ARRIVED, ref, arrival);
+  drain (30000);
+  g_assert_cmpstr (order_state_name (ref), ==, "claimed");
+  g_assert_cmpstr (store_claimer (ref), ==, "Ana");
+  arrived = vendure_fixture_order (hub.vendure, ref);
+  g_assert_cmpstr (custom_field (arrived, "pickupStatus"), ==, "claimed");
+  g_assert_cmpstr (custom_field (arrived, "pickupBay"), ==, "6");
+  g_assert_nonnull (custom_field (arrived, "customerArrivedAt"));
+  there = announce_pickup (announced_token, 5, NULL);
+  g_assert_cmpstr (there, ==, "ignored");
 }
 
 /* An announcement after the shopper arrived changes nothing. */
@@ -1182,14 +1279,37 @@ scan_png (GBytes *png)
   return g_steal_pointer (&out);
 }
 
+static GBytes *
+http_post_form (const char *url, const char *form, guint *out_status)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+  g_autoptr(GError) error = NULL;
+  GBytes *answer;
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+  return answer;
+}
+
 /* The pickup message: Vendure's order-confirmation e-mail carries the QR
  * image and the "I'm on my way" link; the image is the token's QR as the
- * kiosk reads it; the link shows a page whose button announces. */
+ * kiosk reads it; the link shows a page (which announces nothing) whose
+ * button, posting its form, announces. On an open order nobody announced. */
 static void
 test_pickup_message (void)
 {
-  const char *ref = seeded_code (4);
-  const char *token = json_object_get_string_member (json_array_get_object_element (hub.seeded, 4), "token");
+  JsonObject *seeded = json_array_get_object_element (hub.more, 1);
+  const char *ref = json_object_get_string_member (seeded, "code");
+  const char *token = json_object_get_string_member (seeded, "token");
+  g_autofree char *post_url = g_strdup_printf ("%s/curbside/on-my-way", hub.vendure->url);
+  g_autofree char *form = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonObject) after_page = NULL;
+  gint64 version, now_ms;
   g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
   g_autofree char *qr_url = g_strdup_printf ("%s/curbside/pickup-qr.png?t=%s", hub.vendure->url, escaped);
   g_autofree char *page_url = g_strdup_printf ("%s/curbside/on-my-way?t=%s", hub.vendure->url, escaped);
@@ -1216,6 +1336,22 @@ test_pickup_message (void)
   page = http_get (page_url, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "name=\"eta\""));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "action=\"on-my-way\""));
+  after_page = vendure_fixture_order (hub.vendure, ref);
+  g_assert_null (custom_field (after_page, "pickupEta"));
+
+  /* the shopper taps "10 min": the browser posts the page's form */
+  version = stored_version (ref);
+  now_ms = g_get_real_time () / 1000;
+  form = g_strdup_printf ("t=%s&eta=10", escaped);
+  answer = http_post_form (post_url, form, &status);
+  g_test_message ("on-my-way: %u %.*s", status, (int) MIN (g_bytes_get_size (answer), 400),
+                  (const char *) g_bytes_get_data (answer, NULL));
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "see you soon"));
+  wait_for_newer (ref, version);
+  g_assert_cmpint (store_eta_ms (ref), >=, now_ms + 9 * 60 * 1000);
+  g_assert_cmpint (store_eta_ms (ref), <=, now_ms + 12 * 60 * 1000);
 }
 
 /* hub.conf chooses the connector; here with a Vendure API key. */
@@ -1356,10 +1492,13 @@ main (int argc, char **argv)
   g_test_add_func ("/vendure/delivery-is-not-pickup", test_delivery_is_not_pickup);
   g_test_add_func ("/vendure/changed-after-staging", test_changed_after_staging);
   g_test_add_func ("/vendure/announce", test_announce);
+  g_test_add_func ("/vendure/announce-taken-on", test_announce_taken_on);
   g_test_add_func ("/vendure/announce-after-arrival", test_announce_after_arrival);
   g_test_add_func ("/vendure/announce-refused", test_announce_refused);
   g_test_add_func ("/vendure/pickup-message", test_pickup_message);
   status = g_test_run ();
+  g_free (announced_ref);
+  g_free (announced_token);
   hub_stop ();
   hint_sink_stop ();
   return status;

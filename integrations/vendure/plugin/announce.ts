@@ -25,7 +25,9 @@ import gql from 'graphql-tag';
 import { PickupTokenKey, verifyPickupToken } from './pickup-token';
 
 export const ETA_MAX_MINUTES = 240;
-/* pickupStatus values the hub writes once the shopper is there (or gone). */
+/* pickupStatus values the hub writes once the shopper is there (or gone).
+ * Not 'taken_on': staff took the order on while its shopper is still on the
+ * way, who may well announce a new ETA. */
 const ARRIVED_STATUSES = ['arrived', 'claimed', 'handed_over', 'partially_handed_over', 'no_show', 'returned_to_stock'];
 const DONE_STATES = ['Delivered', 'PartiallyDelivered', 'Shipped'];
 

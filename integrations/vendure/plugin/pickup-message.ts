@@ -10,7 +10,7 @@
  * The link only shows a page: e-mail scanners that follow links never
  * announce anything; the shopper's tap on a button does.
  */
-import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { Allow, Ctx, Permission, RequestContext } from '@vendure/core';
 import { toBuffer } from 'qrcode';
 
@@ -51,6 +51,11 @@ const ANSWERS: Record<string, [string, string]> = {
     refused: ['We could not tell the store', 'Please use the link in your latest order message.'],
 };
 
+function answerPage(answer: string): string {
+    const [title, text] = ANSWERS[answer];
+    return page(title, `<p>${escapeHtml(text)}</p>`);
+}
+
 @Controller('curbside')
 export class PickupMessageController {
     constructor(private announcer: PickupAnnouncer) {}
@@ -71,18 +76,19 @@ export class PickupMessageController {
     @Allow(Permission.Public)
     @Header('Content-Type', 'text/html; charset=utf-8')
     onMyWayPage(@Query('t') token: string) {
-        if (typeof token !== 'string' || !TOKEN_RE.test(token)) return page(...ANSWERS.refused);
+        if (typeof token !== 'string' || !TOKEN_RE.test(token)) return answerPage('refused');
         const buttons = ETA_CHOICES.map(m => `<button type="submit" name="eta" value="${m}">${m} min</button>`).join('');
         return page("I'm on my way", '<p>Tell the store when you will be there, so your order waits at the door:</p>'
             + `<form method="post" action="on-my-way"><input type="hidden" name="t" value="${escapeHtml(token)}">${buttons}</form>`);
     }
 
     @Post('on-my-way')
+    @HttpCode(200)   /* a page for the browser, not a created resource (Nest answers a POST with 201) */
     @Allow(Permission.Public)
     @Header('Content-Type', 'text/html; charset=utf-8')
     async onMyWay(@Ctx() ctx: RequestContext, @Body() body: { t?: string; eta?: string }) {
         const result = await this.announcer.announce(ctx, String(body?.t ?? ''), Number(body?.eta));
         const answer = result.status === 'refused' ? (result.error === 'cancelled' ? 'cancelled' : 'refused') : result.status;
-        return page(...ANSWERS[answer]);
+        return answerPage(answer);
     }
 }

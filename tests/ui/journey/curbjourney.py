@@ -45,6 +45,10 @@ class JourneyFailure(AssertionError):
     pass
 
 
+class JourneyRetry(Exception):
+    """Something to look at again (wait_for retries it)."""
+
+
 def wait_for(predicate, what, timeout=TIMEOUT, interval=0.2):
     """Polls @predicate until it returns something true; returns that."""
     deadline = time.monotonic() + timeout
@@ -70,7 +74,7 @@ class Desktop:
     """One Xvfb screen, a D-Bus session bus (with the AT-SPI bus behind it)
     and an XTest connection for input."""
 
-    def __init__(self, workdir, width=2600, height=1700):
+    def __init__(self, workdir, width=3200, height=1700):
         self.workdir = workdir
         self.width, self.height = width, height
         self.processes = []
@@ -136,6 +140,20 @@ class Desktop:
         time.sleep(0.06)
         xtest.fake_input(self.x, X.ButtonRelease, button)
         self.x.sync()
+
+    def scroll(self, x, y, clicks):
+        """Turns the mouse wheel over (x, y): @clicks down, or up if negative."""
+        from Xlib import X
+        from Xlib.ext import xtest
+        xtest.fake_input(self.x, X.MotionNotify, x=int(x), y=int(y))
+        self.x.sync()
+        time.sleep(0.05)
+        button = 5 if clicks > 0 else 4
+        for _ in range(abs(clicks)):
+            xtest.fake_input(self.x, X.ButtonPress, button)
+            xtest.fake_input(self.x, X.ButtonRelease, button)
+            self.x.sync()
+            time.sleep(0.03)
 
     # -- keyboard -------------------------------------------------------------
 
@@ -345,6 +363,20 @@ class Widget:
         self.app.desk.focus(self.app.xwindow())
         self.app.desk.click(x, y)
 
+    def click_at(self, fx, fy=0.5):
+        """Clicks at a fraction of the widget's width and height (a part
+        the toolkit does not expose, such as a spin button's +)."""
+        x, y, w, h = self.extents()
+        ox, oy = self.app.origin()
+        self.app.desk.focus(self.app.xwindow())
+        self.app.desk.click(ox + x + int(w * fx), oy + y + int(h * fy))
+
+    def scroll(self, clicks, fy=0.5):
+        """Turns the mouse wheel over the widget (a list, a column)."""
+        x, y, w, h = self.extents()
+        ox, oy = self.app.origin()
+        self.app.desk.scroll(ox + x + w // 2, oy + y + int(h * fy), clicks)
+
     def states(self):
         return self.acc.getState()
 
@@ -461,7 +493,14 @@ class App:
         self._check_alive()
         out = []
         root = self.root()
-        for i in range(root.childCount):
+        try:
+            count = root.childCount
+        except Exception as error:
+            # GTK re-registered the application on the accessibility bus
+            # (AT-SPI says "The application no longer exists"): find it again
+            self._root = None
+            raise JourneyRetry(f"{self.label} re-registered on the accessibility bus: {error}") from None
+        for i in range(count):
             window = root.getChildAtIndex(i)
             if window is not None:
                 self._walk(window, out, showing_only)
@@ -470,30 +509,62 @@ class App:
     def find_all(self, name=None, role=None, contains=None, pattern=None):
         found = []
         for widget in self.widgets():
-            if role is not None and widget.role != role:
-                continue
-            widget_name = widget.name
-            if name is not None and widget_name != name:
-                continue
-            if contains is not None and contains.lower() not in widget_name.lower():
-                continue
-            if pattern is not None and not re.search(pattern, widget_name):
-                continue
-            if widget.role in ("frame", "application") and name is None and contains is None:
-                continue
             try:
-                x, y, w, h = widget.extents()
+                if self._matches(widget, name, role, contains, pattern):
+                    found.append(widget)
             except Exception:
-                continue
-            if w <= 0 or h <= 0:
-                continue
-            found.append(widget)
+                continue    # gone while we looked (a list recycles its rows)
         return found
+
+    @staticmethod
+    def _matches(widget, name, role, contains, pattern):
+        widget_role = widget.role
+        if role is not None and widget_role != role:
+            return False
+        widget_name = widget.name
+        if name is not None and widget_name != name:
+            return False
+        if contains is not None and contains.lower() not in widget_name.lower():
+            return False
+        if pattern is not None and not re.search(pattern, widget_name):
+            return False
+        if widget_role in ("frame", "application") and name is None and contains is None:
+            return False
+        x, y, w, h = widget.extents()
+        return w > 0 and h > 0
 
     def find(self, name=None, role=None, contains=None, pattern=None, timeout=TIMEOUT):
         what = f"{self.label}: {role or 'widget'} " + \
                (repr(name) if name is not None else f"containing {contains!r}" if contains else f"/{pattern}/")
         return wait_for(lambda: (self.find_all(name, role, contains, pattern) or [None])[0], what, timeout)
+
+    def scroll_to(self, name, role="label", over=(), above=None, steps=12):
+        """Finds @name, turning the mouse wheel over each list below the
+        headings named in @over as a person looks through them: first to
+        the top, then down a few notches at a time. A list keeps a few rows
+        beyond its edges: a row counts when its middle is below the heading
+        and above the widget named @above (what ends the lists)."""
+        bottom = self.find(name=above).extents()[1] if above else 1 << 30
+        seen = []
+        for heading_text in over:
+            heading = self.find(role="label", contains=heading_text)
+            x, y, w, h = heading.extents()
+            ox, oy = self.origin()
+            px, py = ox + x + w // 2, oy + y + h + 100
+            self.desk.scroll(px, py, -30)
+            for _ in range(steps):
+                time.sleep(0.3)
+                for found in self.find_all(name=name, role=role):
+                    try:
+                        fy = found.extents()[1] + found.extents()[3] // 2
+                    except Exception:
+                        continue    # a recycled row
+                    if y + h < fy < bottom:
+                        return found
+                    seen.append(fy)
+                self.desk.scroll(px, py, 3)
+        raise JourneyFailure(f"{self.label}: no {role} {name!r} in the lists under {', '.join(over)}"
+                             f" between {y + h} and {bottom} (seen at {seen})")
 
     def button(self, name=None, contains=None, timeout=TIMEOUT):
         """A button by its name, or by the text it shows (a banner)."""
@@ -652,7 +723,7 @@ class Store:
     """A demo store on 127.0.0.1, started as scripts/run-demo starts it."""
 
     def __init__(self, desk, folder, seed=12, staff=(("101", "Alex", "1234", "staff"),
-                                                      ("102", "María", "5678", "manager"))):
+                                                      ("102", "María", "5678", "manager", "CB-BADGE-0102"))):
         self.desk = desk
         self.folder = folder
         self.seed = seed
@@ -698,9 +769,9 @@ class Store:
         self.start_central()
         self.write_hub_conf()
         self.start_hub()
-        for staff_id, name, pin, role in self.staff:
+        for staff_id, name, pin, role, *badge in self.staff:
             self.run([program("ctl", "curbside-ctl"), "staff", "--db", self.path("hub", "data", "store.db"),
-                      "add", staff_id, name, pin, role])
+                      "add", staff_id, name, pin, role, *badge])
         self.receipt_printer = self.start_printer("receipts")
         self.label_printer = self.start_printer("labels")
         self.admin_credential = self.enroll_tool("admin", "demo-it", self.path("hub", "admin.credential"))

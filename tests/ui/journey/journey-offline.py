@@ -97,5 +97,49 @@ def shoppers_check_in_while_the_hub_is_down(j, store):
         raise JourneyFailure(f"arrivals recorded: {arrivals(store, 'P00009')}, {arrivals(store, 'P00010')}")
 
 
+def restart_hub(store, staging, while_down=None):
+    store.stop_hub()
+    staging.wait_text("Hub unreachable since")
+    if while_down:
+        while_down()
+    store.start_hub()
+    staging.wait_text("Hub: connected", timeout=60)
+
+
+@journey.test
+def staff_stay_signed_in_across_a_hub_restart(j, store):
+    """Alex is signed in and the hub restarts: the station still says so and a claim works at once; a session that ran out while the hub was down signs the station out as soon as it is back, before anyone acts"""
+    staging = store.staging
+    staging.wait_text("Hub: connected")
+    if not staging.sees("Signed in: Alex"):
+        sign_in_with_keyboard(j.desk, staging)
+    store.hub.check_in(store.sign_token("P00011"), bay="3")
+    staging.wait_text("Wei L.")
+    restart_hub(store, staging)
+    j.shot("the hub restarted: still signed in", staging)
+    staging.wait_text("Signed in: Alex")
+    # before (sessions only in the hub's memory): the claim failed, Alex was signed out
+    staging.click(contains="Wei L., order P00011")
+    staging.click("Claim: I am taking it out")
+    staging.wait_text("You claimed it")
+    order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00011")),
+                     "the claim at the restarted hub")
+    claimer = order.get("claimed_by") or {}
+    if claimer.get("id") != "101" or not staging.sees("Signed in: Alex"):
+        raise JourneyFailure(f"after the restart: claimed by {claimer!r}, "
+                             f"the station shows:\n{staging.screen_text()}")
+    j.shot("a claim right after the restart works", staging)
+
+    def sessions_run_out():
+        with sqlite3.connect(store.path("hub", "data", "store.db")) as db:
+            db.execute("UPDATE staff_sessions SET expires_ms = 1")
+    restart_hub(store, staging, while_down=sessions_run_out)
+    # no action taken: the station learns it from the hub at once
+    staging.wait_text("Scan your badge")
+    staging.wait_gone("Signed in: Alex")
+    j.shot("the session ran out while the hub was down: signed out at once", staging)
+    sign_in_with_keyboard(j.desk, staging)
+
+
 if __name__ == "__main__":
     main(journey)

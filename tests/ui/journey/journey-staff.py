@@ -98,5 +98,164 @@ def never_staged_arrival_needs_its_bags(j, store):
     j.shot("bags proven with the wedge scanner, handed over", staging)
 
 
+def sign_out(j, staging):
+    staging.click("Sign out")
+    staging.wait_text("Scan your badge")
+    staging.wait_gone("Signed in:")
+
+
+@journey.test
+def sign_in_with_keypad_and_badge(j, store):
+    """Sign out; sign in on the on-screen keypad; sign out; a wedge scanner types a badge: signed in by badge"""
+    staging = store.staging
+    sign_out(j, staging)
+    j.shot("signed out", staging)
+    for key in "101":
+        staging.click(key)
+    staging.click("Next")
+    for key in "1234":
+        staging.click(key)
+    staging.click("Sign in")
+    staging.wait_text("Signed in: Alex")
+    j.shot("signed in on the keypad", staging)
+    sign_out(j, staging)
+    # the sign-in page puts the keyboard focus in the staff number: the
+    # scanner types there, as a keyboard-wedge scanner does
+    j.desk.wedge_scan("CB-BADGE-0102")
+    staging.wait_text("Signed in: María")     # before: the badge sat in the staff number field
+    j.shot("signed in with a badge scan", staging)
+    sign_out(j, staging)
+    if staff_field(staging, "Staff number").text():
+        raise JourneyFailure("the badge was left in the staff number field")
+    sign_in_keyboard_again(j, staging)
+
+
+def sign_in_keyboard_again(j, staging):
+    staff_field(staging, "Staff number").click()
+    j.desk.type_text("101\n1234\n")
+    staging.wait_text("Signed in: Alex")
+
+
+def signed_in(j, staging):
+    """A step run on its own (CURB_JOURNEY_ONLY) starts signed out."""
+    staging.wait_text("Hub: connected")
+    if not staging.sees("Signed in:"):
+        sign_in_keyboard_again(j, staging)
+
+
+BOARD_COLUMNS = ("Arrived: waiting", "Claimed: on the way", "On the way (", "Staged: not arrived", "Done today")
+
+
+def open_from_board(staging, ref):
+    back = staging.find_all(role="push button", name="Back to board")
+    (back[0] if back else staging.button("Board")).click()
+    staging.scroll_to(ref, over=BOARD_COLUMNS, above="Stage orders").click()
+    staging.wait_text(f"{ref}")
+
+
+def check_id_if_asked(staging):
+    boxes = staging.find_all(role="check box", contains="photo ID")
+    if boxes:
+        boxes[0].click()
+        wait_for(lambda: staging.find_all(role="check box", contains="photo ID")[0].is_checked(), "the ID check ticked")
+
+
+@journey.test
+def claim_from_banner_bags_and_id_check(j, store):
+    """Claim from the banner; bag labels by wedge and typed; a repeated and a wrong bag; ID check; handoff; the warning goes"""
+    staging = store.staging
+    signed_in(j, staging)
+    store.stage("P00001", bags={"ambient": 1, "chilled": 1, "frozen": 0})
+    store.hub.check_in(store.sign_token("P00001"), bay="2")
+    staging.wait_text("Shopper waiting: José N.")
+    j.shot("a shopper arrived: the banner rings", staging)
+    staging.click(contains="Shopper waiting: José N.")
+    staging.click("Claim: I am taking it out")
+    staging.wait_text("You claimed it")
+    if store.hub.order("P00001")["state"] != "claimed":
+        raise JourneyFailure("the claim did not reach the hub")
+    staging.find(role="text", contains="Bag label").click()
+    j.desk.wedge_scan("CB1:P00001:1/2")
+    staging.wait_text("1 of 2 scanned")
+    j.desk.wedge_scan("CB1:P00001:1/2")
+    staging.wait_text("That bag was already scanned.")
+    staging.wait_text("1 of 2 scanned")
+    j.shot("the same bag scanned twice: counted once", staging)
+    staging.find(role="text", contains="Bag label").click()
+    j.desk.type_text("CB1:P00001:2/2\n")       # the label typed by hand
+    staging.wait_text("All 2 bags scanned")
+    if staging.button("Complete handoff").is_sensitive():
+        raise JourneyFailure("Complete handoff is offered before the ID check of an age-restricted order")
+    j.desk.wedge_scan("CB1:P00002:1/4")          # a bag of another order comes along
+    staging.wait_text("WRONG BAG: this bag belongs to order P00002")
+    j.shot("a bag of another order: WRONG BAG", staging)
+    staging.find(role="check box", contains="photo ID").click()
+    wait_for(lambda: staging.button("Complete handoff").is_sensitive(), "Complete handoff to be offered")
+    j.shot("every bag, the ID checked: ready to hand over", staging)
+    staging.click("Complete handoff")
+    order = wait_for(lambda: (lambda o: o["state"] == "handed_over" and o)(store.hub.order("P00001")),
+                     "the hub to record the handoff")
+    staging.wait_text("Handed over")
+    staging.wait_gone("WRONG BAG")              # before: it stayed on the order page
+    j.shot("handed over: the warning is gone", staging)
+    if not order.get("id_checked", True):
+        raise JourneyFailure(f"the hub did not record the ID check: {order}")
+
+
+@journey.test
+def claim_from_board_partial_handoff(j, store):
+    """Claim from the board; an item not taken; partial handoff at the hub"""
+    staging = store.staging
+    signed_in(j, staging)
+    store.stage("P00004", bags={"ambient": 1, "chilled": 0, "frozen": 0})
+    store.hub.check_in(store.sign_token("P00004"), bay="3")
+    staging.wait_text("Siobhán N.")
+    open_from_board(staging, "P00004")
+    staging.click("Claim: I am taking it out")
+    staging.wait_text("You claimed it")
+    staging.find(role="text", contains="Bag label").click()
+    j.desk.wedge_scan("CB1:P00004:1/1")
+    staging.wait_text("All 1 bags scanned")
+    check_id_if_asked(staging)
+    staging.find(role="check box", contains="Some items are not taken").click()
+    spin = staging.find(role="spin button")
+    spin.click_at(0.9)                  # its + button
+    wait_for(lambda: spin.text() == "1", "one item not taken")
+    wait_for(lambda: staging.button("Complete handoff").is_sensitive(), "Complete handoff with one item not taken")
+    j.shot("one item not taken", staging)
+    staging.click("Complete handoff")
+    order = wait_for(lambda: (lambda o: o["state"] == "partially_handed_over" and o)(store.hub.order("P00004")),
+                     "the hub to record a partial handoff")
+    staging.wait_text("Partly handed over")
+    j.shot("partly handed over", staging)
+    if not order.get("not_taken"):
+        raise JourneyFailure(f"the hub has no item not taken: {order}")
+
+
+@journey.test
+def release_and_no_show(j, store):
+    """Release a claimed order (back to waiting); mark an order past its window as a no-show, then return it to stock"""
+    staging = store.staging
+    signed_in(j, staging)
+    store.hub.check_in(store.sign_token("P00005"), bay="6")
+    staging.wait_text("Łukasz Ż.")
+    open_from_board(staging, "P00005")
+    staging.click("Claim: I am taking it out")
+    staging.wait_text("You claimed it")
+    staging.click("Release: someone else takes it")
+    staging.wait_text("Shopper is waiting")
+    order = wait_for(lambda: (lambda o: o["state"] == "arrived" and o)(store.hub.order("P00005")),
+                     "the hub to take the release")
+    j.shot("released: the shopper is waiting again", staging)
+    if order.get("claimed_by"):
+        raise JourneyFailure(f"still claimed after the release: {order}")
+    open_from_board(staging, "P00002")           # its pickup window ended over half an hour ago
+    staging.click("Mark as no-show")
+    wait_for(lambda: store.hub.order("P00002")["state"] == "no_show", "the hub to record the no-show")
+    staging.wait_text("No-show")
+    staging.button("Return items to stock")
+    j.shot("a no-show: return its items to stock", staging)
+
+
 if __name__ == "__main__":
     main(journey)
