@@ -217,6 +217,15 @@ on_contrast_toggled (CurbKioskWindow *self)
   curb_kiosk_flow_touch (self->flow);
 }
 
+/* The next shopper starts with the kiosk's own looks: larger text and high
+ * contrast were the last shopper's choice, like the language. */
+static void
+on_flow_reset (CurbKioskWindow *self)
+{
+  curb_kiosk_window_set_large_text (self, FALSE);
+  curb_kiosk_window_set_high_contrast (self, FALSE);
+}
+
 static void
 on_call_staff_clicked (CurbKioskWindow *self)
 {
@@ -390,6 +399,7 @@ curb_kiosk_window_new (GtkApplication *application,
   self->flow = g_object_ref (flow);
   self->built_visit = curb_kiosk_flow_get_visit (flow);
   g_signal_connect_object (flow, "changed", G_CALLBACK (on_flow_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (flow, "reset", G_CALLBACK (on_flow_reset), self, G_CONNECT_SWAPPED);
   on_flow_changed (self);
   return self;
 }

@@ -1071,3 +1071,14 @@ def sign_in_with_keyboard(desk, staging, staff_id="101", pin="1234", name="Alex"
     desk.type_text(staff_id + "\n")
     desk.type_text(pin + "\n")
     staging.wait_text(f"Signed in: {name}")
+
+
+BOARD_COLUMNS = ("Arrived: waiting", "Claimed: on the way", "On the way (", "Staged: not arrived", "Done today")
+
+
+def open_order_on_board(staging, ref):
+    """Staff go to the board, look through its columns and tap @ref's card."""
+    back = staging.find_all(role="push button", name="Back to board")
+    (back[0] if back else staging.button("Board")).click()
+    staging.scroll_to(ref, over=BOARD_COLUMNS, above="Stage orders").click()
+    staging.wait_text(ref)

@@ -11,7 +11,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
+from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard, open_order_on_board  # noqa: E402
 
 journey = Journey("offline")
 
@@ -119,7 +119,7 @@ def staff_stay_signed_in_across_a_hub_restart(j, store):
     j.shot("the hub restarted: still signed in", staging)
     staging.wait_text("Signed in: Alex")
     # before (sessions only in the hub's memory): the claim failed, Alex was signed out
-    staging.click(contains="Wei L., order P00011")
+    open_order_on_board(staging, "P00011")
     staging.click("Claim: I am taking it out")
     staging.wait_text("You claimed it")
     order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00011")),
@@ -139,6 +139,35 @@ def staff_stay_signed_in_across_a_hub_restart(j, store):
     staging.wait_gone("Signed in: Alex")
     j.shot("the session ran out while the hub was down: signed out at once", staging)
     sign_in_with_keyboard(j.desk, staging)
+
+
+def events(store, ref, kind):
+    with sqlite3.connect(f"file:{store.path('hub', 'data', 'store.db')}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE order_ref = ? AND kind = ?", (ref, kind)).fetchone()[0]
+
+
+@journey.test
+def staff_act_while_the_hub_is_down(j, store):
+    """The hub goes down while a shopper waits: staff claim the order all the same; the station says the action is waiting and delivers it once when the hub is back"""
+    staging = store.staging
+    staging.wait_text("Hub: connected")
+    if not staging.sees("Signed in: Alex"):
+        sign_in_with_keyboard(j.desk, staging)
+    store.hub.check_in(store.sign_token("P00012"), bay="1")
+    staging.wait_text("Grace O.")
+    open_order_on_board(staging, "P00012")
+    store.stop_hub()
+    staging.wait_text("Hub unreachable since")
+    staging.click("Claim: I am taking it out")
+    staging.wait_text("1 action waiting")
+    j.shot("the hub is down: the claim waits on the station", staging)
+    store.start_hub()
+    staging.wait_text("Hub: connected", timeout=60)
+    order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00012")),
+                     "the queued claim at the hub", timeout=60)
+    j.shot("the hub is back: the claim reached it", staging)
+    if (order.get("claimed_by") or {}).get("id") != "101" or events(store, "P00012", "claimed") != 1:
+        raise JourneyFailure(f"claimed by {order.get('claimed_by')}, {events(store, 'P00012', 'claimed')} claims recorded")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
+from curbjourney import open_order_on_board, Widget, Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
 
 journey = Journey("shopper")
 
@@ -218,6 +218,202 @@ def codes_that_do_not_work(j, store):
         walk_away(store)
         j.shot(says, kiosk)
         kiosk.click(start_over)
+
+
+def tap_keys(kiosk, text):
+    """Types @text on the kiosk's on-screen keyboard, one tap per key."""
+    for char in text:
+        kiosk.click("Dash" if char == "-" else char)
+
+
+def lookup_fields(kiosk):
+    return (kiosk.find(role="push button", contains="Order number:").name.strip(),
+            kiosk.find(role="push button", contains="Last name:").name.strip())
+
+
+def expect_fields(kiosk, expected, what):
+    seen = []
+    try:
+        wait_for(lambda: seen.append(lookup_fields(kiosk)) or seen[-1] == expected, what, timeout=15)
+    except JourneyFailure as error:
+        raise JourneyFailure(f"{error}: the fields say {seen[-1:]}") from None
+
+
+@journey.test
+def find_my_order_by_name(j, store):
+    """No code: order number and a wrong last name typed on a USB keyboard (not found, said plainly); the right name on the on-screen keyboard (greeted); left alone mid-journey the kiosk starts over and keeps nothing of the shopper"""
+    kiosk = store.kiosk
+    store.stage("P00007")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    kiosk.click("No code? Find my order")
+    kiosk.wait_text("Find your order")
+    j.desk.type_text("P00007\n")             # a USB keyboard
+    j.desk.type_text("SMITH")
+    expect_fields(kiosk, ("Order number: P00007", "Last name: SMITH"), "the typed order number and name")
+    j.shot("order number and last name typed on a keyboard", kiosk)
+    j.desk.key("Return")
+    kiosk.wait_text("We could not find that order")
+    j.shot("a wrong last name: not found", kiosk)
+    if kiosk.sees("Mohammed"):
+        raise JourneyFailure("a wrong name shows the order's shopper")
+    kiosk.click("Find my order")
+    kiosk.wait_text("Find your order")
+    for field in ("Last name:", "Order number:"):      # what the shopper typed may still be there
+        kiosk.click(contains=field)
+        for _ in range(20):
+            if kiosk.find(role="push button", contains=field).name.strip().endswith(":"):
+                break
+            kiosk.click("Delete")
+    tap_keys(kiosk, "P00007")
+    kiosk.click(contains="Last name:")
+    tap_keys(kiosk, "ALSAYED")          # the keyboard has letters only for names
+    expect_fields(kiosk, ("Order number: P00007", "Last name: ALSAYED"), "the tapped order number and name")
+    j.shot("order number and last name tapped on the on-screen keyboard", kiosk)
+    kiosk.click("Find my order")
+    kiosk.wait_text("Hi Mohammed")
+    kiosk.click("Larger text")
+    kiosk.click("Español")
+    kiosk.wait_text("Hola, Mohammed")
+    j.shot("found, the shopper chose Spanish and larger text, then walked off", kiosk)
+    # nobody touches the kiosk (its idle timeout is 30 s)
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=90)
+    j.shot("idle: back to the welcome screen", kiosk)
+    if kiosk.sees("Mohammed") or kiosk.button("Larger text").is_checked():
+        raise JourneyFailure(f"the idle reset kept something of the shopper:\n{kiosk.screen_text()}")
+    kiosk.click("No code? Find my order")
+    kiosk.wait_text("Find your order")
+    if lookup_fields(kiosk) != ("Order number:", "Last name:"):
+        raise JourneyFailure(f"the lookup still holds the last shopper's entry: {lookup_fields(kiosk)}")
+    j.shot("the next shopper's lookup is empty", kiosk)
+    kiosk.click("Back")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+    if store.hub.order("P00007")["state"] == "arrived":
+        raise JourneyFailure("a shopper who walked off was checked in")
+
+
+@journey.test
+def substitution_declined(j, store):
+    """The shopper says no to the substitute on the kiosk: the hub has it declined, and the staging board and order screen say the item is not handed over"""
+    kiosk, staging = store.kiosk, store.staging
+    store.stage("P00002")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    hold_up(store, store.sign_token("P00002"))
+    kiosk.wait_text("Hi Sam")
+    walk_away(store)
+    kiosk.click("No, thanks")
+    wait_for(lambda: kiosk.button("No, thanks").is_checked(), "No, thanks chosen")
+    j.shot("the shopper declines the soy milk", kiosk)
+    kiosk.click("Check me in")
+    kiosk.wait_text("Which bay are you parked in?")
+    kiosk.click("Bay 6")
+    order = wait_for(lambda: (lambda o: o["state"] == "arrived" and o)(store.hub.order("P00002")),
+                     "Sam's arrival at the hub")
+    def declined(order):
+        return any(s.get("status") == "declined" for s in order.get("substitutions") or []) or \
+            any(d.get("approved") is False for d in order.get("decisions") or [])
+    wait_for(lambda: declined(store.hub.order("P00002")), "the hub to have the substitute declined")
+    if staging.find_all(role="text", contains="Staff number"):
+        sign_in_with_keyboard(j.desk, staging)
+    open_order_on_board(staging, "P00002")
+    staging.wait_text("Claim: I am taking it out")
+    wait_for(lambda: "the shopper declined Soy milk 1 L" in " ".join(
+        w.name for w in staging.find_all(contains="declined Soy milk")), "the order screen to say the soy milk was declined")
+    j.shot("staff see the substitute was declined", staging)
+    if staging.find_all(contains="Ask the shopper"):
+        raise JourneyFailure("the order screen still asks staff to ask the shopper")
+    kiosk.click(contains="all set")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+
+
+KIOSK_SIZE = (1280, 800)      # start_kiosk's --size
+TARGET_PX = 56
+
+
+def looks_on(kiosk):
+    """Larger text and high contrast on (a new shopper's session turns them off)."""
+    for name in ("Texto más grande", "Alto contraste"):
+        toggle = kiosk.button(name)
+        if not toggle.is_checked():
+            toggle.click()
+            wait_for(lambda: kiosk.button(name).is_checked(), f"{name} on")
+
+
+def check_screen(j, kiosk, screen):
+    """A screenshot; every button a finger can hit (at least 56 px each way);
+    no text outside the window or outside the widget that holds it."""
+    looks_on(kiosk)
+    time.sleep(0.5)       # the larger text laid out
+    j.shot(f"{screen} in Spanish, larger text, high contrast", kiosk)
+    small, cut = [], []
+    width, height = KIOSK_SIZE
+    for widget in kiosk.widgets():
+        try:
+            role, name = widget.role, widget.name
+            x, y, w, h = widget.extents()
+            if w <= 0 or h <= 0:
+                continue
+            if role in ("push button", "toggle button") and (w < TARGET_PX or h < TARGET_PX):
+                small.append(f"{name!r} {w}×{h}")
+            if role not in ("label", "push button", "toggle button") or not name.strip():
+                continue
+            if x < 0 or y < 0 or x + w > width or y + h > height:
+                cut.append(f"{name!r} at {x},{y} {w}×{h} (the window is {width}×{height})")
+                continue
+            parent = widget.acc.parent
+            px, py, pw, ph = Widget(kiosk, parent).extents() if parent is not None else (x, y, w, h)
+            if pw > 0 and ph > 0 and (x < px - 1 or y < py - 1 or x + w > px + pw + 1 or y + h > py + ph + 1):
+                cut.append(f"{name!r} at {x},{y} {w}×{h} sticks out of its {parent.getRoleName()} at {px},{py} {pw}×{ph}")
+        except Exception:
+            continue      # gone while we looked
+    if small or cut:
+        raise JourneyFailure(f"the {screen} screen: buttons under {TARGET_PX} px: {small}; cut text: {cut}")
+
+
+@journey.test
+def every_screen_in_spanish_with_larger_text_and_high_contrast(j, store):
+    """Español, A+ and high contrast on every kiosk screen (welcome, lookup, not found, help, greeting, bay, waiting, claimed, thanks): a screenshot each, buttons at least 56 px, no text cut"""
+    kiosk, staging = store.kiosk, store.staging
+    store.stage("P00006")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    kiosk.click("Español")
+    kiosk.wait_text("Acerque su código de recogida a la cámara")
+    check_screen(j, kiosk, "welcome")
+    kiosk.click("¿No tiene código? Buscar mi pedido")
+    kiosk.wait_text("Buscar su pedido")
+    check_screen(j, kiosk, "lookup")
+    tap_keys(kiosk, "P00006")
+    kiosk.click(contains="Apellido:")
+    tap_keys(kiosk, "X")
+    kiosk.click("Buscar mi pedido")
+    kiosk.wait_text("No encontramos ese pedido")
+    check_screen(j, kiosk, "not found")
+    kiosk.click("Pedir ayuda")
+    kiosk.wait_text("La ayuda está en camino")
+    check_screen(j, kiosk, "help is on the way")
+    staging.click(contains="a shopper at kiosk-door-1")       # staff answer the call
+    kiosk.click("Atrás")
+    kiosk.wait_text("No encontramos ese pedido")
+    kiosk.click("Buscar mi pedido")
+    kiosk.click("Atrás")
+    kiosk.wait_text("Acerque su código de recogida a la cámara")
+    hold_up(store, store.sign_token("P00006"))
+    kiosk.wait_text("Hola, Ana María")
+    walk_away(store)
+    check_screen(j, kiosk, "greeting")
+    kiosk.click("Registrar mi llegada")
+    kiosk.wait_text("¿En qué plaza está estacionado?")
+    check_screen(j, kiosk, "bay")
+    kiosk.click("Plaza 2")
+    kiosk.wait_text("Puede esperar en su auto en la plaza 2")
+    check_screen(j, kiosk, "waiting")
+    session = store.hub.staff_session()
+    store.hub.act("P00006", "claim", session=session)
+    kiosk.wait_text("Alex le lleva su pedido")
+    check_screen(j, kiosk, "claimed")
+    store.hub.act("P00006", "handover", {"id_checked": True, "not_taken": []}, session=session)
+    kiosk.wait_text("¡Gracias, Ana María!")
+    check_screen(j, kiosk, "thanks")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=90)     # the next shopper starts afresh
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import glob  # noqa: E402
 import subprocess  # noqa: E402
 
-from curbjourney import Journey, JourneyFailure, wait_for, main  # noqa: E402
+import curbjourney  # noqa: E402
+from curbjourney import Journey, JourneyFailure, wait_for, main, open_order_on_board  # noqa: E402
 
 journey = Journey("staff")
 
@@ -108,6 +109,7 @@ def sign_out(j, staging):
 def sign_in_with_keypad_and_badge(j, store):
     """Sign out; sign in on the on-screen keypad; sign out; a wedge scanner types a badge: signed in by badge"""
     staging = store.staging
+    signed_in(j, staging)
     sign_out(j, staging)
     j.shot("signed out", staging)
     for key in "101":
@@ -143,14 +145,8 @@ def signed_in(j, staging):
         sign_in_keyboard_again(j, staging)
 
 
-BOARD_COLUMNS = ("Arrived: waiting", "Claimed: on the way", "On the way (", "Staged: not arrived", "Done today")
-
-
 def open_from_board(staging, ref):
-    back = staging.find_all(role="push button", name="Back to board")
-    (back[0] if back else staging.button("Board")).click()
-    staging.scroll_to(ref, over=BOARD_COLUMNS, above="Stage orders").click()
-    staging.wait_text(f"{ref}")
+    open_order_on_board(staging, ref)
 
 
 def check_id_if_asked(staging):
@@ -255,6 +251,37 @@ def release_and_no_show(j, store):
     staging.wait_text("No-show")
     staging.button("Return items to stock")
     j.shot("a no-show: return its items to stock", staging)
+
+
+@journey.test
+def two_stations_claim_the_same_order(j, store):
+    """Two stations open the same waiting order and both tap Claim at once: one claim wins at the hub, the other station says who has it"""
+    staging = store.staging
+    signed_in(j, staging)
+    second = store.start_staging(name="staging-2", place=(1300, 860))
+    try:
+        second.wait_text("Hub: connected")
+        curbjourney.sign_in_with_keyboard(j.desk, second, staff_id="102", pin="5678", name="María")
+        store.hub.check_in(store.sign_token("P00006"), bay="5")
+        claims = []
+        for station in (staging, second):
+            open_from_board(station, "P00006")
+            claims.append(station.button("Claim: I am taking it out"))
+        j.shot("both stations on the same waiting order", staging, second)
+        for claim in claims:            # one tap after the other, before either hears of the other's claim
+            claim.click()
+        order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00006")),
+                         "one claim at the hub")
+        winner_id = (order.get("claimed_by") or {}).get("id")
+        winner, loser, name = (staging, second, "Alex") if winner_id == "101" else (second, staging, "María")
+        winner.wait_text("You claimed it")
+        wait_for(lambda: loser.sees(f"{name} already claimed this order") or loser.sees(f"Claimed by {name}"),
+                 f"the other station to say {name} has it")
+        j.shot(f"{name} won the claim; the other station says so", staging, second)
+        if loser.sees("You claimed it"):
+            raise JourneyFailure(f"both stations say they claimed it:\n{loser.screen_text()}")
+    finally:
+        store.stop_app(second)
 
 
 if __name__ == "__main__":
