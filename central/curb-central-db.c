@@ -3,6 +3,7 @@
 
 #include "curbside-core.h"
 #include "curb-central-db.h"
+#include "curb-sqlite.h"
 
 /* Central's own state: stores and their keys, order documents with a global
  * change sequence (the cursor), and every event received with a delivery
@@ -19,10 +20,9 @@ struct _CurbCentralDb
 G_DEFINE_TYPE (CurbCentralDb, curb_central_db, G_TYPE_OBJECT)
 G_DEFINE_QUARK (curb-central-error-quark, curb_central_error)
 
-static const char schema[] =
-  "PRAGMA journal_mode=WAL;"
-  "PRAGMA synchronous=NORMAL;"
-  "CREATE TABLE IF NOT EXISTS stores ("
+/* version 1 was made before central's database had a user_version: IF NOT EXISTS */
+static const CurbSqliteMigration migrations[] = {
+  { 1, "CREATE TABLE IF NOT EXISTS stores ("
   "  store_id TEXT PRIMARY KEY,"
   "  api_key  TEXT NOT NULL UNIQUE);"
   "CREATE TABLE IF NOT EXISTS orders ("
@@ -42,7 +42,8 @@ static const char schema[] =
   "  body        TEXT NOT NULL,"
   "  received_at INTEGER NOT NULL,"
   "  deliveries  INTEGER NOT NULL DEFAULT 1,"
-  "  UNIQUE (store_id, id));";
+  "  UNIQUE (store_id, id));" },
+};
 
 static const char * const store_kinds[] = {
   "arrived", "staged", "claimed", "released", "handed_over",
@@ -449,13 +450,9 @@ curb_central_db_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (sqlite3_open (path, &self->db) != SQLITE_OK)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
-  sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self, schema, error))
+  self->db = curb_sqlite_open (path, "central database", CURB_SQLITE_SHARED,
+                               migrations, G_N_ELEMENTS (migrations), error);
+  if (self->db == NULL)
     return NULL;
   self->last_change = load_last_change (self);
   return g_steal_pointer (&self);

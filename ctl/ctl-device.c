@@ -5,7 +5,7 @@
  * second. */
 
 #include "ctl-commands.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 #define DEFAULT_HUB_CONFIG "/etc/curbside/hub.conf"
 #define USAGE "Usage: curbside-ctl device [--db FILE] list | revoke DEVICE-ID\n"

@@ -7,6 +7,7 @@
 #include "curb-receipt.h"
 #include "curb-receipt-l10n.h"
 #include "curb-virtual-printer-renderer.h"
+#include "curb-printer-uri.h"
 
 static const char sample_order[] =
   "{\"ref\":\"A7K3Q9\",\"store_id\":\"store-001\",\"first_name\":\"José\",\"last_initial\":\"N\","

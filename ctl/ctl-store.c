@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "ctl-commands.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 #define DEFAULT_HUB_CONFIG "/etc/curbside/hub.conf"
 

@@ -4,6 +4,7 @@
 #include "curb-escpos.h"
 #include "curb-printer-queue.h"
 #include "curb-receipt.h"
+#include "curb-sqlite.h"
 #include "curb-util.h"
 
 #define DEFAULT_RETRY_MS     2000
@@ -76,10 +77,9 @@ static void enqueue_in_pool (gpointer data,
 
 G_DEFINE_FINAL_TYPE (CurbPrinterQueue, curb_printer_queue, G_TYPE_OBJECT)
 
-static const char schema[] =
-  "PRAGMA journal_mode=WAL;"
-  "PRAGMA synchronous=FULL;"
-  "CREATE TABLE IF NOT EXISTS jobs ("
+/* version 1 was made before the queue had a user_version: IF NOT EXISTS */
+static const CurbSqliteMigration migrations[] = {
+  { 1, "CREATE TABLE IF NOT EXISTS jobs ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  kind TEXT NOT NULL,"
   "  lang TEXT,"
@@ -87,7 +87,8 @@ static const char schema[] =
   "  created_ms INTEGER NOT NULL,"
   "  attempts INTEGER NOT NULL DEFAULT 0,"
   "  done_ms INTEGER);"
-  "CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (id) WHERE done_ms IS NULL;";
+  "CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (id) WHERE done_ms IS NULL;" },
+};
 
 static void
 job_free (Job *job)
@@ -578,14 +579,10 @@ curb_printer_queue_new (const char                *db_path,
   self = g_object_new (CURB_TYPE_PRINTER_QUEUE, NULL);
   self->printer = g_object_ref (printer);
   self->profile = profile;
-  if (sqlite3_open_v2 (db_path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                       NULL) != SQLITE_OK
-      || sqlite3_busy_timeout (self->db, 5000) != SQLITE_OK
-      || sqlite3_exec (self->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      db_error (self->db, error);
-      return NULL;
-    }
+  self->db = curb_sqlite_open (db_path, "print queue", CURB_SQLITE_DURABLE | CURB_SQLITE_SHARED,
+                               migrations, G_N_ELEMENTS (migrations), error);
+  if (self->db == NULL)
+    return NULL;
   self->pending = count_pending_locked (self);
   return g_steal_pointer (&self);
 }

@@ -4,6 +4,7 @@
 #include "curb-order-codec.h"
 #include "curb-printer-station.h"
 #include "curb-receipt.h"
+#include "curb-printer-uri.h"
 
 /* One station's printing in one object: the printer, its profile, the
  * queue, and the store details the templates need. */

@@ -45,11 +45,7 @@ struct _CurbPrinterClass
 
 #define CURB_PRINTER_STATUS_TIMEOUT_MS 1000
 
-CurbPrinter *curb_printer_create              (const char  *uri,
-                                               GError     **error) G_GNUC_WARN_UNUSED_RESULT;
-CurbPrinter *curb_printer_new_for_uri         (const char    *uri,
-                                               GCancellable  *cancellable,
-                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A printer for an address: curb-printer-uri.h */
 const char  *curb_printer_get_uri             (CurbPrinter *self);
 gboolean     curb_printer_is_open             (CurbPrinter *self);
 gboolean     curb_printer_open                (CurbPrinter  *self,

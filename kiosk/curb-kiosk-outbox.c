@@ -2,6 +2,7 @@
 
 #include "curb-error.h"
 #include "curb-kiosk-outbox.h"
+#include "curb-sqlite.h"
 #include "curb-util.h"
 
 struct _CurbKioskOutbox
@@ -16,21 +17,22 @@ struct _CurbKioskOutbox
 
 G_DEFINE_FINAL_TYPE (CurbKioskOutbox, curb_kiosk_outbox, G_TYPE_OBJECT)
 
-static const char schema[] =
-  "PRAGMA journal_mode=WAL;"
-  "PRAGMA synchronous=FULL;"
-  "CREATE TABLE IF NOT EXISTS outbox ("
+#define OUTBOX "kiosk outbox"
+
+/* version 1 was made before the outbox had a user_version: IF NOT EXISTS */
+static const CurbSqliteMigration migrations[] = {
+  { 1, "CREATE TABLE IF NOT EXISTS outbox ("
   "  id TEXT PRIMARY KEY,"
   "  body TEXT NOT NULL,"
   "  queued_ms INTEGER NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" },
+};
 
 static gboolean
 db_fail (CurbKioskOutbox  *self,
          GError          **error)
 {
-  g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "kiosk outbox: %s", sqlite3_errmsg (self->db));
-  return FALSE;
+  return curb_sqlite_fail (self->db, sqlite3_extended_errcode (self->db), OUTBOX, error);
 }
 
 static guint
@@ -255,14 +257,10 @@ curb_kiosk_outbox_open (const char  *path,
       g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "kiosk outbox: cannot create %s", dir);
       return NULL;
     }
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                       | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK
-      || sqlite3_exec (self->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      db_fail (self, error);
-      return NULL;
-    }
-  sqlite3_busy_timeout (self->db, 2000);
+  self->db = curb_sqlite_open (path, OUTBOX, CURB_SQLITE_DURABLE | CURB_SQLITE_SHARED,
+                               migrations, G_N_ELEMENTS (migrations), error);
+  if (self->db == NULL)
+    return NULL;
   self->depth = count_rows (self);
   load_meta (self);
   return g_steal_pointer (&self);

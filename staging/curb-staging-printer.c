@@ -4,6 +4,7 @@
 
 #include "curb-label.h"
 #include "curb-receipt.h"
+#include "curb-printer-uri.h"
 
 /* The station's label/receipt printer: jobs go to the print queue's own
  * SQLite file first, so a printer that is out of paper or unplugged loses

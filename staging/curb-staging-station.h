@@ -41,6 +41,11 @@ typedef gint64 (*CurbClockFunc) (gpointer user_data);
 #define CURB_TYPE_STAGING_STATION (curb_staging_station_get_type ())
 G_DECLARE_FINAL_TYPE (CurbStagingStation, curb_staging_station, CURB, STAGING_STATION, GObject)
 
+/* The object data key under which a screen holds its station, so widgets
+ * inside it (the board's cards) find the station's clock without knowing
+ * the screen's class. */
+#define CURB_STAGING_STATION_KEY "curb-staging-station"
+
 CurbStagingStation  *curb_staging_station_new          (const CurbStagingSettings *settings) G_GNUC_WARN_UNUSED_RESULT;
 const CurbStagingSettings *curb_staging_station_get_settings (CurbStagingStation *self);
 CurbBoardModel      *curb_staging_station_get_board    (CurbStagingStation *self);

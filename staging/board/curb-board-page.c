@@ -322,17 +322,10 @@ curb_board_page_new (CurbStagingStation *station)
   CurbBoardPage *self = g_object_new (CURB_TYPE_BOARD_PAGE, NULL);
 
   self->station = g_object_ref (station);
+  g_object_set_data (G_OBJECT (self), CURB_STAGING_STATION_KEY, station);
   for (guint c = 0; c < CURB_BOARD_N_COLUMNS; c++)
     add_column (self, c);
   return GTK_WIDGET (self);
-}
-
-/* Returns: (transfer none): the station whose board this is (its cards follow its clock) */
-CurbStagingStation *
-curb_board_page_get_station (CurbBoardPage *self)
-{
-  g_return_val_if_fail (CURB_IS_BOARD_PAGE (self), NULL);
-  return self->station;
 }
 
 /* Returns: (transfer none): the list of one column (tests, benchmarks) */

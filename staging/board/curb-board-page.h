@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CurbBoardPage, curb_board_page, CURB, BOARD_PAGE, AdwBin)
 
 GtkWidget          *curb_board_page_new             (CurbStagingStation *station);
-CurbStagingStation *curb_board_page_get_station     (CurbBoardPage      *self);
 GtkListView        *curb_board_page_get_column_view (CurbBoardPage      *self,
                                                      CurbBoardColumn     column);
 

@@ -4,7 +4,7 @@
 
 #include <glib/gi18n.h>
 
-#include "curb-board-page.h"
+#include "curb-staging-station.h"
 #include "curb-rules.h"
 
 /* One order on the board. Its texts are bindings in curb-order-card.ui over
@@ -515,12 +515,18 @@ static void
 curb_order_card_root (GtkWidget *widget)
 {
   CurbOrderCard *self = CURB_ORDER_CARD (widget);
-  GtkWidget *page;
 
   GTK_WIDGET_CLASS (curb_order_card_parent_class)->root (widget);
-  page = gtk_widget_get_ancestor (widget, CURB_TYPE_BOARD_PAGE);
-  if (page != NULL)
-    attach_station (self, curb_board_page_get_station (CURB_BOARD_PAGE (page)));
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      CurbStagingStation *station = g_object_get_data (G_OBJECT (w), CURB_STAGING_STATION_KEY);
+
+      if (station != NULL)
+        {
+          attach_station (self, station);
+          return;
+        }
+    }
 }
 
 static void

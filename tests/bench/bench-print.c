@@ -7,6 +7,7 @@
 #include "curb-receipt.h"
 #include "curb-test-helpers.h"
 #include "curb-virtual-printer.h"
+#include "curb-printer-uri.h"
 
 #define ENCODE_ROUNDS 2000
 #define RENDER_ROUNDS 50

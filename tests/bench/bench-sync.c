@@ -1,6 +1,6 @@
 #include <glib/gstdio.h>
 
-#include "curbside-core.h"
+#include "curbside-store.h"
 #include "curb-test-helpers.h"
 
 /* Initial sync of 5,000 orders from the reference central (a separate

@@ -1,6 +1,7 @@
 /* A station's print worker in a process of its own, so a test can SIGKILL
  * it mid-job. Usage: printer-queue-worker DB URI PROFILE */
 #include "curb-printer-queue.h"
+#include "curb-printer-uri.h"
 
 int
 main (int    argc,

@@ -7,6 +7,7 @@
 #include "curb-test-helpers.h"
 #include "curb-virtual-printer.h"
 #include "printer-test-support.h"
+#include "curb-printer-uri.h"
 
 #define WAIT_MS 15000
 

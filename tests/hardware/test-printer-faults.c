@@ -8,6 +8,7 @@
 #include "curb-test-helpers.h"
 #include "curb-virtual-printer.h"
 #include "printer-test-support.h"
+#include "curb-printer-uri.h"
 
 #define WAIT_MS        10000
 #define STATUS_BYTES   12    /* DLE EOT 1..4 before each job */

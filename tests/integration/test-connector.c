@@ -1,4 +1,4 @@
-#include "curbside-core.h"
+#include "curbside-store.h"
 #include "curb-central-connector.h"
 #include "central-fixture.h"
 

@@ -13,7 +13,7 @@
 #include "curb-hub.h"
 #include "curb-signing-key.h"
 #include "curb-token.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 #define HUB_TEST_STORE_ID "store-001"
 

@@ -3,7 +3,7 @@
 #include <libsoup/soup.h>
 
 #include "curb-hub-client.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 G_BEGIN_DECLS
 

@@ -8,7 +8,7 @@
 
 #include "curb-hub-client.h"
 #include "curb-test-helpers.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 #define STORE_ID        "store-001"
 #define N_CLIENTS       5

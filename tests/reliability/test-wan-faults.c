@@ -15,7 +15,7 @@
 #include "central-fixture.h"
 #include "curb-fault-proxy.h"
 #include "curb-test-helpers.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 #define N_ORDERS 240
 

@@ -3,7 +3,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
-#include "curbside-core.h"
+#include "curbside-store.h"
 #include "curb-test-helpers.h"
 
 typedef struct

@@ -3,7 +3,7 @@
  * and it reads every member the store writes. */
 #include "curb-order-codec.h"
 #include "curb-test-helpers.h"
-#include "curbside-core.h"
+#include "curbside-store.h"
 
 static char *
 golden_json (const char *name)

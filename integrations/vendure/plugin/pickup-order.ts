@@ -2,7 +2,7 @@
  * What makes an order a Curbside pickup order: its shipping method is the
  * store's pickup method, i.e. a ShippingMethod whose custom field
  * pickupLocationCode is the store's code (the hub's [store] id). The hub's
- * connector applies the same rule (core/curb-vendure-order.c), so a delivery
+ * connector applies the same rule (hub/sync/curb-vendure-order.c), so a delivery
  * order that also carries a pickupLocationCode never gets a token and never
  * reaches a store.
  */

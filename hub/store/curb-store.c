@@ -8,7 +8,6 @@
 #include "curb-store-private.h"
 #include "curb-util.h"
 
-#define BUSY_TIMEOUT_MS 5000
 #define LOOKUP_KEY_META "store.lookup_key"
 #define LOG_ID_META     "store.log_id"
 #define LOG_FORK_META   "store.log_fork_seq"
@@ -25,44 +24,6 @@ struct _CurbStore
 };
 
 G_DEFINE_FINAL_TYPE (CurbStore, curb_store, G_TYPE_OBJECT)
-
-static gboolean
-exec_sql (CurbStore   *self,
-          const char  *sql,
-          GError     **error)
-{
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    return curb_store_set_error (self, rc, error);
-  return TRUE;
-}
-
-static gboolean
-configure_connection (CurbStore  *self,
-                      GError    **error)
-{
-  g_autoptr(CurbStmt) stmt = NULL;
-
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  sqlite3_extended_result_codes (self->db, 1);
-  if (!exec_sql (self, "PRAGMA foreign_keys = ON", error)
-      || !exec_sql (self, "PRAGMA synchronous = FULL", error)
-      || !exec_sql (self, "PRAGMA trusted_schema = OFF", error)
-      || !exec_sql (self, "PRAGMA secure_delete = ON", error))
-    return FALSE;
-  stmt = curb_store_prepare (self, "PRAGMA journal_mode = WAL", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW
-      || g_ascii_strcasecmp (curb_stmt_column_text (stmt, 0), "wal") != 0)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE,
-                   "Store database %s cannot use write-ahead logging", self->path);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static char *
 get_meta_locked (CurbStore   *self,
@@ -544,7 +505,8 @@ curb_store_open (const char  *path,
                  GError     **error)
 {
   g_autoptr(CurbStore) self = NULL;
-  int rc;
+  const CurbSqliteMigration *migrations;
+  guint n_migrations;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -556,18 +518,10 @@ curb_store_open (const char  *path,
   self = g_object_new (CURB_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   make_private (path);
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot open the store database %s: %s",
-                   path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  /* refuse a newer schema before touching the file (even its journal mode) */
-  if (!curb_store_check_version (self->db, error)
-      || !configure_connection (self, error)
-      || !curb_store_migrate (self->db, CURB_STORE_SCHEMA_VERSION, error)
+  migrations = curb_store_get_migrations (&n_migrations);
+  self->db = curb_sqlite_open (path, STORE_DATABASE, CURB_SQLITE_DURABLE | CURB_SQLITE_SECURE_DELETE,
+                               migrations, n_migrations, error);
+  if (self->db == NULL
       || !load_hash_key (self, error)
       || !ensure_log (self, error))
     return NULL;

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "curb-connector.h"
 #include "curb-error.h"
 
@@ -201,4 +203,40 @@ curb_connector_error_is_permanent (const GError *error)
 {
   return g_error_matches (error, CURB_ERROR, CURB_ERROR_INVALID)
          || g_error_matches (error, CURB_ERROR, CURB_ERROR_CONFLICT);
+}
+
+#define MAX_CREDENTIAL_LEN 4096
+
+/**
+ * curb_connector_read_credential:
+ * @path: a file whose first line is the store's credential for central
+ *
+ * Returns: (transfer full): the credential, or %NULL with %CURB_ERROR_CONFIG
+ */
+char *
+curb_connector_read_credential (const char  *path,
+                                GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  char *newline;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG, "cannot read the central credential: %s",
+                   local_error->message);
+      return NULL;
+    }
+  newline = strchr (contents, '\n');
+  if (newline != NULL)
+    *newline = '\0';
+  g_strstrip (contents);
+  if (*contents == '\0' || length > MAX_CREDENTIAL_LEN || !g_utf8_validate (contents, -1, NULL))
+    {
+      g_set_error (error, CURB_ERROR, CURB_ERROR_CONFIG,
+                   "%s must hold the store's credential for central on its first line", path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
 }

@@ -128,4 +128,9 @@ JsonArray         *curb_connector_fetch_keys_finish (CurbConnector        *self,
 
 gboolean           curb_connector_error_is_permanent (const GError        *error);
 
+/* The first line of @path: the store's credential for central
+ * (%CURB_ERROR_CONFIG when it cannot be read or is empty). */
+char *curb_connector_read_credential (const char  *path,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "curb-store.h"
+#include "curb-sqlite.h"
 #include "curb-util.h"
 
 G_BEGIN_DECLS
@@ -62,6 +63,8 @@ gboolean curb_store_resolve_rejected_locked (CurbStore   *self,
 sqlite3         *curb_store_get_db      (CurbStore   *self);
 
 /* curb-store-migrations.c */
+#define STORE_DATABASE "store database"
+const CurbSqliteMigration *curb_store_get_migrations (guint *n_migrations);
 /* Brings @db from its user_version up to @target (<= CURB_STORE_SCHEMA_VERSION),
  * one transaction per step. Exposed so tests can build every earlier schema. */
 gboolean curb_store_migrate (sqlite3  *db,

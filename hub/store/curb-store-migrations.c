@@ -1,14 +1,9 @@
-#include "curb-error.h"
+#include "curb-sqlite.h"
 #include "curb-store-private.h"
 
 /* Each migration takes the schema from version N-1 to N and runs in its own
- * transaction together with the user_version bump. Never edit a released
- * migration: add the next one. */
-typedef struct
-{
-  int         version;
-  const char *sql;
-} Migration;
+ * transaction together with the user_version bump (curb-sqlite.c). Never
+ * edit a released migration: add the next one. */
 
 static const char migration_1[] =
   "CREATE TABLE meta ("
@@ -141,7 +136,7 @@ static const char migration_3[] =
    * central means the order must be staged again */
   "ALTER TABLE orders ADD COLUMN staged_lines TEXT;";
 
-static const Migration migrations[] = {
+static const CurbSqliteMigration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
   { 3, migration_3 },
@@ -149,78 +144,24 @@ static const Migration migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CURB_STORE_SCHEMA_VERSION);
 
-static gboolean
-exec_or_error (sqlite3     *db,
-               const char  *sql,
-               int          version,
-               GError     **error)
+const CurbSqliteMigration *
+curb_store_get_migrations (guint *n_migrations)
 {
-  char *message = NULL;
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
-
-  if (rc == SQLITE_OK)
-    return TRUE;
-  g_set_error (error, CURB_ERROR, (rc & 0xff) == SQLITE_FULL ? CURB_ERROR_DISK_FULL : CURB_ERROR_DATABASE,
-               "Store database migration to schema %d failed: %s", version,
-               message != NULL ? message : sqlite3_errstr (rc));
-  sqlite3_free (message);
-  return FALSE;
-}
-
-static gboolean
-apply_migration (sqlite3          *db,
-                 const Migration  *migration,
-                 GError          **error)
-{
-  g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", migration->version);
-
-  if (!exec_or_error (db, "BEGIN IMMEDIATE", migration->version, error))
-    return FALSE;
-  if (!exec_or_error (db, migration->sql, migration->version, error)
-      || !exec_or_error (db, bump, migration->version, error)
-      || !exec_or_error (db, "COMMIT", migration->version, error))
-    {
-      if (!sqlite3_get_autocommit (db))
-        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  g_debug ("Store database migrated to schema %d", migration->version);
-  return TRUE;
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
 }
 
 int
 curb_store_read_user_version (sqlite3 *db)
 {
-  sqlite3_stmt *stmt = NULL;
-  int version = -1;
-
-  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return version;
+  return curb_sqlite_get_user_version (db);
 }
 
 gboolean
 curb_store_check_version (sqlite3  *db,
                           GError  **error)
 {
-  int current = curb_store_read_user_version (db);
-
-  if (current < 0)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot read the store database's schema version: %s",
-                   sqlite3_errmsg (db));
-      return FALSE;
-    }
-  if (current > CURB_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE,
-                   "The store database has schema %d, written by a newer Curbside; "
-                   "this version knows schemas up to %d", current, CURB_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-  return TRUE;
+  return curb_sqlite_check_version (db, STORE_DATABASE, CURB_STORE_SCHEMA_VERSION, error);
 }
 
 gboolean
@@ -228,15 +169,5 @@ curb_store_migrate (sqlite3  *db,
                     int       target,
                     GError  **error)
 {
-  int current = curb_store_read_user_version (db);
-
-  g_return_val_if_fail (target <= CURB_STORE_SCHEMA_VERSION, FALSE);
-
-  if (!curb_store_check_version (db, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
-    if (migrations[i].version > current && migrations[i].version <= target
-        && !apply_migration (db, &migrations[i], error))
-      return FALSE;
-  return TRUE;
+  return curb_sqlite_migrate (db, STORE_DATABASE, migrations, G_N_ELEMENTS (migrations), target, error);
 }

@@ -7,7 +7,5 @@ G_BEGIN_DECLS
 
 CurbConnector *curb_connector_new_for_config (CurbConfig  *hub_config,
                                               GError     **error) G_GNUC_WARN_UNUSED_RESULT;
-char          *curb_connector_read_credential (const char *path,
-                                               GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "curb-connector-config.h"
+#include "curb-connector.h"
 #include "curb-error.h"
 #include "curb-vendure-connector.h"
 #include "curb-vendure-cursor.h"
