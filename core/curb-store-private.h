@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "curb-store.h"
+#include "curb-util.h"
 
 G_BEGIN_DECLS
 
@@ -50,8 +51,6 @@ const char      *curb_stmt_column_text  (CurbStmt    *stmt,
 /* Parses a JSON column; %NULL for SQL NULL or text that is not JSON. */
 JsonNode        *curb_stmt_column_json  (CurbStmt    *stmt,
                                          int          column);
-gboolean         curb_text_is_printable (const char  *text,
-                                         gsize        max_len);
 
 /* curb-store-rejects.c: a newer version of @ref was taken: its alerts end. */
 gboolean curb_store_resolve_rejected_locked (CurbStore   *self,

@@ -369,32 +369,6 @@ curb_stmt_column_json (CurbStmt *stmt,
   return json_from_string (text, NULL);
 }
 
-/* Text shown on staff screens and in logs: no control characters (C0, C1,
- * DEL), no format characters (bidi overrides and isolates, marks, zero
- * width), no line or paragraph separators. */
-gboolean
-curb_text_is_printable (const char *text,
-                        gsize       max_len)
-{
-  gsize len;
-
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  len = strlen (text);
-  if (len == 0 || len > max_len)
-    return FALSE;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
-
-      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR
-          || type == G_UNICODE_PARAGRAPH_SEPARATOR || type == G_UNICODE_UNASSIGNED
-          || type == G_UNICODE_SURROGATE || type == G_UNICODE_PRIVATE_USE)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* --- maintenance helpers --- */
 
 static const char purge_hashes_sql[] =
@@ -471,7 +445,8 @@ strip_secrets (sqlite3  *dest,
 {
   char *message = NULL;
   int rc = sqlite3_exec (dest, "PRAGMA secure_delete = ON;"
-                               " DELETE FROM meta WHERE key = '" LOOKUP_KEY_META "';"
+                               " DELETE FROM meta WHERE key IN ('" LOOKUP_KEY_META "',"
+                               " '" CURB_STORE_TICKET_KEY_META "');"
                                " DELETE FROM staff_sessions; VACUUM;", NULL, NULL, &message);
 
   if (rc == SQLITE_OK)
@@ -741,9 +716,10 @@ curb_store_integrity_check (CurbStore  *self,
   return TRUE;
 }
 
-/* The key of the database at @path (read only), or NULL. */
+/* The meta value @name of the database at @path (read only), or NULL. */
 static char *
-read_key (const char *path)
+read_meta_value (const char *path,
+                 const char *name)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -751,7 +727,8 @@ read_key (const char *path)
 
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
       && sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = '" LOOKUP_KEY_META "'", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK
       && sqlite3_step (stmt) == SQLITE_ROW)
     key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
@@ -759,15 +736,29 @@ read_key (const char *path)
   return key;
 }
 
+static int
+set_meta_value (sqlite3    *db,
+                const char *name,
+                const char *value)
+{
+  char *insert = sqlite3_mprintf ("INSERT INTO meta (key, value) VALUES (%Q, %Q)"
+                                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value", name, value);
+  int rc = sqlite3_exec (db, insert, NULL, NULL, NULL);
+
+  sqlite3_free (insert);
+  return rc;
+}
+
+/* @key and @ticket_key (nullable) go into the copy: a backup has neither. */
 static gboolean
 copy_database (const char  *from,
                const char  *to,
                const char  *key,
+               const char  *ticket_key,
                GError     **error)
 {
   sqlite3 *source = NULL, *dest = NULL;
   sqlite3_backup *backup;
-  g_autofree char *insert = NULL;
   int fd = g_open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   int rc = SQLITE_CANTOPEN;
 
@@ -782,12 +773,9 @@ copy_database (const char  *from,
       rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
   if (rc == SQLITE_OK && key != NULL)
-    {
-      insert = sqlite3_mprintf ("INSERT INTO meta (key, value) VALUES ('" LOOKUP_KEY_META "', %Q)"
-                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", key);
-      rc = sqlite3_exec (dest, insert, NULL, NULL, NULL);
-      sqlite3_free (g_steal_pointer (&insert));
-    }
+    rc = set_meta_value (dest, LOOKUP_KEY_META, key);
+  if (rc == SQLITE_OK && ticket_key != NULL)
+    rc = set_meta_value (dest, CURB_STORE_TICKET_KEY_META, ticket_key);
   if (rc != SQLITE_OK)
     g_set_error (error, CURB_ERROR, CURB_ERROR_DATABASE, "Cannot read the backup %s: %s", from,
                  source != NULL ? sqlite3_errmsg (source) : sqlite3_errstr (rc));
@@ -803,16 +791,20 @@ curb_store_restore (const char  *backup_path,
                     GError     **error)
 {
   g_autofree char *key = NULL;
+  g_autofree char *ticket_key = NULL;
   g_autofree char *partial = NULL;
   g_autoptr(CurbStore) check = NULL;
 
   g_return_val_if_fail (backup_path != NULL && target_path != NULL, FALSE);
 
-  key = read_key (target_path);
+  key = read_meta_value (target_path, LOOKUP_KEY_META);
   if (key == NULL)
-    key = read_key (backup_path);
+    key = read_meta_value (backup_path, LOOKUP_KEY_META);
+  /* lookup tickets issued before the restore (an offline kiosk's queued
+   * arrival) still hold */
+  ticket_key = read_meta_value (target_path, CURB_STORE_TICKET_KEY_META);
   partial = g_strconcat (target_path, ".restoring", NULL);
-  if (!copy_database (backup_path, partial, key, error))
+  if (!copy_database (backup_path, partial, key, ticket_key, error))
     {
       g_unlink (partial);
       return FALSE;

@@ -263,6 +263,10 @@ guint       curb_store_outbox_depth  (CurbStore   *self);
 
 /* --- meta (sync cursor etc.) --- */
 
+/* The key of lookup tickets (the hub's): a secret like the store's own key,
+ * never in a backup; a restore keeps the live database's. */
+#define CURB_STORE_TICKET_KEY_META "lookup-ticket-key"
+
 /* %NULL without error when the key is not set. */
 char       *curb_store_get_meta      (CurbStore   *self,
                                       const char  *key,

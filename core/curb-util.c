@@ -1,4 +1,5 @@
 #include <sodium.h>
+#include <string.h>
 
 #include "curb-util.h"
 
@@ -57,5 +58,31 @@ curb_iso8601_to_ms (const char *text, gint64 *out_ms)
   if (dt == NULL)
     return FALSE;
   *out_ms = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+  return TRUE;
+}
+
+/* Text shown on staff screens and in logs: no control characters (C0, C1,
+ * DEL), no format characters (bidi overrides and isolates, marks, zero
+ * width), no line or paragraph separators. */
+gboolean
+curb_text_is_printable (const char *text,
+                        gsize       max_len)
+{
+  gsize len;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  len = strlen (text);
+  if (len == 0 || len > max_len)
+    return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeType type = g_unichar_type (g_utf8_get_char (p));
+
+      if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR
+          || type == G_UNICODE_PARAGRAPH_SEPARATOR || type == G_UNICODE_UNASSIGNED
+          || type == G_UNICODE_SURROGATE || type == G_UNICODE_PRIVATE_USE)
+        return FALSE;
+    }
   return TRUE;
 }

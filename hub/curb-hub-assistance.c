@@ -15,6 +15,9 @@
 #define ACKNOWLEDGED "assistance_acknowledged"
 #define RELOAD_WINDOW_MS (12 * 60 * 60 * 1000)
 #define MAX_OPEN 64
+/* one kiosk cannot take every place (a shopper at another kiosk still gets help) */
+#define MAX_OPEN_PER_DEVICE 2
+#define RETRY_S 30
 
 static const char *const call_fields[] = { "id", "screen", "order_ref", "language", NULL };
 
@@ -63,6 +66,16 @@ announce (CurbHub    *hub,
   curb_event_broker_notify (hub->broker, notice);
 }
 
+/* A language tag as the kiosk sends it ("es", "pt-BR"): letters, digits, '-' or '_'. */
+static gboolean
+language_valid (const char *language)
+{
+  gsize length = strlen (language);
+
+  return length >= 2 && length <= 8 && strspn (language, "abcdefghijklmnopqrstuvwxyz"
+                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == length;
+}
+
 static gboolean
 call_valid (SoupServerMessage *msg,
             JsonObject        *body,
@@ -78,11 +91,13 @@ call_valid (SoupServerMessage *msg,
     return FALSE;
   if ((*out_screen != NULL && !g_strv_contains (screens, *out_screen))
       || (*out_id != NULL && (strlen (*out_id) < 8 || strlen (*out_id) > 64))
-      || (*out_ref != NULL && strlen (*out_ref) > 64)
-      || (*out_language != NULL && strlen (*out_language) > 8))
+      || (*out_id != NULL && !curb_text_is_printable (*out_id, 64))
+      || (*out_ref != NULL && !curb_order_ref_is_valid (*out_ref))
+      || (*out_language != NULL && !language_valid (*out_language)))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            "A call needs a known “screen”, an “id” of 8–64 characters, a short “order_ref”", NULL);
+                            "A call needs a known “screen”, an “id” of 8–64 characters, an order reference"
+                            " and a language tag", NULL);
       return FALSE;
     }
   return TRUE;
@@ -113,8 +128,23 @@ new_call (CurbHub       *hub,
   return call;
 }
 
+static guint
+open_calls_of (CurbHub    *hub,
+               const char *device_id)
+{
+  GHashTableIter iter;
+  gpointer call;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, hub->help_calls);
+  while (g_hash_table_iter_next (&iter, NULL, &call))
+    n += g_strcmp0 (json_object_get_string_member_with_default (call, "device_id", NULL), device_id) == 0;
+  return n;
+}
+
 /* POST /v1/assistance {id?, screen, order_ref?, language?}: a kiosk asks
- * for a team member. A repeated id (a retry) answers the same call. */
+ * for a team member. A repeated id (a retry) answers the same call; the id
+ * of another kiosk's call is a conflict. */
 void
 curb_hub_handle_assistance_request (CurbHub           *hub,
                                     SoupServerMessage *msg,
@@ -128,12 +158,28 @@ curb_hub_handle_assistance_request (CurbHub           *hub,
   const char *id = NULL, *screen = NULL, *ref = NULL, *language = NULL;
   JsonObject *known;
 
+  if (caller->role != CURB_DEVICE_ROLE_KIOSK)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "Only a kiosk calls for staff", NULL);
+      return;
+    }
   if (body == NULL || !call_valid (msg, body, &id, &screen, &ref, &language))
     return;
   known = id != NULL ? g_hash_table_lookup (hub->help_calls, id) : NULL;
+  if (known != NULL && g_strcmp0 (json_object_get_string_member_with_default (known, "device_id", NULL),
+                                  caller->device_id) != 0)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "conflict", "The id names another device's call", NULL);
+      return;
+    }
   if (known != NULL)
     {
       curb_hub_reply_json (msg, SOUP_STATUS_OK, known);
+      return;
+    }
+  if (open_calls_of (hub, caller->device_id) >= MAX_OPEN_PER_DEVICE)
+    {
+      curb_hub_reply_rate_limited (msg, RETRY_S, "This kiosk's calls for help are still open");
       return;
     }
   if (g_hash_table_size (hub->help_calls) >= MAX_OPEN)

@@ -6,6 +6,7 @@
 #include "curb-util.h"
 
 #define ONLINE_WINDOW_MS (90 * 1000)
+#define MAX_OUTBOX_DEPTH 1000000000
 
 static const char *const enroll_fields[] = { "code", "name", NULL };
 static const char *const heartbeat_fields[] = {
@@ -71,8 +72,18 @@ heartbeat_valid (SoupServerMessage *msg,
   const char *value;
 
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
-    if (!curb_hub_get_string (msg, body, text_fields[i], FALSE, &value))
-      return FALSE;
+    {
+      if (!curb_hub_get_string (msg, body, text_fields[i], FALSE, &value))
+        return FALSE;
+      /* shown on the staging Devices page and by curbside-ctl status */
+      if (value != NULL && *value != '\0' && !curb_text_is_printable (value, i == 4 ? 1024 : 64))
+        {
+          curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
+                                "Heartbeat text is plain: no control or bidi characters, 64 bytes (detail 1024)",
+                                NULL);
+          return FALSE;
+        }
+    }
   if (!curb_hub_get_string (msg, body, "kind", FALSE, &value))
     return FALSE;
   if (value != NULL && !g_str_equal (value, "app") && !g_str_equal (value, "tool"))
@@ -81,10 +92,11 @@ heartbeat_valid (SoupServerMessage *msg,
                             "Field “kind” must be “app” or “tool”", NULL);
       return FALSE;
     }
-  if (depth != NULL && json_node_get_value_type (depth) != G_TYPE_INT64)
+  if (depth != NULL && (json_node_get_value_type (depth) != G_TYPE_INT64 || json_node_get_int (depth) < 0
+                        || json_node_get_int (depth) > MAX_OUTBOX_DEPTH))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
-                            "Field “outbox_depth” must be an integer", NULL);
+                            "Field “outbox_depth” must be an integer from 0 to 1000000000", NULL);
       return FALSE;
     }
   return TRUE;

@@ -8,7 +8,7 @@
 #include "curb-util.h"
 
 #define TICKET_TTL_MS      (10 * 60 * 1000)
-#define TICKET_KEY_META    "lookup-ticket-key"
+#define TICKET_KEY_META    CURB_STORE_TICKET_KEY_META
 #define ETA_STAGED_S        120
 #define ETA_NOT_STAGED_S    600
 

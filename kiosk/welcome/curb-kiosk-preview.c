@@ -27,6 +27,40 @@ uses_cairo (GtkWidget *widget)
   return native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
 }
 
+/* Where the frame goes, cropped to fill and centred: @x is its right edge
+ * (it is drawn mirrored, from there leftwards). */
+static void
+frame_place (CurbKioskPreview *self,
+             float             width,
+             float             height,
+             float            *scale,
+             float            *x,
+             float            *y)
+{
+  float tw = gdk_texture_get_width (self->texture);
+  float th = gdk_texture_get_height (self->texture);
+  gboolean sized = tw == self->frame_width && th == self->frame_height;
+
+  *scale = sized ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
+                 : MAX (width / tw, height / th);
+  *x = roundf ((width + tw * *scale) / 2);
+  *y = roundf ((height - th * *scale) / 2);
+}
+
+/* Whether the frame hides the whole widget: then no background is drawn
+ * under it (a fill as large as the frame, every frame). */
+static gboolean
+frame_covers (CurbKioskPreview *self,
+              float             width,
+              float             height)
+{
+  float scale, x, y;
+
+  frame_place (self, width, height, &scale, &x, &y);
+  return x >= width && x - gdk_texture_get_width (self->texture) * scale <= 0
+         && y <= 0 && y + gdk_texture_get_height (self->texture) * scale >= height;
+}
+
 /* Cropped to fill, centred, mirrored (shoppers move their phone the way
  * they see it move). With the cairo renderer and a frame already at the
  * widget's size this is a copy of the camera's pixels, read backwards. */
@@ -39,12 +73,11 @@ snapshot_frame (CurbKioskPreview *self,
   float tw = gdk_texture_get_width (self->texture);
   float th = gdk_texture_get_height (self->texture);
   gboolean sized = tw == self->frame_width && th == self->frame_height;
-  float scale = sized ? 1.0f / gtk_widget_get_scale_factor (GTK_WIDGET (self))
-                      : MAX (width / tw, height / th);
-  float x = roundf ((width + tw * scale) / 2), y = roundf ((height - th * scale) / 2);
   cairo_surface_t *surface = curb_kiosk_preview_frame_get_surface (self->texture);
+  float scale, x, y;
   cairo_t *cr;
 
+  frame_place (self, width, height, &scale, &x, &y);
   if (surface == NULL || !uses_cairo (GTK_WIDGET (self)))
     {
       gtk_snapshot_save (snapshot);
@@ -111,7 +144,8 @@ curb_kiosk_preview_snapshot (GtkWidget   *widget,
 
   gsk_rounded_rect_init_from_rect (&clip, &GRAPHENE_RECT_INIT (0, 0, width, height), 24);
   gtk_snapshot_push_rounded_clip (snapshot, &clip);
-  gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->texture == NULL || !frame_covers (self, width, height))
+    gtk_snapshot_append_color (snapshot, &dark, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->texture != NULL)
     snapshot_frame (self, snapshot, width, height);
   snapshot_guide (snapshot, width, height);

@@ -590,8 +590,9 @@ assert_backup_gives_nothing (const char *backup)
   guint pins = 0;
 
   g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced */
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE 'store.%key%'", -1, &stmt, NULL),
+  /* no hashing key beside the hashes: the lookup hashes cannot be brute-forced;
+   * no key of lookup tickets: a kiosk cannot forge one for any order */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM meta WHERE key LIKE '%key%'", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
@@ -620,7 +621,15 @@ test_backup (Fixture       *fixture,
   g_autofree char *lookup = g_strdup_printf ("{\"ref\": \"R00002\", \"surname\": \"%s\"}",
                                              (char *) rig->personal->pdata[2 * 3 + 1]);
   g_autofree char *wal = g_strconcat (rig->db, "-wal", NULL);
+  g_autofree char *looked_up = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *checkin = NULL;
 
+  /* a lookup before the backup: its ticket (and the key of tickets) exist */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, &looked_up), ==, 200);
+  reply = json_from_string (looked_up, NULL);
+  checkin = g_strdup_printf ("{\"ticket\": \"%s\", \"bay\": \"2\", \"event_id\": \"e8-ticket\"}",
+                             json_object_get_string_member (json_node_get_object (reply), "ticket"));
   g_test_message ("store.db mode %o, its WAL %o", file_mode (rig->db), file_mode (wal));
   g_assert_cmpuint (file_mode (rig->db), ==, 0600);
   g_assert_cmpuint (file_mode (wal), ==, 0600);
@@ -636,6 +645,8 @@ test_backup (Fixture       *fixture,
   curb_hub_rig_start (rig);
   curb_hub_rig_reset_session (rig, 10);
   g_assert_cmpuint (call (fixture, "POST", "/v1/lookup", rig->kiosks->pdata[0], NULL, lookup, NULL), ==, 200);
+  /* the ticket from before the restore holds (the live key of tickets is kept) */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", rig->kiosks->pdata[0], NULL, checkin, NULL), ==, 200);
   g_free (sign_in (rig, 1));
 }
 
@@ -1014,6 +1025,77 @@ test_strict_json (Fixture       *fixture,
   g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, past, NULL), ==, 400);
 }
 
+/* --- round three: calls for help, heartbeat text --- */
+
+static guint
+call_for_help (Fixture    *fixture,
+               const char *credential,
+               const char *body,
+               char      **out_answer)
+{
+  return call (fixture, "POST", "/v1/assistance", credential, NULL, body, out_answer);
+}
+
+/* One kiosk filled the store's 64 places for open calls (every other kiosk
+ * got 429), the id of another kiosk's call answered that call, and the
+ * order reference and language were any text. */
+static void
+test_assistance (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other = rig->kiosks->pdata[1];
+  g_autofree char *stolen = NULL;
+  guint accepted = 0;
+
+  g_assert_cmpuint (call_for_help (fixture, kiosk, "{\"id\": \"call-r3-0001\", \"screen\": \"lookup\","
+                                                   " \"order_ref\": \"R00002\", \"language\": \"es\"}", NULL), ==, 201);
+  /* the same id: the same call for its kiosk (a retry), a conflict for another */
+  g_assert_cmpuint (call_for_help (fixture, kiosk, "{\"id\": \"call-r3-0001\", \"screen\": \"lookup\"}", NULL), ==, 200);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"id\": \"call-r3-0001\"}", &stolen), ==, 409);
+  g_assert_null (strstr (stolen, "R00002"));
+  /* one kiosk calling over and over holds at most two places */
+  for (guint i = 0; i < 70; i++)
+    accepted += call_for_help (fixture, kiosk, "{\"screen\": \"welcome\"}", NULL) == 201;
+  g_test_message ("70 more calls from one kiosk: %u accepted", accepted);
+  g_assert_cmpuint (accepted, <=, 1);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"screen\": \"bay\"}", NULL), ==, 201);
+  /* plain values only; a call comes from a kiosk */
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"order_ref\": \"../../x\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"language\": \"es\\u202e\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, other, "{\"id\": \"call\\u2066r3\\u2069x\"}", NULL), ==, 400);
+  g_assert_cmpuint (call_for_help (fixture, rig->staging->pdata[0], "{\"screen\": \"welcome\"}", NULL), ==, 403);
+}
+
+/* Heartbeat status words are shown to staff (Devices page, curbside-ctl
+ * status): they took bidi overrides and control characters, and any
+ * outbox depth. */
+static void
+test_heartbeat_text (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *kiosk = fixture->rig->kiosks->pdata[0];
+  const char *bodies[] = {
+    "{\"camera\": \"ok\\u202e\"}",
+    "{\"printer\": \"paper\\nout\"}",
+    "{\"app_version\": \"1.0\\u0007\"}",
+    "{\"detail\": \"\\u2066x\\u2069\"}",
+    "{\"outbox_depth\": -5}",
+    "{\"outbox_depth\": 4611686018427387904}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      guint status = call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, bodies[i], NULL);
+
+      g_test_message ("heartbeat %s → %u", bodies[i], status);
+      g_assert_cmpuint (status, ==, 400);
+    }
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", kiosk, NULL,
+                          "{\"camera\": \"ok\", \"printer\": \"paper_low\", \"detail\": \"Papel casi agotado\","
+                          " \"outbox_depth\": 3, \"kind\": \"app\", \"app_version\": \"0.1.0\"}", NULL), ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1037,6 +1119,8 @@ main (int    argc,
   g_test_add_func ("/lan-findings/11-secrets-from-libsodium", test_secrets);
   ADD ("/lan-findings/12-staff-session-survives-restart", test_session_survives_restart);
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
+  ADD ("/lan-findings/r3-assistance-per-kiosk", test_assistance);
+  ADD ("/lan-findings/r3-heartbeat-text", test_heartbeat_text);
 #undef ADD
   return g_test_run ();
 }

@@ -239,6 +239,50 @@ assert_mirrored_on_screen (GtkWidget  *window,
   g_assert_cmpint (red_at (pixels, stride, w - w / 10, h / 2), <, 80);
 }
 
+/* Whether @node draws a colour over all of @width × @height. */
+static gboolean
+has_fill (GskRenderNode *node,
+          float          width,
+          float          height)
+{
+  graphene_rect_t bounds;
+
+  switch ((int) gsk_render_node_get_node_type (node))
+    {
+    case GSK_COLOR_NODE:
+      gsk_render_node_get_bounds (node, &bounds);
+      return bounds.size.width >= width && bounds.size.height >= height;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        if (has_fill (gsk_container_node_get_child (node, i), width, height))
+          return TRUE;
+      return FALSE;
+    case GSK_ROUNDED_CLIP_NODE:
+      return has_fill (gsk_rounded_clip_node_get_child (node), width, height);
+    case GSK_CLIP_NODE:
+      return has_fill (gsk_clip_node_get_child (node), width, height);
+    case GSK_TRANSFORM_NODE:
+      return has_fill (gsk_transform_node_get_child (node), width, height);
+    default:
+      return FALSE;
+    }
+}
+
+/* The preview paints its dark background only where no frame covers it. */
+static gboolean
+preview_paints_background (GtkWidget *preview)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (preview);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int w = gtk_widget_get_width (preview), h = gtk_widget_get_height (preview);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return has_fill (node, w, h);
+}
+
 static void
 test_mirrored_on_screen (void)
 {
@@ -255,17 +299,20 @@ test_mirrored_on_screen (void)
 
   gtk_window_set_child (GTK_WINDOW (window), preview);
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 400, 225);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 226);   /* even: a frame covers it */
   gtk_window_present (GTK_WINDOW (window));
   settle (window);
   g_assert_true (curb_kiosk_preview_get_frame_size (CURB_KIOSK_PREVIEW (preview), &w, &h));
+  g_assert_true (preview_paints_background (preview));
 
-  /* as the app shows them: from the sink, at the widget's size */
+  /* as the app shows them: from the sink, at the widget's size; the frame
+   * covers the widget, so nothing is drawn under it */
   sink = curb_kiosk_preview_sink_new (w, h, 15, on_frame, &fx);
   fixture_set_up (&fx, sink);
   push_until_frame (&fx, &index);
   g_assert_cmpint (gdk_texture_get_width (fx.frame), ==, w);
   assert_mirrored_on_screen (window, fx.frame);
+  g_assert_false (preview_paints_background (preview));
 
   /* a texture without a cairo surface (GL renderers, other sources) */
   pixels = download (fx.frame, &stride);
