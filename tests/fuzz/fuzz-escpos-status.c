@@ -68,12 +68,6 @@ fuzz_read (CurbPrinter  *printer,
   return (gssize) n;
 }
 
-static gboolean
-fuzz_can_read (CurbPrinter *printer)
-{
-  return TRUE;
-}
-
 static void
 fuzz_printer_class_init (FuzzPrinterClass *klass)
 {
@@ -83,7 +77,6 @@ fuzz_printer_class_init (FuzzPrinterClass *klass)
   printer_class->close = fuzz_close;
   printer_class->write = fuzz_write;
   printer_class->read = fuzz_read;
-  printer_class->can_read = fuzz_can_read;
 }
 
 static void

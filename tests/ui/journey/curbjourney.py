@@ -1065,6 +1065,12 @@ def main(journey, **store_options):
 
 # --- what people do often -------------------------------------------------------
 
+def tap_keys(kiosk, text):
+    """Types @text on the kiosk's on-screen keyboard, one tap per key."""
+    for char in text:
+        kiosk.click("Dash" if char == "-" else char)
+
+
 def sign_in_with_keyboard(desk, staging, staff_id="101", pin="1234", name="Alex"):
     """A staff member types the staff number and PIN on a USB keyboard."""
     staging.find(role="text", contains="Staff number").click()

@@ -11,18 +11,12 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard, open_order_on_board  # noqa: E402
+from curbjourney import Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard, open_order_on_board, tap_keys  # noqa: E402
 
 journey = Journey("offline")
 
 WELCOME = "Hold your pickup code up to the camera"
 OFFLINE_WELCOME = "Our store system is offline right now"
-
-
-def tap_keys(kiosk, text):
-    """Types @text on the kiosk's on-screen keyboard, one tap per key."""
-    for char in text:
-        kiosk.click("Dash" if char == "-" else char)
 
 
 def arrivals(store, ref):

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from curbjourney import open_order_on_board, Widget, Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard  # noqa: E402
+from curbjourney import open_order_on_board, Widget, Journey, JourneyFailure, wait_for, main, sign_in_with_keyboard, tap_keys  # noqa: E402
 
 journey = Journey("shopper")
 
@@ -218,12 +218,6 @@ def codes_that_do_not_work(j, store):
         walk_away(store)
         j.shot(says, kiosk)
         kiosk.click(start_over)
-
-
-def tap_keys(kiosk, text):
-    """Types @text on the kiosk's on-screen keyboard, one tap per key."""
-    for char in text:
-        kiosk.click("Dash" if char == "-" else char)
 
 
 def lookup_fields(kiosk):
