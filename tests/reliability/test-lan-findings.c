@@ -1130,6 +1130,11 @@ test_bay_and_withdrawal (Fixture       *fixture,
                                            ", \"data\": {\"bay\": \"12345678901234567\"}");
   g_autofree char *late_bay = events_body ("e4-late", "bay_chosen", "R00014", ", \"data\": {\"bay\": \"5\"}");
   g_autofree char *withdraw_15 = events_body ("e4-withdraw-15", "withdrawn", "R00015", "");
+  g_autofree char *token_16 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00016");
+  g_autofree char *checkin_16 = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive-16\"}", token_16);
+  g_autofree char *again_16 = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive-16b\"}", token_16);
+  g_autofree char *withdraw_16 = events_body ("e4-withdraw-16", "withdrawn", "R00016", "");
+  g_autofree char *bay_16 = events_body ("e4-bay-16", "bay_chosen", "R00016", ", \"data\": {\"bay\": \"2\"}");
   g_autofree char *answer = NULL;
   const char broken[] = "{\"events\": [{\"id\": \"e4-utf8\", \"kind\": \"bay_chosen\", \"order_ref\": \"R00014\","
                         " \"data\": {\"bay\": \"\xff\xfe\"}}]}";
@@ -1167,6 +1172,14 @@ test_bay_and_withdrawal (Fixture       *fixture,
   g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00015/claim", staging, fixture->session, "{}", NULL), ==, 200);
   assert_event (fixture, "kiosk: withdrawn after a claim", kiosk, NULL, withdraw_15, 200, "rejected", "already_claimed");
   assert_order (fixture, "R00015", "claimed", NULL);
+  /* taken back at one kiosk, checked in at the other: only the other gives its bay */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin_16, NULL), ==, 200);
+  assert_event (fixture, "kiosk: withdrawn (16)", kiosk, NULL, withdraw_16, 200, "applied", NULL);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", other_kiosk, NULL, again_16, NULL), ==, 200);
+  assert_event (fixture, "first kiosk: bay_chosen of the other's arrival", kiosk, NULL, bay_16,
+                200, "rejected", "forbidden");
+  assert_event (fixture, "second kiosk: bay_chosen", other_kiosk, NULL, bay_16, 200, "applied", NULL);
+  assert_order (fixture, "R00016", "arrived", "2");
 }
 
 int
