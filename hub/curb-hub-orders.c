@@ -79,12 +79,9 @@ curb_hub_reply_refused (CurbHub           *hub,
   if (reply_needs_staff (hub, msg, event, error))
     return;
   /* A replayed pickup code of a closed order: one answer for every closed
-   * state, and nothing of the order (the kiosk says "see staff") — but the
-   * kiosk that checked the shopper in reads on, as with GET, and says
-   * "already picked up". */
+   * state, and nothing of the order (the kiosk says "see staff"). */
   if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED && order_is_closed (hub, curb_event_get_order_ref (event))
-      && curb_hub_status_for_error (error) == SOUP_STATUS_CONFLICT
-      && !curb_hub_kiosk_checked_in (hub, curb_event_get_order_ref (event), curb_event_get_device (event)))
+      && curb_hub_status_for_error (error) == SOUP_STATUS_CONFLICT)
     {
       curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "order_closed", "This order is closed", NULL);
       return;

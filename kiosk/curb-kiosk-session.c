@@ -54,6 +54,7 @@ typedef struct
   gint64            at_ms;
   gboolean          is_ticket;
   gboolean          verified;
+  CurbOrder        *found;       /* the lookup's answer */
 } Request;
 
 enum { OUTBOX_CHANGED, N_SIGNALS };
@@ -69,6 +70,7 @@ request_free (Request *req)
   g_free (req->ref);
   g_free (req->bay);
   g_free (req->event_id);
+  g_clear_object (&req->found);
   g_free (req);
 }
 
@@ -316,6 +318,51 @@ show_refused_order (Request      *req,
 }
 
 static void
+on_closed_order_read (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(CurbOrder) order = reply != NULL ? curb_order_codec_decode_member (reply, "order", &error) : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (order == NULL)
+    curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
+  else
+    curb_kiosk_flow_show_order (req->self->flow, req->visit, order, req->token, "scan");
+}
+
+/* A closed order's code answers the same for every closed state and says
+ * nothing of the order; the kiosk that checked this shopper in may read it
+ * (as for its receipt) and says what became of it. Only on this rare path. */
+static gboolean
+read_closed_order (Request      *req,
+                   GAsyncResult *result)
+{
+  JsonObject *body = curb_hub_client_get_error_body (result);
+  CurbKioskSession *self = req->self;
+  Request *read;
+
+  if (body == NULL || g_strcmp0 (json_object_get_string_member_with_default (body, "error", NULL), "order_closed") != 0)
+    return FALSE;
+  if (req->found != NULL)
+    {
+      /* found by name: the lookup said what became of it */
+      curb_kiosk_flow_show_order (self->flow, req->visit, req->found, req->token, "lookup");
+      return TRUE;
+    }
+  read = request_new (self, req->visit);
+  read->token = g_strdup (req->token);
+  read->ref = g_strdup (req->ref);
+  curb_hub_client_get_order_for_code_async (self->client, read->ref, read->token, self->cancellable,
+                                            on_closed_order_read, read);
+  return TRUE;
+}
+
+static void
 on_checked_in (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -330,7 +377,8 @@ on_checked_in (GObject      *source,
     {
       if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && (req->verified || req->is_ticket))
         check_in_offline (req);
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || show_refused_order (req, result))
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || show_refused_order (req, result)
+               || read_closed_order (req, result))
         return;
       else
         curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
@@ -472,6 +520,7 @@ on_lookup_ready (GObject      *source,
   g_autoptr(Request) req = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(CurbOrder) order = NULL;
 
   if (reply == NULL)
     {
@@ -479,6 +528,17 @@ on_lookup_ready (GObject      *source,
         curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
       return;
     }
+  order = curb_order_codec_decode_member (reply, "order", &error);
+  if (order == NULL)
+    {
+      g_warning ("The hub sent an order the kiosk cannot show: %s", error->message);
+      curb_kiosk_flow_fail (req->self->flow, req->visit, CURB_KIOSK_PROBLEM_FAILED);
+      return;
+    }
+  /* found by name: checked in with the lookup's ticket, as a scan with its code */
+  g_free (req->ref);
+  req->ref = g_strdup (curb_order_get_ref (order));
+  req->found = g_steal_pointer (&order);
   g_free (req->token);
   req->token = g_strdup (json_object_get_string_member_with_default (reply, "ticket", ""));
   req->is_ticket = TRUE;
@@ -494,7 +554,6 @@ on_lookup (CurbKioskFlow    *flow,
 {
   Request *req = request_new (self, curb_kiosk_flow_get_visit (flow));
 
-  req->ref = g_strdup (ref);
   curb_hub_client_lookup_async (self->client, ref, surname, phone_last4, self->cancellable,
                                 on_lookup_ready, req);
 }
