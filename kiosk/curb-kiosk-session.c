@@ -299,8 +299,8 @@ check_in_offline (Request *req)
   curb_kiosk_flow_show_offline (self->flow, req->visit, req->ref, req->token);
 }
 
-/* A refusal that carries the order (already here, closed for this kiosk,
- * cancelled) shows the screen for that order. */
+/* A refusal that carries the order (the shopper is already checked in, or
+ * the order is in no state to arrive) shows the screen for that order. */
 static gboolean
 show_refused_order (Request      *req,
                     GAsyncResult *result)
