@@ -256,6 +256,11 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "handed_over", NULL, 0);
   shoot (window, lang, size, "thanks");
   assert_shows (window, pick (lang, "Thank you, Sam!", "¡Gracias, Sam!"));
+  /* bound to the order's first name in the .ui */
+  curb_order_set_first_name (order, "Samuel");
+  assert_shows (window, pick (lang, "Thank you, Samuel!", "¡Gracias, Samuel!"));
+  g_assert_false (label_shown (window, pick (lang, "Thank you, Sam!", "¡Gracias, Sam!")));
+  curb_order_set_first_name (order, "Sam");
   curb_kiosk_flow_start_over (flow);
 }
 
