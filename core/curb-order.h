@@ -51,19 +51,6 @@ gboolean    curb_temperature_from_string (const char      *text,
 gboolean    curb_order_ref_is_valid      (const char      *ref);
 
 /**
- * curb_order_validate_central:
- * @order: an order document as central sends it
- *
- * Checks the fields the store relies on (ref, version, names, window,
- * lines, substitutions, alternate pickup, cancelled). Unknown fields are
- * ignored. Fails with %CURB_ERROR_INVALID and a message naming the field.
- */
-gboolean    curb_order_validate_central  (JsonObject      *order,
-                                          GError         **error);
-
-guint       curb_order_fit_central       (JsonObject      *order);
-
-/**
  * curb_order_normalize_surname:
  *
  * Case- and accent-insensitive form of a surname used for the manual lookup

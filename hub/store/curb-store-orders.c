@@ -630,20 +630,6 @@ append_locked (CurbStore  *self,
 
 /* --- central's content --- */
 
-static JsonObject *
-strip_private (JsonObject *central_order)
-{
-  static const char * const private_members[] = { "surname", "phone_last4", "token", NULL };
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), central_order);
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
-  JsonObject *content = json_node_dup_object (copy);
-
-  for (guint i = 0; private_members[i] != NULL; i++)
-    json_object_remove_member (content, private_members[i]);
-  return content;
-}
-
 static gboolean
 find_version (CurbStore       *self,
               const char      *ref,
@@ -666,10 +652,10 @@ find_version (CurbStore       *self,
 }
 
 static gboolean
-write_content (CurbStore   *self,
-               JsonObject  *central_order,
-               gboolean     exists,
-               GError     **error)
+write_content (CurbStore         *self,
+               CurbCentralOrder  *central,
+               gboolean           exists,
+               GError           **error)
 {
   g_autoptr(CurbStmt) stmt = curb_store_prepare (self, exists
       ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6,"
@@ -677,19 +663,16 @@ write_content (CurbStore   *self,
       : "INSERT INTO orders (ref, version, content, token, window_start_ms, created_ms, updated_ms)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error);
   g_autoptr(JsonNode) content = NULL;
-  gint64 window_start = 0;
 
   if (stmt == NULL)
     return FALSE;
   content = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (content, strip_private (central_order));
-  curb_iso8601_to_ms (json_object_get_string_member_with_default (central_order, "window_start", NULL),
-                      &window_start);
-  curb_stmt_bind_text (stmt, 1, json_object_get_string_member (central_order, "ref"));
-  sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (central_order, "version"));
+  json_node_take_object (content, curb_order_codec_encode_content (central->order));
+  curb_stmt_bind_text (stmt, 1, curb_order_get_ref (central->order));
+  sqlite3_bind_int64 (stmt, 2, curb_order_get_version (central->order));
   curb_stmt_bind_json (stmt, 3, content);
-  curb_stmt_bind_text (stmt, 4, json_object_get_string_member_with_default (central_order, "token", NULL));
-  bind_ms (stmt, 5, window_start);
+  curb_stmt_bind_text (stmt, 4, central->token);
+  bind_ms (stmt, 5, curb_order_get_window_start (central->order));
   sqlite3_bind_int64 (stmt, 6, curb_now_ms ());
   return curb_store_step_done (self, stmt, error);
 }
@@ -716,15 +699,13 @@ write_hash (CurbStore   *self,
 }
 
 static gboolean
-write_hashes (CurbStore   *self,
-              JsonObject  *central_order,
-              GError     **error)
+write_hashes (CurbStore         *self,
+              CurbCentralOrder  *central,
+              GError           **error)
 {
-  const char *ref = json_object_get_string_member (central_order, "ref");
-  g_autofree char *surname = curb_order_normalize_surname (
-      json_object_get_string_member_with_default (central_order, "surname", NULL));
-  g_autofree char *phone = curb_order_normalize_phone_last4 (
-      json_object_get_string_member_with_default (central_order, "phone_last4", NULL));
+  const char *ref = curb_order_get_ref (central->order);
+  g_autofree char *surname = curb_order_normalize_surname (central->surname);
+  g_autofree char *phone = curb_order_normalize_phone_last4 (central->phone_last4);
 
   return (surname == NULL || write_hash (self, ref, "surname", surname, error))
          && (phone == NULL || write_hash (self, ref, "phone", phone, error));
@@ -762,32 +743,31 @@ cancel_locked (CurbStore   *self,
 
 static gboolean
 upsert_locked (CurbStore          *self,
-               JsonObject         *central_order,
+               CurbCentralOrder   *central,
                CurbUpsertOutcome  *out_outcome,
                CurbOrderState     *out_before,
                CurbEvent         **out_cancelled,
                GError            **error)
 {
-  const char *ref = json_object_get_string_member (central_order, "ref");
+  const char *ref = curb_order_get_ref (central->order);
+  gint64 version = curb_order_get_version (central->order);
   CurbOrderState state = CURB_ORDER_STATE_PENDING;
   gint64 stored_version;
 
   if (!find_version (self, ref, &stored_version, &state, error))
     return FALSE;
   *out_before = state;
-  if (stored_version >= json_object_get_int_member (central_order, "version"))
+  if (stored_version >= version)
     {
       *out_outcome = CURB_UPSERT_STALE;
       return TRUE;
     }
   *out_outcome = stored_version < 0 ? CURB_UPSERT_INSERTED : CURB_UPSERT_UPDATED;
-  if (!write_content (self, central_order, stored_version >= 0, error)
-      || !write_hashes (self, central_order, error)
-      || !curb_store_resolve_rejected_locked (self, ref, json_object_get_int_member (central_order, "version"),
-                                              error))
+  if (!write_content (self, central, stored_version >= 0, error)
+      || !write_hashes (self, central, error)
+      || !curb_store_resolve_rejected_locked (self, ref, version, error))
     return FALSE;
-  if (json_object_get_boolean_member_with_default (central_order, "cancelled", FALSE)
-      && curb_order_state_is_active (state))
+  if (curb_order_get_cancelled (central->order) && curb_order_state_is_active (state))
     return cancel_locked (self, ref, out_cancelled, error);
   return TRUE;
 }
@@ -885,6 +865,7 @@ curb_store_upsert_order (CurbStore          *self,
                          GError            **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbCentralOrder) central = NULL;
   g_autoptr(CurbEvent) cancelled = NULL;
   CurbUpsertOutcome outcome = CURB_UPSERT_STALE;
   CurbOrderState before = CURB_ORDER_STATE_PENDING;
@@ -892,13 +873,13 @@ curb_store_upsert_order (CurbStore          *self,
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_order != NULL, FALSE);
 
-  curb_order_fit_central (central_order);
-  if (!curb_order_validate_central (central_order, error))
+  central = curb_order_codec_decode_central (central_order, error);
+  if (central == NULL)
     return FALSE;
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
     return FALSE;
-  if (!upsert_locked (self, central_order, &outcome, &before, &cancelled, error) || !curb_store_commit (self, error))
+  if (!upsert_locked (self, central, &outcome, &before, &cancelled, error) || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
       return FALSE;
@@ -913,51 +894,20 @@ curb_store_upsert_order (CurbStore          *self,
   return TRUE;
 }
 
-static GError *
-check_page_entry (JsonNode *node,
-                  guint     index)
-{
-  GError *error = NULL;
-  JsonObject *order;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
-  order = json_node_get_object (node);
-  curb_order_fit_central (order);
-  if (!curb_order_validate_central (order, &error))
-    {
-      JsonNode *member = json_object_get_member (order, "ref");
-      const char *ref = member != NULL && JSON_NODE_HOLDS_VALUE (member)
-          && json_node_get_value_type (member) == G_TYPE_STRING ? json_node_get_string (member) : NULL;
-      g_autofree char *shown = g_strndup (ref != NULL && curb_order_ref_is_valid (ref) ? ref : "?", 32);
-
-      g_prefix_error (&error, "Order #%u (%s): ", index, shown);
-    }
-  return error;
-}
-
 static gboolean
 upsert_page_locked (CurbStore  *self,
-                    JsonArray  *orders,
+                    GPtrArray  *central_orders,
                     GPtrArray  *cancelled,
                     GPtrArray  *alerts,
-                    GPtrArray  *rejected,
                     GError    **error)
 {
-  for (guint i = 0; i < json_array_get_length (orders); i++)
+  for (guint i = 0; i < central_orders->len; i++)
     {
-      JsonNode *node = json_array_get_element (orders, i);
-      GError *invalid = check_page_entry (node, i);
       g_autoptr(CurbEvent) event = NULL;
       CurbUpsertOutcome outcome;
       CurbOrderState before;
 
-      if (invalid != NULL)
-        {
-          g_ptr_array_add (rejected, invalid);
-          continue;
-        }
-      if (!upsert_locked (self, json_node_get_object (node), &outcome, &before, &event, error))
+      if (!upsert_locked (self, g_ptr_array_index (central_orders, i), &outcome, &before, &event, error))
         return FALSE;
       if (event == NULL)
         continue;
@@ -969,17 +919,15 @@ upsert_page_locked (CurbStore  *self,
 }
 
 gboolean
-curb_store_upsert_orders (CurbStore   *self,
-                          JsonArray   *central_orders,
-                          GPtrArray  **out_cancelled,
-                          GPtrArray  **out_alerts,
-                          GPtrArray  **out_rejected,
-                          GError     **error)
+curb_store_upsert_central_orders (CurbStore   *self,
+                                  GPtrArray   *central_orders,
+                                  GPtrArray  **out_cancelled,
+                                  GPtrArray  **out_alerts,
+                                  GError     **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
 
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_orders != NULL, FALSE);
@@ -987,8 +935,7 @@ curb_store_upsert_orders (CurbStore   *self,
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
     return FALSE;
-  if (!upsert_page_locked (self, central_orders, cancelled, alerts, rejected, error)
-      || !curb_store_commit (self, error))
+  if (!upsert_page_locked (self, central_orders, cancelled, alerts, error) || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
       return FALSE;
@@ -997,6 +944,55 @@ curb_store_upsert_orders (CurbStore   *self,
     *out_cancelled = g_steal_pointer (&cancelled);
   if (out_alerts != NULL)
     *out_alerts = g_steal_pointer (&alerts);
+  return TRUE;
+}
+
+static GError *
+decode_page_entry (JsonNode          *node,
+                   guint              index,
+                   CurbCentralOrder **out_central)
+{
+  GError *error = NULL;
+  const char *ref;
+
+  *out_central = NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
+  *out_central = curb_order_codec_decode_central (json_node_get_object (node), &error);
+  if (*out_central == NULL)
+    {
+      ref = curb_order_codec_peek_central (json_node_get_object (node), NULL);
+      g_prefix_error (&error, "Order #%u (%s): ", index, ref != NULL ? ref : "?");
+    }
+  return error;
+}
+
+gboolean
+curb_store_upsert_orders (CurbStore   *self,
+                          JsonArray   *central_orders,
+                          GPtrArray  **out_cancelled,
+                          GPtrArray  **out_alerts,
+                          GPtrArray  **out_rejected,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_central_order_free);
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (central_orders != NULL, FALSE);
+
+  for (guint i = 0; i < json_array_get_length (central_orders); i++)
+    {
+      CurbCentralOrder *central;
+      GError *invalid = decode_page_entry (json_array_get_element (central_orders, i), i, &central);
+
+      if (invalid != NULL)
+        g_ptr_array_add (rejected, invalid);
+      else
+        g_ptr_array_add (decoded, central);
+    }
+  if (!curb_store_upsert_central_orders (self, decoded, out_cancelled, out_alerts, error))
+    return FALSE;
   if (out_rejected != NULL)
     *out_rejected = g_steal_pointer (&rejected);
   return TRUE;
