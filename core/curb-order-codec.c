@@ -848,6 +848,17 @@ curb_order_codec_encode (CurbOrder *order)
   return object;
 }
 
+JsonObject *
+curb_order_codec_encode_person (CurbPerson *person)
+{
+  g_autoptr(JsonObject) holder = json_object_new ();
+
+  g_return_val_if_fail (CURB_IS_PERSON (person), NULL);
+
+  write_person (holder, "person", person);
+  return json_object_ref (json_object_get_object_member (holder, "person"));
+}
+
 /* curb_order_codec_encode() without the store's facts. */
 JsonObject *
 curb_order_codec_encode_content (CurbOrder *order)

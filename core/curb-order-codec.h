@@ -36,6 +36,9 @@ CurbOrder  *curb_order_codec_decode_member (JsonObject  *object,
  */
 JsonObject *curb_order_codec_encode        (CurbOrder   *order) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A person (claimer, alternate pickup) as the order's members hold one. */
+JsonObject *curb_order_codec_encode_person  (CurbPerson *person) G_GNUC_WARN_UNUSED_RESULT;
+
 /* curb_order_codec_encode() without the store's facts: central's content
  * as the store keeps it. */
 JsonObject *curb_order_codec_encode_content (CurbOrder *order) G_GNUC_WARN_UNUSED_RESULT;
