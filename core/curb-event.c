@@ -657,25 +657,6 @@ curb_event_get_not_taken (CurbEvent *self)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-static const char *
-entry_string (JsonObject *entry,
-              const char *member)
-{
-  JsonNode *node = json_object_get_member (entry, member);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
-
-static guint
-entry_qty (JsonObject *entry)
-{
-  JsonNode *node = json_object_get_member (entry, "qty");
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
-         ? (guint) json_node_get_int (node) : 0;
-}
-
 GPtrArray *
 curb_event_dup_not_taken (CurbEvent *self)
 {
@@ -686,10 +667,10 @@ curb_event_dup_not_taken (CurbEvent *self)
     {
       JsonNode *element = json_array_get_element (array, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *line_id = entry != NULL ? entry_string (entry, "line_id") : NULL;
+      const char *line_id = entry != NULL ? curb_json_get_string (entry, "line_id") : NULL;
 
       if (line_id != NULL)
-        g_ptr_array_add (entries, curb_not_taken_new (line_id, entry_qty (entry), entry_string (entry, "reason")));
+        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) curb_json_get_int (entry, "qty", 0), curb_json_get_string (entry, "reason")));
     }
   return entries;
 }
