@@ -1056,15 +1056,6 @@ read_private (const Scope       *scope,
   return TRUE;
 }
 
-static JsonObject *
-copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonNode) copy = json_node_copy (node);
-
-  return json_node_dup_object (copy);
-}
-
 CurbCentralOrder *
 curb_order_codec_decode_central (JsonObject  *object,
                                  GError     **error)
@@ -1075,7 +1066,7 @@ curb_order_codec_decode_central (JsonObject  *object,
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  fitted = copy_object (object);
+  fitted = curb_json_object_copy (object);   /* fitting must not change the caller's document */
   central->n_fitted = curb_order_codec_fit_central (fitted);
   scope.object = fitted;
   central->order = g_object_new (CURB_TYPE_ORDER, NULL);
