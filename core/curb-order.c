@@ -1,3 +1,5 @@
+#include <glib/gi18n-lib.h>
+
 #include "curb-error.h"
 #include "curb-order.h"
 #include "curb-util.h"
@@ -9,6 +11,11 @@ static const char * const state_names[CURB_ORDER_STATE_COUNT] = {
 
 static const char * const temperature_names[CURB_TEMPERATURE_COUNT] = {
   "ambient", "chilled", "frozen",
+};
+
+/* What staff read on labels and screens (the kiosk says "Pantry" to shoppers). */
+static const char * const temperature_titles[CURB_TEMPERATURE_COUNT] = {
+  N_("Ambient"), N_("Chilled"), N_("Frozen"),
 };
 
 static int
@@ -56,6 +63,13 @@ curb_temperature_to_string (CurbTemperature temperature)
 {
   g_return_val_if_fail ((guint) temperature < CURB_TEMPERATURE_COUNT, NULL);
   return temperature_names[temperature];
+}
+
+const char *
+curb_temperature_get_title (CurbTemperature temperature)
+{
+  g_return_val_if_fail ((guint) temperature < CURB_TEMPERATURE_COUNT, NULL);
+  return temperature_titles[temperature];
 }
 
 gboolean

@@ -46,6 +46,9 @@ gboolean    curb_order_state_is_active   (CurbOrderState   state);
 const char *curb_temperature_to_string   (CurbTemperature  temperature);
 gboolean    curb_temperature_from_string (const char      *text,
                                           CurbTemperature *out_temperature);
+/* "Ambient", "Chilled", "Frozen": untranslated (N_), for _() or a
+ * printer's catalog. */
+const char *curb_temperature_get_title   (CurbTemperature  temperature);
 
 /* [A-Z0-9-]{1,32} */
 gboolean    curb_order_ref_is_valid      (const char      *ref);
