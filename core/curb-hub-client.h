@@ -90,7 +90,8 @@ char       *curb_hub_client_enroll_to_file        (CurbHubClient       *self,
 gboolean    curb_hub_client_load_credential       (CurbHubClient       *self,
                                                    const char          *path,
                                                    GError             **error);
-/* POST /v1/checkins {token | ticket, bay, event_id, at} -> {order, event, eta_s, replayed} */
+/* POST /v1/checkins {token | ticket, bay?, event_id, at} -> {order, event, eta_s, replayed};
+ * @bay may be %NULL: checked in on the scan, the bay follows as bay_chosen. */
 void        curb_hub_client_checkin_async         (CurbHubClient       *self,
                                                    const char          *token_or_ticket,
                                                    gboolean             is_ticket,
