@@ -241,9 +241,10 @@ format_id_notice (CurbKioskGreetingPage *self,
   return g_strdup (_("Please have your ID ready: some items need an ID check."));
 }
 
+/* A label shows while it has text (bound to its own label). */
 static gboolean
-has_text (GtkLabel   *label,
-          const char *text)
+has_text (CurbKioskGreetingPage *self,
+          const char            *text)
 {
   return text != NULL && *text != '\0';
 }

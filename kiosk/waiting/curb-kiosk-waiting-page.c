@@ -69,9 +69,10 @@ format_thanks (CurbKioskWaitingPage *self,
                                           : g_strdup (_("Thank you!"));
 }
 
+/* A label shows while it has text (bound to its own label). */
 static gboolean
-has_text (GtkLabel   *label,
-          const char *text)
+has_text (CurbKioskWaitingPage *self,
+          const char           *text)
 {
   return text != NULL && *text != '\0';
 }
