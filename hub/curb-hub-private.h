@@ -63,6 +63,7 @@ struct _CurbHub
   guint            escalation_s;
   GHashTable      *help_calls;      /* call id -> JsonObject: open calls for staff */
   guint64          help_calls_total;
+  GHashTable      *help_answered;   /* call id -> gint64 ms: answered in the last hours */
 };
 
 /* curb-hub.c */
@@ -146,7 +147,8 @@ void curb_hub_handle_assistance_list        (CurbHub *hub, SoupServerMessage *ms
 void curb_hub_handle_assistance_acknowledge (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                              const char *id, const char *action);
 void        curb_hub_load_assistance            (CurbHub *hub);
-JsonObject *curb_hub_assistance_status          (CurbHub *hub);
+/* @device_id: (nullable): a kiosk's own calls only */
+JsonObject *curb_hub_assistance_status          (CurbHub *hub, const char *device_id);
 void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */
