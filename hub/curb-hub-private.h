@@ -138,6 +138,7 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
 gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref, JsonNode *not_taken);
+char    *curb_hub_order_undecided_substitution (CurbHub *hub, const char *ref, JsonNode *decisions);
 
 /* curb-hub-assistance.c: "Call staff" from a kiosk */
 void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,

@@ -437,6 +437,9 @@ on_complete (CurbDetailPage    *page,
   json_builder_add_boolean_value (builder, id_checked);
   json_builder_set_member_name (builder, "not_taken");
   json_builder_add_value (builder, json_node_copy (not_taken));
+  /* the shopper's answers to substitutions still open */
+  json_builder_set_member_name (builder, "substitutions");
+  json_builder_add_value (builder, curb_detail_page_dup_decisions (page));
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   act (self, "handover", ref, body);

@@ -7,6 +7,7 @@
 #include "board/curb-order-card.h"
 #include "curb-bag-check.h"
 #include "curb-rules.h"
+#include "detail/curb-substitution-answers.h"
 
 struct _CurbDetailPage
 {
@@ -23,6 +24,7 @@ struct _CurbDetailPage
   GtkButton          *claim_button;
   GtkWidget          *handoff_box;
   GtkWidget          *handoff_actions;
+  CurbSubstitutionAnswers *answers;
   GtkLabel           *bag_status_label;
   GtkEntry           *bag_entry;
   GtkCheckButton     *id_check;
@@ -552,6 +554,7 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, claim_button);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, handoff_box);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, handoff_actions);
+  gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, answers);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, bag_status_label);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, bag_entry);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, id_check);
@@ -593,6 +596,7 @@ curb_detail_page_class_init (CurbDetailPageClass *klass)
                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   g_type_ensure (CURB_TYPE_ORDER);
+  g_type_ensure (CURB_TYPE_SUBSTITUTION_ANSWERS);
   curb_staging_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/curbside/Staging/detail/curb-detail-page.ui");
   bind_children (widget_class);
@@ -629,6 +633,7 @@ curb_detail_page_init (CurbDetailPage *self)
   g_signal_connect (self->bag_entry, "activate", G_CALLBACK (on_bag_entry_activate), self);
   g_signal_connect (self->partial_check, "toggled", G_CALLBACK (on_partial_toggled), self);
   g_signal_connect_swapped (self->id_check, "toggled", G_CALLBACK (on_input_changed), self);
+  g_signal_connect_swapped (self->answers, "changed", G_CALLBACK (on_input_changed), self);
 }
 
 GtkWidget *
@@ -668,6 +673,7 @@ curb_detail_page_show_order (CurbDetailPage *self,
   curb_detail_page_set_message (self, NULL, FALSE);
   gtk_check_button_set_active (self->id_check, FALSE);
   gtk_check_button_set_active (self->partial_check, FALSE);
+  curb_substitution_answers_set_order (self->answers, order);
   fill_items (self);
   fill_partial (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
@@ -770,11 +776,13 @@ curb_detail_page_set_message (CurbDetailPage *self,
 }
 
 /* The bags all scanned, and the handoff the pickup rules allow
- * (curb_rules_check_handoff(): claimed, the ID check, what is not taken). */
+ * (curb_rules_check_handoff(): claimed, the ID check, what is not taken;
+ * curb_rules_check_handoff_substitutions(): the shopper answered). */
 gboolean
 curb_detail_page_can_complete (CurbDetailPage *self)
 {
   g_autoptr(GPtrArray) not_taken = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
 
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
   if (self->order == NULL || curb_order_get_cancelled (self->order) || !curb_bag_check_is_complete (self->bags))
@@ -785,7 +793,28 @@ curb_detail_page_can_complete (CurbDetailPage *self)
   not_taken = dup_not_taken_entries (self);
   if (gtk_check_button_get_active (self->partial_check) && not_taken->len == 0)
     return FALSE;
-  return curb_rules_check_handoff (self->order, not_taken, gtk_check_button_get_active (self->id_check), NULL);
+  decisions = curb_substitution_answers_dup_decisions (self->answers);
+  return curb_rules_check_handoff (self->order, not_taken, gtk_check_button_get_active (self->id_check), NULL)
+         && curb_rules_check_handoff_substitutions (self->order, decisions, NULL);
+}
+
+/* Returns: (transfer full): a JSON array of {substitution_id, approved}:
+ * the shopper's answers given at the handoff */
+JsonNode *
+curb_detail_page_dup_decisions (CurbDetailPage *self)
+{
+  g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), NULL);
+  return curb_substitution_answers_dup_json (self->answers);
+}
+
+/* As staff tapping Accepted or Declined for @substitution_id. */
+gboolean
+curb_detail_page_answer_substitution (CurbDetailPage *self,
+                                      const char     *substitution_id,
+                                      gboolean        accepted)
+{
+  g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
+  return curb_substitution_answers_answer (self->answers, substitution_id, accepted);
 }
 
 /* Returns: (transfer full): a JSON array of {line_id, qty, reason} */
