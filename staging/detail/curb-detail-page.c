@@ -38,6 +38,7 @@ struct _CurbDetailPage
 
   CurbStagingStation *station;
   CurbOrder          *order;
+  gboolean            claim_pending;       /* this station's claim waits for the hub */
   CurbBagCheck       *bags;
   GPtrArray          *not_taken_spins;     /* GtkSpinButton per line */
   GPtrArray          *not_taken_reasons;   /* GtkDropDown per line */
@@ -45,7 +46,7 @@ struct _CurbDetailPage
 
 G_DEFINE_FINAL_TYPE (CurbDetailPage, curb_detail_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_ORDER, N_PROPS };
+enum { PROP_0, PROP_ORDER, PROP_CLAIM_PENDING, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 enum { BACK, CLAIM, RELEASE, COMPLETE, NO_SHOW, RETURN_TO_STOCK, N_SIGNALS };
@@ -145,10 +146,14 @@ shows_actions (CurbDetailPage *self,
 static char *
 format_state (CurbDetailPage *self,
               CurbOrderState  state,
-              CurbPerson     *claimer)
+              CurbPerson     *claimer,
+              gboolean        claim_pending)
 {
   const char *by = claimer != NULL ? curb_person_get_first_name (claimer) : NULL;
 
+  /* claimed here while the hub was unreachable: the hub decides when it is back */
+  if (claim_pending && state == CURB_ORDER_STATE_ARRIVED)
+    return g_strdup (_("Claimed by you — waiting to send"));
   if (claimer != NULL && (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY))
     return is_mine_ahead (self, state, claimer)
            ? g_strdup (_("You are bringing it out when the shopper arrives"))
@@ -228,9 +233,25 @@ static gboolean
 may_claim (CurbDetailPage *self,
            CurbOrderState  state,
            CurbPerson     *claimer,
-           gint64          eta)
+           gint64          eta,
+           gboolean        claim_pending)
 {
-  return self->order != NULL && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
+  return self->order != NULL && !claim_pending && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
+}
+
+/* The station's queue changed: a claim of this order may wait in it, or
+ * have reached the hub (or been refused there). */
+static void
+update_claim_pending (CurbDetailPage *self)
+{
+  CurbStagingLink *link = self->station != NULL ? curb_staging_station_get_link (self->station) : NULL;
+  gboolean pending = link != NULL && self->order != NULL
+                     && curb_staging_link_is_claim_pending (link, curb_order_get_ref (self->order));
+
+  if (pending == self->claim_pending)
+    return;
+  self->claim_pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CLAIM_PENDING]);
 }
 
 static gboolean
@@ -535,6 +556,9 @@ curb_detail_page_get_property (GObject    *object,
     case PROP_ORDER:
       g_value_set_object (value, CURB_DETAIL_PAGE (object)->order);
       break;
+    case PROP_CLAIM_PENDING:
+      g_value_set_boolean (value, CURB_DETAIL_PAGE (object)->claim_pending);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -594,6 +618,8 @@ curb_detail_page_class_init (CurbDetailPageClass *klass)
   object_class->get_property = curb_detail_page_get_property;
   props[PROP_ORDER] = g_param_spec_object ("order", NULL, NULL, CURB_TYPE_ORDER,
                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_CLAIM_PENDING] = g_param_spec_boolean ("claim-pending", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   g_type_ensure (CURB_TYPE_ORDER);
   g_type_ensure (CURB_TYPE_SUBSTITUTION_ANSWERS);
@@ -642,6 +668,7 @@ curb_detail_page_new (CurbStagingStation *station)
   CurbDetailPage *self = g_object_new (CURB_TYPE_DETAIL_PAGE, NULL);
 
   self->station = g_object_ref (station);
+  g_signal_connect_object (station, "link-changed", G_CALLBACK (update_claim_pending), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 
@@ -677,6 +704,7 @@ curb_detail_page_show_order (CurbDetailPage *self,
   fill_items (self);
   fill_partial (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
+  update_claim_pending (self);
   on_order_notify (self);
 }
 
