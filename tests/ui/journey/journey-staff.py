@@ -3,6 +3,7 @@
 keyboard-wedge scanner and the pointer, against a real hub."""
 
 import os
+import time
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -185,14 +186,13 @@ def claim_from_banner_bags_and_id_check(j, store):
     j.desk.wedge_scan("CB1:P00002:1/4")          # a bag of another order comes along
     staging.wait_text("WRONG BAG: this bag belongs to order P00002")
     j.shot("a bag of another order: WRONG BAG", staging)
-    answer_the_substitution_at_handoff(j, store, staging)
-    # the ID check is further down the page: on with the keyboard (Tab past the bag label)
+    # the ID check is further down the page: on with the keyboard (Tab from the bag label)
     id_check = staging.find(role="check box", contains="photo ID")
-    j.desk.key("Tab")
     j.desk.key("Tab")
     wait_for(id_check.is_focused, "the keyboard focus on the ID check")
     j.desk.key("space")
     wait_for(id_check.is_checked, "the ID check ticked")
+    answer_the_substitution_at_handoff(j, store, staging)
     wait_for(lambda: staging.button("Complete handoff").is_sensitive(), "Complete handoff to be offered")
     j.shot("every bag, the ID checked, the shopper answered: ready to hand over", staging)
     staging.click("Complete handoff")
@@ -219,6 +219,7 @@ def answer_the_substitution_at_handoff(j, store, staging):
     staging.wait_text("Ask the shopper before the handoff")
     accepted = staging.button(contains="Accepted: 1 × Soy milk 1 L instead of Oat milk 1 L?")
     declined = staging.button(contains="Declined: 1 × Soy milk 1 L instead of Oat milk 1 L?")
+    time.sleep(1)                       # the ID check is in: only the answer is missing
     if staging.button("Complete handoff").is_sensitive():
         raise JourneyFailure("Complete handoff is offered while the shopper has not answered the substitution")
     for button in (accepted, declined):
