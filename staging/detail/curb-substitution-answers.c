@@ -120,15 +120,8 @@ rebuild (CurbSubstitutionAnswers *self)
       gtk_list_box_append (self->questions_box, make_question_row (self, substitution));
       asked++;
     }
-  g_hash_table_remove_all (self->answers);
-  {
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, kept);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      g_hash_table_insert (self->answers, g_strdup (key), value);
-  }
+  g_hash_table_unref (self->answers);
+  self->answers = g_steal_pointer (&kept);
   gtk_widget_set_visible (GTK_WIDGET (self), asked > 0);
   g_signal_emit (self, signals[CHANGED], 0);
 }

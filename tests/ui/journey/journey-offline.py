@@ -183,6 +183,9 @@ def another_station_claims_while_this_one_waits(j, store):
         sign_in_with_keyboard(j.desk, staging)
     store.hub.check_in(store.sign_token("P00008"), bay="4")
     order = store.hub.order("P00008")
+    back = staging.find_all(role="push button", name="Back to board")
+    if back:
+        back[0].click()
     staging.wait_text(f"{order['first_name']} {order['last_initial']}.")
     open_order_on_board(staging, "P00008")
     store.stop_hub()
