@@ -192,7 +192,7 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
 
   curb_kiosk_flow_set_language (flow, lang);
   visit = curb_kiosk_flow_begin (flow);
-  curb_kiosk_flow_show_order (flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_show_arrival (flow, visit, order, "tok", "scan", 600);
   shoot (window, lang, size, "greeting");
   assert_shows (window, pick (lang, "Hi Sam R.", "Hola, Sam R."));
   assert_shows (window, pick (lang, "Order A7K3Q9", "Pedido A7K3Q9"));
@@ -208,7 +208,6 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   assert_shows (window, pick (lang, "Which bay", "En qué plaza"));
 
   curb_kiosk_flow_choose_bay (flow, "4");
-  curb_kiosk_flow_checked_in (flow, visit, FALSE);
   shoot (window, lang, size, "waiting-checked-in");
   assert_shows (window, pick (lang, "You are checked in", "Ya registramos su llegada"));
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 180);
