@@ -196,6 +196,11 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   shoot (window, lang, size, "greeting");
   assert_shows (window, pick (lang, "Hi Sam R.", "Hola, Sam R."));
   assert_shows (window, pick (lang, "Order A7K3Q9", "Pedido A7K3Q9"));
+  /* the greeting is bound to the order in its .ui: the order changing is
+   * enough, the flow says nothing */
+  curb_order_set_first_name (order, "Samuel");
+  assert_shows (window, pick (lang, "Hi Samuel R.", "Hola, Samuel R."));
+  curb_order_set_first_name (order, "Sam");
 
   g_assert_false (label_shown (window, pick (lang, "Alex is bringing your order", "Alex le lleva su pedido")));
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 0);

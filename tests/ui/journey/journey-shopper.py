@@ -169,13 +169,16 @@ def not_you_takes_the_arrival_back(j, store):
     kiosk.wait_text("Not you? Start over")
     walk_away(store)
     staging.wait_text("Bay: choosing…")
+    staging.wait_text("order P00008, bay being chosen")      # the alert banner
     if "P00008" not in store.hub.orders_board()["alerts"]:
         raise JourneyFailure("the scan raised no staff alert")
     j.shot("the scan rang at the staging station")
     kiosk.click("Not you? Start over")
     kiosk.wait_text("Hold your pickup code up to the camera")
     staging.wait_gone("Bay: choosing…")
-    staging.wait_gone("Shopper waiting")
+    staging.wait_gone("order P00008, bay")          # no alert for it, nor "bay not given"
+    if staging.sees("Bay not given"):
+        raise JourneyFailure("Not you? left the arrival on the board without a bay")
     j.shot("Not you? took the arrival back: no card, no alert")
     order = store.hub.order("P00008")
     if order["state"] != "ready" or order["arrived_at"] is not None or order["bay"] is not None:
