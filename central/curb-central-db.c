@@ -397,6 +397,34 @@ apply_substitution_decision (CurbCentralDb  *self,
   return TRUE;
 }
 
+/* A handoff carries the shopper's answers to the substitutions still open
+ * ("substitutions": [{substitution_id, approved}]): each one as if decided. */
+static gboolean
+apply_handoff_decisions (CurbCentralDb  *self,
+                         const char     *store_id,
+                         JsonObject     *order,
+                         JsonObject     *event,
+                         GError        **error)
+{
+  JsonNode *data_node = member_of_type (event, "data", JSON_NODE_OBJECT);
+  JsonNode *decisions = data_node != NULL ? member_of_type (json_node_get_object (data_node), "substitutions",
+                                                            JSON_NODE_ARRAY) : NULL;
+  JsonArray *array = decisions != NULL ? json_node_get_array (decisions) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *decision = json_array_get_element (array, i);
+      g_autoptr(JsonObject) as_event = json_object_new ();
+
+      if (!JSON_NODE_HOLDS_OBJECT (decision))
+        continue;
+      json_object_set_member (as_event, "data", json_node_copy (decision));
+      if (!apply_substitution_decision (self, store_id, order, as_event, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 record_new_event (CurbCentralDb  *self,
                   const char     *store_id,
@@ -412,7 +440,7 @@ record_new_event (CurbCentralDb  *self,
     return FALSE;
   if (g_strcmp0 (json_object_get_string_member (event, "kind"), "substitution_decided") == 0)
     return apply_substitution_decision (self, store_id, order, event, error);
-  return TRUE;
+  return apply_handoff_decisions (self, store_id, order, event, error);
 }
 
 static void

@@ -30,6 +30,7 @@ typedef enum
   FIELD_LOCATIONS,
   FIELD_BAGS,
   FIELD_NOT_TAKEN,
+  FIELD_DECISIONS,
   FIELD_BAY,
 } FieldType;
 
@@ -59,11 +60,14 @@ static const FieldSpec staged_fields[] = {
 static const FieldSpec claimed_fields[] = {
   { "staff_name", FIELD_STRING, FALSE, 100 }, { "eta_s", FIELD_COUNT, FALSE, 86400 }, { NULL },
 };
+/* "substitutions": the shopper's answers staff recorded at the handoff */
 static const FieldSpec handed_over_fields[] = {
-  { "id_checked", FIELD_BOOL, FALSE, 0 }, { "proof", FIELD_STRING, FALSE, 64 }, { NULL },
+  { "id_checked", FIELD_BOOL, FALSE, 0 }, { "proof", FIELD_STRING, FALSE, 64 },
+  { "substitutions", FIELD_DECISIONS, FALSE, 100 }, { NULL },
 };
 static const FieldSpec partial_fields[] = {
-  { "id_checked", FIELD_BOOL, FALSE, 0 }, { "not_taken", FIELD_NOT_TAKEN, TRUE, 1000 }, { NULL },
+  { "id_checked", FIELD_BOOL, FALSE, 0 }, { "not_taken", FIELD_NOT_TAKEN, TRUE, 1000 },
+  { "substitutions", FIELD_DECISIONS, FALSE, 100 }, { NULL },
 };
 static const FieldSpec substitution_fields[] = {
   { "substitution_id", FIELD_STRING, TRUE, 64 }, { "approved", FIELD_BOOL, TRUE, 0 }, { NULL },
@@ -278,6 +282,42 @@ clean_not_taken (JsonNode *node,
   return json_node_init_array (json_node_alloc (), out);
 }
 
+/* [{substitution_id, approved}] */
+static JsonNode *
+clean_decisions (JsonNode *node,
+                 gint64    max)
+{
+  static const char * const id[] = { "substitution_id", NULL };
+  g_autoptr(JsonArray) out = json_array_new ();
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > (guint) max)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonNode *approved;
+      JsonNode *clean;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return NULL;
+      approved = json_object_get_member (json_node_get_object (element), "approved");
+      clean = clean_strings (json_node_get_object (element), id, 64, TRUE);
+      if (clean == NULL || approved == NULL || !JSON_NODE_HOLDS_VALUE (approved)
+          || json_node_get_value_type (approved) != G_TYPE_BOOLEAN)
+        {
+          g_clear_pointer (&clean, json_node_unref);
+          return NULL;
+        }
+      json_object_set_boolean_member (json_node_get_object (clean), "approved", json_node_get_boolean (approved));
+      json_array_add_element (out, clean);
+    }
+  return json_node_init_array (json_node_alloc (), out);
+}
+
 static JsonNode *
 clean_field (const FieldSpec *spec,
              JsonNode        *node)
@@ -310,6 +350,8 @@ clean_field (const FieldSpec *spec,
       return clean_bags (node, spec->max);
     case FIELD_NOT_TAKEN:
       return clean_not_taken (node, spec->max);
+    case FIELD_DECISIONS:
+      return clean_decisions (node, spec->max);
     default:
       g_assert_not_reached ();
     }

@@ -150,7 +150,7 @@ typedef enum
   CURB_HUB_ACTION_CLAIM,                 /* claim         {}                                  */
   CURB_HUB_ACTION_RELEASE,               /* release       {reason?}                           */
   CURB_HUB_ACTION_STAGE,                 /* stage         {locations, bags}                   */
-  CURB_HUB_ACTION_HANDOVER,              /* handover      {id_checked, proof?, not_taken?}    */
+  CURB_HUB_ACTION_HANDOVER,              /* handover      {id_checked, proof?, not_taken?, substitutions?} */
   CURB_HUB_ACTION_NO_SHOW,               /* no-show       {reason?}                           */
   CURB_HUB_ACTION_RETURN_TO_STOCK,       /* return-to-stock {reason?}                         */
   CURB_HUB_ACTION_DECIDE_SUBSTITUTION,   /* substitutions {substitution_id, approved}         */

@@ -200,6 +200,71 @@ curb_rules_check_substitution_decision (CurbOrder   *order,
   return TRUE;
 }
 
+static CurbSubstitution *
+find_decision (GPtrArray  *decisions,
+               const char *substitution_id)
+{
+  for (guint i = 0; decisions != NULL && i < decisions->len; i++)
+    if (g_strcmp0 (curb_substitution_get_id (g_ptr_array_index (decisions, i)), substitution_id) == 0)
+      return g_ptr_array_index (decisions, i);
+  return NULL;
+}
+
+CurbSubstitution *
+curb_rules_undecided_substitution (CurbOrder *order,
+                                   GPtrArray *decisions)
+{
+  GListModel *substitutions;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), NULL);
+
+  substitutions = curb_order_get_substitutions (order);
+  for (guint i = 0; i < g_list_model_get_n_items (substitutions); i++)
+    {
+      g_autoptr(CurbSubstitution) substitution = g_list_model_get_item (substitutions, i);
+
+      if (curb_substitution_get_status (substitution) == CURB_SUBSTITUTION_PENDING
+          && find_decision (decisions, curb_substitution_get_id (substitution)) == NULL)
+        return substitution;   /* the order holds a reference */
+    }
+  return NULL;
+}
+
+gboolean
+curb_rules_check_handoff_substitutions (CurbOrder  *order,
+                                        GPtrArray  *decisions,
+                                        GError    **error)
+{
+  CurbSubstitution *undecided;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
+
+  for (guint i = 0; decisions != NULL && i < decisions->len; i++)
+    {
+      CurbSubstitution *decision = g_ptr_array_index (decisions, i);
+
+      if (curb_order_find_substitution (order, curb_substitution_get_id (decision)) == NULL)
+        {
+          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "The order has no substitution %s",
+                       curb_substitution_get_id (decision));
+          return FALSE;
+        }
+      if (curb_substitution_get_status (decision) == CURB_SUBSTITUTION_PENDING)
+        {
+          g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "Substitution %s needs the shopper's answer, not none",
+                       curb_substitution_get_id (decision));
+          return FALSE;
+        }
+    }
+  undecided = curb_rules_undecided_substitution (order, decisions);
+  if (undecided == NULL)
+    return TRUE;
+  g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID,
+               "Ask the shopper whether they take %s instead of %s before the handoff",
+               curb_substitution_get_replacement (undecided), curb_substitution_get_original (undecided));
+  return FALSE;
+}
+
 CurbBagVerdict
 curb_rules_check_bag_label (CurbOrder  *order,
                             const char *code,
@@ -221,6 +286,28 @@ curb_rules_check_bag_label (CurbOrder  *order,
   return CURB_BAG_OF_ORDER;
 }
 
+/* The event's "substitutions" (the answers given at the handoff) as
+ * decided substitutions (already validated). */
+static GPtrArray *
+event_decisions (CurbEvent *event)
+{
+  JsonObject *data = curb_event_get_data (event);
+  GPtrArray *decisions = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = json_object_has_member (data, "substitutions")
+                     ? json_object_get_array_member (data, "substitutions") : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      g_ptr_array_add (decisions, curb_substitution_new (json_object_get_string_member (entry, "substitution_id"),
+                                                         NULL, NULL, NULL, 0,
+                                                         json_object_get_boolean_member (entry, "approved")
+                                                         ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED));
+    }
+  return decisions;
+}
+
 static gboolean
 check_details (CurbOrder  *order,
                CurbEvent  *event,
@@ -228,6 +315,7 @@ check_details (CurbOrder  *order,
 {
   JsonObject *data = curb_event_get_data (event);
   g_autoptr(GPtrArray) not_taken = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
 
   switch (curb_event_get_kind (event))
     {
@@ -237,9 +325,11 @@ check_details (CurbOrder  *order,
     case CURB_EVENT_HANDED_OVER:
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
       not_taken = curb_event_dup_not_taken (event);
+      decisions = event_decisions (event);
       return curb_rules_check_handoff (order, not_taken,
                                        json_object_get_boolean_member_with_default (data, "id_checked", FALSE),
-                                       error);
+                                       error)
+             && curb_rules_check_handoff_substitutions (order, decisions, error);
     case CURB_EVENT_STAGED:
     case CURB_EVENT_ARRIVED:
     case CURB_EVENT_CLAIMED:

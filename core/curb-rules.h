@@ -82,6 +82,27 @@ gboolean       curb_rules_check_handoff    (CurbOrder  *order,
                                             GPtrArray  *not_taken,
                                             gboolean    id_checked,
                                             GError    **error);
+/**
+ * curb_rules_undecided_substitution:
+ * @decisions: (element-type CurbSubstitution) (nullable): the shopper's
+ *   answers staff record at the handoff (id and status)
+ *
+ * Returns: (transfer none) (nullable): the first substitution of @order
+ *   still waiting for the shopper's answer once @decisions are counted
+ */
+CurbSubstitution *curb_rules_undecided_substitution (CurbOrder *order,
+                                                     GPtrArray *decisions);
+/**
+ * curb_rules_check_handoff_substitutions:
+ * @decisions: (element-type CurbSubstitution) (nullable): as above
+ *
+ * No substitution leaves undecided: the shopper answers each one offered
+ * before the handoff (at the kiosk, or to staff at the handoff). Every
+ * decision names one of the order's substitutions and accepts or declines.
+ */
+gboolean       curb_rules_check_handoff_substitutions (CurbOrder  *order,
+                                                       GPtrArray  *decisions,
+                                                       GError    **error);
 /* The order must have this substitution and still need the store. */
 gboolean       curb_rules_check_substitution_decision (CurbOrder   *order,
                                                        const char  *substitution_id,

@@ -68,8 +68,9 @@ read_credential (const char  *path,
   return g_strstrip (g_steal_pointer (&text));
 }
 
-/* A tool says so in its first heartbeat: the hub's device list then shows
- * it as a tool, never as a device that stopped reporting. */
+/* A tool's first heartbeat (its version; its kind is the enrolled one):
+ * the hub's device list shows it as a tool, never as a device that stopped
+ * reporting. */
 static gboolean
 report_tool (CurbHubClient  *client,
              const char     *credential,
@@ -85,6 +86,22 @@ report_tool (CurbHubClient  *client,
   curb_hub_client_heartbeat_async (client, status, NULL, on_call_done, &call);
   reply = wait_for (&call, error);
   return reply != NULL;
+}
+
+/* A tool is enrolled as one: no heartbeat can make a device of it later. */
+static void
+enroll_async (CurbHubClient *client,
+              const char    *code,
+              const char    *name,
+              gboolean       tool,
+              CtlCall       *call)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  json_object_set_string_member (body, "code", code);
+  json_object_set_string_member (body, "name", name);
+  json_object_set_string_member (body, "kind", tool ? "tool" : "app");
+  curb_hub_client_request_async (client, "POST", "/v1/enroll", body, NULL, on_call_done, call);
 }
 
 int
@@ -122,7 +139,7 @@ ctl_enroll (int    argc,
   client = make_client (hub, fingerprint, ca_file, &error);
   if (client == NULL)
     goto failed;
-  curb_hub_client_enroll_async (client, code, name, NULL, on_call_done, &call);
+  enroll_async (client, code, name, tool, &call);
   reply = wait_for (&call, &error);
   if (reply == NULL)
     goto failed;

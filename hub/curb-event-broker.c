@@ -454,6 +454,30 @@ curb_event_broker_notify (CurbEventBroker *self,
     }
 }
 
+void
+curb_event_broker_notify_each (CurbEventBroker *self,
+                               CurbNoticeFunc   notice_for,
+                               gpointer         user_data)
+{
+  g_return_if_fail (CURB_IS_EVENT_BROKER (self));
+  g_return_if_fail (notice_for != NULL);
+
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (self->subscribers, i);
+      g_autoptr(JsonObject) notice = NULL;
+      g_autofree char *text = NULL;
+
+      if (!is_open (sub))
+        continue;
+      notice = notice_for (sub->device_id, sub->with_orders, user_data);
+      if (notice == NULL)
+        continue;
+      text = object_to_text (notice);
+      soup_websocket_connection_send_text (sub->connection, text);
+    }
+}
+
 guint
 curb_event_broker_get_n_subscribers (CurbEventBroker *self)
 {

@@ -59,6 +59,22 @@ GStrv            curb_event_broker_list_devices (CurbEventBroker *self);
 /* A control message ({"type": ...}) to every subscriber, e.g. new orders. */
 void             curb_event_broker_notify     (CurbEventBroker         *self,
                                                JsonObject              *notice);
+/**
+ * CurbNoticeFunc:
+ * @device_id: the subscriber's device
+ * @with_orders: whether it was added with orders (a staging or admin device)
+ *
+ * Returns: (transfer full) (nullable): the notice for this subscriber, or
+ *   %NULL to send it nothing
+ */
+typedef JsonObject *(*CurbNoticeFunc) (const char *device_id,
+                                       gboolean    with_orders,
+                                       gpointer    user_data);
+/* A control message made for each subscriber (what a kiosk may see differs
+ * from what a station sees). */
+void             curb_event_broker_notify_each (CurbEventBroker *self,
+                                                CurbNoticeFunc   notice_for,
+                                                gpointer         user_data);
 guint            curb_event_broker_get_n_subscribers (CurbEventBroker  *self);
 void             curb_event_broker_close_all  (CurbEventBroker         *self);
 

@@ -41,29 +41,68 @@ device_name (CurbHub    *hub,
   return g_strdup (device_id);
 }
 
+/* The open calls; with @device_id only that kiosk's own. */
 static JsonArray *
-open_calls (CurbHub *hub)
+open_calls_for (CurbHub    *hub,
+                const char *device_id)
 {
   g_autoptr(GList) calls = g_hash_table_get_values (hub->help_calls);
   JsonArray *array = json_array_new ();
 
   for (GList *l = calls; l != NULL; l = l->next)
-    json_array_add_object_element (array, json_object_ref (l->data));
+    if (device_id == NULL
+        || g_strcmp0 (json_object_get_string_member_with_default (l->data, "device_id", NULL), device_id) == 0)
+      json_array_add_object_element (array, json_object_ref (l->data));
   return array;
 }
 
-/* Tells every station (and kiosk) the open calls, and who answered one. */
+static JsonArray *
+open_calls (CurbHub *hub)
+{
+  return open_calls_for (hub, NULL);
+}
+
+typedef struct
+{
+  CurbHub    *hub;
+  JsonObject *acknowledged;
+} Announcement;
+
+/* Stations see every open call and who answered one; a kiosk only its own
+ * calls and the answer to its own (other kiosks' names and order references
+ * are none of its business). */
+static JsonObject *
+notice_for (const char *device_id,
+            gboolean    station,
+            gpointer    user_data)
+{
+  Announcement *announcement = user_data;
+  JsonObject *acknowledged = announcement->acknowledged;
+  JsonObject *notice;
+  g_autoptr(JsonArray) calls = open_calls_for (announcement->hub, station ? NULL : device_id);
+
+  if (!station && acknowledged != NULL
+      && g_strcmp0 (json_object_get_string_member_with_default (acknowledged, "device_id", NULL), device_id) != 0)
+    acknowledged = NULL;
+  if (!station && acknowledged == NULL && json_array_get_length (calls) == 0)
+    return NULL;
+  notice = json_object_new ();
+  json_object_set_string_member (notice, "type", "assistance");
+  json_object_set_array_member (notice, "calls", g_steal_pointer (&calls));
+  if (acknowledged != NULL)
+    json_object_set_object_member (notice, "acknowledged", json_object_ref (acknowledged));
+  return notice;
+}
+
+/* Tells every station, and the calling kiosk, the open calls and who
+ * answered one. */
 static void
 announce (CurbHub    *hub,
           JsonObject *acknowledged)
 {
-  g_autoptr(JsonObject) notice = json_object_new ();
+  Announcement announcement = { hub, acknowledged };
 
-  json_object_set_string_member (notice, "type", "assistance");
-  json_object_set_array_member (notice, "calls", open_calls (hub));
-  if (acknowledged != NULL)
-    json_object_set_object_member (notice, "acknowledged", json_object_ref (acknowledged));
-  curb_event_broker_notify (hub->broker, notice);
+  curb_event_broker_notify_each (hub->broker, notice_for, &announcement);
 }
 
 /* A language tag as the kiosk sends it ("es", "pt-BR"): letters, digits, '-' or '_'. */
@@ -219,7 +258,26 @@ curb_hub_handle_assistance_list (CurbHub           *hub,
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
-/* POST /v1/assistance/{id}/acknowledge (staff): "I'm going". */
+/* Answered calls are remembered for the reload window, so a late "I'm
+ * going" is told someone answered first (409), an id that never was a call
+ * is not found (404). */
+static void
+remember_answered (CurbHub    *hub,
+                   const char *id)
+{
+  gint64 now = curb_now_ms ();
+  GHashTableIter iter;
+  gpointer answered_ms;
+
+  g_hash_table_iter_init (&iter, hub->help_answered);
+  while (g_hash_table_iter_next (&iter, NULL, &answered_ms))
+    if (now - *(gint64 *) answered_ms > RELOAD_WINDOW_MS)
+      g_hash_table_iter_remove (&iter);
+  g_hash_table_replace (hub->help_answered, g_strdup (id), g_memdup2 (&now, sizeof now));
+}
+
+/* POST /v1/assistance/{id}/acknowledge (staff): "I'm going"; 404 for an
+ * unknown id, 409 not_open for a call someone answered already. */
 void
 curb_hub_handle_assistance_acknowledge (CurbHub           *hub,
                                         SoupServerMessage *msg,
@@ -233,6 +291,11 @@ curb_hub_handle_assistance_acknowledge (CurbHub           *hub,
   g_autofree char *at = curb_iso8601_from_ms (curb_now_ms ());
   JsonObject *open = g_hash_table_lookup (hub->help_calls, id);
 
+  if (open == NULL && !g_hash_table_contains (hub->help_answered, id))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "There is no such call for help", NULL);
+      return;
+    }
   if (open == NULL)
     {
       curb_hub_reply_error (msg, SOUP_STATUS_CONFLICT, "not_open",
@@ -248,6 +311,7 @@ curb_hub_handle_assistance_acknowledge (CurbHub           *hub,
       curb_hub_reply_gerror (msg, error, NULL);
       return;
     }
+  remember_answered (hub, id);
   g_hash_table_remove (hub->help_calls, id);
   json_object_set_string_member (call, "acknowledged_by", caller->staff_name != NULL ? caller->staff_name : "");
   json_object_set_string_member (call, "acknowledged_at", at);
@@ -281,16 +345,21 @@ curb_hub_load_assistance (CurbHub *hub)
       if (g_str_equal (action, REQUESTED))
         g_hash_table_replace (hub->help_calls, g_strdup (id), json_object_ref (detail));
       else if (g_str_equal (action, ACKNOWLEDGED))
-        g_hash_table_remove (hub->help_calls, id);
+        {
+          remember_answered (hub, id);
+          g_hash_table_remove (hub->help_calls, id);
+        }
     }
 }
 
-/* For /v1/status: {open, total, oldest_at?} */
+/* For /v1/status: {open, total, oldest_at?, calls}; for a kiosk
+ * (@device_id) only its own calls: {open, calls}. */
 JsonObject *
-curb_hub_assistance_status (CurbHub *hub)
+curb_hub_assistance_status (CurbHub    *hub,
+                            const char *device_id)
 {
   JsonObject *status = json_object_new ();
-  g_autoptr(JsonArray) calls = open_calls (hub);
+  g_autoptr(JsonArray) calls = open_calls_for (hub, device_id);
   const char *oldest = NULL;
 
   for (guint i = 0; i < json_array_get_length (calls); i++)
@@ -301,7 +370,8 @@ curb_hub_assistance_status (CurbHub *hub)
         oldest = at;
     }
   json_object_set_int_member (status, "open", json_array_get_length (calls));
-  json_object_set_int_member (status, "total", (gint64) hub->help_calls_total);
+  if (device_id == NULL)
+    json_object_set_int_member (status, "total", (gint64) hub->help_calls_total);
   if (oldest != NULL)
     json_object_set_string_member (status, "oldest_at", oldest);
   json_object_set_array_member (status, "calls", g_steal_pointer (&calls));

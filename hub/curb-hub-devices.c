@@ -8,7 +8,7 @@
 #define ONLINE_WINDOW_MS (90 * 1000)
 #define MAX_OUTBOX_DEPTH 1000000000
 
-static const char *const enroll_fields[] = { "code", "name", NULL };
+static const char *const enroll_fields[] = { "code", "name", "kind", NULL };
 static const char *const heartbeat_fields[] = {
   "camera", "printer", "scanner", "app_version", "outbox_depth", "detail", "kind", NULL
 };
@@ -26,15 +26,21 @@ curb_hub_handle_enroll (CurbHub           *hub,
   g_autofree char *device_id = NULL;
   g_autofree char *credential = NULL;
   g_autofree char *fingerprint = NULL;
-  const char *code, *name;
+  const char *code, *name, *kind = NULL;
   CurbDeviceRole role;
   double retry_s = 0;
   const char *address = soup_server_message_get_remote_host (msg);
 
   if (body == NULL
       || !curb_hub_get_string (msg, body, "code", TRUE, &code)
-      || !curb_hub_get_string (msg, body, "name", TRUE, &name))
+      || !curb_hub_get_string (msg, body, "name", TRUE, &name)
+      || !curb_hub_get_string (msg, body, "kind", FALSE, &kind))
     return;
+  if (kind != NULL && !g_str_equal (kind, "app") && !g_str_equal (kind, "tool"))
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid", "Field “kind” must be “app” or “tool”", NULL);
+      return;
+    }
   /* per client address: guessing from one machine cannot block the others */
   if (!curb_rate_limiter_take (hub->enroll_limiter, address != NULL ? address : "unknown",
                                g_get_monotonic_time (), &retry_s))
@@ -42,7 +48,8 @@ curb_hub_handle_enroll (CurbHub           *hub,
       curb_hub_reply_rate_limited (msg, retry_s, "Too many enrollment attempts from this address; wait a minute");
       return;
     }
-  if (!curb_store_enroll_device (hub->store, code, name, &device_id, &credential, &role, &error))
+  if (!curb_store_enroll_device_as (hub->store, code, name, g_strcmp0 (kind, "tool") == 0, &device_id,
+                                    &credential, &role, &error))
     {
       curb_hub_reply_gerror (msg, error, NULL);
       return;
@@ -236,7 +243,9 @@ curb_hub_handle_status (CurbHub           *hub,
   json_object_set_int_member (reply, "devices_online", online);
   json_object_set_int_member (reply, "stream_subscribers", curb_hub_get_n_subscribers (hub));
   json_object_set_object_member (reply, "sync", curb_hub_sync_status (hub));
-  json_object_set_object_member (reply, "assistance", curb_hub_assistance_status (hub));
+  json_object_set_object_member (reply, "assistance",
+                                 curb_hub_assistance_status (hub, caller->role == CURB_DEVICE_ROLE_KIOSK
+                                                                  ? caller->device_id : NULL));
   if (caller->role != CURB_DEVICE_ROLE_KIOSK && devices != NULL)
     json_object_set_array_member (reply, "devices", g_steal_pointer (&devices));
   curb_hub_reply_json (msg, SOUP_STATUS_OK, reply);

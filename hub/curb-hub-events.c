@@ -132,6 +132,19 @@ authorize_arrival (Batch      *b,
   return TRUE;
 }
 
+/* A handoff records the shopper's answer to every substitution still open. */
+static gboolean
+check_answers_given (Batch      *b,
+                     CurbEvent  *event,
+                     JsonObject *result)
+{
+  g_autofree char *undecided = curb_hub_order_undecided_substitution (b->hub, curb_event_get_order_ref (event),
+                                                                      json_object_get_member (curb_event_get_data (event),
+                                                                                              "substitutions"));
+
+  return undecided == NULL || reject (result, "substitution_undecided", undecided);
+}
+
 static gboolean
 authorize_staff_kind (Batch      *b,
                       CurbEvent  *event,
@@ -161,7 +174,7 @@ authorize_staff_kind (Batch      *b,
       if (!json_object_get_boolean_member_with_default (data, "id_checked", FALSE)
           && curb_hub_order_needs_id_check (b->hub, ref, json_object_get_member (data, "not_taken")))
         return reject (result, "id_check_required", "This order has age-restricted items: check the shopper's ID");
-      return TRUE;
+      return check_answers_given (b, event, result);
     case CURB_EVENT_STAGED:
     case CURB_EVENT_RELEASED:
     case CURB_EVENT_NO_SHOW:

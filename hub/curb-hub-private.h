@@ -63,6 +63,7 @@ struct _CurbHub
   guint            escalation_s;
   GHashTable      *help_calls;      /* call id -> JsonObject: open calls for staff */
   guint64          help_calls_total;
+  GHashTable      *help_answered;   /* call id -> gint64 ms: answered in the last hours */
 };
 
 /* curb-hub.c */
@@ -136,6 +137,7 @@ void curb_hub_handle_action        (CurbHub *hub, SoupServerMessage *msg, CurbHu
                                     const char *ref, const char *action);
 gboolean curb_hub_kiosk_checked_in (CurbHub *hub, const char *ref, const char *device_id);
 gboolean curb_hub_order_needs_id_check (CurbHub *hub, const char *ref, JsonNode *not_taken);
+char    *curb_hub_order_undecided_substitution (CurbHub *hub, const char *ref, JsonNode *decisions);
 
 /* curb-hub-assistance.c: "Call staff" from a kiosk */
 void curb_hub_handle_assistance_request     (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
@@ -145,7 +147,8 @@ void curb_hub_handle_assistance_list        (CurbHub *hub, SoupServerMessage *ms
 void curb_hub_handle_assistance_acknowledge (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                              const char *id, const char *action);
 void        curb_hub_load_assistance            (CurbHub *hub);
-JsonObject *curb_hub_assistance_status          (CurbHub *hub);
+/* @device_id: (nullable): a kiosk's own calls only */
+JsonObject *curb_hub_assistance_status          (CurbHub *hub, const char *device_id);
 void        curb_hub_append_assistance_metrics  (CurbHub *hub, GString *out);
 
 /* curb-hub-sync.c */

@@ -11,7 +11,9 @@
 static const char *const claim_fields[] = { "event_id", "at", "eta_s", NULL };
 static const char *const reason_fields[] = { "event_id", "at", "reason", NULL };
 static const char *const stage_fields[] = { "event_id", "at", "locations", "bags", NULL };
-static const char *const handover_fields[] = { "event_id", "at", "id_checked", "proof", "not_taken", NULL };
+static const char *const handover_fields[] = {
+  "event_id", "at", "id_checked", "proof", "not_taken", "substitutions", NULL
+};
 static const char *const substitution_fields[] = { "event_id", "at", "substitution_id", "approved", NULL };
 
 typedef struct
@@ -139,11 +141,56 @@ curb_hub_order_needs_id_check (CurbHub    *hub,
   return order != NULL && curb_rules_needs_id_check (order, left);
 }
 
+/* The answers a handoff records, as far as they are well formed (the
+ * event's own validation refuses the rest). */
+static GPtrArray *
+requested_decisions (JsonNode *decisions)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = decisions != NULL && JSON_NODE_HOLDS_ARRAY (decisions) ? json_node_get_array (decisions) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = entry != NULL ? json_object_get_string_member_with_default (entry, "substitution_id", NULL) : NULL;
+
+      if (id != NULL)
+        g_ptr_array_add (entries, curb_substitution_new (id, NULL, NULL, NULL, 0,
+                                                         json_object_get_boolean_member_with_default (entry, "approved", FALSE)
+                                                         ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED));
+    }
+  return entries;
+}
+
+/* The pickup rule (curb-rules.c): no substitution leaves undecided. Returns
+ * (transfer full) (nullable): what to ask the shopper, or %NULL. */
+char *
+curb_hub_order_undecided_substitution (CurbHub    *hub,
+                                       const char *ref,
+                                       JsonNode   *decisions)
+{
+  g_autoptr(JsonObject) stored = curb_store_get_order (hub->store, ref, NULL);
+  g_autoptr(CurbOrder) order = stored != NULL ? curb_order_codec_decode (stored, NULL) : NULL;
+  g_autoptr(GPtrArray) answers = requested_decisions (decisions);
+  CurbSubstitution *undecided = NULL;
+
+  /* a handoff the state machine refuses anyway is its refusal (409) */
+  if (order != NULL && curb_rules_check_transition (order, CURB_EVENT_HANDED_OVER, NULL))
+    undecided = curb_rules_undecided_substitution (order, answers);
+  if (undecided == NULL)
+    return NULL;
+  return g_strdup_printf ("The shopper has not answered whether they take %s instead of %s: record their answer"
+                          " with the handoff", curb_substitution_get_replacement (undecided),
+                          curb_substitution_get_original (undecided));
+}
+
 static gboolean
 build_handover (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, const char *ref,
                 JsonObject *body, CurbEventKind *out_kind, JsonObject *data)
 {
   JsonNode *not_taken = json_object_get_member (body, "not_taken");
+  g_autofree char *undecided = NULL;
   gboolean id_checked;
 
   if (!curb_hub_get_bool (msg, body, "id_checked", TRUE, &id_checked)
@@ -156,6 +203,14 @@ build_handover (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, con
       return FALSE;
     }
   json_object_set_boolean_member (data, "id_checked", id_checked);
+  if (!copy_member (msg, body, data, "substitutions", JSON_NODE_ARRAY, FALSE))
+    return FALSE;
+  undecided = curb_hub_order_undecided_substitution (hub, ref, json_object_get_member (body, "substitutions"));
+  if (undecided != NULL)
+    {
+      curb_hub_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "substitution_undecided", undecided, NULL);
+      return FALSE;
+    }
   if (not_taken == NULL || (JSON_NODE_HOLDS_ARRAY (not_taken)
                             && json_array_get_length (json_node_get_array (not_taken)) == 0))
     {

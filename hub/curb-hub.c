@@ -518,6 +518,7 @@ curb_hub_finalize (GObject *object)
   g_hash_table_unref (self->lockouts);
   g_clear_pointer (&self->ticket_key, g_bytes_unref);
   g_hash_table_unref (self->help_calls);
+  g_hash_table_unref (self->help_answered);
   g_ptr_array_unref (self->pending_writes);
   g_free (self->store_id);
   g_free (self->url);
@@ -547,6 +548,7 @@ curb_hub_init (CurbHub *self)
   curb_hub_limits_init_defaults (&self->limits);
   self->revocation_id = g_timeout_add_seconds (1, on_revocation_check, self);
   self->help_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->help_answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   curb_hub_set_lookup_limits (self, 10, 60);
 }
 

@@ -441,6 +441,34 @@ on_status_timeout (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+body_has_order (JsonObject *body)
+{
+  return body != NULL && json_object_has_member (body, "order")
+         && JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "order"));
+}
+
+/* A queued action the hub refused, in words staff act on: above all a claim
+ * another station won while this one could not reach the hub. */
+static char *
+describe_refusal (PendingAction *p,
+                  const GError  *error,
+                  JsonObject    *body)
+{
+  JsonNode *winner = body != NULL ? json_object_get_member (body, "claimed_by") : NULL;
+  const char *name = winner != NULL && JSON_NODE_HOLDS_OBJECT (winner)
+                     ? json_object_get_string_member_with_default (json_node_get_object (winner), "first_name", NULL)
+                     : NULL;
+
+  if (p->action == CURB_HUB_ACTION_CLAIM && g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED))
+    return name != NULL
+           ? g_strdup_printf (_("Order %s: %s claimed it while this station could not reach the hub. Leave it to them."),
+                              p->ref, name)
+           : g_strdup_printf (_("Order %s: someone else claimed it while this station could not reach the hub. Leave it to them."),
+                              p->ref);
+  return g_strdup_printf (_("Order %s: a saved action was refused by the hub (%s)."), p->ref, error->message);
+}
+
 static void
 on_action_delivered (GObject      *source,
                      GAsyncResult *result,
@@ -476,9 +504,11 @@ on_action_delivered (GObject      *source,
     }
   else
     {
-      g_autofree char *text = g_strdup_printf (_("Order %s: a saved action was refused by the hub (%s)."),
-                                               p->ref, error->message);
+      g_autofree char *text = describe_refusal (p, error, curb_hub_client_get_error_body (result));
+
       g_message ("%s", text);
+      if (body_has_order (curb_hub_client_get_error_body (result)))
+        ingest_order (self, json_object_get_object_member (curb_hub_client_get_error_body (result), "order"));
       g_signal_emit (self, signals[ACTION_REFUSED], 0, text);
     }
   pending_action_free (p);
@@ -658,6 +688,23 @@ curb_staging_link_is_pending (CurbStagingLink *self,
   return FALSE;
 }
 
+/* A claim of @ref taken at this station waits in its queue: the order is
+ * this station's staff's, as far as the station knows, until the hub says. */
+gboolean
+curb_staging_link_is_claim_pending (CurbStagingLink *self,
+                                    const char      *ref)
+{
+  g_return_val_if_fail (CURB_IS_STAGING_LINK (self), FALSE);
+  for (GList *l = self->pending.head; l != NULL; l = l->next)
+    {
+      PendingAction *p = l->data;
+
+      if (p->action == CURB_HUB_ACTION_CLAIM && g_strcmp0 (p->ref, ref) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Returns: (transfer full) (element-type CurbHealthEntry): the hub's view */
 GPtrArray *
 curb_staging_link_dup_health (CurbStagingLink *self)
@@ -789,6 +836,14 @@ curb_staging_link_act_async (CurbStagingLink     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, curb_staging_link_act_async);
+  if (action == CURB_HUB_ACTION_CLAIM && curb_staging_link_is_claim_pending (self, ref))
+    {
+      /* the claim already waits in the queue: it goes out once */
+      g_object_set_data (G_OBJECT (task), "queued", GINT_TO_POINTER (TRUE));
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
   p = g_new0 (PendingAction, 1);
   p->action = action;
   p->ref = g_strdup (ref);

@@ -18,6 +18,8 @@ gint64           curb_staging_link_get_offline_since (CurbStagingLink  *self);
 guint            curb_staging_link_get_n_pending  (CurbStagingLink     *self);
 gboolean         curb_staging_link_is_pending     (CurbStagingLink     *self,
                                                    const char          *ref);
+gboolean         curb_staging_link_is_claim_pending (CurbStagingLink   *self,
+                                                     const char        *ref);
 GPtrArray       *curb_staging_link_dup_health     (CurbStagingLink     *self) G_GNUC_WARN_UNUSED_RESULT;
 void             curb_staging_link_refresh_status (CurbStagingLink     *self);
 gboolean         curb_staging_link_set_queue_file (CurbStagingLink     *self,

@@ -32,7 +32,7 @@ struct _CurbStagingStation
 
 G_DEFINE_FINAL_TYPE (CurbStagingStation, curb_staging_station, G_TYPE_OBJECT)
 
-enum { TICK, LINK_CHANGED, NOTICE, CODE, HELP_CHANGED, N_SIGNALS };
+enum { TICK, LINK_CHANGED, NOTICE, CODE, HELP_CHANGED, REFUSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void on_session_signed_out (CurbStagingStation *self);
@@ -276,6 +276,16 @@ curb_staging_station_class_init (CurbStagingStationClass *klass)
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CurbStagingStation::refused:
+   * @message: what happened, in plain words
+   *
+   * An action this station queued while the hub was unreachable reached it
+   * and was refused (another station claimed the order meanwhile): staff
+   * must see it, so it stays until they dismiss it.
+   */
+  signals[REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[LINK_CHANGED] = g_signal_new ("link-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
@@ -459,6 +469,9 @@ explain_refusal (CurbStagingStation *self,
     return g_strdup (_("Your sign-in ran out. Sign in again."));
   if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ILLEGAL_TRANSITION))
     return g_strdup (_("This cannot be done now: the order changed. Look at the board."));
+  if (body != NULL
+      && g_strcmp0 (json_object_get_string_member_with_default (body, "error", NULL), "substitution_undecided") == 0)
+    return g_strdup (_("The shopper has not answered a substitution yet: ask them, then tap Accepted or Declined."));
   return g_strdup_printf (_("The hub refused: %s"), error->message);
 }
 
@@ -677,7 +690,7 @@ static void
 on_link_action_refused (CurbStagingStation *self,
                         const char         *message)
 {
-  g_signal_emit (self, signals[NOTICE], 0, message);
+  g_signal_emit (self, signals[REFUSED], 0, message);
 }
 
 static void

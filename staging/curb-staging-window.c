@@ -437,6 +437,9 @@ on_complete (CurbDetailPage    *page,
   json_builder_add_boolean_value (builder, id_checked);
   json_builder_set_member_name (builder, "not_taken");
   json_builder_add_value (builder, json_node_copy (not_taken));
+  /* the shopper's answers to substitutions still open */
+  json_builder_set_member_name (builder, "substitutions");
+  json_builder_add_value (builder, curb_detail_page_dup_decisions (page));
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   act (self, "handover", ref, body);
@@ -557,6 +560,20 @@ watch_activity (CurbStagingWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
+/* A queued action the hub refused: it stays until staff dismiss it. */
+static void
+toast_until_dismissed (CurbStagingWindow *self,
+                       const char        *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new ("");
+
+  adw_toast_set_title (toast, escaped);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
 static void
 connect_station (CurbStagingWindow *self)
 {
@@ -574,6 +591,7 @@ connect_station (CurbStagingWindow *self)
   g_signal_connect_object (self->station, "code", G_CALLBACK (curb_staging_window_handle_code), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notice", G_CALLBACK (curb_staging_window_toast), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "refused", G_CALLBACK (toast_until_dismissed), self, G_CONNECT_SWAPPED);
 }
 
 static void

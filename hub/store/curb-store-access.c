@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "curb-error.h"
+#include "curb-json.h"
 #include "curb-store-private.h"
 #include "curb-util.h"
 
@@ -173,19 +174,25 @@ mark_code_used (CurbStore   *self,
   return curb_store_step_done (self, stmt, error);
 }
 
+/* A tool credential is one from its enrollment on: its status says so
+ * before its first heartbeat, and no heartbeat changes it. */
 static gboolean
 insert_device (CurbStore       *self,
                const char      *device_id,
                const char      *name,
                CurbDeviceRole   role,
                const char      *credential,
+               gboolean         tool,
                GError         **error)
 {
   g_autoptr(CurbStmt) stmt = curb_store_prepare (self,
-      "INSERT INTO devices (id, name, role, credential_hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+      "INSERT INTO devices (id, name, role, credential_hash, created_ms, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      error);
 
   if (stmt == NULL)
     return FALSE;
+  if (tool)
+    curb_stmt_bind_text (stmt, 6, "{\"kind\":\"tool\"}");
   curb_stmt_bind_text (stmt, 1, device_id);
   curb_stmt_bind_text (stmt, 2, name);
   curb_stmt_bind_text (stmt, 3, curb_device_role_to_string (role));
@@ -198,6 +205,7 @@ static gboolean
 enroll_locked (CurbStore       *self,
                const char      *code,
                const char      *name,
+               gboolean         tool,
                const char      *credential,
                char           **out_device_id,
                CurbDeviceRole  *out_role,
@@ -211,7 +219,7 @@ enroll_locked (CurbStore       *self,
     return FALSE;
   device_id = g_strconcat (curb_device_role_to_string (role), "-", suffix, NULL);
   if (!mark_code_used (self, code, device_id, error)
-      || !insert_device (self, device_id, name, role, credential, error))
+      || !insert_device (self, device_id, name, role, credential, tool, error))
     return FALSE;
   *out_device_id = g_steal_pointer (&device_id);
   *out_role = role;
@@ -486,6 +494,19 @@ curb_store_enroll_device (CurbStore       *self,
                           CurbDeviceRole  *out_role,
                           GError         **error)
 {
+  return curb_store_enroll_device_as (self, code, name, FALSE, out_device_id, out_credential, out_role, error);
+}
+
+gboolean
+curb_store_enroll_device_as (CurbStore       *self,
+                             const char      *code,
+                             const char      *name,
+                             gboolean         tool,
+                             char           **out_device_id,
+                             char           **out_credential,
+                             CurbDeviceRole  *out_role,
+                             GError         **error)
+{
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autofree char *clean_code = NULL;
   g_autofree char *credential = NULL;
@@ -504,7 +525,7 @@ curb_store_enroll_device (CurbStore       *self,
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
     return FALSE;
-  if (!enroll_locked (self, clean_code, name, credential, &device_id, &role, error)
+  if (!enroll_locked (self, clean_code, name, tool, credential, &device_id, &role, error)
       || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
@@ -605,6 +626,39 @@ curb_store_device_is_active (CurbStore  *self,
   return curb_store_step_row (self, stmt, NULL);
 }
 
+/* The kind a device was enrolled as ("app", or "tool" by `enroll --tool`);
+ * a heartbeat may repeat it, never change it. */
+static gboolean
+check_kind_locked (CurbStore   *self,
+                   const char  *device_id,
+                   JsonObject  *status,
+                   const char **out_kind,
+                   GError     **error)
+{
+  g_autoptr(CurbStmt) stmt = curb_store_prepare (self, "SELECT json_extract (status, '$.kind') FROM devices"
+                                                       " WHERE id = ?1", error);
+  GError *local_error = NULL;
+  const char *claimed = status != NULL ? json_object_get_string_member_with_default (status, "kind", NULL) : NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  curb_stmt_bind_text (stmt, 1, device_id);
+  *out_kind = "app";
+  if (curb_store_step_row (self, stmt, &local_error))
+    *out_kind = g_strcmp0 (curb_stmt_column_text (stmt, 0), "tool") == 0 ? "tool" : "app";
+  else if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (claimed == NULL || g_str_equal (claimed, *out_kind))
+    return TRUE;
+  g_set_error (error, CURB_ERROR, CURB_ERROR_FORBIDDEN,
+               "This credential was enrolled as %s %s; a heartbeat cannot change that",
+               g_str_equal (*out_kind, "tool") ? "a" : "an", *out_kind);
+  return FALSE;
+}
+
 gboolean
 curb_store_record_heartbeat (CurbStore   *self,
                              const char  *device_id,
@@ -614,13 +668,18 @@ curb_store_record_heartbeat (CurbStore   *self,
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(CurbStmt) stmt = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  const char *kind;
 
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (device_id != NULL, FALSE);
 
-  if (status != NULL)
-    node = json_node_init_object (json_node_alloc (), status);
   locker = curb_store_lock (self);
+  if (!check_kind_locked (self, device_id, status, &kind, error))
+    return FALSE;
+  copy = status != NULL ? curb_json_object_copy (status) : json_object_new ();
+  json_object_set_string_member (copy, "kind", kind);
+  node = json_node_init_object (json_node_alloc (), copy);
   stmt = curb_store_prepare (self, "UPDATE devices SET last_seen_ms = ?2, status = ?3"
                                    " WHERE id = ?1 AND revoked_ms IS NULL", error);
   if (stmt == NULL)

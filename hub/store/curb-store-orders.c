@@ -320,6 +320,23 @@ apply_release (OrderRow *row)
   g_clear_pointer (&row->claimed_by_name, g_free);
 }
 
+/* The shopper's answers staff recorded at the handoff ("substitutions"). */
+static void
+apply_handoff_decisions (OrderRow   *row,
+                         JsonObject *data)
+{
+  JsonArray *decisions = json_object_has_member (data, "substitutions")
+                         ? json_object_get_array_member (data, "substitutions") : NULL;
+
+  for (guint i = 0; decisions != NULL && i < json_array_get_length (decisions); i++)
+    {
+      JsonObject *decision = json_array_get_object_element (decisions, i);
+
+      json_object_set_boolean_member (row->decisions, json_object_get_string_member (decision, "substitution_id"),
+                                      json_object_get_boolean_member (decision, "approved"));
+    }
+}
+
 static void
 apply_to_row (OrderRow       *row,
               CurbOrder      *order,
@@ -366,6 +383,7 @@ apply_to_row (OrderRow       *row,
       G_GNUC_FALLTHROUGH;
     case CURB_EVENT_HANDED_OVER:
       row->handed_over_ms = at_ms;
+      apply_handoff_decisions (row, data);
       break;
     case CURB_EVENT_SUBSTITUTION_DECIDED:
       json_object_set_boolean_member (row->decisions,

@@ -325,6 +325,16 @@ gboolean    curb_store_enroll_device (CurbStore      *self,
                                       char          **out_credential,
                                       CurbDeviceRole *out_role,
                                       GError        **error);
+/* The same; @tool: a credential for a script or tool (`curbside-ctl enroll
+ * --tool`), its kind for good. */
+gboolean    curb_store_enroll_device_as (CurbStore      *self,
+                                         const char     *code,
+                                         const char     *name,
+                                         gboolean        tool,
+                                         char          **out_device_id,
+                                         char          **out_credential,
+                                         CurbDeviceRole *out_role,
+                                         GError        **error);
 /* Unknown or revoked credentials fail with %CURB_ERROR_UNAUTHORIZED. */
 gboolean    curb_store_authenticate_device (CurbStore      *self,
                                             const char     *credential,
@@ -339,7 +349,9 @@ gboolean    curb_store_revoke_device (CurbStore   *self,
 /* Enrolled and not revoked. */
 gboolean    curb_store_device_is_active (CurbStore  *self,
                                          const char *device_id);
-/* Stores @status (copied as JSON) and the time as last_seen. */
+/* Stores @status (copied as JSON, its "kind" the one the device was
+ * enrolled as) and the time as last_seen; a status claiming another kind
+ * fails with %CURB_ERROR_FORBIDDEN. */
 gboolean    curb_store_record_heartbeat (CurbStore  *self,
                                          const char *device_id,
                                          JsonObject *status,

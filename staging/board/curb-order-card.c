@@ -214,6 +214,17 @@ format_done (CurbOrder      *order,
     }
 }
 
+/* Claimed at this station while the hub was unreachable (its "now" ticks,
+ * so the card follows the queue). */
+static gboolean
+claim_waits_here (CurbOrderCard *self,
+                  CurbOrder     *order)
+{
+  CurbStagingLink *link = curb_staging_station_get_link (self->station);
+
+  return link != NULL && curb_staging_link_is_claim_pending (link, curb_order_get_ref (order));
+}
+
 static char *
 format_status (CurbOrderCard  *self,
                CurbOrder      *order,
@@ -228,6 +239,8 @@ format_status (CurbOrderCard  *self,
   switch (state)
     {
     case CURB_ORDER_STATE_ARRIVED:
+      if (claim_waits_here (self, order))
+        return g_strdup (_("Claimed by you — waiting to send"));
       timeliness = format_timeliness (self);
       return g_strdup_printf (_("Waiting, %s"), timeliness);
     case CURB_ORDER_STATE_CLAIMED:

@@ -7,6 +7,7 @@
 #include "board/curb-order-card.h"
 #include "curb-bag-check.h"
 #include "curb-rules.h"
+#include "detail/curb-substitution-answers.h"
 
 struct _CurbDetailPage
 {
@@ -23,6 +24,7 @@ struct _CurbDetailPage
   GtkButton          *claim_button;
   GtkWidget          *handoff_box;
   GtkWidget          *handoff_actions;
+  CurbSubstitutionAnswers *answers;
   GtkLabel           *bag_status_label;
   GtkEntry           *bag_entry;
   GtkCheckButton     *id_check;
@@ -36,6 +38,7 @@ struct _CurbDetailPage
 
   CurbStagingStation *station;
   CurbOrder          *order;
+  gboolean            claim_pending;       /* this station's claim waits for the hub */
   CurbBagCheck       *bags;
   GPtrArray          *not_taken_spins;     /* GtkSpinButton per line */
   GPtrArray          *not_taken_reasons;   /* GtkDropDown per line */
@@ -43,7 +46,7 @@ struct _CurbDetailPage
 
 G_DEFINE_FINAL_TYPE (CurbDetailPage, curb_detail_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_ORDER, N_PROPS };
+enum { PROP_0, PROP_ORDER, PROP_CLAIM_PENDING, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 enum { BACK, CLAIM, RELEASE, COMPLETE, NO_SHOW, RETURN_TO_STOCK, N_SIGNALS };
@@ -147,10 +150,14 @@ shows_actions (CurbDetailPage *self,
 static char *
 format_state (CurbDetailPage *self,
               CurbOrderState  state,
-              CurbPerson     *claimer)
+              CurbPerson     *claimer,
+              gboolean        claim_pending)
 {
   const char *by = claimer != NULL ? curb_person_get_first_name (claimer) : NULL;
 
+  /* claimed here while the hub was unreachable: the hub decides when it is back */
+  if (claim_pending && state == CURB_ORDER_STATE_ARRIVED)
+    return g_strdup (_("Claimed by you — waiting to send"));
   if (claimer != NULL && (state == CURB_ORDER_STATE_PENDING || state == CURB_ORDER_STATE_READY))
     return is_mine_ahead (self, state, claimer)
            ? g_strdup (_("You are bringing it out when the shopper arrives"))
@@ -230,9 +237,25 @@ static gboolean
 may_claim (CurbDetailPage *self,
            CurbOrderState  state,
            CurbPerson     *claimer,
-           gint64          eta)
+           gint64          eta,
+           gboolean        claim_pending)
 {
-  return self->order != NULL && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
+  return self->order != NULL && !claim_pending && curb_rules_check_transition (self->order, CURB_EVENT_CLAIMED, NULL);
+}
+
+/* The station's queue changed: a claim of this order may wait in it, or
+ * have reached the hub (or been refused there). */
+static void
+update_claim_pending (CurbDetailPage *self)
+{
+  CurbStagingLink *link = self->station != NULL ? curb_staging_station_get_link (self->station) : NULL;
+  gboolean pending = link != NULL && self->order != NULL
+                     && curb_staging_link_is_claim_pending (link, curb_order_get_ref (self->order));
+
+  if (pending == self->claim_pending)
+    return;
+  self->claim_pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CLAIM_PENDING]);
 }
 
 static gboolean
@@ -537,6 +560,9 @@ curb_detail_page_get_property (GObject    *object,
     case PROP_ORDER:
       g_value_set_object (value, CURB_DETAIL_PAGE (object)->order);
       break;
+    case PROP_CLAIM_PENDING:
+      g_value_set_boolean (value, CURB_DETAIL_PAGE (object)->claim_pending);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -556,6 +582,7 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, claim_button);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, handoff_box);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, handoff_actions);
+  gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, answers);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, bag_status_label);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, bag_entry);
   gtk_widget_class_bind_template_child (widget_class, CurbDetailPage, id_check);
@@ -595,8 +622,11 @@ curb_detail_page_class_init (CurbDetailPageClass *klass)
   object_class->get_property = curb_detail_page_get_property;
   props[PROP_ORDER] = g_param_spec_object ("order", NULL, NULL, CURB_TYPE_ORDER,
                                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  props[PROP_CLAIM_PENDING] = g_param_spec_boolean ("claim-pending", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   g_type_ensure (CURB_TYPE_ORDER);
+  g_type_ensure (CURB_TYPE_SUBSTITUTION_ANSWERS);
   curb_staging_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/curbside/Staging/detail/curb-detail-page.ui");
   bind_children (widget_class);
@@ -633,6 +663,7 @@ curb_detail_page_init (CurbDetailPage *self)
   g_signal_connect (self->bag_entry, "activate", G_CALLBACK (on_bag_entry_activate), self);
   g_signal_connect (self->partial_check, "toggled", G_CALLBACK (on_partial_toggled), self);
   g_signal_connect_swapped (self->id_check, "toggled", G_CALLBACK (on_input_changed), self);
+  g_signal_connect_swapped (self->answers, "changed", G_CALLBACK (on_input_changed), self);
 }
 
 GtkWidget *
@@ -641,6 +672,7 @@ curb_detail_page_new (CurbStagingStation *station)
   CurbDetailPage *self = g_object_new (CURB_TYPE_DETAIL_PAGE, NULL);
 
   self->station = g_object_ref (station);
+  g_signal_connect_object (station, "link-changed", G_CALLBACK (update_claim_pending), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 
@@ -672,9 +704,11 @@ curb_detail_page_show_order (CurbDetailPage *self,
   curb_detail_page_set_message (self, NULL, FALSE);
   gtk_check_button_set_active (self->id_check, FALSE);
   gtk_check_button_set_active (self->partial_check, FALSE);
+  curb_substitution_answers_set_order (self->answers, order);
   fill_items (self);
   fill_partial (self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
+  update_claim_pending (self);
   on_order_notify (self);
 }
 
@@ -774,11 +808,13 @@ curb_detail_page_set_message (CurbDetailPage *self,
 }
 
 /* The bags all scanned, and the handoff the pickup rules allow
- * (curb_rules_check_handoff(): claimed, the ID check, what is not taken). */
+ * (curb_rules_check_handoff(): claimed, the ID check, what is not taken;
+ * curb_rules_check_handoff_substitutions(): the shopper answered). */
 gboolean
 curb_detail_page_can_complete (CurbDetailPage *self)
 {
   g_autoptr(GPtrArray) not_taken = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
 
   g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
   if (self->order == NULL || curb_order_get_cancelled (self->order) || !curb_bag_check_is_complete (self->bags))
@@ -789,7 +825,28 @@ curb_detail_page_can_complete (CurbDetailPage *self)
   not_taken = dup_not_taken_entries (self);
   if (gtk_check_button_get_active (self->partial_check) && not_taken->len == 0)
     return FALSE;
-  return curb_rules_check_handoff (self->order, not_taken, gtk_check_button_get_active (self->id_check), NULL);
+  decisions = curb_substitution_answers_dup_decisions (self->answers);
+  return curb_rules_check_handoff (self->order, not_taken, gtk_check_button_get_active (self->id_check), NULL)
+         && curb_rules_check_handoff_substitutions (self->order, decisions, NULL);
+}
+
+/* Returns: (transfer full): a JSON array of {substitution_id, approved}:
+ * the shopper's answers given at the handoff */
+JsonNode *
+curb_detail_page_dup_decisions (CurbDetailPage *self)
+{
+  g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), NULL);
+  return curb_substitution_answers_dup_json (self->answers);
+}
+
+/* As staff tapping Accepted or Declined for @substitution_id. */
+gboolean
+curb_detail_page_answer_substitution (CurbDetailPage *self,
+                                      const char     *substitution_id,
+                                      gboolean        accepted)
+{
+  g_return_val_if_fail (CURB_IS_DETAIL_PAGE (self), FALSE);
+  return curb_substitution_answers_answer (self->answers, substitution_id, accepted);
 }
 
 /* Returns: (transfer full): a JSON array of {line_id, qty, reason} */

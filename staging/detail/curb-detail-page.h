@@ -26,5 +26,9 @@ void        curb_detail_page_set_message  (CurbDetailPage     *self,
                                            gboolean            is_error);
 gboolean    curb_detail_page_can_complete (CurbDetailPage     *self);
 JsonNode   *curb_detail_page_dup_not_taken (CurbDetailPage    *self) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode   *curb_detail_page_dup_decisions (CurbDetailPage    *self) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    curb_detail_page_answer_substitution (CurbDetailPage *self,
+                                                  const char     *substitution_id,
+                                                  gboolean        accepted);
 
 G_END_DECLS

@@ -122,7 +122,8 @@ test_handover_full_and_partial (HubFixture *fx, gconstpointer data)
   g_clear_pointer (&early, json_object_unref);
   early = hub_action (alex, "H1", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
   g_assert_no_error (error);
-  full = hub_action (alex, "H1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false,\"proof\":\"bags_scanned\"}",
+  full = hub_action (alex, "H1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false,\"proof\":\"bags_scanned\","
+                     " \"substitutions\":[{\"substitution_id\":\"S1\",\"approved\":true}]}",
                      NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (state_of (full), ==, "handed_over");
@@ -131,7 +132,8 @@ test_handover_full_and_partial (HubFixture *fx, gconstpointer data)
   early = hub_action (alex, "H2", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
   g_assert_no_error (error);
   partial = hub_action (alex, "H2", CURB_HUB_ACTION_HANDOVER,
-                        "{\"id_checked\":true,\"not_taken\":[{\"line_id\":\"L2\",\"qty\":1,\"reason\":\"damaged\"}]}",
+                        "{\"id_checked\":true,\"not_taken\":[{\"line_id\":\"L2\",\"qty\":1,\"reason\":\"damaged\"}],"
+                        " \"substitutions\":[{\"substitution_id\":\"S1\",\"approved\":false}]}",
                         NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (state_of (partial), ==, "partially_handed_over");
@@ -162,7 +164,7 @@ test_id_check_required (HubFixture *fx, gconstpointer data)
   g_assert_null (refused);
   g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "id_check_required");
   g_clear_error (&error);
-  done = hub_action (alex, "AGE1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":true}", NULL, &error);
+  done = hub_action (alex, "AGE1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":true,\"substitutions\":[{\"substitution_id\":\"S1\",\"approved\":true}]}", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (state_of (done), ==, "handed_over");
 }
@@ -279,6 +281,65 @@ test_substitutions (HubFixture *fx, gconstpointer data)
 }
 
 static const char *
+substitution_status (JsonObject *reply)
+{
+  JsonArray *substitutions = json_object_get_array_member (json_object_get_object_member (reply, "order"),
+                                                           "substitutions");
+
+  return json_object_get_string_member (json_array_get_object_element (substitutions, 0), "status");
+}
+
+/* A substitution still undecided at the handoff: the hub refuses the
+ * handoff (422 substitution_undecided, naming what to ask), by route and
+ * queued; with the shopper's answer the order leaves with it decided. */
+static void
+test_handoff_needs_answers (HubFixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbHubClient) kiosk = hub_fixture_device (fx, CURB_DEVICE_ROLE_KIOSK, NULL);
+  g_autoptr(CurbHubClient) alex = NULL;
+  g_autoptr(JsonObject) claimed = NULL, refused = NULL, body = NULL, done = NULL, queued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *now = curb_iso8601_from_ms (curb_now_ms ());
+  g_autofree char *batch = NULL;
+  JsonObject *result;
+
+  hub_fixture_add_order (fx, "HS1", FALSE);
+  hub_fixture_add_staff (fx, "st-1", "Alex", "4821");
+  alex = hub_fixture_staff (fx, "st-1", "4821");
+  arrive (fx, kiosk, "HS1");
+  claimed = hub_action (alex, "HS1", CURB_HUB_ACTION_CLAIM, NULL, NULL, &error);
+  g_assert_no_error (error);
+  refused = hub_action (alex, "HS1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false}", &body, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "substitution_undecided");
+  g_assert_nonnull (strstr (json_object_get_string_member (body, "message"), "Soy milk 1 L instead of Oat milk 1 L"));
+  g_clear_error (&error);
+  /* queued through /v1/events: rejected for the same reason */
+  batch = g_strdup_printf ("{\"events\": [{\"id\": \"hs1-handover-1\", \"kind\": \"handed_over\", \"order_ref\": \"HS1\","
+                           " \"at\": \"%s\", \"data\": {\"id_checked\": false}}]}", now);
+  queued = hub_call (alex, "POST", "/v1/events", batch, NULL, &error);
+  g_assert_no_error (error);
+  result = json_array_get_object_element (json_object_get_array_member (queued, "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "error"), ==, "substitution_undecided");
+  /* an answer for a substitution the order does not have */
+  g_clear_pointer (&body, json_object_unref);
+  g_assert_null (hub_action (alex, "HS1", CURB_HUB_ACTION_HANDOVER,
+                             "{\"id_checked\":false,\"substitutions\":[{\"substitution_id\":\"S9\",\"approved\":true}]}",
+                             &body, &error));
+  g_assert_cmpstr (json_object_get_string_member (body, "error"), ==, "substitution_undecided");
+  g_clear_error (&error);
+  done = hub_action (alex, "HS1", CURB_HUB_ACTION_HANDOVER,
+                     "{\"id_checked\":false,\"substitutions\":[{\"substitution_id\":\"S1\",\"approved\":false}]}",
+                     NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (done), ==, "handed_over");
+  g_assert_cmpstr (substitution_status (done), ==, "declined");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (done, "event"), "kind"),
+                   ==, "handed_over");
+}
+
+static const char *
 claimer_of (JsonObject *order)
 {
   JsonNode *node = json_object_get_member (order, "claimed_by");
@@ -387,7 +448,8 @@ test_claim_before_arrival (HubFixture *fx, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (alerts), ==, 0);
   g_assert_cmpuint (hub_raw (fx, "GET", "/metrics", NULL, NULL, 0, &metrics), ==, 200);
   g_assert_nonnull (strstr (metrics, "curbside_alerts_outstanding 0"));
-  handed = hub_action (alex, "OW1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false,\"proof\":\"bags_scanned\"}",
+  handed = hub_action (alex, "OW1", CURB_HUB_ACTION_HANDOVER, "{\"id_checked\":false,\"proof\":\"bags_scanned\","
+                     " \"substitutions\":[{\"substitution_id\":\"S1\",\"approved\":true}]}",
                        NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (state_of (handed), ==, "handed_over");
@@ -470,6 +532,7 @@ main (int argc, char **argv)
   ADD ("/hub/staff/id-check-follows-lines", test_id_check_follows_lines);
   ADD ("/hub/staff/release-no-show-return", test_release_no_show_return);
   ADD ("/hub/staff/substitutions", test_substitutions);
+  ADD ("/hub/staff/handoff-needs-answers", test_handoff_needs_answers);
   ADD ("/hub/staff/board-alerts", test_board_alerts);
   ADD ("/hub/staff/claim-before-arrival", test_claim_before_arrival);
   ADD ("/hub/staff/release-before-arrival", test_release_before_arrival);

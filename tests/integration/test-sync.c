@@ -618,6 +618,9 @@ append_with (Fixture *fixture, CurbEventKind kind, const char *ref, const char *
 /* Central changes an order after it was staged: the store shows what to
  * re-stage, and refuses the handoff until it is staged again (with a new
  * bag count), so no unit leaves that was never staged. */
+/* P00002 offers a substitution (S1): the handoff carries the shopper's answer. */
+#define P00002_HANDOFF "{\"id_checked\": true, \"substitutions\": [{\"substitution_id\": \"S1\", \"approved\": true}]}"
+
 static void
 test_change_after_staging_needs_restage (Fixture       *fixture,
                                          gconstpointer  data)
@@ -654,7 +657,7 @@ test_change_after_staging_needs_restage (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (change, "line_id"), ==, "L1");
   g_assert_cmpint (json_object_get_int_member (change, "qty"), ==, 5);
 
-  refused = append_with (fixture, CURB_EVENT_HANDED_OVER, "P00002", "{\"id_checked\": true}", &error);
+  refused = append_with (fixture, CURB_EVENT_HANDED_OVER, "P00002", P00002_HANDOFF, &error);
   g_assert_null (refused);
   g_assert_error (error, CURB_ERROR, CURB_ERROR_RESTAGE_REQUIRED);
   g_assert_nonnull (strstr (error->message, "+1 \u00d7 Bread"));
@@ -666,7 +669,7 @@ test_change_after_staging_needs_restage (Fixture       *fixture,
   order = curb_store_get_order (fixture->store, "P00002", &error);
   g_assert_false (json_object_has_member (order, "restage"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (order, "bags"), "ambient"), ==, 2);
-  handed = append_with (fixture, CURB_EVENT_HANDED_OVER, "P00002", "{\"id_checked\": true}", &error);
+  handed = append_with (fixture, CURB_EVENT_HANDED_OVER, "P00002", P00002_HANDOFF, &error);
   g_assert_no_error (error);
 }
 

@@ -1096,6 +1096,192 @@ test_heartbeat_text (Fixture       *fixture,
                           " \"outbox_depth\": 3, \"kind\": \"app\", \"app_version\": \"0.1.0\"}", NULL), ==, 200);
 }
 
+/* --- round four: calls for help are the caller's business; tools are enrolled --- */
+
+static void
+on_frame (SoupWebsocketConnection *stream,
+          gint                     type,
+          GBytes                  *message,
+          gpointer                 data)
+{
+  GString *frames = data;
+  gsize size;
+  const char *text = g_bytes_get_data (message, &size);
+
+  g_string_append_len (frames, text, size);
+  g_string_append_c (frames, '\n');
+}
+
+static void
+spin (guint ms)
+{
+  for (gint64 until = g_get_monotonic_time () + ms * 1000; g_get_monotonic_time () < until;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* The devices as staging lists them. */
+static JsonNode *
+list_devices (Fixture *fixture)
+{
+  g_autofree char *answer = NULL;
+
+  g_assert_cmpuint (call (fixture, "GET", "/v1/devices", fixture->rig->staging->pdata[0], NULL, NULL, &answer), ==, 200);
+  return json_from_string (answer, NULL);
+}
+
+static char *
+device_id_named (Fixture    *fixture,
+                 const char *name)
+{
+  g_autoptr(JsonNode) node = list_devices (fixture);
+  JsonArray *devices = json_object_get_array_member (json_node_get_object (node), "devices");
+
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      if (g_str_equal (json_object_get_string_member (device, "name"), name))
+        return g_strdup (json_object_get_string_member (device, "id"));
+    }
+  return NULL;
+}
+
+/* Round three left it: a kiosk's /v1/status and stream carried every
+ * kiosk's open calls (device names, order references). A kiosk sees its own
+ * calls and the answer to them ("Alex is coming"); stations see all. */
+static void
+test_kiosk_sees_own_calls (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *caller = rig->kiosks->pdata[0], *bystander = rig->kiosks->pdata[1];
+  const char *caller_id = rig->kiosk_ids->pdata[0];
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GString) seen_by_caller = g_string_new (NULL);
+  g_autoptr(GString) seen_by_bystander = g_string_new (NULL);
+  g_autoptr(GString) seen_by_station = g_string_new (NULL);
+  g_autoptr(SoupWebsocketConnection) caller_stream = open_stream (fixture, session, caller);
+  g_autoptr(SoupWebsocketConnection) bystander_stream = open_stream (fixture, session, bystander);
+  g_autoptr(SoupWebsocketConnection) station_stream = open_stream (fixture, session, rig->staging->pdata[0]);
+  g_autofree char *status = NULL, *station_status = NULL;
+
+  g_signal_connect (caller_stream, "message", G_CALLBACK (on_frame), seen_by_caller);
+  g_signal_connect (bystander_stream, "message", G_CALLBACK (on_frame), seen_by_bystander);
+  g_signal_connect (station_stream, "message", G_CALLBACK (on_frame), seen_by_station);
+  g_assert_cmpuint (call_for_help (fixture, caller, "{\"id\": \"call-r4-0001\", \"screen\": \"lookup\","
+                                                   " \"order_ref\": \"R00004\", \"language\": \"es\"}", NULL), ==, 201);
+  g_assert_cmpuint (call_for_help (fixture, bystander, "{\"id\": \"call-r4-0002\", \"screen\": \"welcome\"}", NULL), ==, 201);
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", bystander, NULL, NULL, &status), ==, 200);
+  g_assert_cmpuint (call (fixture, "GET", "/v1/status", rig->staging->pdata[1], NULL, NULL, &station_status), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/assistance/call-r4-0001/acknowledge", rig->staging->pdata[0],
+                          fixture->session, NULL, NULL), ==, 200);
+  spin (1500);
+  g_test_message ("another kiosk's status: %s", status);
+  g_test_message ("another kiosk's stream: %s", seen_by_bystander->str);
+  g_assert_null (strstr (status, "R00004"));
+  g_assert_null (strstr (status, caller_id));
+  g_assert_null (strstr (status, "call-r4-0001"));
+  g_assert_nonnull (strstr (status, "call-r4-0002"));
+  g_assert_null (strstr (seen_by_bystander->str, "R00004"));
+  g_assert_null (strstr (seen_by_bystander->str, caller_id));
+  g_assert_null (strstr (seen_by_bystander->str, "call-r4-0001"));
+  g_assert_nonnull (strstr (seen_by_bystander->str, "call-r4-0002"));
+  /* the caller hears who is coming; stations see every call */
+  g_assert_nonnull (strstr (seen_by_caller->str, "\"acknowledged_by\":\"Robin\""));
+  g_assert_null (strstr (seen_by_caller->str, "call-r4-0002"));
+  g_assert_nonnull (strstr (seen_by_station->str, "R00004"));
+  g_assert_nonnull (strstr (seen_by_station->str, "call-r4-0002"));
+  g_assert_nonnull (strstr (station_status, "R00004"));
+  g_assert_nonnull (strstr (station_status, "call-r4-0002"));
+}
+
+/* Round three left it: "I'm going" on a call id that never was answered
+ * 409 not_open, as if someone had gone. Unknown is 404; answered is 409. */
+static void
+test_acknowledge_unknown_call (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  g_autofree char *unknown = NULL, *late = NULL;
+
+  g_assert_cmpuint (call (fixture, "POST", "/v1/assistance/no-such-call-0001/acknowledge", rig->staging->pdata[0],
+                          fixture->session, NULL, &unknown), ==, 404);
+  g_assert_nonnull (strstr (unknown, "\"not_found\""));
+  g_assert_cmpuint (call_for_help (fixture, rig->kiosks->pdata[0], "{\"id\": \"call-r4-0003\"}", NULL), ==, 201);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/assistance/call-r4-0003/acknowledge", rig->staging->pdata[0],
+                          fixture->session, NULL, NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/assistance/call-r4-0003/acknowledge", rig->staging->pdata[0],
+                          fixture->session, NULL, &late), ==, 409);
+  g_assert_nonnull (strstr (late, "\"not_open\""));
+  /* answered before a restart: still 409, not 404 */
+  g_assert_true (curb_hub_rig_stop (rig, SIGTERM));
+  curb_hub_rig_start (rig);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/assistance/call-r4-0003/acknowledge", rig->staging->pdata[0],
+                          fixture->session, NULL, NULL), ==, 409);
+}
+
+static const char *
+kind_of (Fixture    *fixture,
+         const char *device_id)
+{
+  static char kind[16];
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *devices;
+
+  g_assert_cmpuint (call (fixture, "GET", "/v1/devices", fixture->rig->staging->pdata[0], NULL, NULL, &answer), ==, 200);
+  node = json_from_string (answer, NULL);
+  devices = json_object_get_array_member (json_node_get_object (node), "devices");
+  kind[0] = '\0';
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+      JsonObject *status = json_object_has_member (device, "status")
+                           ? json_object_get_object_member (device, "status") : NULL;
+
+      if (g_str_equal (json_object_get_string_member (device, "id"), device_id) && status != NULL)
+        g_strlcpy (kind, json_object_get_string_member_with_default (status, "kind", ""), sizeof kind);
+    }
+  return kind;
+}
+
+/* Round three left it: any credential said "kind": "tool" in its heartbeat
+ * and was listed as a tool, never as a device gone quiet (a kiosk hiding
+ * that it stopped). The kind is the enrolled one. */
+static void
+test_heartbeat_kind (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbStore) store = curb_store_open (rig->db, &error);
+  g_autofree char *code = NULL, *tool = NULL, *tool_id = NULL, *refused = NULL;
+  g_autofree char *path = g_build_filename (rig->dir, "it-tool.credential", NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, "{\"kind\": \"app\"}", NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, "{\"kind\": \"tool\"}", &refused), ==, 403);
+  g_test_message ("a kiosk calling itself a tool: %s", refused);
+  g_assert_cmpstr (kind_of (fixture, rig->kiosk_ids->pdata[0]), ==, "app");
+  /* a tool is enrolled as one (curbside-ctl enroll --tool) and stays one */
+  code = curb_store_create_enrollment_code (store, CURB_DEVICE_ROLE_STAGING, 60000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (curb_hub_rig_ctl (rig, NULL, "enroll", "--hub", rig->url, "--fingerprint", rig->fingerprint,
+                                     "--code", code, "--name", "IT script", "--credential-file", path, "--tool",
+                                     NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &tool, NULL, &error));
+  g_strstrip (tool);
+  tool_id = device_id_named (fixture, "IT script");
+  g_assert_nonnull (tool_id);
+  g_assert_cmpstr (kind_of (fixture, tool_id), ==, "tool");
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", tool, NULL, "{\"kind\": \"app\"}", NULL), ==, 403);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", tool, NULL, "{\"app_version\": \"0.1.0\"}", NULL), ==, 200);
+  g_assert_cmpstr (kind_of (fixture, tool_id), ==, "tool");
+  g_assert_cmpuint (call (fixture, "POST", "/v1/heartbeat", kiosk, NULL, "{\"camera\": \"ok\"}", NULL), ==, 200);
+  g_assert_cmpstr (kind_of (fixture, rig->kiosk_ids->pdata[0]), ==, "app");
+}
 
 /* --- r4: check-in on the scan; the bay and "Not you?" after it --- */
 
@@ -1207,6 +1393,9 @@ main (int    argc,
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
   ADD ("/lan-findings/r3-assistance-per-kiosk", test_assistance);
   ADD ("/lan-findings/r3-heartbeat-text", test_heartbeat_text);
+  ADD ("/lan-findings/r4-kiosk-sees-its-own-calls", test_kiosk_sees_own_calls);
+  ADD ("/lan-findings/r4-acknowledge-unknown-call", test_acknowledge_unknown_call);
+  ADD ("/lan-findings/r4-heartbeat-kind-is-enrolled", test_heartbeat_kind);
   ADD ("/lan-findings/r4-bay-and-withdrawal", test_bay_and_withdrawal);
 #undef ADD
   return g_test_run ();

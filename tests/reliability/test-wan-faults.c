@@ -146,6 +146,32 @@ is_offline (Fixture *fixture)
   return !curb_sync_get_online (fixture->sync) && curb_sync_get_offline_since (fixture->sync) > 0;
 }
 
+/* The shopper's answer (yes) to every substitution still open: a handoff
+ * carries them. */
+static JsonArray *
+open_questions_accepted (CurbStore  *store,
+                         const char *ref)
+{
+  g_autoptr(JsonObject) order = curb_store_get_order (store, ref, NULL);
+  JsonArray *answers = json_array_new ();
+  JsonArray *substitutions = order != NULL && json_object_has_member (order, "substitutions")
+                             ? json_object_get_array_member (order, "substitutions") : NULL;
+
+  for (guint i = 0; substitutions != NULL && i < json_array_get_length (substitutions); i++)
+    {
+      JsonObject *substitution = json_array_get_object_element (substitutions, i);
+      JsonObject *answer;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (substitution, "status", NULL), "pending") != 0)
+        continue;
+      answer = json_object_new ();
+      json_object_set_string_member (answer, "substitution_id", json_object_get_string_member (substitution, "id"));
+      json_object_set_boolean_member (answer, "approved", TRUE);
+      json_array_add_object_element (answers, answer);
+    }
+  return answers;
+}
+
 static void
 append (Fixture       *fixture,
         CurbEventKind  kind,
@@ -164,7 +190,10 @@ append (Fixture       *fixture,
   else if (kind == CURB_EVENT_CLAIMED)
     json_object_set_string_member (data, "staff_name", "Alex");
   else
-    json_object_set_boolean_member (data, "id_checked", TRUE);
+    {
+      json_object_set_boolean_member (data, "id_checked", TRUE);
+      json_object_set_array_member (data, "substitutions", open_questions_accepted (fixture->store, ref));
+    }
   event = curb_event_new (kind, ref, kind == CURB_EVENT_ARRIVED ? "kiosk-1" : "staging-1", staff, data);
   g_assert_true (curb_store_append_event (fixture->store, event, NULL, &error));
   g_assert_no_error (error);

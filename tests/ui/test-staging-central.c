@@ -102,6 +102,7 @@ test_partial_handoff_reaches_central (void)
   g_autoptr(JsonArray) orders = NULL;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(JsonObject) event = NULL;
+  gboolean answered;
   g_autoptr(CurbTokenClaims) claims = NULL;
   g_autoptr(JsonNode) not_taken = NULL;
   g_autoptr(JsonNode) stage = json_from_string ("{\"locations\": [{\"zone\": \"A\", \"shelf\": \"1\", \"bin\": \"2\"}],"
@@ -177,6 +178,8 @@ test_partial_handoff_reaches_central (void)
   }
   curb_detail_page_set_id_checked (detail, TRUE);
   curb_detail_page_set_not_taken (detail, line_id, 1, 0);
+  /* a demo order may offer a substitution: the shopper takes it */
+  answered = curb_detail_page_answer_substitution (detail, "S1", TRUE);
   g_assert_true (curb_detail_page_can_complete (detail));
   path = curb_test_screenshot (GTK_WIDGET (window), "partial-before-complete");
   g_test_message ("screenshot %s", path);
@@ -199,6 +202,7 @@ test_partial_handoff_reaches_central (void)
                      line_id);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (taken, 0), "reason"), ==,
                      "damaged");
+    g_assert_true (json_object_has_member (data, "substitutions") == answered);
   }
   gtk_window_destroy (GTK_WINDOW (window));
   curb_sync_stop (sync);

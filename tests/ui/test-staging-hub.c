@@ -208,6 +208,9 @@ test_partial_handoff (void)
   g_assert_true (curb_detail_page_can_complete (detail) == FALSE);   /* ID check pending */
   curb_detail_page_set_id_checked (detail, TRUE);
   curb_detail_page_set_not_taken (detail, "L2", 1, 3);
+  /* the shopper has not answered the substitution yet: staff ask */
+  g_assert_false (curb_detail_page_can_complete (detail));
+  g_assert_true (curb_detail_page_answer_substitution (detail, "S1", FALSE));
   g_assert_true (curb_detail_page_can_complete (detail));
   {
     g_autoptr(JsonNode) not_taken = curb_detail_page_dup_not_taken (detail);
@@ -219,6 +222,9 @@ test_partial_handoff (void)
   order = json_object_get_object_member (reply, "order");
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "partially_handed_over");
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (order, "not_taken")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (order, "substitutions"), 0), "status"),
+      ==, "declined");
   /* completion printed the receipt */
   g_assert_true (curb_test_spin_until (pages_at_least, GUINT_TO_POINTER (1), 10000));
 }
@@ -540,6 +546,8 @@ test_badge_and_bag_scans (void)
   g_assert_true (curb_test_spin_until (detail_says, (gpointer) "WRONG BAG", 3000));
   scan_with_wedge ("CB1:W3DG3:1/2");
   g_assert_true (curb_test_spin_until (detail_says, (gpointer) "All 2 bags scanned", 3000));
+  g_assert_false (curb_detail_page_can_complete (detail));   /* the substitution: ask the shopper */
+  g_assert_true (curb_detail_page_answer_substitution (detail, "S1", TRUE));
   g_assert_true (curb_detail_page_can_complete (detail));
 }
 

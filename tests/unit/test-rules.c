@@ -35,8 +35,9 @@ static const char * const event_data[CURB_EVENT_KIND_COUNT] = {
   [CURB_EVENT_ARRIVED] = "{\"bay\": \"3\", \"source\": \"scan\"}",
   [CURB_EVENT_CLAIMED] = "{\"staff_name\": \"Sam\"}",
   [CURB_EVENT_RELEASED] = "{}",
-  [CURB_EVENT_HANDED_OVER] = "{\"id_checked\": true}",
-  [CURB_EVENT_PARTIALLY_HANDED_OVER] = "{\"id_checked\": true, \"not_taken\": [{\"line_id\": \"L1\", \"qty\": 1}]}",
+  [CURB_EVENT_HANDED_OVER] = "{\"id_checked\": true, \"substitutions\": [{\"substitution_id\": \"S1\", \"approved\": true}]}",
+  [CURB_EVENT_PARTIALLY_HANDED_OVER] = "{\"id_checked\": true, \"not_taken\": [{\"line_id\": \"L1\", \"qty\": 1}],"
+                                       " \"substitutions\": [{\"substitution_id\": \"S1\", \"approved\": false}]}",
   [CURB_EVENT_NO_SHOW] = "{}",
   [CURB_EVENT_RETURNED_TO_STOCK] = "{}",
   [CURB_EVENT_CANCELLED] = "{\"reason\": \"x\"}",
@@ -253,6 +254,81 @@ test_substitution_decision (void)
   g_assert_cmpstr (error->message, ==, "The order has no substitution S2");
 }
 
+static GPtrArray *
+answers (const char             *substitution_id,
+         CurbSubstitutionStatus  status)
+{
+  GPtrArray *decisions = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (decisions, curb_substitution_new (substitution_id, NULL, NULL, NULL, 0, status));
+  return decisions;
+}
+
+/* A substitution offered to the shopper and still undecided cannot leave
+ * with the order: staff record the shopper's answer at the handoff. */
+static void
+test_handoff_substitutions (void)
+{
+  g_autoptr(CurbOrder) order = order_in (CURB_ORDER_STATE_CLAIMED);
+  g_autoptr(CurbOrder) decided_at_kiosk = order_in (CURB_ORDER_STATE_CLAIMED);
+  g_autoptr(GPtrArray) accepted = answers ("S1", CURB_SUBSTITUTION_APPROVED);
+  g_autoptr(GPtrArray) declined = answers ("S1", CURB_SUBSTITUTION_DECLINED);
+  g_autoptr(GPtrArray) unanswered = answers ("S1", CURB_SUBSTITUTION_PENDING);
+  g_autoptr(GPtrArray) unknown = answers ("S9", CURB_SUBSTITUTION_APPROVED);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (curb_rules_undecided_substitution (order, NULL)
+                 == curb_order_find_substitution (order, "S1"));
+  g_assert_null (curb_rules_undecided_substitution (order, declined));
+  g_assert_false (curb_rules_check_handoff_substitutions (order, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Ask the shopper whether they take Duck eggs instead of Eggs before the handoff");
+  g_clear_error (&error);
+  g_assert_true (curb_rules_check_handoff_substitutions (order, accepted, NULL));
+  g_assert_true (curb_rules_check_handoff_substitutions (order, declined, NULL));
+  g_assert_false (curb_rules_check_handoff_substitutions (order, unanswered, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (curb_rules_check_handoff_substitutions (order, unknown, &error));
+  g_assert_cmpstr (error->message, ==, "The order has no substitution S9");
+  g_clear_error (&error);
+  /* answered at the kiosk: nothing left to ask */
+  g_assert_true (curb_order_decide_substitution (decided_at_kiosk, "S1", CURB_SUBSTITUTION_DECLINED));
+  g_assert_null (curb_rules_undecided_substitution (decided_at_kiosk, NULL));
+  g_assert_true (curb_rules_check_handoff_substitutions (decided_at_kiosk, NULL, NULL));
+}
+
+/* Every state × both handoffs without the shopper's answer: refused where
+ * the state allows a handoff (the answer is missing), as before elsewhere. */
+static void
+test_handoff_without_answer_every_state (void)
+{
+  const CurbEventKind kinds[] = { CURB_EVENT_HANDED_OVER, CURB_EVENT_PARTIALLY_HANDED_OVER };
+  const char *data[] = { "{\"id_checked\": true}",
+                         "{\"id_checked\": true, \"not_taken\": [{\"line_id\": \"L1\", \"qty\": 1}]}" };
+  guint refused_for_answer = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint column = 0; column < N_COLUMNS; column++)
+      {
+        g_autoptr(CurbOrder) order = order_in_column (column);
+        g_autoptr(CurbEvent) event = event_of (kinds[k], data[k], "staging-1");
+        g_autoptr(GError) error = NULL;
+        const char *cell = expected[kinds[k]][column];
+
+        g_assert_false (curb_rules_check_event (order, event, &error));
+        if (expected_error (cell) < 0)
+          {
+            g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+            g_assert_nonnull (strstr (error->message, "Ask the shopper"));
+            refused_for_answer++;
+          }
+        else
+          g_assert_error (error, CURB_ERROR, expected_error (cell));
+      }
+  g_assert_cmpuint (refused_for_answer, ==, 2);
+}
+
 /* kiosk: arrival, its bay and withdrawal, substitution decisions; staff:
  * every other store fact; central: cancellation only. */
 static void
@@ -319,6 +395,8 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/handoff", test_handoff);
   g_test_add_func ("/rules/id-check", test_id_check);
   g_test_add_func ("/rules/substitution-decision", test_substitution_decision);
+  g_test_add_func ("/rules/handoff-substitutions", test_handoff_substitutions);
+  g_test_add_func ("/rules/handoff-without-answer-every-state", test_handoff_without_answer_every_state);
   g_test_add_func ("/rules/who-may-do-what", test_who_may_do_what);
   g_test_add_func ("/rules/only-central-cancels", test_only_central_cancels);
   g_test_add_func ("/rules/bag-labels", test_bag_labels);

@@ -103,6 +103,9 @@ add_order_on_the_way (CurbStore  *store,
   upsert (store, order, CURB_UPSERT_INSERTED);
 }
 
+/* The shopper's answer staff record at the handoff (the orders here offer S1). */
+#define ACCEPTED_AT_HANDOFF "[{\"substitution_id\": \"S1\", \"approved\": true}]"
+
 static CurbEvent *
 make_event (CurbEventKind  kind,
             const char    *ref)
@@ -129,9 +132,11 @@ make_event (CurbEventKind  kind,
     case CURB_EVENT_HANDED_OVER:
       json_object_set_boolean_member (data, "id_checked", TRUE);
       json_object_set_string_member (data, "proof", "bags_scanned");
+      json_object_set_member (data, "substitutions", json_from_string (ACCEPTED_AT_HANDOFF, NULL));
       break;
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
       json_object_set_member (data, "not_taken", json_from_string ("[{\"line_id\": \"L2\", \"qty\": 1, \"reason\": \"damaged\"}]", NULL));
+      json_object_set_member (data, "substitutions", json_from_string (ACCEPTED_AT_HANDOFF, NULL));
       break;
     case CURB_EVENT_SUBSTITUTION_DECIDED:
       json_object_set_string_member (data, "substitution_id", "S1");
@@ -600,6 +605,38 @@ test_derived_equals_replay (Fixture       *fixture,
       ==, "approved");
   g_assert_nonnull (json_object_get_string_member (order, "handed_over_at"));
   g_assert_nonnull (json_object_get_string_member (order, "arrived_at"));
+}
+
+/* A handoff records the shopper's answer to a substitution still open; one
+ * without it is refused and changes nothing. */
+static void
+test_handoff_records_answers (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonNode) without = json_from_string ("{\"id_checked\": true}", NULL);
+  g_autoptr(JsonNode) declined = json_from_string ("{\"id_checked\": true, \"substitutions\":"
+                                                   " [{\"substitution_id\": \"S1\", \"approved\": false}]}", NULL);
+  g_autoptr(CurbEvent) unanswered = curb_event_new (CURB_EVENT_HANDED_OVER, "HA1", "staging-1", "st-7",
+                                                    json_node_get_object (without));
+  g_autoptr(CurbEvent) answered = curb_event_new (CURB_EVENT_HANDED_OVER, "HA1", "staging-1", "st-7",
+                                                  json_node_get_object (declined));
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_order (fixture->store, "HA1");
+  advance_to (fixture->store, "HA1", CURB_ORDER_STATE_CLAIMED);
+  g_assert_false (curb_store_append_event (fixture->store, unanswered, NULL, &error));
+  g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Ask the shopper"));
+  g_assert_cmpstr (order_state (fixture->store, "HA1"), ==, "claimed");
+  g_clear_error (&error);
+  g_assert_true (curb_store_append_event (fixture->store, answered, NULL, &error));
+  g_assert_no_error (error);
+  order = curb_store_get_order (fixture->store, "HA1", NULL);
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "handed_over");
+  g_assert_cmpstr (json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (order, "substitutions"), 0), "status"),
+      ==, "declined");
 }
 
 static void
@@ -1513,6 +1550,7 @@ main (int argc, char **argv)
   ADD ("age-restricted-needs-id-check", test_age_restricted_needs_id_check);
   ADD ("derived-equals-replay", test_derived_equals_replay);
   ADD ("duplicate-event", test_duplicate_event);
+  ADD ("handoff-records-answers", test_handoff_records_answers);
   ADD ("append-batch", test_append_batch);
   ADD ("upsert-versions", test_upsert_versions);
   ADD ("upsert-page", test_upsert_page);

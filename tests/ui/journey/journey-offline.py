@@ -8,6 +8,7 @@ longer knows after its restart signs the station out at once."""
 
 import os
 import sqlite3
+import time
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -158,14 +159,59 @@ def staff_act_while_the_hub_is_down(j, store):
     staging.wait_text("Hub unreachable since")
     staging.click("Claim: I am taking it out")
     staging.wait_text("1 action waiting")
+    claim_waits_on_the_station(staging)
     j.shot("the hub is down: the claim waits on the station", staging)
     store.start_hub()
     staging.wait_text("Hub: connected", timeout=60)
     order = wait_for(lambda: (lambda o: o["state"] == "claimed" and o)(store.hub.order("P00012")),
                      "the queued claim at the hub", timeout=60)
+    staging.wait_text("You claimed it")
     j.shot("the hub is back: the claim reached it", staging)
     if (order.get("claimed_by") or {}).get("id") != "101" or events(store, "P00012", "claimed") != 1:
         raise JourneyFailure(f"claimed by {order.get('claimed_by')}, {events(store, 'P00012', 'claimed')} claims recorded")
+
+
+def claim_waits_on_the_station(staging):
+    """Before: the order screen kept offering Claim (and a second tap queued
+    a second claim); now it says the claim is this station's, waiting."""
+    staging.wait_text("Claimed by you — waiting to send")
+    wait_for(lambda: not staging.find_all(name="Claim: I am taking it out"), "the Claim button to go")
+
+
+@journey.test
+def another_station_claims_while_this_one_waits(j, store):
+    """The hub goes down; Alex claims P00008 here and the claim waits. While this station cannot send it (its sign-in ran out while the hub was down), María claims the order at the back room. When Alex signs in again the waiting claim is refused and the station says, until dismissed, that María has it"""
+    staging = store.staging
+    staging.wait_text("Hub: connected")
+    if not staging.sees("Signed in: Alex"):
+        sign_in_with_keyboard(j.desk, staging)
+    store.hub.check_in(store.sign_token("P00008"), bay="4")
+    order = store.hub.order("P00008")
+    back = staging.find_all(role="push button", name="Back to board")
+    if back:
+        back[0].click()
+    staging.wait_text(f"{order['first_name']} {order['last_initial']}.")
+    open_order_on_board(staging, "P00008")
+    store.stop_hub()
+    staging.wait_text("Hub unreachable since")
+    staging.click("Claim: I am taking it out")
+    claim_waits_on_the_station(staging)
+
+    with sqlite3.connect(store.path("hub", "data", "store.db")) as db:
+        db.execute("UPDATE staff_sessions SET expires_ms = 1")
+    store.start_hub()
+    staging.wait_text("Scan your badge", timeout=60)        # signed out: the claim waits for Alex
+    store.hub.act("P00008", "claim", session=store.hub.staff_session("102", "5678"))
+    sign_in_with_keyboard(j.desk, staging)
+    staging.wait_text("María claimed it while this station could not reach the hub", timeout=60)
+    j.shot("María won the claim while the hub was down: the station says so", staging)
+    order = store.hub.order("P00008")
+    if (order.get("claimed_by") or {}).get("id") != "102" or events(store, "P00008", "claimed") != 1:
+        raise JourneyFailure(f"claimed by {order.get('claimed_by')}, {events(store, 'P00008', 'claimed')} claims recorded")
+    staging.wait_gone("waiting to send")
+    time.sleep(6)                                           # longer than a passing notice
+    if not staging.sees("María claimed it while this station could not reach the hub"):
+        raise JourneyFailure("the station's word that María has the order went away by itself")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,15 @@ def start_apps(j, store):
     store.kiosk = store.start_kiosk()
 
 
+def hand_over(store, ref, session):
+    """Staff hand the order over, with the shopper's answer to any
+    substitution still open (the hub refuses a handoff without it)."""
+    open_questions = [{"substitution_id": sub["id"], "approved": True}
+                      for sub in store.hub.order(ref).get("substitutions", []) if sub.get("status") == "pending"]
+    store.hub.act(ref, "handover", {"id_checked": True, "not_taken": [], "substitutions": open_questions},
+                  session=session)
+
+
 @journey.test
 def qr_to_receipt(j, store):
     """QR, greeting (Spanish), substitution, ID notice, bay, waiting, claimed, handed over, receipt opens; staff see the arrival at the scan, the bay once chosen"""
@@ -79,7 +88,7 @@ def qr_to_receipt(j, store):
     store.hub.act("P00001", "claim", session=session)
     kiosk.wait_text("Alex le lleva su pedido")
     j.shot("staff claimed: the kiosk names who is coming", kiosk)
-    store.hub.act("P00001", "handover", {"id_checked": True, "not_taken": []}, session=session)
+    hand_over(store, "P00001", session)
     kiosk.wait_text("¡Gracias, José!")
     j.shot("handed over: thanks", kiosk)
     receipts = wait_for(lambda: glob.glob(os.path.join(store.path("receipts"), "*.png")),
@@ -453,7 +462,7 @@ def every_screen_in_spanish_with_larger_text_and_high_contrast(j, store):
     store.hub.act("P00006", "claim", session=session)
     kiosk.wait_text("Alex le lleva su pedido")
     check_screen(j, kiosk, "claimed")
-    store.hub.act("P00006", "handover", {"id_checked": True, "not_taken": []}, session=session)
+    hand_over(store, "P00006", session)
     kiosk.wait_text("¡Gracias, Ana María!")
     check_screen(j, kiosk, "thanks")
     kiosk.wait_text("Hold your pickup code up to the camera", timeout=90)     # the next shopper starts afresh

@@ -3,6 +3,7 @@
 keyboard-wedge scanner and the pointer, against a real hub."""
 
 import os
+import time
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -185,9 +186,15 @@ def claim_from_banner_bags_and_id_check(j, store):
     j.desk.wedge_scan("CB1:P00002:1/4")          # a bag of another order comes along
     staging.wait_text("WRONG BAG: this bag belongs to order P00002")
     j.shot("a bag of another order: WRONG BAG", staging)
-    staging.find(role="check box", contains="photo ID").click()
+    # the ID check is further down the page: on with the keyboard (Tab from the bag label)
+    id_check = staging.find(role="check box", contains="photo ID")
+    j.desk.key("Tab")
+    wait_for(id_check.is_focused, "the keyboard focus on the ID check")
+    j.desk.key("space")
+    wait_for(id_check.is_checked, "the ID check ticked")
+    answer_the_substitution_at_handoff(j, store, staging)
     wait_for(lambda: staging.button("Complete handoff").is_sensitive(), "Complete handoff to be offered")
-    j.shot("every bag, the ID checked: ready to hand over", staging)
+    j.shot("every bag, the ID checked, the shopper answered: ready to hand over", staging)
     staging.click("Complete handoff")
     order = wait_for(lambda: (lambda o: o["state"] == "handed_over" and o)(store.hub.order("P00001")),
                      "the hub to record the handoff")
@@ -196,6 +203,37 @@ def claim_from_banner_bags_and_id_check(j, store):
     j.shot("handed over: the warning is gone", staging)
     if not order.get("id_checked", True):
         raise JourneyFailure(f"the hub did not record the ID check: {order}")
+    # before: the handed-over order still read "Ask the shopper: Soy milk 1 L instead?"
+    decided = [s["status"] for s in order.get("substitutions", [])]
+    if decided != ["declined"]:
+        raise JourneyFailure(f"the hub recorded the substitution as {decided}, not the shopper's no")
+    staging.wait_text("the shopper declined Soy milk 1 L")
+    staging.wait_gone("Ask the shopper")
+    j.shot("handed over: the shopper's answer on the order screen", staging)
+
+
+def answer_the_substitution_at_handoff(j, store, staging):
+    """P00001 offers Soy milk for Oat milk and the shopper never answered at
+    the kiosk: the handoff asks staff, who answer with a tap, then change it
+    with the keyboard (Tab to Declined, Space)."""
+    staging.wait_text("Ask the shopper before the handoff")
+    accepted = staging.button(contains="Accepted: 1 × Soy milk 1 L instead of Oat milk 1 L?")
+    declined = staging.button(contains="Declined: 1 × Soy milk 1 L instead of Oat milk 1 L?")
+    time.sleep(1)                       # the ID check is in: only the answer is missing
+    if staging.button("Complete handoff").is_sensitive():
+        raise JourneyFailure("Complete handoff is offered while the shopper has not answered the substitution")
+    for button in (accepted, declined):
+        _, _, width, height = button.extents()
+        if width < 56 or height < 56:
+            raise JourneyFailure(f"{button.name!r} is {width}×{height} px, not a big button")
+    j.shot("the handoff asks: Soy milk instead of Oat milk?", staging)
+    accepted.click()
+    wait_for(accepted.is_checked, "Accepted to be pressed")
+    j.desk.key("Tab")
+    wait_for(declined.is_focused, "the keyboard focus on Declined")
+    j.desk.key("space")
+    wait_for(lambda: declined.is_checked() and not accepted.is_checked(), "Declined by keyboard")
+    j.shot("the shopper said no: Declined", staging)
 
 
 @journey.test
