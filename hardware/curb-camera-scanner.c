@@ -44,6 +44,8 @@ struct _CurbCameraScanner
   gint64            last_frame_time;
   gboolean          had_frame;
   gint64            next_frame_us;
+  gboolean          decode_primed;
+  gboolean          decoding;
   gboolean          attentive;
   gboolean          attentive_pending;
   CurbCameraStats   stats;
@@ -51,6 +53,7 @@ struct _CurbCameraScanner
 
   /* the preview branch's streaming thread only */
   gint64            next_preview_us;
+  gboolean          preview_primed;
 
   /* decode thread only */
   CurbQrDecoder    *decoder;
@@ -263,6 +266,8 @@ decode_thread (gpointer data)
       sample = g_steal_pointer (&self->slot);
       frame_time = self->slot_time;
       due = self->slot_due;
+      if (!self->decoding)
+        continue;   /* the one frame that primed the decode sink */
       g_mutex_unlock (&self->lock);
       decode_frame (self, sample, frame_time, due);
       g_mutex_lock (&self->lock);
@@ -439,9 +444,9 @@ on_preview_sample (GstAppSink *sink,
   return GST_FLOW_OK;
 }
 
-/* After a flush (a file looping) the sinks preroll again, and each needs a
- * frame before the pipeline plays on: the next frame goes through both
- * branches. */
+/* At start and after a flush (a file looping) the sinks preroll, and each
+ * needs a frame before the pipeline plays on: the first frame goes through
+ * both branches, whatever the rate. */
 static gboolean
 is_flush_stop (GstPadProbeInfo *info)
 {
@@ -464,7 +469,7 @@ on_decode_frame (GstPad          *pad,
   if (is_flush_stop (info))
     {
       g_mutex_lock (&self->lock);
-      self->next_frame_us = G_MININT64;
+      self->decode_primed = FALSE;
       g_mutex_unlock (&self->lock);
       return GST_PAD_PROBE_OK;
     }
@@ -473,7 +478,8 @@ on_decode_frame (GstPad          *pad,
   self->last_frame_time = now;
   self->had_frame = TRUE;
   self->stats.frames++;
-  wanted = due >= self->next_frame_us;
+  wanted = !self->decode_primed || (self->decoding && due >= self->next_frame_us);
+  self->decode_primed = TRUE;
   g_mutex_unlock (&self->lock);
   return wanted ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
@@ -492,18 +498,19 @@ on_preview_frame (GstPad          *pad,
 
   if (is_flush_stop (info))
     {
-      self->next_preview_us = 0;
+      self->preview_primed = FALSE;
       return GST_PAD_PROBE_OK;
     }
   due = frame_due_us (pad, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time ());
   g_mutex_lock (&self->lock);
-  /* a quarter of an interval early still counts: frames come with jitter */
-  wanted = self->attentive || due >= self->next_preview_us - interval / 4;
+  /* an eighth of an interval early still counts: frames come with jitter */
+  wanted = !self->preview_primed || self->attentive || due >= self->next_preview_us - interval / 8;
   if (wanted)
     self->stats.previewed++;
   g_mutex_unlock (&self->lock);
   if (wanted)
     self->next_preview_us = due + interval;
+  self->preview_primed = TRUE;
   return wanted ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
@@ -791,9 +798,10 @@ launch (CurbCameraScanner  *self,
   self->had_frame = FALSE;
   self->last_frame_time = g_get_monotonic_time ();
   self->next_frame_us = G_MININT64;
+  self->decode_primed = FALSE;
   self->attentive = FALSE;
   g_mutex_unlock (&self->lock);
-  self->next_preview_us = 0;
+  self->preview_primed = FALSE;
   /* a file plays at its own pace; a live camera is decoded on arrival */
   if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_ASYNC)
     pace_to_clock (self->pipeline);
@@ -1047,6 +1055,7 @@ curb_camera_scanner_class_init (CurbCameraScannerClass *klass)
 static void
 curb_camera_scanner_init (CurbCameraScanner *self)
 {
+  self->decoding = TRUE;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->decoder = curb_qr_decoder_new ();
@@ -1172,4 +1181,24 @@ curb_camera_scanner_get_attentive (CurbCameraScanner *self)
   attentive = self->attentive;
   g_mutex_unlock (&self->lock);
   return attentive;
+}
+
+/**
+ * curb_camera_scanner_set_decoding:
+ * @decoding: %FALSE to leave the frames undecoded for now
+ *
+ * The camera and its preview run either way. An app may hold decoding
+ * while it starts (the kiosk: until its first camera frame is painted), so
+ * that start-up does not share the cores with the decoder; the first frame
+ * after decoding resumes is looked at at once.
+ */
+void
+curb_camera_scanner_set_decoding (CurbCameraScanner *self,
+                                  gboolean           decoding)
+{
+  g_return_if_fail (CURB_IS_CAMERA_SCANNER (self));
+
+  g_mutex_lock (&self->lock);
+  self->decoding = decoding;
+  g_mutex_unlock (&self->lock);
 }

@@ -57,6 +57,8 @@ void               curb_camera_scanner_get_stats        (CurbCameraScanner  *sel
 void               curb_camera_scanner_set_preview_idle_rate (CurbCameraScanner *self,
                                                               guint              fps);
 gboolean           curb_camera_scanner_get_attentive    (CurbCameraScanner  *self);
+void               curb_camera_scanner_set_decoding     (CurbCameraScanner  *self,
+                                                         gboolean            decoding);
 CurbQrPasses       curb_camera_scanner_live_passes      (guint64             decoded);
 
 G_END_DECLS
