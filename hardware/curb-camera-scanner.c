@@ -504,7 +504,8 @@ on_preview_frame (GstPad          *pad,
   due = frame_due_us (pad, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time ());
   g_mutex_lock (&self->lock);
   /* an eighth of an interval early still counts: frames come with jitter */
-  wanted = !self->preview_primed || self->attentive || due >= self->next_preview_us - interval / 8;
+  wanted = interval == 0 || !self->preview_primed || self->attentive
+           || due >= self->next_preview_us - interval / 8;
   if (wanted)
     self->stats.previewed++;
   g_mutex_unlock (&self->lock);
