@@ -45,6 +45,7 @@ struct _CurbCameraScanner
   gboolean          had_frame;
   gint64            next_frame_us;
   gboolean          decode_primed;
+  gboolean          paced;
   gboolean          decoding;
   gboolean          attentive;
   gboolean          attentive_pending;
@@ -455,7 +456,9 @@ is_flush_stop (GstPadProbeInfo *info)
 }
 
 /* Every camera frame, before the decode branch's queue: it proves the
- * camera alive, and goes on only when the gate will look at it. */
+ * camera alive, and goes on only when the gate will look at it. A file
+ * played at its own pace keeps every frame: the decode sink's clock wait is
+ * what paces it (the decode thread then skips what the gate does not want). */
 static GstPadProbeReturn
 on_decode_frame (GstPad          *pad,
                  GstPadProbeInfo *info,
@@ -478,7 +481,7 @@ on_decode_frame (GstPad          *pad,
   self->last_frame_time = now;
   self->had_frame = TRUE;
   self->stats.frames++;
-  wanted = !self->decode_primed || (self->decoding && due >= self->next_frame_us);
+  wanted = !self->decode_primed || self->paced || (self->decoding && due >= self->next_frame_us);
   self->decode_primed = TRUE;
   g_mutex_unlock (&self->lock);
   return wanted ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
@@ -800,12 +803,18 @@ launch (CurbCameraScanner  *self,
   self->last_frame_time = g_get_monotonic_time ();
   self->next_frame_us = G_MININT64;
   self->decode_primed = FALSE;
+  self->paced = FALSE;
   self->attentive = FALSE;
   g_mutex_unlock (&self->lock);
   self->preview_primed = FALSE;
   /* a file plays at its own pace; a live camera is decoded on arrival */
   if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_ASYNC)
-    pace_to_clock (self->pipeline);
+    {
+      pace_to_clock (self->pipeline);
+      g_mutex_lock (&self->lock);
+      self->paced = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
   gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
   return TRUE;
 }
