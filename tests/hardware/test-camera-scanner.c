@@ -585,6 +585,44 @@ test_decoding_held (void)
 }
 
 static void
+on_paced_error (CurbCodeSource *source,
+                GError         *error,
+                guint          *errors)
+{
+  (*errors)++;
+}
+
+/* A file (here a non-live test source at 4 fps) plays at its own pace even
+ * while nothing is decoded: the frames the decoder does not want must not
+ * let it run ahead of the clock (and then stall, a frozen camera). */
+static void
+test_paced_file_while_held (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
+    "videotestsrc pattern=black ! video/x-raw,format=GRAY8,width=320,height=240,framerate=4/1",
+    NULL, &error);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  CurbCameraStats stats;
+  guint errors = 0;
+
+  g_assert_no_error (error);
+  /* like the kiosk's own preview sink, it does not wait for the clock */
+  g_object_set (sink, "sync", FALSE, NULL);
+  curb_camera_scanner_set_preview_sink (scanner, sink);
+  curb_camera_scanner_set_decoding (scanner, FALSE);
+  g_signal_connect (scanner, "error", G_CALLBACK (on_paced_error), &errors);
+  g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (scanner), &error));
+  spin (3000);
+  curb_camera_scanner_get_stats (scanner, &stats);
+  g_test_message ("%" G_GUINT64_FORMAT " frames in 3 s", stats.frames);
+  g_assert_cmpuint (errors, ==, 0);
+  g_assert_cmpuint (stats.frames, >=, 4);
+  g_assert_cmpuint (stats.frames, <=, 40);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+}
+
+static void
 on_no_camera_error (CurbCodeSource *source,
                     GError         *error,
                     int            *code)
@@ -654,6 +692,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/camera-scanner/adaptive-rate", test_adaptive_rate);
   g_test_add_func ("/camera-scanner/decoding-held", test_decoding_held);
+  g_test_add_func ("/camera-scanner/paced-file-while-held", test_paced_file_while_held);
   g_test_add_func ("/camera-scanner/no-camera", test_no_camera);
   g_test_add_func ("/camera-scanner/bad-pipeline", test_bad_pipeline);
 
