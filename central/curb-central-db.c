@@ -47,7 +47,7 @@ static const CurbSqliteMigration migrations[] = {
 
 static const char * const store_kinds[] = {
   "arrived", "staged", "claimed", "released", "handed_over",
-  "partially_handed_over", "no_show", "returned_to_stock", "substitution_decided",
+  "partially_handed_over", "no_show", "returned_to_stock", "substitution_decided", "withdrawn",
 };
 
 void

@@ -29,6 +29,7 @@ typedef enum
   FIELD_LOCATIONS,
   FIELD_BAGS,
   FIELD_NOT_TAKEN,
+  FIELD_BAY,
 } FieldType;
 
 typedef struct
@@ -42,7 +43,7 @@ typedef struct
 static const char * const kind_names[CURB_EVENT_KIND_COUNT] = {
   "staged", "arrived", "claimed", "released", "handed_over",
   "partially_handed_over", "no_show", "returned_to_stock", "cancelled",
-  "substitution_decided",
+  "substitution_decided", "bay_chosen", "withdrawn",
 };
 
 static const FieldSpec reason_fields[] = {
@@ -67,6 +68,14 @@ static const FieldSpec substitution_fields[] = {
   { "substitution_id", FIELD_STRING, TRUE, 64 }, { "approved", FIELD_BOOL, TRUE, 0 }, { NULL },
 };
 
+/* no bay: the shopper left the kiosk before saying where they are parked */
+static const FieldSpec bay_chosen_fields[] = {
+  { "bay", FIELD_BAY, FALSE, 16 }, { NULL },
+};
+static const FieldSpec no_fields[] = {
+  { NULL },
+};
+
 static const FieldSpec * const kind_fields[CURB_EVENT_KIND_COUNT] = {
   [CURB_EVENT_STAGED] = staged_fields,
   [CURB_EVENT_ARRIVED] = arrived_fields,
@@ -78,6 +87,8 @@ static const FieldSpec * const kind_fields[CURB_EVENT_KIND_COUNT] = {
   [CURB_EVENT_RETURNED_TO_STOCK] = reason_fields,
   [CURB_EVENT_CANCELLED] = reason_fields,
   [CURB_EVENT_SUBSTITUTION_DECIDED] = substitution_fields,
+  [CURB_EVENT_BAY_CHOSEN] = bay_chosen_fields,
+  [CURB_EVENT_WITHDRAWN] = no_fields,
 };
 
 static gboolean
@@ -86,6 +97,19 @@ invalid (GError     **error,
 {
   g_set_error_literal (error, CURB_ERROR, CURB_ERROR_INVALID, message);
   return FALSE;
+}
+
+gboolean
+curb_bay_is_valid (const char *bay)
+{
+  gsize len = bay != NULL ? strlen (bay) : 0;
+
+  if (len == 0 || len > 16)
+    return FALSE;
+  for (const char *p = bay; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -264,6 +288,9 @@ clean_field (const FieldSpec *spec,
     case FIELD_STRING:
       return is_plain_string (node) && text_ok (json_node_get_string (node), spec->max)
              ? json_node_copy (node) : NULL;
+    case FIELD_BAY:
+      return is_plain_string (node) && curb_bay_is_valid (json_node_get_string (node))
+             ? json_node_copy (node) : NULL;
     case FIELD_BOOL:
       return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN
              ? json_node_copy (node) : NULL;
@@ -436,7 +463,7 @@ curb_event_kind_from_string (const char    *text,
 gboolean
 curb_event_kind_is_store_owned (CurbEventKind kind)
 {
-  return kind != CURB_EVENT_CANCELLED;
+  return kind != CURB_EVENT_CANCELLED && kind != CURB_EVENT_BAY_CHOSEN;
 }
 
 CurbEvent *

@@ -9,7 +9,10 @@ G_BEGIN_DECLS
  * CurbEventKind:
  *
  * What happened to an order (docs/data-model.md). %CURB_EVENT_CANCELLED is
- * central's fact; every other kind is the store's.
+ * central's fact; every other kind is the store's. A kiosk records the
+ * arrival on the scan; %CURB_EVENT_BAY_CHOSEN follows with where the car is
+ * (no bay: the shopper left the kiosk without saying), %CURB_EVENT_WITHDRAWN
+ * takes the arrival back ("Not you? Start over").
  */
 typedef enum
 {
@@ -23,9 +26,11 @@ typedef enum
   CURB_EVENT_RETURNED_TO_STOCK,
   CURB_EVENT_CANCELLED,
   CURB_EVENT_SUBSTITUTION_DECIDED,
+  CURB_EVENT_BAY_CHOSEN,
+  CURB_EVENT_WITHDRAWN,
 } CurbEventKind;
 
-#define CURB_EVENT_KIND_COUNT (CURB_EVENT_SUBSTITUTION_DECIDED + 1)
+#define CURB_EVENT_KIND_COUNT (CURB_EVENT_WITHDRAWN + 1)
 
 /* The device id central's own events carry. */
 #define CURB_EVENT_DEVICE_CENTRAL "central"
@@ -33,8 +38,11 @@ typedef enum
 const char *curb_event_kind_to_string   (CurbEventKind  kind);
 gboolean    curb_event_kind_from_string (const char    *text,
                                          CurbEventKind *out_kind);
-/* Everything but cancelled: the store pushes these to central. */
+/* The store pushes these to central: everything but cancelled (central's own)
+ * and bay_chosen (where the car stands matters only in the store). */
 gboolean    curb_event_kind_is_store_owned (CurbEventKind kind);
+/* A parking bay: 1 to 16 of A-Z a-z 0-9 and '-'. */
+gboolean    curb_bay_is_valid (const char *bay);
 
 #define CURB_TYPE_EVENT (curb_event_get_type ())
 G_DECLARE_FINAL_TYPE (CurbEvent, curb_event, CURB, EVENT, GObject)

@@ -452,8 +452,8 @@ curb_hub_client_checkin_async (CurbHubClient       *self,
   g_return_if_fail (CURB_IS_HUB_CLIENT (self));
 
   json_object_set_string_member (body, is_ticket ? "ticket" : "token", token_or_ticket);
-
-  json_object_set_string_member (body, "bay", bay);
+  if (bay != NULL)
+    json_object_set_string_member (body, "bay", bay);
   json_object_set_string_member (body, "event_id", event_id != NULL ? event_id : fresh_id);
   json_object_set_string_member (body, "at", at);
   send_request (self, "POST", "/v1/checkins", body, FALSE, cancellable, callback, user_data);

@@ -70,7 +70,8 @@ void        curb_hub_client_enroll_async          (CurbHubClient       *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
-/* POST /v1/checkins {token | ticket, bay, event_id, at} -> {order, event, eta_s, replayed} */
+/* POST /v1/checkins {token | ticket, bay?, event_id, at} -> {order, event, eta_s, replayed};
+ * @bay may be %NULL: checked in on the scan, the bay follows as bay_chosen. */
 void        curb_hub_client_checkin_async         (CurbHubClient       *self,
                                                    const char          *token_or_ticket,
                                                    gboolean             is_ticket,

@@ -469,7 +469,7 @@ read_flags (const Scope  *scope,
             GError      **error)
 {
   CurbOrderState state = CURB_ORDER_STATE_PENDING;
-  gboolean age_restricted, cancelled, staged;
+  gboolean age_restricted, cancelled, staged, bay_skipped;
   const char *bay;
 
   if (!read_name (scope, "state", (FromStringFunc) curb_order_state_from_string, &state,
@@ -477,13 +477,15 @@ read_flags (const Scope  *scope,
       || !read_boolean (scope, "age_restricted", &age_restricted, error)
       || !read_boolean (scope, "cancelled", &cancelled, error)
       || !read_boolean (scope, "staged", &staged, error)
-      || !read_string (scope, "bay", FALSE, 16, &bay, error))
+      || !read_string (scope, "bay", FALSE, 16, &bay, error)
+      || !read_boolean (scope, "bay_skipped", &bay_skipped, error))
     return FALSE;
   curb_order_set_state (order, state);
   curb_order_set_age_restricted (order, age_restricted);
   curb_order_set_cancelled (order, cancelled);
   curb_order_set_staged (order, staged);
   curb_order_set_bay (order, bay);
+  curb_order_set_bay_skipped (order, bay_skipped);
   return TRUE;
 }
 
@@ -766,6 +768,7 @@ write_facts (JsonObject *object,
   json_object_set_string_member (object, "state", curb_order_state_to_string (curb_order_get_state (order)));
   json_object_set_boolean_member (object, "staged", curb_order_get_staged (order));
   write_string (object, "bay", curb_order_get_bay (order));
+  json_object_set_boolean_member (object, "bay_skipped", curb_order_get_bay_skipped (order));
   write_time (object, "staged_at", curb_order_get_staged_at (order));
   write_time (object, "arrived_at", curb_order_get_arrived_at (order));
   write_time (object, "claimed_at", curb_order_get_claimed_at (order));

@@ -23,6 +23,7 @@ struct _CurbOrder
   CurbOrderState  state;
   gboolean        staged;
   char           *bay;
+  gboolean        bay_skipped;
   gint64          staged_at;
   gint64          arrived_at;
   gint64          claimed_at;
@@ -57,6 +58,7 @@ enum
   PROP_STATE,
   PROP_STAGED,
   PROP_BAY,
+  PROP_BAY_SKIPPED,
   PROP_STAGED_AT,
   PROP_ARRIVED_AT,
   PROP_CLAIMED_AT,
@@ -282,6 +284,9 @@ get_fact_property (CurbOrder *self,
     case PROP_BAY:
       g_value_set_string (value, self->bay);
       break;
+    case PROP_BAY_SKIPPED:
+      g_value_set_boolean (value, self->bay_skipped);
+      break;
     case PROP_STAGED_AT:
       g_value_set_int64 (value, self->staged_at);
       break;
@@ -392,6 +397,9 @@ curb_order_set_property (GObject      *object,
     case PROP_BAY:
       curb_order_set_bay (self, g_value_get_string (value));
       break;
+    case PROP_BAY_SKIPPED:
+      curb_order_set_bay_skipped (self, g_value_get_boolean (value));
+      break;
     case PROP_STAGED_AT:
       curb_order_set_staged_at (self, g_value_get_int64 (value));
       break;
@@ -475,6 +483,7 @@ install_fact_properties (void)
                                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   props[PROP_STAGED] = boolean_param ("staged");
   props[PROP_BAY] = string_param ("bay");
+  props[PROP_BAY_SKIPPED] = boolean_param ("bay-skipped");
   props[PROP_STAGED_AT] = time_param ("staged-at");
   props[PROP_ARRIVED_AT] = time_param ("arrived-at");
   props[PROP_CLAIMED_AT] = time_param ("claimed-at");
@@ -781,6 +790,21 @@ curb_order_set_bay (CurbOrder  *self,
 {
   g_return_if_fail (CURB_IS_ORDER (self));
   set_string (self, &self->bay, bay, PROP_BAY);
+}
+
+gboolean
+curb_order_get_bay_skipped (CurbOrder *self)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (self), FALSE);
+  return self->bay_skipped;
+}
+
+void
+curb_order_set_bay_skipped (CurbOrder *self,
+                            gboolean   skipped)
+{
+  g_return_if_fail (CURB_IS_ORDER (self));
+  set_boolean (self, &self->bay_skipped, skipped, PROP_BAY_SKIPPED);
 }
 
 gint64
@@ -1139,6 +1163,7 @@ update_facts (CurbOrder *self,
   curb_order_set_state (self, newer->state);
   curb_order_set_staged (self, newer->staged);
   curb_order_set_bay (self, newer->bay);
+  curb_order_set_bay_skipped (self, newer->bay_skipped);
   curb_order_set_staged_at (self, newer->staged_at);
   curb_order_set_arrived_at (self, newer->arrived_at);
   curb_order_set_claimed_at (self, newer->claimed_at);
@@ -1199,7 +1224,7 @@ facts_equal (CurbOrder *a,
              CurbOrder *b)
 {
   return a->state == b->state && a->staged == b->staged && g_strcmp0 (a->bay, b->bay) == 0
-         && a->staged_at == b->staged_at && a->arrived_at == b->arrived_at
+         && a->bay_skipped == b->bay_skipped && a->staged_at == b->staged_at && a->arrived_at == b->arrived_at
          && a->claimed_at == b->claimed_at && a->handed_over_at == b->handed_over_at
          && curb_person_equal (a->claimer, b->claimer) && a->last_seq == b->last_seq
          && models_equal (G_LIST_MODEL (a->locations), G_LIST_MODEL (b->locations),

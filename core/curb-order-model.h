@@ -90,6 +90,11 @@ void            curb_order_set_staged         (CurbOrder   *self,
 const char     *curb_order_get_bay            (CurbOrder   *self);
 void            curb_order_set_bay            (CurbOrder   *self,
                                                const char  *bay);
+/* The shopper left the kiosk without saying which bay (arrived, bay %NULL);
+ * %FALSE with no bay while arrived: the bay is still being chosen. */
+gboolean        curb_order_get_bay_skipped    (CurbOrder   *self);
+void            curb_order_set_bay_skipped    (CurbOrder   *self,
+                                               gboolean     skipped);
 gint64          curb_order_get_staged_at      (CurbOrder   *self);
 void            curb_order_set_staged_at      (CurbOrder   *self,
                                                gint64       ms);

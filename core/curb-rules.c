@@ -7,7 +7,7 @@
 
 /* Who may record what (docs/hub-api.md, "POST /v1/events"). */
 static const guint allowed_kinds[CURB_ACTOR_COUNT] = {
-  [CURB_ACTOR_KIOSK] = KIND (ARRIVED) | KIND (SUBSTITUTION_DECIDED),
+  [CURB_ACTOR_KIOSK] = KIND (ARRIVED) | KIND (SUBSTITUTION_DECIDED) | KIND (BAY_CHOSEN) | KIND (WITHDRAWN),
   [CURB_ACTOR_STAFF] = KIND (STAGED) | KIND (ARRIVED) | KIND (CLAIMED) | KIND (RELEASED)
                        | KIND (HANDED_OVER) | KIND (PARTIALLY_HANDED_OVER) | KIND (NO_SHOW)
                        | KIND (RETURNED_TO_STOCK) | KIND (SUBSTITUTION_DECIDED),
@@ -267,6 +267,8 @@ check_details (CurbOrder  *order,
     case CURB_EVENT_NO_SHOW:
     case CURB_EVENT_RETURNED_TO_STOCK:
     case CURB_EVENT_CANCELLED:
+    case CURB_EVENT_BAY_CHOSEN:
+    case CURB_EVENT_WITHDRAWN:
     default:
       return TRUE;
     }
@@ -277,16 +279,21 @@ curb_rules_check_event (CurbOrder  *order,
                         CurbEvent  *event,
                         GError    **error)
 {
-  /* The hub authorised the device already; here a store device counts as
-   * staff, so what is left to guard is central's own fact. */
+  /* The hub authorised the device already (which kiosk, which staff member);
+   * here a store device may record what staff or a kiosk may, so what is
+   * left to guard is central's own fact. */
+  CurbEventKind kind;
   CurbActor actor;
 
   g_return_val_if_fail (CURB_IS_ORDER (order), FALSE);
   g_return_val_if_fail (CURB_IS_EVENT (event), FALSE);
 
+  kind = curb_event_get_kind (event);
   actor = g_strcmp0 (curb_event_get_device (event), CURB_EVENT_DEVICE_CENTRAL) == 0
           ? CURB_ACTOR_CENTRAL : CURB_ACTOR_STAFF;
-  return curb_rules_check_transition (order, curb_event_get_kind (event), error)
+  if (actor == CURB_ACTOR_STAFF && curb_rules_may_record (CURB_ACTOR_KIOSK, kind))
+    actor = CURB_ACTOR_KIOSK;
+  return curb_rules_check_transition (order, kind, error)
          && check_details (order, event, error)
-         && curb_rules_check_actor (actor, curb_event_get_kind (event), error);
+         && curb_rules_check_actor (actor, kind, error);
 }

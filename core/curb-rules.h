@@ -44,8 +44,9 @@ typedef enum
  * order, and CURB_ERROR_FORBIDDEN for an actor who may not do this.
  */
 
-/* Who may record which kind of event (kiosk: arrival and substitution
- * decisions; staff: every store fact; central: cancellation only). */
+/* Who may record which kind of event (kiosk: arrival, its bay or its
+ * withdrawal, and substitution decisions; staff: every other store fact;
+ * central: cancellation only). */
 gboolean       curb_rules_may_record   (CurbActor       actor,
                                         CurbEventKind   kind);
 gboolean       curb_rules_check_actor  (CurbActor       actor,

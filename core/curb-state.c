@@ -22,6 +22,9 @@ static const Transition transitions[CURB_EVENT_KIND_COUNT] = {
   [CURB_EVENT_RETURNED_TO_STOCK] = { S (NO_SHOW) | S (CANCELLED), S (NO_SHOW) | S (CANCELLED), 0 },
   [CURB_EVENT_CANCELLED] = { S (PENDING) | S (READY) | S (ARRIVED) | S (CLAIMED), 0, CURB_ORDER_STATE_CANCELLED },
   [CURB_EVENT_SUBSTITUTION_DECIDED] = { S (PENDING) | S (READY) | S (ARRIVED) | S (CLAIMED), ~0u, 0 },
+  [CURB_EVENT_BAY_CHOSEN] = { S (ARRIVED) | S (CLAIMED), ~0u, 0 },
+  /* back to waiting; a staged order is ready again (curb_state_after_withdrawal()) */
+  [CURB_EVENT_WITHDRAWN] = { S (ARRIVED), 0, CURB_ORDER_STATE_PENDING },
 };
 
 /* An order staff took on before its shopper arrived (pending or ready, with
@@ -68,7 +71,8 @@ set_refusal (CurbOrderState   from,
       && (from == CURB_ORDER_STATE_ARRIVED || from == CURB_ORDER_STATE_CLAIMED))
     g_set_error (error, CURB_ERROR, CURB_ERROR_ALREADY_ARRIVED,
                  "The shopper has already checked in (order is %s)", state);
-  else if (kind == CURB_EVENT_CLAIMED && (from == CURB_ORDER_STATE_CLAIMED || taken_on))
+  else if ((kind == CURB_EVENT_CLAIMED && (from == CURB_ORDER_STATE_CLAIMED || taken_on))
+           || (kind == CURB_EVENT_WITHDRAWN && from == CURB_ORDER_STATE_CLAIMED))
     g_set_error_literal (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED,
                          "The order is already claimed");
   else if (from == CURB_ORDER_STATE_CANCELLED)
@@ -127,4 +131,10 @@ curb_state_apply (CurbOrderState   from,
                   GError         **error)
 {
   return curb_state_apply_taken_on (from, FALSE, kind, out_to, error);
+}
+
+CurbOrderState
+curb_state_after_withdrawal (gboolean staged)
+{
+  return staged ? CURB_ORDER_STATE_READY : CURB_ORDER_STATE_PENDING;
 }

@@ -44,4 +44,8 @@ gboolean curb_state_apply_taken_on (CurbOrderState   from,
 gboolean curb_state_is_legal (CurbOrderState from,
                               CurbEventKind  kind);
 
+/* Where a withdrawn arrival leaves the order: where it was before it
+ * (ready when staged, else pending). */
+CurbOrderState curb_state_after_withdrawal (gboolean staged);
+
 G_END_DECLS

@@ -1,10 +1,12 @@
-/* POST /v1/events: a device's offline-queued events. Each one takes exactly
- * the checks of the route it stands for: a check-in needs a pickup token or
- * this device's lookup ticket for that order; every other kind needs a
- * staging device with a staff session and is recorded under that staff
- * member (a claim under their name); a kiosk decides substitutions only for
- * a shopper it checked in; an age-restricted handover needs id_checked;
- * nobody sends central's cancellations. */
+/* POST /v1/events: a device's queued events. Each one takes exactly the
+ * checks of the route it stands for: a check-in needs a pickup token or
+ * this device's lookup ticket for that order; the bay (bay_chosen) and the
+ * withdrawal of an arrival come only from the kiosk that checked the
+ * shopper in; every other kind needs a staging device with a staff session
+ * and is recorded under that staff member (a claim under their name); a
+ * kiosk decides substitutions only for a shopper it checked in; an
+ * age-restricted handover needs id_checked; nobody sends central's
+ * cancellations. */
 
 #include <string.h>
 
@@ -123,7 +125,7 @@ authorize_arrival (Batch      *b,
                            : curb_error_code_name ((CurbError) error->code), error->message);
   if (!g_str_equal (ref, curb_event_get_order_ref (event)))
     return reject (result, "forbidden", "The token or ticket is for another order");
-  if (bay != NULL && !curb_hub_bay_is_valid (bay))
+  if (bay != NULL && !curb_bay_is_valid (bay))
     return reject (result, "invalid", "A bay is 1 to 16 letters, digits or '-'");
   json_object_set_string_member (data, "source", ticket != NULL ? "lookup" : "scan");
   g_hash_table_add (b->arrived, g_steal_pointer (&ref));
@@ -144,6 +146,12 @@ authorize_staff_kind (Batch      *b,
       if (b->caller->role == CURB_DEVICE_ROLE_KIOSK && !g_hash_table_contains (b->arrived, ref)
           && !curb_hub_kiosk_checked_in (b->hub, ref, b->caller->device_id))
         return reject (result, "forbidden", "A kiosk decides substitutions only for a shopper it checked in");
+      return TRUE;
+    case CURB_EVENT_BAY_CHOSEN:
+    case CURB_EVENT_WITHDRAWN:
+      /* only kiosks get here (curb_rules_may_record()) */
+      if (!g_hash_table_contains (b->arrived, ref) && !curb_hub_kiosk_checked_in (b->hub, ref, b->caller->device_id))
+        return reject (result, "forbidden", "Only the kiosk that checked the shopper in gives the bay or takes the arrival back");
       return TRUE;
     case CURB_EVENT_CLAIMED:
       json_object_set_string_member (data, "staff_name", b->caller->staff_name);

@@ -15,19 +15,6 @@
 static const char *const checkin_fields[] = { "token", "ticket", "bay", "event_id", "at", NULL };
 static const char *const lookup_fields[] = { "ref", "surname", "phone_last4", NULL };
 
-gboolean
-curb_hub_bay_is_valid (const char *bay)
-{
-  gsize len = strlen (bay);
-
-  if (len == 0 || len > 16)
-    return FALSE;
-  for (const char *p = bay; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 static JsonObject *
 order_extra (CurbStore  *store,
              const char *ref)
@@ -356,7 +343,7 @@ curb_hub_handle_checkin (CurbHub           *hub,
   if (body == NULL
       || !curb_hub_get_string (msg, body, "token", FALSE, &token)
       || !curb_hub_get_string (msg, body, "ticket", FALSE, &ticket)
-      || !curb_hub_get_string (msg, body, "bay", TRUE, &bay)
+      || !curb_hub_get_string (msg, body, "bay", FALSE, &bay)
       || !curb_hub_get_string (msg, body, "event_id", FALSE, &event_id)
       || !curb_hub_get_time (msg, body, "at", &at_ms))
     return;
@@ -366,7 +353,7 @@ curb_hub_handle_checkin (CurbHub           *hub,
                             "Field “event_id” must be 1 to 64 characters", NULL);
       return;
     }
-  if (!curb_hub_bay_is_valid (bay))
+  if (bay != NULL && !curb_bay_is_valid (bay))
     {
       curb_hub_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid",
                             "Field “bay” must be 1 to 16 letters, digits or '-'", NULL);
@@ -375,7 +362,9 @@ curb_hub_handle_checkin (CurbHub           *hub,
   ref = resolve_checkin_ref (hub, msg, caller, token, ticket);
   if (ref == NULL)
     return;
-  json_object_set_string_member (data, "bay", bay);
+  /* no bay: checked in on the scan, the bay follows (bay_chosen) */
+  if (bay != NULL)
+    json_object_set_string_member (data, "bay", bay);
   json_object_set_string_member (data, "source", ticket != NULL ? "lookup" : "scan");
   event = curb_hub_event_from_body (msg, body, CURB_EVENT_ARRIVED, ref, caller, data);
   if (event != NULL)

@@ -90,7 +90,6 @@ void curb_hub_handle_order     (CurbHub *hub, SoupServerMessage *msg, CurbHubCal
                                 const char *ref, const char *action);
 void curb_hub_handle_orders    (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller,
                                 const char *ref, const char *action);
-gboolean curb_hub_bay_is_valid (const char *bay);
 /* The order a token (valid at @at_s) or this device's lookup ticket is for;
  * %CURB_ERROR_INVALID unless exactly one is given, %CURB_ERROR_UNAUTHORIZED
  * for a bad ticket, the token verifier's errors. */

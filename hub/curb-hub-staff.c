@@ -192,23 +192,25 @@ static const Action actions[] = {
   { "substitutions",   substitution_fields, build_substitution },
 };
 
-/* The kiosk decides substitutions only for a shopper it checked in. */
+/* The kiosk decides substitutions, gives the bay or withdraws the arrival
+ * only for a shopper it checked in: the order's latest arrival is its own
+ * (after a withdrawal another kiosk may check the shopper in). */
 gboolean
 curb_hub_kiosk_checked_in (CurbHub    *hub,
                            const char *ref,
                            const char *device_id)
 {
   g_autoptr(GPtrArray) events = curb_store_list_order_events (hub->store, ref, NULL);
+  CurbEvent *latest = NULL;
 
   for (guint i = 0; events != NULL && i < events->len; i++)
     {
       CurbEvent *event = g_ptr_array_index (events, i);
 
-      if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED
-          && g_strcmp0 (curb_event_get_device (event), device_id) == 0)
-        return TRUE;
+      if (curb_event_get_kind (event) == CURB_EVENT_ARRIVED)
+        latest = event;
     }
-  return FALSE;
+  return latest != NULL && g_strcmp0 (curb_event_get_device (latest), device_id) == 0;
 }
 
 static gboolean

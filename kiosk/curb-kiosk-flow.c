@@ -30,6 +30,8 @@ struct _CurbKioskFlow
   int               eta_s;
   gboolean          offline;
   gint64            checked_in_at;
+  gboolean          arrival_open;      /* checked in on the scan; bay and answers not sent yet */
+  gboolean          withdraw_refused;  /* "Not you?" came after staff claimed the order */
   char             *receipt_note;
 
   GStrv             bays;
@@ -46,7 +48,8 @@ struct _CurbKioskFlow
 enum {
   CHANGED,
   RESET,
-  CHECK_IN,
+  ARRIVAL_UPDATE,
+  WITHDRAW,
   LOOKUP,
   SUBSTITUTION_DECIDED,
   CALL_STAFF,
@@ -66,7 +69,7 @@ static const char * const problem_names[] = {
   "none", "unreadable", "expired", "invalid", "other-store", "not-found",
   "not-ready", "already-checked-in", "already-collected", "cancelled",
   "offline-queued", "hub-unreachable", "rate-limited", "camera-failed",
-  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "failed",
+  "staff-called", "see-staff", "staff-unreachable", "not-pickup-code", "staff-coming", "failed",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (screen_names) == CURB_KIOSK_N_SCREENS);
@@ -183,6 +186,8 @@ clear_visit (CurbKioskFlow *self)
   self->eta_s = 0;
   self->offline = FALSE;
   self->checked_in_at = 0;
+  self->arrival_open = FALSE;
+  self->withdraw_refused = FALSE;
   g_clear_pointer (&self->receipt_note, g_free);
   self->language_chosen = FALSE;
   g_free (self->language);
@@ -190,9 +195,26 @@ clear_visit (CurbKioskFlow *self)
   self->visit++;
 }
 
+static guint n_bays (CurbKioskFlow *self);
+
+/* The bay and the substitution answers, once, after the check-in: @bay
+ * %NULL when the shopper left without choosing (staff see "bay not given"). */
+static void
+send_update (CurbKioskFlow *self,
+             const char    *bay)
+{
+  if (!self->arrival_open)
+    return;
+  self->arrival_open = FALSE;
+  g_signal_emit (self, signals[ARRIVAL_UPDATE], 0, bay);
+}
+
+/* A shopper who walks away after the scan is still at the kerb: the arrival
+ * stays, the bay is sent as not given (in a one-bay store it is known). */
 static void
 reset (CurbKioskFlow *self)
 {
+  send_update (self, self->bay != NULL ? self->bay : n_bays (self) == 1 ? self->bays[0] : NULL);
   clear_visit (self);
   self->notice = self->camera_ok ? CURB_KIOSK_PROBLEM_NONE : CURB_KIOSK_PROBLEM_CAMERA_FAILED;
   g_signal_emit (self, signals[RESET], 0);
@@ -270,14 +292,21 @@ n_bays (CurbKioskFlow *self)
   return self->bays != NULL ? g_strv_length (self->bays) : 0;
 }
 
+/* The shopper answered and said where they are parked: the update goes out
+ * (through the outbox, so it never holds the screen) and the wait begins. */
 static void
-request_check_in (CurbKioskFlow *self)
+finish_check_in (CurbKioskFlow *self)
 {
   if (self->bay == NULL && n_bays (self) == 1)
     self->bay = g_strdup (self->bays[0]);
-  self->busy = TRUE;
-  emit_changed (self);
-  g_signal_emit (self, signals[CHECK_IN], 0);
+  send_update (self, self->bay);
+  if (self->order != NULL)
+    curb_order_set_state (self->order, self->staff_name != NULL ? CURB_ORDER_STATE_CLAIMED
+                                                                  : CURB_ORDER_STATE_ARRIVED);
+  if (self->offline)
+    go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
+  else
+    go (self, CURB_KIOSK_SCREEN_WAITING, CURB_KIOSK_PROBLEM_NONE);
 }
 
 static void
@@ -322,7 +351,9 @@ curb_kiosk_flow_class_init (CurbKioskFlowClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[CHECK_IN] = g_signal_new ("check-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  signals[ARRIVAL_UPDATE] = g_signal_new ("arrival-update", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[WITHDRAW] = g_signal_new ("withdraw", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[LOOKUP] = g_signal_new ("lookup", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
@@ -529,7 +560,10 @@ curb_kiosk_flow_set_queue_status (CurbKioskFlow *self,
     return;
   self->queue_waiting = waiting;
   self->queue_wait_s = wait_s;
-  emit_changed (self);
+  /* only the welcome screen shows it (and draws it again when it comes
+   * back): a shopper's own check-in on the scan changes nothing they see */
+  if (self->screen == CURB_KIOSK_SCREEN_WELCOME)
+    emit_changed (self);
 }
 
 int
@@ -630,7 +664,7 @@ curb_kiosk_flow_confirm (CurbKioskFlow *self)
   if (n_bays (self) > 1)
     go (self, CURB_KIOSK_SCREEN_BAY, CURB_KIOSK_PROBLEM_NONE);
   else
-    request_check_in (self);
+    finish_check_in (self);
 }
 
 void
@@ -646,7 +680,7 @@ curb_kiosk_flow_choose_bay (CurbKioskFlow *self,
     return;
   g_free (self->bay);
   self->bay = g_strdup (bay);
-  request_check_in (self);
+  finish_check_in (self);
 }
 
 void
@@ -730,11 +764,61 @@ curb_kiosk_flow_back (CurbKioskFlow *self)
     reset (self);
 }
 
+/* "Not you? Start over" before the bay was given takes the arrival back. */
+static gboolean
+can_withdraw (CurbKioskFlow *self)
+{
+  if (!self->arrival_open || self->withdraw_refused)
+    return FALSE;
+  return self->screen == CURB_KIOSK_SCREEN_GREETING || self->screen == CURB_KIOSK_SCREEN_BAY
+         || (self->screen == CURB_KIOSK_SCREEN_PROBLEM && self->problem == CURB_KIOSK_PROBLEM_NOT_READY);
+}
+
 void
 curb_kiosk_flow_start_over (CurbKioskFlow *self)
 {
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (self->busy && self->arrival_open)
+    return;
+  if (!can_withdraw (self))
+    {
+      reset (self);
+      return;
+    }
+  self->busy = TRUE;
+  emit_changed (self);
+  g_signal_emit (self, signals[WITHDRAW], 0);
+}
+
+void
+curb_kiosk_flow_withdrawn (CurbKioskFlow *self,
+                           guint          visit)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (!is_current (self, visit))
+    return;
+  self->arrival_open = FALSE;
   reset (self);
+}
+
+void
+curb_kiosk_flow_withdraw_refused (CurbKioskFlow *self,
+                                  guint          visit,
+                                  const char    *staff_name)
+{
+  g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+
+  if (!is_current (self, visit))
+    return;
+  self->withdraw_refused = TRUE;
+  if (staff_name != NULL && *staff_name != '\0')
+    {
+      g_free (self->staff_name);
+      self->staff_name = g_strdup (staff_name);
+    }
+  go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_STAFF_COMING);
 }
 
 gboolean
@@ -758,6 +842,7 @@ curb_kiosk_flow_accepts_scan (CurbKioskFlow *self)
     case CURB_KIOSK_PROBLEM_HUB_UNREACHABLE:
     case CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE:
       return TRUE;
+    case CURB_KIOSK_PROBLEM_STAFF_COMING:
     case CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE:
     case CURB_KIOSK_PROBLEM_NONE:
     case CURB_KIOSK_PROBLEM_NOT_READY:
@@ -914,10 +999,12 @@ curb_kiosk_flow_show_offline (CurbKioskFlow *self,
   g_free (self->source);
   self->source = g_strdup ("scan");
   self->offline = TRUE;
+  self->arrival_open = TRUE;
+  self->checked_in_at = curb_now_ms ();
   if (n_bays (self) > 1)
     go (self, CURB_KIOSK_SCREEN_BAY, CURB_KIOSK_PROBLEM_NONE);
   else
-    request_check_in (self);
+    finish_check_in (self);
 }
 
 void
@@ -934,24 +1021,52 @@ curb_kiosk_flow_fail (CurbKioskFlow   *self,
   go (self, CURB_KIOSK_SCREEN_PROBLEM, problem);
 }
 
+/**
+ * curb_kiosk_flow_show_arrival:
+ * @order: the order as the check-in left it (the hub's reply)
+ * @eta_s: the hub's estimate
+ *
+ * The shopper was checked in on the scan (staff are alerted already): the
+ * greeting shows the order, or, when it is not staged yet, a screen that
+ * says so (the team knows the shopper is here early). The answers and the
+ * bay follow as one update.
+ */
 void
-curb_kiosk_flow_checked_in (CurbKioskFlow *self,
-                            guint          visit,
-                            gboolean       offline)
+curb_kiosk_flow_show_arrival (CurbKioskFlow *self,
+                              guint          visit,
+                              CurbOrder     *order,
+                              const char    *token,
+                              const char    *source,
+                              int            eta_s)
 {
   g_return_if_fail (CURB_IS_KIOSK_FLOW (self));
+  g_return_if_fail (CURB_IS_ORDER (order));
 
   if (!is_current (self, visit))
     return;
-  self->offline = offline;
+  g_set_object (&self->order, order);
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_free (self->source);
+  self->source = g_strdup (source != NULL ? source : "scan");
+  g_free (self->staff_name);
+  self->staff_name = dup_claimer_name (order);
+  self->eta_s = CLAMP (eta_s, 0, 24 * 3600);
+  self->offline = FALSE;
+  self->arrival_open = TRUE;
   self->checked_in_at = curb_now_ms ();
-  if (self->order != NULL)
-    curb_order_set_state (self->order, self->staff_name != NULL ? CURB_ORDER_STATE_CLAIMED
-                                                                  : CURB_ORDER_STATE_ARRIVED);
-  if (offline)
-    go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
+  adopt_order_language (self);
+  if (!curb_order_get_staged (order) && self->staff_name == NULL)
+    go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_NOT_READY);
   else
-    go (self, CURB_KIOSK_SCREEN_WAITING, CURB_KIOSK_PROBLEM_NONE);
+    go (self, CURB_KIOSK_SCREEN_GREETING, CURB_KIOSK_PROBLEM_NONE);
+}
+
+gboolean
+curb_kiosk_flow_get_arrival_open (CurbKioskFlow *self)
+{
+  g_return_val_if_fail (CURB_IS_KIOSK_FLOW (self), FALSE);
+  return self->arrival_open;
 }
 
 void
@@ -1000,6 +1115,8 @@ curb_kiosk_flow_order_event (CurbKioskFlow *self,
       go (self, CURB_KIOSK_SCREEN_PROBLEM, CURB_KIOSK_PROBLEM_CANCELLED);
       return;
     }
+  else
+    return;     /* its own arrival, bay or answers: nothing new to show */
   emit_changed (self);
 }
 

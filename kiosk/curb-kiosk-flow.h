@@ -39,6 +39,7 @@ typedef enum
   CURB_KIOSK_PROBLEM_SEE_STAFF,
   CURB_KIOSK_PROBLEM_STAFF_UNREACHABLE,
   CURB_KIOSK_PROBLEM_NOT_PICKUP_CODE,
+  CURB_KIOSK_PROBLEM_STAFF_COMING,
   CURB_KIOSK_PROBLEM_FAILED,
 } CurbKioskProblem;
 
@@ -57,10 +58,13 @@ G_DECLARE_FINAL_TYPE (CurbKioskFlow, curb_kiosk_flow, CURB, KIOSK_FLOW, GObject)
  * The kiosk's screens as a state machine, free of GTK and of I/O. The UI
  * calls the shopper's actions; the session feeds it what the hub, the
  * scanner and the outbox answered, tagged with the visit they belong to so
- * an answer for a shopper who has gone is dropped. It asks for work through
- * signals ("check-in", "lookup", "substitution-decided", "call-staff",
- * "print-receipt") and says "changed" after every change and "reset" when a
- * visit ends and every trace of it must go.
+ * an answer for a shopper who has gone is dropped. The shopper is checked in
+ * on the scan (the session does it); the flow asks for the rest through
+ * signals ("arrival-update" with the bay, or %NULL when the shopper left
+ * without one; "withdraw" for "Not you? Start over"; "lookup",
+ * "substitution-decided", "call-staff", "print-receipt") and says "changed"
+ * after every change and "reset" when a visit ends and every trace of it
+ * must go.
  */
 CurbKioskFlow   *curb_kiosk_flow_new (void) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -146,9 +150,21 @@ void              curb_kiosk_flow_show_offline       (CurbKioskFlow  *self,
 void              curb_kiosk_flow_fail               (CurbKioskFlow   *self,
                                                       guint            visit,
                                                       CurbKioskProblem problem);
-void              curb_kiosk_flow_checked_in         (CurbKioskFlow *self,
-                                                      guint          visit,
-                                                      gboolean       offline);
+void              curb_kiosk_flow_show_arrival       (CurbKioskFlow  *self,
+                                                      guint           visit,
+                                                      CurbOrder      *order,
+                                                      const char     *token,
+                                                      const char     *source,
+                                                      int             eta_s);
+/* Checked in, and the bay and answers not sent yet. */
+gboolean          curb_kiosk_flow_get_arrival_open   (CurbKioskFlow  *self);
+/* What became of "Not you? Start over": taken back, or refused because
+ * @staff_name already claimed the order. */
+void              curb_kiosk_flow_withdrawn          (CurbKioskFlow  *self,
+                                                      guint           visit);
+void              curb_kiosk_flow_withdraw_refused   (CurbKioskFlow  *self,
+                                                      guint           visit,
+                                                      const char     *staff_name);
 /* The hub's estimate when the check-in was accepted (before anyone claims). */
 void              curb_kiosk_flow_set_eta            (CurbKioskFlow *self,
                                                       guint          visit,

@@ -130,11 +130,16 @@ add_in_thread (GTask        *task,
                GCancellable *cancellable)
 {
   CurbKioskOutbox *self = source;
+  JsonArray *events = data;
   GError *error = NULL;
-  gboolean ok;
+  gboolean ok = TRUE;
 
+  /* in one transaction, in the order given: replay keeps it */
   g_mutex_lock (&self->lock);
-  ok = insert_event (self, data, &error);
+  sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (guint i = 0; ok && i < json_array_get_length (events); i++)
+    ok = insert_event (self, json_array_get_object_element (events, i), &error);
+  sqlite3_exec (self->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
   self->depth = count_rows (self);
   g_mutex_unlock (&self->lock);
   if (ok)
@@ -285,11 +290,25 @@ curb_kiosk_outbox_add_async (CurbKioskOutbox     *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  g_autoptr(JsonArray) events = json_array_new ();
+
+  g_return_if_fail (CURB_IS_KIOSK_OUTBOX (self));
+  json_array_add_object_element (events, json_object_ref (event));
+  curb_kiosk_outbox_add_all_async (self, events, cancellable, callback, user_data);
+}
+
+void
+curb_kiosk_outbox_add_all_async (CurbKioskOutbox     *self,
+                                 JsonArray           *events,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_return_if_fail (CURB_IS_KIOSK_OUTBOX (self));
   g_task_set_source_tag (task, curb_kiosk_outbox_add_async);
-  g_task_set_task_data (task, json_object_ref (event), (GDestroyNotify) json_object_unref);
+  g_task_set_task_data (task, json_array_ref (events), (GDestroyNotify) json_array_unref);
   g_task_run_in_thread (task, add_in_thread);
 }
 

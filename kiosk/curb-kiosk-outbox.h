@@ -31,6 +31,13 @@ void             curb_kiosk_outbox_add_async   (CurbKioskOutbox     *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
+/* Several events at once, kept in this order (one transaction); finish
+ * with curb_kiosk_outbox_add_finish(). */
+void             curb_kiosk_outbox_add_all_async (CurbKioskOutbox     *self,
+                                                  JsonArray           *events,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
 gboolean         curb_kiosk_outbox_add_finish  (CurbKioskOutbox     *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);

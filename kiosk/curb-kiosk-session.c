@@ -33,6 +33,7 @@ struct _CurbKioskSession
   char            *last_code;
   gint64           last_code_ms;
   char            *call_id;          /* this kiosk's open call for staff */
+  char            *arrival_bay;      /* the bay sent with this visit's check-in (one-bay stores) */
   gboolean         status_pending;
   gboolean         status_again;
   gboolean         camera_ok;
@@ -53,6 +54,7 @@ typedef struct
   gint64            at_ms;
   gboolean          is_ticket;
   gboolean          verified;
+  CurbOrder        *found;       /* the lookup's answer */
 } Request;
 
 enum { OUTBOX_CHANGED, N_SIGNALS };
@@ -68,6 +70,7 @@ request_free (Request *req)
   g_free (req->ref);
   g_free (req->bay);
   g_free (req->event_id);
+  g_clear_object (&req->found);
   g_free (req);
 }
 
@@ -266,39 +269,148 @@ verify_code (CurbKioskSession  *self,
   return g_strdup (claims->order_ref);
 }
 
-static void
-show_order_reply (CurbKioskSession *self,
-                  Request          *req,
-                  JsonObject       *reply,
-                  const char       *source)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CurbOrder) order = curb_order_codec_decode_member (reply, "order", &error);
+/* --- check-in on the scan ---------------------------------------------- */
 
+static JsonObject *
+arrival_event (Request *req)
+{
+  JsonObject *data = json_object_new ();
+
+  if (req->bay != NULL)
+    json_object_set_string_member (data, "bay", req->bay);
+  json_object_set_string_member (data, "source", req->is_ticket ? "lookup" : "scan");
+  return new_event (req->event_id, "arrived", req->ref, req->at_ms, data);
+}
+
+/* The hub cannot be reached: the check-in is queued with its time and its
+ * proof (the pickup code, or the signed ticket of the lookup it answered),
+ * and the shopper goes on to the bay; that update queues behind it. */
+static void
+check_in_offline (Request *req)
+{
+  CurbKioskSession *self = req->self;
+  g_autoptr(JsonObject) event = arrival_event (req);
+
+  json_object_set_string_member (event, req->is_ticket ? "ticket" : "token", req->token);
+  g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
+  queue_event (self, event);
+  g_free (self->arrival_bay);
+  self->arrival_bay = g_strdup (req->bay);
+  curb_kiosk_flow_show_offline (self->flow, req->visit, req->ref, req->token);
+}
+
+/* A refusal that carries the order (the shopper is already checked in, or
+ * the order is in no state to arrive) shows the screen for that order. */
+static gboolean
+show_refused_order (Request      *req,
+                    GAsyncResult *result)
+{
+  JsonObject *body = curb_hub_client_get_error_body (result);
+  g_autoptr(CurbOrder) order = NULL;
+
+  if (body == NULL || !json_object_has_member (body, "order"))
+    return FALSE;
+  order = curb_order_codec_decode_member (body, "order", NULL);
+  if (order == NULL)
+    return FALSE;
+  curb_kiosk_flow_show_order (req->self->flow, req->visit, order, req->token, req->is_ticket ? "lookup" : "scan");
+  return TRUE;
+}
+
+static void
+on_closed_order_read (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(CurbOrder) order = reply != NULL ? curb_order_codec_decode_member (reply, "order", &error) : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (order == NULL)
+    curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
+  else
+    curb_kiosk_flow_show_order (req->self->flow, req->visit, order, req->token, "scan");
+}
+
+/* A closed order's code answers the same for every closed state and says
+ * nothing of the order; the kiosk that checked this shopper in may read it
+ * (as for its receipt) and says what became of it. Only on this rare path. */
+static gboolean
+read_closed_order (Request      *req,
+                   GAsyncResult *result)
+{
+  JsonObject *body = curb_hub_client_get_error_body (result);
+  CurbKioskSession *self = req->self;
+  Request *read;
+
+  if (body == NULL || g_strcmp0 (json_object_get_string_member_with_default (body, "error", NULL), "order_closed") != 0)
+    return FALSE;
+  if (req->found != NULL)
+    {
+      /* found by name: the lookup said what became of it */
+      curb_kiosk_flow_show_order (self->flow, req->visit, req->found, req->token, "lookup");
+      return TRUE;
+    }
+  read = request_new (self, req->visit);
+  read->token = g_strdup (req->token);
+  read->ref = g_strdup (req->ref);
+  curb_hub_client_get_order_for_code_async (self->client, read->ref, read->token, self->cancellable,
+                                            on_closed_order_read, read);
+  return TRUE;
+}
+
+static void
+on_checked_in (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Request) req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  CurbKioskSession *self = req->self;
+  g_autoptr(CurbOrder) order = NULL;
+
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && (req->verified || req->is_ticket))
+        check_in_offline (req);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || show_refused_order (req, result)
+               || read_closed_order (req, result))
+        return;
+      else
+        curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
+      return;
+    }
+  order = curb_order_codec_decode_member (reply, "order", &error);
   if (order == NULL)
     {
       g_warning ("The hub sent an order the kiosk cannot show: %s", error->message);
       curb_kiosk_flow_fail (self->flow, req->visit, CURB_KIOSK_PROBLEM_FAILED);
       return;
     }
-  curb_kiosk_flow_show_order (self->flow, req->visit, order, req->token, source);
+  g_free (self->arrival_bay);
+  self->arrival_bay = g_strdup (req->bay);
+  curb_kiosk_flow_show_arrival (self->flow, req->visit, order, req->token, req->is_ticket ? "lookup" : "scan",
+                                (int) json_object_get_int_member_with_default (reply, "eta_s", 0));
 }
 
+/* One request: staff are alerted by the hub's push, the greeting shows the
+ * reply's order. A one-bay store sends its bay with it. */
 static void
-on_order_ready (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+check_in (Request *req)
 {
-  g_autoptr(Request) req = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  CurbKioskSession *self = req->self;
+  const char * const *bays = curb_kiosk_flow_get_bays (self->flow);
 
-  if (reply != NULL)
-    show_order_reply (req->self, req, reply, "scan");
-  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && req->verified)
-    curb_kiosk_flow_show_offline (req->self->flow, req->visit, req->ref, req->token);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
+  req->event_id = curb_uuid_new ();
+  req->at_ms = curb_now_ms ();
+  if (bays != NULL && bays[0] != NULL && bays[1] == NULL)
+    req->bay = g_strdup (bays[0]);
+  curb_hub_client_checkin_async (self->client, req->token, req->is_ticket, req->bay, req->event_id,
+                                 req->at_ms, self->cancellable, on_checked_in, req);
 }
 
 static gboolean
@@ -353,7 +465,7 @@ curb_kiosk_session_handle_code (CurbKioskSession *self,
   req->token = g_strdup (text);
   req->ref = ref;
   req->verified = verified;
-  curb_hub_client_get_order_for_code_async (self->client, ref, text, self->cancellable, on_order_ready, req);
+  check_in (req);
 }
 
 static void
@@ -408,6 +520,7 @@ on_lookup_ready (GObject      *source,
   g_autoptr(Request) req = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  g_autoptr(CurbOrder) order = NULL;
 
   if (reply == NULL)
     {
@@ -415,9 +528,21 @@ on_lookup_ready (GObject      *source,
         curb_kiosk_flow_fail (req->self->flow, req->visit, curb_kiosk_problem_from_error (error));
       return;
     }
+  order = curb_order_codec_decode_member (reply, "order", &error);
+  if (order == NULL)
+    {
+      g_warning ("The hub sent an order the kiosk cannot show: %s", error->message);
+      curb_kiosk_flow_fail (req->self->flow, req->visit, CURB_KIOSK_PROBLEM_FAILED);
+      return;
+    }
+  /* found by name: checked in with the lookup's ticket, as a scan with its code */
+  g_free (req->ref);
+  req->ref = g_strdup (curb_order_get_ref (order));
+  req->found = g_steal_pointer (&order);
   g_free (req->token);
   req->token = g_strdup (json_object_get_string_member_with_default (reply, "ticket", ""));
-  show_order_reply (req->self, req, reply, "lookup");
+  req->is_ticket = TRUE;
+  check_in (g_steal_pointer (&req));
 }
 
 static void
@@ -448,70 +573,6 @@ decision_data (const char *id,
   return data;
 }
 
-typedef struct
-{
-  CurbKioskSession *self;
-  JsonObject       *event;
-} Decision;
-
-static void
-decision_free (Decision *decision)
-{
-  g_object_unref (decision->self);
-  json_object_unref (decision->event);
-  g_free (decision);
-}
-
-static void
-on_decision_sent (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Decision *decision = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
-
-  if (reply == NULL && g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE))
-    queue_event (decision->self, decision->event);
-  else if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("The hub refused a substitution decision: %s", error->message);
-  decision_free (decision);
-}
-
-/* Decisions go to the hub once the shopper is checked in (the hub accepts
- * them only from the kiosk that checked the order in). */
-static void
-send_decisions (CurbKioskSession *self,
-                const char       *ref,
-                gboolean          offline)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, self->decisions);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autofree char *id = curb_uuid_new ();
-      gboolean approved = GPOINTER_TO_INT (value);
-      Decision *decision = g_new0 (Decision, 1);
-      g_autoptr(JsonObject) body = decision_data (key, approved);
-
-      decision->self = g_object_ref (self);
-      decision->event = new_event (id, "substitution_decided", ref, curb_now_ms (),
-                                   decision_data (key, approved));
-      if (offline)
-        {
-          queue_event (self, decision->event);
-          decision_free (decision);
-          continue;
-        }
-      json_object_set_string_member (body, "event_id", id);
-      curb_hub_client_action_async (self->client, ref, CURB_HUB_ACTION_DECIDE_SUBSTITUTION, body,
-                                    self->cancellable, on_decision_sent, decision);
-    }
-  g_hash_table_remove_all (self->decisions);
-}
-
 static void
 on_substitution_decided (CurbKioskFlow    *flow,
                          const char       *id,
@@ -521,81 +582,144 @@ on_substitution_decided (CurbKioskFlow    *flow,
   g_hash_table_insert (self->decisions, g_strdup (id), GINT_TO_POINTER (approved));
 }
 
-/* --- check-in --------------------------------------------------------- */
-
-static JsonObject *
-arrival_event (Request *req)
-{
-  JsonObject *data = json_object_new ();
-
-  json_object_set_string_member (data, "bay", req->bay);
-  json_object_set_string_member (data, "source", "scan");
-  return new_event (req->event_id, "arrived", req->ref, req->at_ms, data);
-}
+/* --- the update after the check-in ------------------------------------ */
 
 static void
-check_in_offline (Request *req)
-{
-  CurbKioskSession *self = req->self;
-  g_autoptr(JsonObject) event = arrival_event (req);
-
-  /* the hub takes a queued check-in only with its proof, like a live one:
-   * the pickup code, or the ticket of the lookup it answered (signed, so it
-   * holds across a hub restart) */
-  json_object_set_string_member (event, req->is_ticket ? "ticket" : "token", req->token);
-  g_message ("Hub unreachable: check-in of %s queued with its time", req->ref);
-  queue_event (self, event);
-  send_decisions (self, req->ref, TRUE);
-  curb_kiosk_flow_checked_in (self->flow, req->visit, TRUE);
-}
-
-static void
-on_checkin_ready (GObject      *source,
+on_update_queued (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(Request) req = user_data;
+  g_autoptr(CurbKioskSession) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
-  CurbKioskSession *self = req->self;
 
-  if (reply != NULL)
+  if (!curb_kiosk_outbox_add_finish (CURB_KIOSK_OUTBOX (source), result, &error))
+    g_warning ("Could not queue the shopper's answers and bay: %s", error->message);
+  emit_outbox_changed (self);
+  flush_outbox (self);
+}
+
+/* The substitution answers and the bay as one request after the check-in,
+ * off the path to the staff alert: through the outbox, so the order is kept
+ * behind a queued check-in and a lost answer is sent again (each event id
+ * lands once). No bay: the shopper left without saying ("bay not given"). */
+static void
+on_arrival_update (CurbKioskFlow    *flow,
+                   const char       *bay,
+                   CurbKioskSession *self)
+{
+  CurbOrder *order = curb_kiosk_flow_get_order (flow);
+  g_autoptr(JsonArray) events = json_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *ref;
+
+  if (order == NULL)
+    return;
+  ref = curb_order_get_ref (order);
+  g_hash_table_iter_init (&iter, self->decisions);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      send_decisions (self, req->ref, FALSE);
-      curb_kiosk_flow_checked_in (self->flow, req->visit, FALSE);
-      curb_kiosk_flow_set_eta (self->flow, req->visit,
-                               (int) json_object_get_int_member_with_default (reply, "eta_s", 0));
+      g_autofree char *id = curb_uuid_new ();
+
+      json_array_add_object_element (events, new_event (id, "substitution_decided", ref, curb_now_ms (),
+                                                        decision_data (key, GPOINTER_TO_INT (value))));
     }
-  else if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE) && (req->verified || req->is_ticket))
-    check_in_offline (req);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    curb_kiosk_flow_fail (self->flow, req->visit, curb_kiosk_problem_from_error (error));
+  g_hash_table_remove_all (self->decisions);
+  if (bay == NULL || g_strcmp0 (bay, self->arrival_bay) != 0)
+    {
+      g_autofree char *id = curb_uuid_new ();
+      JsonObject *data = json_object_new ();
+
+      if (bay != NULL)
+        json_object_set_string_member (data, "bay", bay);
+      json_array_add_object_element (events, new_event (id, "bay_chosen", ref, curb_now_ms (), data));
+    }
+  if (json_array_get_length (events) == 0)
+    return;
+  curb_kiosk_outbox_add_all_async (self->outbox, events, NULL, on_update_queued, g_object_ref (self));
+}
+
+/* --- "Not you? Start over" -------------------------------------------- */
+
+typedef struct
+{
+  CurbKioskSession *self;
+  guint             visit;
+  JsonObject       *event;
+} Withdrawal;
+
+static void
+withdrawal_free (Withdrawal *withdrawal)
+{
+  g_object_unref (withdrawal->self);
+  json_object_unref (withdrawal->event);
+  g_free (withdrawal);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Withdrawal, withdrawal_free)
+
+static const char *
+first_result_error (JsonObject *reply)
+{
+  JsonArray *results = json_object_get_array_member (reply, "results");
+  JsonObject *result = results != NULL && json_array_get_length (results) > 0
+                       ? json_array_get_object_element (results, 0) : NULL;
+
+  if (result == NULL)
+    return "protocol";
+  if (g_strcmp0 (json_object_get_string_member_with_default (result, "status", ""), "rejected") != 0)
+    return NULL;
+  return json_object_get_string_member_with_default (result, "error", "rejected");
 }
 
 static void
-on_check_in (CurbKioskFlow    *flow,
+on_withdraw_posted (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Withdrawal) withdrawal = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = curb_hub_client_request_finish (CURB_HUB_CLIENT (source), result, &error);
+  CurbKioskSession *self = withdrawal->self;
+  const char *refused;
+
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, CURB_ERROR, CURB_ERROR_UNAVAILABLE))
+        queue_event (self, withdrawal->event);
+      else
+        g_warning ("The hub did not take the arrival back: %s", error->message);
+      curb_kiosk_flow_withdrawn (self->flow, withdrawal->visit);
+      return;
+    }
+  refused = first_result_error (reply);
+  if (g_strcmp0 (refused, "already_claimed") == 0)
+    {
+      curb_kiosk_flow_withdraw_refused (self->flow, withdrawal->visit, NULL);
+      return;
+    }
+  if (refused != NULL)
+    g_warning ("The hub did not take the arrival back: %s", refused);
+  curb_kiosk_flow_withdrawn (self->flow, withdrawal->visit);
+}
+
+static void
+on_withdraw (CurbKioskFlow    *flow,
              CurbKioskSession *self)
 {
   CurbOrder *order = curb_kiosk_flow_get_order (flow);
-  const char * const *bays = curb_kiosk_flow_get_bays (flow);
-  Request *req = request_new (self, curb_kiosk_flow_get_visit (flow));
+  Withdrawal *withdrawal = g_new0 (Withdrawal, 1);
+  g_autoptr(JsonArray) events = json_array_new ();
+  g_autofree char *id = curb_uuid_new ();
 
-  req->ref = g_strdup (curb_order_get_ref (order));
-  req->token = g_strdup (curb_kiosk_flow_get_token (flow));
-  req->bay = g_strdup (curb_kiosk_flow_get_bay (flow) != NULL ? curb_kiosk_flow_get_bay (flow)
-                       : bays != NULL && bays[0] != NULL ? bays[0] : "1");
-  req->event_id = curb_uuid_new ();
-  req->at_ms = curb_now_ms ();
-  req->is_ticket = g_strcmp0 (curb_kiosk_flow_get_source (flow), "lookup") == 0;
-  req->verified = !req->is_ticket;
-  if (curb_kiosk_flow_get_offline (flow))
-    {
-      check_in_offline (req);
-      request_free (req);
-      return;
-    }
-  curb_hub_client_checkin_async (self->client, req->token, req->is_ticket, req->bay, req->event_id,
-                                 req->at_ms, self->cancellable, on_checkin_ready, req);
+  withdrawal->self = g_object_ref (self);
+  withdrawal->visit = curb_kiosk_flow_get_visit (flow);
+  withdrawal->event = new_event (id, "withdrawn", curb_order_get_ref (order), curb_now_ms (), json_object_new ());
+  json_array_add_object_element (events, json_object_ref (withdrawal->event));
+  g_hash_table_remove_all (self->decisions);
+  curb_hub_client_post_events_async (self->client, events, self->cancellable, on_withdraw_posted, withdrawal);
 }
 
 /* --- the receipt ------------------------------------------------------ */
@@ -723,6 +847,7 @@ on_reset (CurbKioskFlow    *flow,
           CurbKioskSession *self)
 {
   g_hash_table_remove_all (self->decisions);
+  g_clear_pointer (&self->arrival_bay, g_free);
 }
 
 /* --- the hub's live events and status --------------------------------- */
@@ -904,6 +1029,7 @@ curb_kiosk_session_finalize (GObject *object)
   g_free (self->unconfirmed_store);
   g_free (self->last_code);
   g_free (self->call_id);
+  g_free (self->arrival_bay);
   G_OBJECT_CLASS (curb_kiosk_session_parent_class)->finalize (object);
 }
 
@@ -943,7 +1069,8 @@ curb_kiosk_session_new (CurbKioskFlow   *flow,
   self->client = g_object_ref (client);
   self->outbox = g_object_ref (outbox);
   self->store_id = g_strdup (curb_kiosk_outbox_get_meta (outbox, "store_id"));
-  g_signal_connect (flow, "check-in", G_CALLBACK (on_check_in), self);
+  g_signal_connect (flow, "arrival-update", G_CALLBACK (on_arrival_update), self);
+  g_signal_connect (flow, "withdraw", G_CALLBACK (on_withdraw), self);
   g_signal_connect (flow, "lookup", G_CALLBACK (on_lookup), self);
   g_signal_connect (flow, "substitution-decided", G_CALLBACK (on_substitution_decided), self);
   g_signal_connect (flow, "reset", G_CALLBACK (on_reset), self);

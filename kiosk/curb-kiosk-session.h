@@ -16,10 +16,12 @@ G_DECLARE_FINAL_TYPE (CurbKioskSession, curb_kiosk_session, CURB, KIOSK_SESSION,
  * CurbKioskSession:
  *
  * Does the kiosk's I/O for the flow, without GTK: codes from the scanner
- * are verified offline with the issuer keyring, orders come from the hub,
- * check-ins go to the hub or, when it cannot be reached, into the outbox
- * with their original time and are delivered once later. The hub's event
- * stream drives the waiting screen. Emits "outbox-changed" when the number
+ * are verified offline with the issuer keyring, then the shopper is checked
+ * in at once (one request; its reply's order greets them); the answers and
+ * the bay follow as one update through the outbox, "Not you?" withdraws the
+ * arrival. What cannot reach the hub goes into the outbox with its original
+ * time, in order, and is delivered once later. The hub's event stream
+ * drives the waiting screen. Emits "outbox-changed" when the number
  * of queued events changes.
  */
 CurbKioskSession *curb_kiosk_session_new          (CurbKioskFlow   *flow,

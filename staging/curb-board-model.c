@@ -1,5 +1,7 @@
 #include "curb-board-model.h"
 
+#include <glib/gi18n.h>
+
 struct _CurbBoardModel
 {
   GObject     parent_instance;
@@ -588,4 +590,36 @@ curb_format_wait (gint64 wait_ms)
   if (s >= 3600)
     return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
   return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+static gboolean
+is_here (CurbOrderState state)
+{
+  return state == CURB_ORDER_STATE_ARRIVED || state == CURB_ORDER_STATE_CLAIMED;
+}
+
+char *
+curb_board_dup_bay_label (const char     *bay,
+                          gboolean        skipped,
+                          CurbOrderState  state)
+{
+  if (bay != NULL)
+    return g_strdup_printf (_("Bay %s"), bay);
+  if (!is_here (state))
+    return NULL;
+  return g_strdup (skipped ? _("Bay not given") : _("Bay: choosing…"));
+}
+
+const char *
+curb_board_bay_in_sentence (CurbOrder *order)
+{
+  g_return_val_if_fail (CURB_IS_ORDER (order), NULL);
+
+  if (curb_order_get_bay (order) != NULL)
+    return curb_order_get_bay (order);
+  if (curb_order_get_bay_skipped (order))
+    /* Translators: in "Shopper waiting: Sam R., order A7K3Q9, bay not given, …" */
+    return _("not given");
+  /* Translators: in "Shopper waiting: Sam R., order A7K3Q9, bay being chosen, …" */
+  return is_here (curb_order_get_state (order)) ? _("being chosen") : "—";
 }

@@ -75,6 +75,15 @@ guint            curb_board_model_prune_done        (CurbBoardModel  *self,
                                                      gint64           day_start_ms);
 
 CurbBoardColumn  curb_board_column_for_order        (CurbOrder       *order);
+/* Where the shopper's car is, for a card: "Bay 3", "Bay: choosing…" (checked
+ * in on the scan, the bay not given yet), "Bay not given" (the shopper left
+ * the kiosk without choosing); %NULL before the arrival. */
+char            *curb_board_dup_bay_label           (const char      *bay,
+                                                     gboolean         skipped,
+                                                     CurbOrderState   state);
+/* The same inside a sentence ("…, bay 3, …"): "3", "being chosen",
+ * "not given". */
+const char      *curb_board_bay_in_sentence         (CurbOrder       *order);
 int              curb_board_column_compare          (CurbBoardColumn  column,
                                                      CurbOrder       *a,
                                                      CurbOrder       *b);

@@ -99,7 +99,7 @@ greet_claimer (CurbStagingStation *self,
   /* Translators: "Sam R. is here (order A7K3Q9, bay 3): you are bringing it out" */
   text = g_strdup_printf (_("%s is here (order %s, bay %s): you are bringing it out"),
                           name != NULL ? name : "—", curb_order_get_ref (order),
-                          curb_order_get_bay (order) != NULL ? curb_order_get_bay (order) : "—");
+                          curb_board_bay_in_sentence (order));
   if (self->sound != NULL && curb_sound_play (self->sound, CURB_SOUND_ARRIVAL))
     self->last_sound_at = curb_staging_station_now (self);
   g_signal_emit (self, signals[NOTICE], 0, text);

@@ -69,17 +69,17 @@ update_banner (CurbStagingWindow *self)
     return;
   ref = curb_order_get_ref (order);
   name = curb_order_dup_display_name (order);
-  bay = curb_order_get_bay (order);
+  bay = curb_board_bay_in_sentence (order);
   wait = curb_format_wait (curb_board_model_wait_ms (board, order, curb_staging_station_now (self->station)));
   if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station), ref) == CURB_ALERT_LEVEL_ESCALATED)
     text = g_strdup_printf (_("ESCALATED, manager please help: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            name ? name : "—", ref, bay ? bay : "?", wait);
+                            name ? name : "—", ref, bay, wait);
   else
     text = arrived->len > 1
          ? g_strdup_printf (_("%u shoppers waiting. Next: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            arrived->len, name ? name : "—", ref, bay ? bay : "?", wait)
+                            arrived->len, name ? name : "—", ref, bay, wait)
          : g_strdup_printf (_("Shopper waiting: %s, order %s, bay %s, waiting %s. Tap to claim."),
-                            name ? name : "—", ref, bay ? bay : "?", wait);
+                            name ? name : "—", ref, bay, wait);
   gtk_label_set_text (self->alert_label, text);
   if (curb_alert_tracker_get_level (curb_staging_station_get_alerts (self->station), ref) == CURB_ALERT_LEVEL_ESCALATED)
     gtk_widget_add_css_class (GTK_WIDGET (self->alert_button), "escalated");

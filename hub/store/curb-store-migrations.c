@@ -136,10 +136,16 @@ static const char migration_3[] =
    * central means the order must be staged again */
   "ALTER TABLE orders ADD COLUMN staged_lines TEXT;";
 
+/* The check-in is recorded on the scan and the bay follows (bay_chosen):
+ * "bay not given" when the shopper left the kiosk without choosing. */
+static const char migration_4[] =
+  "ALTER TABLE orders ADD COLUMN bay_skipped INTEGER NOT NULL DEFAULT 0;";
+
 static const CurbSqliteMigration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
   { 3, migration_3 },
+  { 4, migration_4 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CURB_STORE_SCHEMA_VERSION);

@@ -9,7 +9,8 @@
 
 #define ORDER_COLUMNS \
   "ref, content, state, staged, bay, staged_ms, arrived_ms, claimed_ms, claimed_by_id, " \
-  "claimed_by_name, handed_over_ms, closed_ms, locations, bags, not_taken, decisions, last_seq, staged_lines"
+  "claimed_by_name, handed_over_ms, closed_ms, locations, bags, not_taken, decisions, last_seq, staged_lines, " \
+  "bay_skipped"
 #define EVENT_COLUMNS "seq, id, kind, order_ref, at_ms, device, staff, data"
 #define ACTIVE_STATES "('pending','ready','arrived','claimed')"
 #define CENTRAL_CANCEL_PREFIX "central-cancel-"
@@ -21,6 +22,7 @@ typedef struct
   CurbOrderState  state;
   gboolean        staged;
   char           *bay;
+  gboolean        bay_skipped;   /* arrived, and the shopper left the kiosk without a bay */
   gint64          staged_ms;
   gint64          arrived_ms;
   gint64          claimed_ms;
@@ -90,6 +92,7 @@ load_row (CurbStmt *stmt,
   row->last_seq = sqlite3_column_int64 (stmt, 16);
   if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
     row->staged_lines = column_object (stmt, 17);
+  row->bay_skipped = sqlite3_column_int (stmt, 18) != 0;
 }
 
 /* Unknown facts are null rather than absent, so readers need no has_member(). */
@@ -258,6 +261,7 @@ row_to_json (OrderRow *row)
     json_object_set_string_member (order, "bay", row->bay);
   else
     json_object_set_null_member (order, "bay");
+  json_object_set_boolean_member (order, "bay_skipped", row->bay_skipped);
   set_time (order, "staged_at", row->staged_ms);
   set_time (order, "arrived_at", row->arrived_ms);
   set_time (order, "claimed_at", row->claimed_ms);
@@ -350,8 +354,18 @@ apply_to_row (OrderRow       *row,
       break;
     case CURB_EVENT_ARRIVED:
       row->arrived_ms = at_ms;
+      G_GNUC_FALLTHROUGH;
+    case CURB_EVENT_BAY_CHOSEN:
       g_free (row->bay);
       row->bay = g_strdup (json_object_get_string_member_with_default (data, "bay", NULL));
+      row->bay_skipped = curb_event_get_kind (event) == CURB_EVENT_BAY_CHOSEN && row->bay == NULL;
+      break;
+    case CURB_EVENT_WITHDRAWN:
+      /* as before the arrival: nothing else of the order changes */
+      row->arrived_ms = 0;
+      g_clear_pointer (&row->bay, g_free);
+      row->bay_skipped = FALSE;
+      to = curb_state_after_withdrawal (row->staged);
       break;
     case CURB_EVENT_CLAIMED:
       apply_claim (row, event);
@@ -551,7 +565,7 @@ save_row (CurbStore  *self,
       "UPDATE orders SET state = ?2, staged = ?3, bay = ?4, staged_ms = ?5, arrived_ms = ?6,"
       " claimed_ms = ?7, claimed_by_id = ?8, claimed_by_name = ?9, handed_over_ms = ?10,"
       " closed_ms = ?11, locations = ?12, bags = ?13, not_taken = ?14, decisions = ?15,"
-      " last_seq = ?16, updated_ms = ?17, staged_lines = ?18 WHERE ref = ?1", error);
+      " last_seq = ?16, updated_ms = ?17, staged_lines = ?18, bay_skipped = ?19 WHERE ref = ?1", error);
   g_autoptr(JsonNode) decisions = NULL;
   g_autoptr(JsonNode) staged_lines = NULL;
 
@@ -575,6 +589,7 @@ save_row (CurbStore  *self,
   curb_stmt_bind_json (stmt, 15, decisions);
   sqlite3_bind_int64 (stmt, 16, row->last_seq);
   sqlite3_bind_int64 (stmt, 17, updated_ms);
+  sqlite3_bind_int (stmt, 19, row->bay_skipped);
   if (row->staged_lines != NULL)
     {
       staged_lines = json_node_init_object (json_node_alloc (), row->staged_lines);

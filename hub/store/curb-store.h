@@ -56,7 +56,7 @@ gboolean    curb_staff_role_from_string  (const char     *text,
                                           CurbStaffRole  *out_role);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define CURB_STORE_SCHEMA_VERSION 3
+#define CURB_STORE_SCHEMA_VERSION 4
 
 #define CURB_TYPE_STORE (curb_store_get_type ())
 G_DECLARE_FINAL_TYPE (CurbStore, curb_store, CURB, STORE, GObject)

@@ -526,6 +526,15 @@ push_released (Push *push, GError **error)
                            error);
 }
 
+/* "Not you? Start over" at the kiosk: the arrival is taken back, the
+ * order is what it was before (staged or not). */
+static gboolean
+push_withdrawn (Push *push, GError **error)
+{
+  return push_status_note (push, has_open_fulfillment (push) ? "ready_for_pickup" : NULL,
+                           "check-in withdrawn at the kiosk", error);
+}
+
 static gboolean
 push_handed_over (Push *push, GError **error)
 {
@@ -608,6 +617,8 @@ apply (Push        *push,
     return push_cancelled (push, error);
   if (g_str_equal (kind, "substitution_decided"))
     return add_note (push, "substitution decided", error);
+  if (g_str_equal (kind, "withdrawn"))
+    return push_withdrawn (push, error);
   g_set_error (error, CURB_ERROR, CURB_ERROR_INVALID, "the Vendure connector cannot push “%s” events", kind);
   return FALSE;
 }

@@ -9,6 +9,7 @@ struct _CurbKioskGreetingPage
   GtkBox         parent_instance;
 
   CurbKioskFlow *flow;
+  CurbOrder     *order;         /* the shopper's: the .ui binds the greeting to it */
   GtkBox        *layout;
   GtkLabel      *title;
   GtkLabel      *order_label;
@@ -23,6 +24,9 @@ struct _CurbKioskGreetingPage
 };
 
 G_DEFINE_FINAL_TYPE (CurbKioskGreetingPage, curb_kiosk_greeting_page, GTK_TYPE_BOX)
+
+enum { PROP_0, PROP_ORDER, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 static const char *
 temperature_name (CurbTemperature temperature)
@@ -152,12 +156,11 @@ refresh_substitutions (CurbKioskGreetingPage *self,
 }
 
 static guint
-count_items (CurbOrder *order)
+count_items (GListModel *lines)
 {
-  GListModel *lines = curb_order_get_lines (order);
   guint items = 0;
 
-  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+  for (guint i = 0; lines != NULL && i < g_list_model_get_n_items (lines); i++)
     {
       g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
 
@@ -170,20 +173,15 @@ static void
 refresh_details (CurbKioskGreetingPage *self,
                  CurbOrder             *order)
 {
-  guint items = count_items (order);
   CurbPerson *alternate_pickup = curb_order_get_alternate_pickup (order);
   g_autofree char *start = curb_kiosk_format_time (curb_order_get_window_start (order));
   g_autofree char *end = curb_kiosk_format_time (curb_order_get_window_end (order));
   g_autofree char *alternate_name = alternate_pickup != NULL
                                     ? curb_person_dup_display_name (alternate_pickup) : NULL;
   g_autofree char *alternate = curb_kiosk_dup_plain_text (alternate_name);
-  g_autofree char *order_text = NULL;
   g_autofree char *window_text = NULL;
   g_autofree char *alternate_text = NULL;
 
-  order_text = g_strdup_printf (ngettext ("Order %s  ·  %d item", "Order %s  ·  %d items", items),
-                                curb_order_get_ref (order), (int) items);
-  curb_kiosk_set_text (self->order_label, order_text);
   if (start != NULL && end != NULL)
     window_text = g_strdup_printf (_("Pickup time %s – %s"), start, end);
   curb_kiosk_set_text (self->window_label, window_text);
@@ -206,20 +204,45 @@ refresh_bringer (CurbKioskGreetingPage *self)
   curb_kiosk_set_text (self->bringer_label, text);
 }
 
+/* Closures of the template: the greeting and the order line follow the
+ * order's properties. */
+static char *
+format_hello (CurbKioskGreetingPage *self,
+              const char            *display_name)
+{
+  g_autofree char *name = display_name != NULL ? curb_kiosk_dup_plain_text (display_name) : NULL;
+
+  return name != NULL ? g_strdup_printf (_("Hi %s"), name) : g_strdup (_("Hi there"));
+}
+
+static char *
+format_order (CurbKioskGreetingPage *self,
+              const char            *ref,
+              GListModel            *lines)
+{
+  guint items = count_items (lines);
+
+  if (ref == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (ngettext ("Order %s  ·  %d item", "Order %s  ·  %d items", items), ref, (int) items);
+}
+
+static void
+set_order (CurbKioskGreetingPage *self,
+           CurbOrder             *order)
+{
+  if (g_set_object (&self->order, order))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
+}
+
 static void
 refresh (CurbKioskGreetingPage *self)
 {
   CurbOrder *order = curb_kiosk_flow_get_order (self->flow);
-  g_autofree char *display_name = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *hello = NULL;
 
   if (order == NULL || curb_kiosk_flow_get_screen (self->flow) != CURB_KIOSK_SCREEN_GREETING)
     return;
-  display_name = curb_order_dup_display_name (order);
-  name = curb_kiosk_dup_plain_text (display_name);
-  hello = name != NULL ? g_strdup_printf (_("Hi %s"), name) : g_strdup (_("Hi there"));
-  curb_kiosk_set_text (self->title, hello);
+  set_order (self, order);
   refresh_bringer (self);
   refresh_details (self, order);
   refresh_bags (self, order);
@@ -247,7 +270,26 @@ curb_kiosk_greeting_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CURB_TYPE_KIOSK_GREETING_PAGE);
   g_clear_object (&self->flow);
+  g_clear_object (&self->order);
   G_OBJECT_CLASS (curb_kiosk_greeting_page_parent_class)->dispose (object);
+}
+
+static void
+curb_kiosk_greeting_page_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  CurbKioskGreetingPage *self = CURB_KIOSK_GREETING_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ORDER:
+      g_value_set_object (value, self->order);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -256,6 +298,10 @@ curb_kiosk_greeting_page_class_init (CurbKioskGreetingPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = curb_kiosk_greeting_page_dispose;
+  G_OBJECT_CLASS (klass)->get_property = curb_kiosk_greeting_page_get_property;
+  props[PROP_ORDER] = g_param_spec_object ("order", NULL, NULL, CURB_TYPE_ORDER,
+                                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, props);
   curb_kiosk_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/curbside/Kiosk/greeting/curb-kiosk-greeting-page.ui");
@@ -272,6 +318,8 @@ curb_kiosk_greeting_page_class_init (CurbKioskGreetingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CurbKioskGreetingPage, actions);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_start_over_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, format_hello);
+  gtk_widget_class_bind_template_callback (widget_class, format_order);
 }
 
 static void

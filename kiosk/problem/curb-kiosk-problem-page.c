@@ -113,6 +113,10 @@ static const ProblemText problems[] = {
     N_("That is not a pickup code"),
     N_("Your pickup code is in the message we sent you about your order. You can also find your order by its number."),
     ACTION_FIND_ORDER, ACTION_START_OVER },
+  [CURB_KIOSK_PROBLEM_STAFF_COMING] = { "system-users-symbolic",
+    N_("A team member is already on the way"),
+    N_("They are bringing this order out now. If it is not yours, please tell them."),
+    ACTION_CALL_STAFF, ACTION_DONE },
   [CURB_KIOSK_PROBLEM_FAILED] = { "dialog-warning-symbolic",
     N_("Something went wrong on our side"),
     N_("A team member will help you check in."),
@@ -129,7 +133,7 @@ action_label (Action action)
     case ACTION_FIND_ORDER:
       return _("Find my order");
     case ACTION_CHECK_IN_ANYWAY:
-      return _("Check in anyway");
+      return _("Continue");
     case ACTION_SEE_STATUS:
       return _("See my order status");
     case ACTION_BACK:
@@ -197,8 +201,8 @@ not_ready_body (CurbKioskFlow *flow)
   if (order != NULL)
     start = curb_kiosk_format_time (curb_order_get_window_start (order));
   if (start == NULL)
-    return g_strdup (_("You can check in now so our team knows you are here."));
-  return g_strdup_printf (_("It should be ready by %s. You can check in now so our team knows you are here."),
+    return g_strdup (_("You are checked in: our team knows you are here and will bring it out when it is ready."));
+  return g_strdup_printf (_("It should be ready by %s. You are checked in: our team knows you are here."),
                           start);
 }
 
@@ -231,7 +235,13 @@ refresh (CurbKioskProblemPage *self)
                                                  : g_strdup (text->body != NULL ? _(text->body) : NULL);
   phone = phone_text (self->flow, problem);
   gtk_image_set_from_icon_name (self->icon, text->icon);
-  if (problem == CURB_KIOSK_PROBLEM_STAFF_CALLED && curb_kiosk_flow_get_helper_name (self->flow) != NULL)
+  if (problem == CURB_KIOSK_PROBLEM_STAFF_COMING && curb_kiosk_flow_get_staff_name (self->flow) != NULL)
+    {
+      g_autofree char *coming = g_strdup_printf (_("%s is already bringing this order out"),
+                                                 curb_kiosk_flow_get_staff_name (self->flow));
+      curb_kiosk_set_text (self->title, coming);
+    }
+  else if (problem == CURB_KIOSK_PROBLEM_STAFF_CALLED && curb_kiosk_flow_get_helper_name (self->flow) != NULL)
     {
       g_autofree char *coming = g_strdup_printf (_("%s is on the way to help you"),
                                                  curb_kiosk_flow_get_helper_name (self->flow));

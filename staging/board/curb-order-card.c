@@ -96,10 +96,25 @@ format_name (CurbOrderCard *self,
 }
 
 static char *
-format_bay (CurbOrderCard *self,
-            const char    *bay)
+format_bay (CurbOrderCard  *self,
+            const char     *bay,
+            gboolean        skipped,
+            CurbOrderState  state)
 {
-  return bay != NULL ? g_strdup_printf (_("Bay %s"), bay) : g_strdup ("");
+  char *label = curb_board_dup_bay_label (bay, skipped, state);
+
+  return label != NULL ? label : g_strdup ("");
+}
+
+static gboolean
+bay_shown (CurbOrderCard  *self,
+           const char     *bay,
+           gboolean        skipped,
+           CurbOrderState  state)
+{
+  g_autofree char *label = curb_board_dup_bay_label (bay, skipped, state);
+
+  return label != NULL;
 }
 
 static gboolean
@@ -596,6 +611,7 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, format_wait);
   gtk_widget_class_bind_template_callback (widget_class, format_name);
   gtk_widget_class_bind_template_callback (widget_class, format_bay);
+  gtk_widget_class_bind_template_callback (widget_class, bay_shown);
   gtk_widget_class_bind_template_callback (widget_class, has_text);
   gtk_widget_class_bind_template_callback (widget_class, has_items);
   gtk_widget_class_bind_template_callback (widget_class, format_status);

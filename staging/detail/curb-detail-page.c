@@ -96,13 +96,17 @@ static char *
 format_who (CurbDetailPage *self,
             const char     *display_name,
             const char     *bay,
+            gboolean        bay_skipped,
+            CurbOrderState  state,
             CurbPerson     *alternate)
 {
   g_autofree char *other = alternate != NULL ? curb_person_dup_display_name (alternate) : NULL;
+  g_autofree char *where = curb_board_dup_bay_label (bay, bay_skipped, state);
   g_autofree char *who = NULL;
   const char *name = display_name != NULL ? display_name : "—";
 
-  who = bay != NULL ? g_strdup_printf (_("%s · Bay %s"), name, bay) : g_strdup (name);
+  /* "Sam R. · Bay 3", "Sam R. · Bay: choosing…" */
+  who = where != NULL ? g_strdup_printf ("%s · %s", name, where) : g_strdup (name);
   if (other == NULL)
     return g_steal_pointer (&who);
   return g_strdup_printf (_("%s · picked up by %s"), who, other);

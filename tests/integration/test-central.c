@@ -339,6 +339,27 @@ test_cursor_stable_under_changes (Fixture       *fixture,
   g_assert_false (g_hash_table_contains (rest, "P00001"));
 }
 
+/* "Not you? Start over" at the kiosk: central records that the arrival was
+ * taken back; where the car stands (bay_chosen) never leaves the store. */
+static void
+test_withdrawn_arrival (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *arrived = event_json ("w-1", "arrived", "P00002", "{\"source\":\"scan\"}");
+  g_autofree char *withdrawn = event_json ("w-2", "withdrawn", "P00002", "{}");
+  g_autofree char *bay = event_json ("w-3", "bay_chosen", "P00002", "{\"bay\":\"4\"}");
+  g_autoptr(Answer) first = push (fixture, "w-1", arrived);
+  g_autoptr(Answer) second = push (fixture, "w-2", withdrawn);
+  g_autoptr(Answer) again = push (fixture, "w-2", withdrawn);
+  g_autoptr(Answer) third = push (fixture, "w-3", bay);
+
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_cmpuint (second->status, ==, 201);
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (body_object (again), "duplicate"));
+  assert_error (third, 422, "unknown_kind");
+}
+
 static void
 test_substitution_decision_is_content (Fixture       *fixture,
                                        gconstpointer  data)
@@ -614,6 +635,7 @@ main (int argc, char **argv)
   ADD ("/central/seeded-demo-orders", "--seed-demo=30", test_seeded_demo_orders);
   ADD ("/central/auth-and-bad-requests", "--seed-demo=3", test_auth_and_bad_requests);
   ADD ("/central/events-exactly-once", "--seed-demo=3", test_events_exactly_once);
+  ADD ("/central/withdrawn-arrival", "--seed-demo=3", test_withdrawn_arrival);
   ADD ("/central/cursor-stable-under-changes", "--seed-demo=30", test_cursor_stable_under_changes);
   ADD ("/central/substitution-decision", "--seed-demo=3", test_substitution_decision_is_content);
   ADD ("/central/faults", "--seed-demo=10", test_faults);

@@ -1096,6 +1096,92 @@ test_heartbeat_text (Fixture       *fixture,
                           " \"outbox_depth\": 3, \"kind\": \"app\", \"app_version\": \"0.1.0\"}", NULL), ==, 200);
 }
 
+
+/* --- r4: check-in on the scan; the bay and "Not you?" after it --- */
+
+static void
+assert_order (Fixture    *fixture,
+              const char *ref,
+              const char *state,
+              const char *bay)
+{
+  g_autoptr(JsonObject) order = get_order (fixture, ref);
+
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, state);
+  g_assert_cmpstr (json_object_get_string_member_with_default (order, "bay", NULL), ==, bay);
+}
+
+static void
+test_bay_and_withdrawal (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  CurbHubRig *rig = fixture->rig;
+  const char *kiosk = rig->kiosks->pdata[0], *other_kiosk = rig->kiosks->pdata[1];
+  const char *staging = rig->staging->pdata[0];
+  g_autofree char *token = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00014");
+  g_autofree char *checkin = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive\"}", token);
+  g_autofree char *token_15 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00015");
+  g_autofree char *checkin_15 = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive-15\"}", token_15);
+  g_autofree char *bay = events_body ("e4-bay", "bay_chosen", "R00014", ", \"data\": {\"bay\": \"4\"}");
+  g_autofree char *withdraw = events_body ("e4-withdraw", "withdrawn", "R00014", "");
+  g_autofree char *reused_id = events_body ("e4-bay", "withdrawn", "R00014", "");
+  g_autofree char *bad_bay = events_body ("e4-bad", "bay_chosen", "R00014", ", \"data\": {\"bay\": \"4; DROP\"}");
+  g_autofree char *long_bay = events_body ("e4-long", "bay_chosen", "R00014",
+                                           ", \"data\": {\"bay\": \"12345678901234567\"}");
+  g_autofree char *late_bay = events_body ("e4-late", "bay_chosen", "R00014", ", \"data\": {\"bay\": \"5\"}");
+  g_autofree char *withdraw_15 = events_body ("e4-withdraw-15", "withdrawn", "R00015", "");
+  g_autofree char *token_16 = curb_hub_rig_token (rig, CURB_RIG_STORE_ID, "R00016");
+  g_autofree char *checkin_16 = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive-16\"}", token_16);
+  g_autofree char *again_16 = g_strdup_printf ("{\"token\": \"%s\", \"event_id\": \"e4-arrive-16b\"}", token_16);
+  g_autofree char *withdraw_16 = events_body ("e4-withdraw-16", "withdrawn", "R00016", "");
+  g_autofree char *bay_16 = events_body ("e4-bay-16", "bay_chosen", "R00016", ", \"data\": {\"bay\": \"2\"}");
+  g_autofree char *answer = NULL;
+  const char broken[] = "{\"events\": [{\"id\": \"e4-utf8\", \"kind\": \"bay_chosen\", \"order_ref\": \"R00014\","
+                        " \"data\": {\"bay\": \"\xff\xfe\"}}]}";
+
+  /* checked in on the scan: no bay yet, the reply carries the order */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin, &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"state\":\"arrived\""));
+  assert_order (fixture, "R00014", "arrived", NULL);
+  /* nobody but that kiosk gives the bay or takes the arrival back */
+  assert_event (fixture, "no credential: bay_chosen", NULL, NULL, bay, 401, NULL, NULL);
+  assert_event (fixture, "staging, no staff session: bay_chosen", staging, NULL, bay, 401, NULL, NULL);
+  assert_event (fixture, "staging as st-1: bay_chosen", staging, fixture->session, bay, 200, "rejected", "forbidden");
+  assert_event (fixture, "staging as st-1: withdrawn", staging, fixture->session, withdraw,
+                200, "rejected", "forbidden");
+  assert_event (fixture, "another kiosk: bay_chosen", other_kiosk, NULL, bay, 200, "rejected", "forbidden");
+  assert_event (fixture, "another kiosk: withdrawn", other_kiosk, NULL, withdraw, 200, "rejected", "forbidden");
+  /* a bay is 1 to 16 of A-Z a-z 0-9 '-' (the hub knows no other list of bays) */
+  assert_event (fixture, "kiosk: bay_chosen \"4; DROP\"", kiosk, NULL, bad_bay, 200, "rejected", "invalid");
+  assert_event (fixture, "kiosk: bay_chosen of 17 characters", kiosk, NULL, long_bay, 200, "rejected", "invalid");
+  g_assert_cmpuint (curb_hub_rig_raw (rig, "POST", "/v1/events", kiosk, NULL, broken, sizeof broken - 1, &answer),
+                    ==, 400);
+  assert_order (fixture, "R00014", "arrived", NULL);
+  /* the kiosk that checked in: once, a replay is a duplicate, the id names one event */
+  assert_event (fixture, "kiosk: bay_chosen 4", kiosk, NULL, bay, 200, "applied", NULL);
+  assert_event (fixture, "kiosk: bay_chosen 4 again (replay)", kiosk, NULL, bay, 200, "duplicate", NULL);
+  assert_event (fixture, "kiosk: withdrawn under the bay's id", kiosk, NULL, reused_id, 200, "rejected", "conflict");
+  assert_order (fixture, "R00014", "arrived", "4");
+  assert_event (fixture, "kiosk: withdrawn", kiosk, NULL, withdraw, 200, "applied", NULL);
+  assert_event (fixture, "kiosk: withdrawn again (replay)", kiosk, NULL, withdraw, 200, "duplicate", NULL);
+  assert_order (fixture, "R00014", "pending", NULL);
+  assert_event (fixture, "kiosk: bay_chosen after the withdrawal", kiosk, NULL, late_bay,
+                200, "rejected", "illegal_transition");
+  /* staff claimed first: the arrival stays */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin_15, NULL), ==, 200);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/orders/R00015/claim", staging, fixture->session, "{}", NULL), ==, 200);
+  assert_event (fixture, "kiosk: withdrawn after a claim", kiosk, NULL, withdraw_15, 200, "rejected", "already_claimed");
+  assert_order (fixture, "R00015", "claimed", NULL);
+  /* taken back at one kiosk, checked in at the other: only the other gives its bay */
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", kiosk, NULL, checkin_16, NULL), ==, 200);
+  assert_event (fixture, "kiosk: withdrawn (16)", kiosk, NULL, withdraw_16, 200, "applied", NULL);
+  g_assert_cmpuint (call (fixture, "POST", "/v1/checkins", other_kiosk, NULL, again_16, NULL), ==, 200);
+  assert_event (fixture, "first kiosk: bay_chosen of the other's arrival", kiosk, NULL, bay_16,
+                200, "rejected", "forbidden");
+  assert_event (fixture, "second kiosk: bay_chosen", other_kiosk, NULL, bay_16, 200, "applied", NULL);
+  assert_order (fixture, "R00016", "arrived", "2");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1121,6 +1207,7 @@ main (int    argc,
   ADD ("/lan-findings/11-strict-json-and-times", test_strict_json);
   ADD ("/lan-findings/r3-assistance-per-kiosk", test_assistance);
   ADD ("/lan-findings/r3-heartbeat-text", test_heartbeat_text);
+  ADD ("/lan-findings/r4-bay-and-withdrawal", test_bay_and_withdrawal);
 #undef ADD
   return g_test_run ();
 }

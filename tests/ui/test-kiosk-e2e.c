@@ -284,6 +284,16 @@ screen (Fixture *fx)
   return curb_kiosk_flow_get_screen (fx->flow);
 }
 
+static gboolean
+hub_has_bay (Fixture    *fx,
+             const char *ref,
+             const char *bay)
+{
+  g_autoptr(JsonObject) order = hub_order (fx, ref);
+
+  return g_strcmp0 (json_object_get_string_member_with_default (order, "bay", NULL), bay) == 0;
+}
+
 static void
 test_scan_to_thanks (Fixture *fx, gconstpointer data)
 {
@@ -308,6 +318,12 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   assert_shows (fx, "Soy milk 1 L instead of Oat milk 1 L");
   assert_shows (fx, "2 bags");
   shoot (fx, "greeting");
+  /* checked in on the scan: staff were alerted before the greeting */
+  order = hub_order (fx, "A7K3Q9");
+  g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "arrived");
+  g_assert_true (json_object_get_null_member (order, "bay"));
+  g_assert_false (json_object_get_boolean_member (order, "bay_skipped"));
+  g_clear_pointer (&order, json_object_unref);
 
   curb_kiosk_flow_decide_substitution (fx->flow, "S1", FALSE);
   curb_kiosk_flow_confirm (fx->flow);
@@ -318,9 +334,10 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   assert_shows (fx, "Ready in about");
   shoot (fx, "waiting");
 
+  /* the bay and the answer follow as one update */
+  WAIT_FOR (hub_has_bay (fx, "A7K3Q9", "2"), 10000);
   order = hub_order (fx, "A7K3Q9");
   g_assert_cmpstr (json_object_get_string_member (order, "state"), ==, "arrived");
-  g_assert_cmpstr (json_object_get_string_member (order, "bay"), ==, "2");
 
   claimed = hub_action (fx->staff, "A7K3Q9", CURB_HUB_ACTION_CLAIM, "{\"eta_s\": 180}", NULL, &error);
   g_assert_no_error (error);
@@ -378,7 +395,8 @@ test_offline_delivered_later (Fixture *fx, gconstpointer data)
   curb_kiosk_flow_choose_bay (fx->flow, "3");
   WAIT_FOR (curb_kiosk_flow_get_problem (fx->flow) == CURB_KIOSK_PROBLEM_OFFLINE_QUEUED, 10000);
   checked_in_at = curb_kiosk_flow_get_checked_in_at (fx->flow);
-  WAIT_FOR (curb_kiosk_session_get_outbox_depth (fx->session) == 1, 5000);
+  /* the check-in, then the bay behind it */
+  WAIT_FOR (curb_kiosk_session_get_outbox_depth (fx->session) == 2, 5000);
   assert_shows (fx, "You are checked in");
   assert_shows (fx, "(555) 010-0142");
   shoot (fx, "offline-queued");

@@ -6,7 +6,9 @@
 typedef struct
 {
   CurbKioskFlow *flow;
-  int            check_ins;
+  int            check_ins;     /* arrival updates: the bay and answers after the check-in */
+  char          *update_bay;
+  int            withdrawals;
   int            lookups;
   int            resets;
   int            receipts;
@@ -15,9 +17,17 @@ typedef struct
 } Fixture;
 
 static void
-on_check_in (CurbKioskFlow *flow, Fixture *fx)
+on_arrival_update (CurbKioskFlow *flow, const char *bay, Fixture *fx)
 {
   fx->check_ins++;
+  g_free (fx->update_bay);
+  fx->update_bay = g_strdup (bay);
+}
+
+static void
+on_withdraw (CurbKioskFlow *flow, Fixture *fx)
+{
+  fx->withdrawals++;
 }
 
 static void
@@ -59,7 +69,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
 
   fx->flow = curb_kiosk_flow_new ();
   curb_kiosk_flow_set_bays (fx->flow, bays);
-  g_signal_connect (fx->flow, "check-in", G_CALLBACK (on_check_in), fx);
+  g_signal_connect (fx->flow, "arrival-update", G_CALLBACK (on_arrival_update), fx);
+  g_signal_connect (fx->flow, "withdraw", G_CALLBACK (on_withdraw), fx);
   g_signal_connect (fx->flow, "lookup", G_CALLBACK (on_lookup), fx);
   g_signal_connect (fx->flow, "reset", G_CALLBACK (on_reset), fx);
   g_signal_connect (fx->flow, "print-receipt", G_CALLBACK (on_print_receipt), fx);
@@ -72,6 +83,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 {
   g_assert_finalize_object (fx->flow);
   g_free (fx->decided);
+  g_free (fx->update_bay);
 }
 
 static CurbOrder *
@@ -111,9 +123,12 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   g_assert_true (curb_kiosk_flow_get_busy (fx->flow));
   g_assert_false (curb_kiosk_flow_accepts_scan (fx->flow));
 
-  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  curb_order_set_state (order, CURB_ORDER_STATE_ARRIVED);      /* checked in on the scan */
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 120);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
   g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "es");
+  g_assert_true (curb_kiosk_flow_get_arrival_open (fx->flow));
+  g_assert_cmpint (curb_kiosk_flow_get_checked_in_at (fx->flow), >, 0);
 
   curb_kiosk_flow_decide_substitution (fx->flow, "S1", FALSE);
   g_assert_cmpstr (fx->decided, ==, "S1=no");
@@ -126,10 +141,11 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   g_assert_cmpint (fx->check_ins, ==, 0);
   curb_kiosk_flow_choose_bay (fx->flow, "2");
   g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_cmpstr (fx->update_bay, ==, "2");
   g_assert_cmpstr (curb_kiosk_flow_get_bay (fx->flow), ==, "2");
-
-  curb_kiosk_flow_checked_in (fx->flow, visit, FALSE);
+  g_assert_false (curb_kiosk_flow_get_arrival_open (fx->flow));
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
+  g_assert_cmpint (curb_kiosk_flow_get_eta_s (fx->flow), ==, 120);
 
   curb_kiosk_flow_order_event (fx->flow, "OTHER", "claimed", "Bo", 60);
   g_assert_null (curb_kiosk_flow_get_staff_name (fx->flow));
@@ -146,6 +162,8 @@ test_scan_to_thanks (Fixture *fx, gconstpointer data)
   g_assert_null (curb_kiosk_flow_get_order (fx->flow));
   g_assert_null (curb_kiosk_flow_get_token (fx->flow));
   g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
+  g_assert_cmpint (fx->check_ins, ==, 1);      /* the update went once */
+  g_assert_cmpint (fx->withdrawals, ==, 0);
 }
 
 static void
@@ -157,12 +175,81 @@ test_single_bay_skips_keypad (Fixture *fx, gconstpointer data)
 
   curb_kiosk_flow_set_bays (fx->flow, one);
   visit = curb_kiosk_flow_begin (fx->flow);
-  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 120);
   curb_kiosk_flow_confirm (fx->flow);
   g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_cmpstr (fx->update_bay, ==, "7");
   g_assert_cmpstr (curb_kiosk_flow_get_bay (fx->flow), ==, "7");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
+}
+
+/* Checked in on the scan: "Not you? Start over" on the greeting or the bay
+ * screen takes the arrival back (the screen waits for the hub's answer); the
+ * bay screen's Back keeps it. */
+static void
+test_not_you_withdraws (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbOrder) order = ready_order ();
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 120);
+  curb_kiosk_flow_confirm (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_BAY);
+  curb_kiosk_flow_back (fx->flow);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  g_assert_cmpint (fx->withdrawals + fx->check_ins, ==, 0);
+  curb_kiosk_flow_start_over (fx->flow);
+  g_assert_cmpint (fx->withdrawals, ==, 1);
   g_assert_true (curb_kiosk_flow_get_busy (fx->flow));
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  curb_kiosk_flow_start_over (fx->flow);                   /* a second tap while it goes */
+  g_assert_cmpint (fx->withdrawals, ==, 1);
+  curb_kiosk_flow_withdrawn (fx->flow, visit);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+  g_assert_null (curb_kiosk_flow_get_order (fx->flow));
+  g_assert_cmpint (fx->check_ins, ==, 0);                  /* no update after a withdrawal */
+}
+
+/* Staff claimed the order before "Not you?": the arrival stays, the kiosk
+ * says staff are on their way, and leaving sends "bay not given". */
+static void
+test_withdraw_after_claim (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbOrder) order = ready_order ();
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 120);
+  curb_kiosk_flow_order_event (fx->flow, "A7K3Q9", "claimed", "Alex", 60);
+  curb_kiosk_flow_start_over (fx->flow);
+  curb_kiosk_flow_withdraw_refused (fx->flow, visit, NULL);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_PROBLEM);
+  g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, CURB_KIOSK_PROBLEM_STAFF_COMING);
+  g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
+  g_assert_false (curb_kiosk_flow_accepts_scan (fx->flow));
+  curb_kiosk_flow_start_over (fx->flow);
+  g_assert_cmpint (fx->withdrawals, ==, 1);
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_null (fx->update_bay);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WELCOME);
+}
+
+/* Not staged yet: the arrival is recorded all the same (staff know the
+ * shopper is early); the screen says so and Continue goes on to the bay. */
+static void
+test_not_ready_is_checked_in (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(CurbOrder) order = order_from_json ("{\"ref\":\"NR1\",\"state\":\"arrived\",\"staged\":false}");
+  guint visit = curb_kiosk_flow_begin (fx->flow);
+
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 600);
+  g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, CURB_KIOSK_PROBLEM_NOT_READY);
+  g_assert_true (curb_kiosk_flow_get_arrival_open (fx->flow));
+  curb_kiosk_flow_check_in_anyway (fx->flow);
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
+  curb_kiosk_flow_confirm (fx->flow);
+  curb_kiosk_flow_choose_bay (fx->flow, "3");
+  g_assert_cmpstr (fx->update_bay, ==, "3");
+  g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
 }
 
 static void
@@ -237,12 +324,12 @@ test_taken_on_greets_with_bringer (Fixture *fx, gconstpointer data)
 
   curb_kiosk_flow_set_bays (fx->flow, bays);
   visit = curb_kiosk_flow_begin (fx->flow);
-  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "lookup");
+  curb_order_set_state (order, CURB_ORDER_STATE_CLAIMED);     /* its arrival made it claimed */
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "lookup", 120);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_GREETING);
   g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
   curb_kiosk_flow_confirm (fx->flow);
   g_assert_cmpint (fx->check_ins, ==, 1);
-  curb_kiosk_flow_checked_in (fx->flow, visit, FALSE);
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_WAITING);
   g_assert_cmpint (curb_order_get_state (order), ==, CURB_ORDER_STATE_CLAIMED);
   g_assert_cmpstr (curb_kiosk_flow_get_staff_name (fx->flow), ==, "Alex");
@@ -309,8 +396,8 @@ test_offline_check_in (Fixture *fx, gconstpointer data)
   g_assert_cmpint (curb_kiosk_flow_get_screen (fx->flow), ==, CURB_KIOSK_SCREEN_BAY);
   curb_kiosk_flow_choose_bay (fx->flow, "3");
   g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_cmpstr (fx->update_bay, ==, "3");
   g_assert_true (curb_kiosk_flow_get_offline (fx->flow));
-  curb_kiosk_flow_checked_in (fx->flow, visit, TRUE);
   g_assert_cmpint (curb_kiosk_flow_get_problem (fx->flow), ==, CURB_KIOSK_PROBLEM_OFFLINE_QUEUED);
   g_assert_cmpint (curb_kiosk_flow_get_checked_in_at (fx->flow), >, 0);
 }
@@ -362,7 +449,7 @@ test_idle_reset_clears_shopper (Fixture *fx, gconstpointer data)
   guint deadline;
 
   curb_kiosk_flow_set_timeouts (fx->flow, 1, 1, 1);
-  curb_kiosk_flow_show_order (fx->flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_show_arrival (fx->flow, visit, order, "tok", "scan", 120);
   deadline = g_timeout_add_seconds (5, on_deadline, NULL);
   while (fx->resets == 0)
     g_main_context_iteration (NULL, TRUE);
@@ -371,6 +458,10 @@ test_idle_reset_clears_shopper (Fixture *fx, gconstpointer data)
   g_assert_null (curb_kiosk_flow_get_order (fx->flow));
   g_assert_null (curb_kiosk_flow_get_token (fx->flow));
   g_assert_cmpstr (curb_kiosk_flow_get_language (fx->flow), ==, "en");
+  /* the shopper is at the kerb: the arrival stays, the bay "not given" */
+  g_assert_cmpint (fx->withdrawals, ==, 0);
+  g_assert_cmpint (fx->check_ins, ==, 1);
+  g_assert_null (fx->update_bay);
 }
 
 /* The kiosk reads orders with the one codec: a malformed order is refused
@@ -410,6 +501,9 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/kiosk/flow/scan-to-thanks", test_scan_to_thanks);
   ADD ("/kiosk/flow/single-bay", test_single_bay_skips_keypad);
+  ADD ("/kiosk/flow/not-you-withdraws", test_not_you_withdraws);
+  ADD ("/kiosk/flow/withdraw-after-claim", test_withdraw_after_claim);
+  ADD ("/kiosk/flow/not-ready-is-checked-in", test_not_ready_is_checked_in);
   ADD ("/kiosk/flow/chosen-language", test_chosen_language_wins);
   ADD ("/kiosk/flow/stale-answer", test_stale_answer_dropped);
   ADD ("/kiosk/flow/order-states", test_order_states);

@@ -192,10 +192,15 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
 
   curb_kiosk_flow_set_language (flow, lang);
   visit = curb_kiosk_flow_begin (flow);
-  curb_kiosk_flow_show_order (flow, visit, order, "tok", "scan");
+  curb_kiosk_flow_show_arrival (flow, visit, order, "tok", "scan", 600);
   shoot (window, lang, size, "greeting");
   assert_shows (window, pick (lang, "Hi Sam R.", "Hola, Sam R."));
   assert_shows (window, pick (lang, "Order A7K3Q9", "Pedido A7K3Q9"));
+  /* the greeting is bound to the order in its .ui: the order changing is
+   * enough, the flow says nothing */
+  curb_order_set_first_name (order, "Samuel");
+  assert_shows (window, pick (lang, "Hi Samuel R.", "Hola, Samuel R."));
+  curb_order_set_first_name (order, "Sam");
 
   g_assert_false (label_shown (window, pick (lang, "Alex is bringing your order", "Alex le lleva su pedido")));
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 0);
@@ -208,7 +213,6 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   assert_shows (window, pick (lang, "Which bay", "En qué plaza"));
 
   curb_kiosk_flow_choose_bay (flow, "4");
-  curb_kiosk_flow_checked_in (flow, visit, FALSE);
   shoot (window, lang, size, "waiting-checked-in");
   assert_shows (window, pick (lang, "You are checked in", "Ya registramos su llegada"));
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 180);

@@ -522,12 +522,34 @@ test_bag_check (void)
   g_assert_cmpuint (curb_bag_check_get_scanned (check), ==, 3);
 }
 
+/* The card and the alert say where the car is: the bay, "choosing" while
+ * the shopper picks one at the kiosk, "not given" when they left without. */
+static void
+test_bay_texts (void)
+{
+  g_autoptr(CurbOrder) order = curb_order_codec_decode_string ("{\"ref\":\"B1\",\"state\":\"arrived\"}", NULL);
+  g_autofree char *choosing = curb_board_dup_bay_label (NULL, FALSE, CURB_ORDER_STATE_ARRIVED);
+  g_autofree char *skipped = curb_board_dup_bay_label (NULL, TRUE, CURB_ORDER_STATE_CLAIMED);
+  g_autofree char *chosen = curb_board_dup_bay_label ("3", FALSE, CURB_ORDER_STATE_ARRIVED);
+
+  g_assert_cmpstr (choosing, ==, "Bay: choosing\u2026");
+  g_assert_cmpstr (skipped, ==, "Bay not given");
+  g_assert_cmpstr (chosen, ==, "Bay 3");
+  g_assert_null (curb_board_dup_bay_label (NULL, FALSE, CURB_ORDER_STATE_READY));
+  g_assert_cmpstr (curb_board_bay_in_sentence (order), ==, "being chosen");
+  curb_order_set_bay_skipped (order, TRUE);
+  g_assert_cmpstr (curb_board_bay_in_sentence (order), ==, "not given");
+  curb_order_set_bay (order, "4");
+  g_assert_cmpstr (curb_board_bay_in_sentence (order), ==, "4");
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/staging/order/location", test_location_parse);
   g_test_add_func ("/staging/board/columns", test_board_columns);
+  g_test_add_func ("/staging/board/bay-texts", test_bay_texts);
   g_test_add_func ("/staging/board/updates-in-place", test_board_updates_in_place);
   g_test_add_func ("/staging/board/replace-all", test_board_replace_all);
   g_test_add_func ("/staging/board/past-window", test_past_window);

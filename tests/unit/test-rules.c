@@ -25,6 +25,8 @@ static const char * const expected[CURB_EVENT_KIND_COUNT][N_COLUMNS] = {
   [CURB_EVENT_RETURNED_TO_STOCK] = { "!", "!", "!", "!", "!", "!", "ok", "ok", "!", "!", "!", "!" },
   [CURB_EVENT_CANCELLED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
   [CURB_EVENT_SUBSTITUTION_DECIDED] = { "ok", "ok", "ok", "ok", "!", "!", "!", "C", "ok", "ok", "ok", "ok" },
+  [CURB_EVENT_BAY_CHOSEN] = { "!", "!", "ok", "ok", "!", "!", "!", "C", "!", "!", "!", "!" },
+  [CURB_EVENT_WITHDRAWN] = { "!", "!", "ok", "L", "!", "!", "!", "C", "!", "!", "!", "!" },
 };
 
 /* A valid request of each kind for the order below. */
@@ -39,6 +41,8 @@ static const char * const event_data[CURB_EVENT_KIND_COUNT] = {
   [CURB_EVENT_RETURNED_TO_STOCK] = "{}",
   [CURB_EVENT_CANCELLED] = "{\"reason\": \"x\"}",
   [CURB_EVENT_SUBSTITUTION_DECIDED] = "{\"substitution_id\": \"S1\", \"approved\": true}",
+  [CURB_EVENT_BAY_CHOSEN] = "{\"bay\": \"4\"}",
+  [CURB_EVENT_WITHDRAWN] = "{}",
 };
 
 static int
@@ -145,7 +149,7 @@ test_every_state_and_action (void)
         g_assert_true (curb_rules_is_taken_on (order) == (column >= TAKEN_ON_COLUMN));
         g_assert_cmpint (curb_order_get_state (order), ==, state);   /* a question, not a change */
       }
-  g_assert_cmpuint (allowed, ==, 22 + 12 + 12);
+  g_assert_cmpuint (allowed, ==, 22 + 12 + 12 + 3);
 }
 
 /* Not announced: staff cannot take it on ahead (the arrival would ring
@@ -249,15 +253,15 @@ test_substitution_decision (void)
   g_assert_cmpstr (error->message, ==, "The order has no substitution S2");
 }
 
-/* kiosk: arrival, substitution decisions; staff: every store fact;
- * central: cancellation only. */
+/* kiosk: arrival, its bay and withdrawal, substitution decisions; staff:
+ * every other store fact; central: cancellation only. */
 static void
 test_who_may_do_what (void)
 {
   static const char * const may[CURB_ACTOR_COUNT] = {
-    [CURB_ACTOR_KIOSK] = "-a-------s",
-    [CURB_ACTOR_STAFF] = "sacrhpnr-s",
-    [CURB_ACTOR_CENTRAL] = "--------c-",
+    [CURB_ACTOR_KIOSK] = "-a-------sbw",
+    [CURB_ACTOR_STAFF] = "sacrhpnr-s--",
+    [CURB_ACTOR_CENTRAL] = "--------c---",
   };
 
   for (guint actor = 0; actor < CURB_ACTOR_COUNT; actor++)

@@ -137,6 +137,11 @@ make_event (CurbEventKind  kind,
       json_object_set_string_member (data, "substitution_id", "S1");
       json_object_set_boolean_member (data, "approved", TRUE);
       break;
+    case CURB_EVENT_BAY_CHOSEN:
+      json_object_set_string_member (data, "bay", "4");
+      break;
+    case CURB_EVENT_WITHDRAWN:
+      break;
     case CURB_EVENT_CANCELLED:
       device = CURB_EVENT_DEVICE_CENTRAL;
       G_GNUC_FALLTHROUGH;
@@ -265,6 +270,77 @@ column_state (guint column)
 }
 
 static void
+append_with_data (CurbStore     *store,
+                  CurbEventKind  kind,
+                  const char    *ref,
+                  const char    *data_json)
+{
+  g_autoptr(JsonObject) data = parse (data_json);
+  g_autoptr(CurbEvent) event = curb_event_new (kind, ref, "kiosk-1", NULL, data);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (curb_store_append_event (store, event, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static const char *
+order_string (JsonObject *order,
+              const char *member)
+{
+  return json_object_get_string_member_with_default (order, member, NULL);
+}
+
+/* Checked in on the scan (no bay), then the bay; or the shopper left the
+ * kiosk without one; or "Not you? Start over" takes the arrival back and the
+ * order is what it was (staged: ready), and only that arrival is sent on to
+ * central besides the withdrawal: the bay stays in the store. */
+static void
+test_bay_after_arrival_and_withdrawal (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(JsonObject) order = NULL;
+  guint depth;
+
+  add_order (fixture->store, "BW1");
+  append (fixture->store, CURB_EVENT_STAGED, "BW1");
+  depth = curb_store_outbox_depth (fixture->store);
+  append_with_data (fixture->store, CURB_EVENT_ARRIVED, "BW1", "{\"source\": \"scan\"}");
+  order = curb_store_get_order (fixture->store, "BW1", NULL);
+  g_assert_cmpstr (order_state (fixture->store, "BW1"), ==, "arrived");
+  g_assert_null (order_string (order, "bay"));
+  g_assert_false (json_object_get_boolean_member (order, "bay_skipped"));
+  g_clear_pointer (&order, json_object_unref);
+
+  append_with_data (fixture->store, CURB_EVENT_BAY_CHOSEN, "BW1", "{\"bay\": \"4\"}");
+  order = curb_store_get_order (fixture->store, "BW1", NULL);
+  g_assert_cmpstr (order_string (order, "bay"), ==, "4");
+  g_assert_cmpstr (order_state (fixture->store, "BW1"), ==, "arrived");
+  g_clear_pointer (&order, json_object_unref);
+
+  append_with_data (fixture->store, CURB_EVENT_BAY_CHOSEN, "BW1", "{}");
+  order = curb_store_get_order (fixture->store, "BW1", NULL);
+  g_assert_null (order_string (order, "bay"));
+  g_assert_true (json_object_get_boolean_member (order, "bay_skipped"));
+  g_clear_pointer (&order, json_object_unref);
+
+  append_with_data (fixture->store, CURB_EVENT_WITHDRAWN, "BW1", "{}");
+  order = curb_store_get_order (fixture->store, "BW1", NULL);
+  g_assert_cmpstr (order_state (fixture->store, "BW1"), ==, "ready");
+  g_assert_null (order_string (order, "bay"));
+  g_assert_null (order_string (order, "arrived_at"));
+  g_assert_false (json_object_get_boolean_member (order, "bay_skipped"));
+  g_assert_true (json_object_get_boolean_member (order, "staged"));
+  g_clear_pointer (&order, json_object_unref);
+  /* arrived and withdrawn go to central, the bays do not */
+  g_assert_cmpuint (curb_store_outbox_depth (fixture->store), ==, depth + 2);
+
+  add_order (fixture->store, "BW2");
+  append_with_data (fixture->store, CURB_EVENT_ARRIVED, "BW2", "{\"bay\": \"2\"}");
+  append_with_data (fixture->store, CURB_EVENT_WITHDRAWN, "BW2", "{}");
+  g_assert_cmpstr (order_state (fixture->store, "BW2"), ==, "pending");
+}
+
+static void
 test_every_transition (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -310,7 +386,7 @@ test_every_transition (Fixture       *fixture,
             g_assert_cmpint (curb_event_get_seq (event), ==, 0);
           }
       }
-  g_assert_cmpuint (legal, ==, 24 + 12);
+  g_assert_cmpuint (legal, ==, 24 + 3 + 12);
 }
 
 static void
@@ -1421,6 +1497,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("every-transition", test_every_transition);
+  ADD ("bay-after-arrival-and-withdrawal", test_bay_after_arrival_and_withdrawal);
   ADD ("already-claimed-names-claimer", test_already_claimed_names_claimer);
   ADD ("claim-before-arrival", test_claim_before_arrival);
   ADD ("release-before-arrival", test_release_before_arrival);

@@ -681,6 +681,10 @@ class Hub:
     def order(self, ref):
         return self.get(f"/v1/orders/{ref}", credential=self.store.back_room_credential)["order"]
 
+    def orders_board(self):
+        """The staging board: orders, outstanding alerts, escalated."""
+        return self.get("/v1/orders?view=board", credential=self.store.back_room_credential)
+
     def orders(self):
         body = self.get("/v1/orders", credential=self.store.back_room_credential)
         return body.get("orders", body) if isinstance(body, dict) else body

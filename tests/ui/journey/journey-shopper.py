@@ -41,14 +41,22 @@ def start_apps(j, store):
 
 @journey.test
 def qr_to_receipt(j, store):
-    """QR, greeting (Spanish), substitution, ID notice, bay, waiting, claimed, handed over, receipt opens"""
+    """QR, greeting (Spanish), substitution, ID notice, bay, waiting, claimed, handed over, receipt opens; staff see the arrival at the scan, the bay once chosen"""
     store.stage("P00001")
-    kiosk = store.kiosk
+    kiosk, staging = store.kiosk, store.staging
     kiosk.wait_text("Hold your pickup code up to the camera")
     j.shot("welcome", kiosk)
+    sign_in_with_keyboard(j.desk, staging)        # the board shows the cards
     hold_up(store, store.sign_token("P00001"))
     kiosk.wait_text("Hola, José")
     walk_away(store)
+    # checked in on the scan: the staging station rings while José reads his order
+    staging.wait_text("José N.")
+    staging.wait_text("Bay: choosing…")
+    staging.wait_text("order P00001, bay being chosen")          # the alert banner
+    j.shot("checked in on the scan: staff see the arrival, the bay is being chosen")
+    if store.hub.order("P00001")["state"] != "arrived":
+        raise JourneyFailure(f"the scan did not check José in: {store.hub.order('P00001')}")
     kiosk.wait_text("Tenga a mano su identificación")
     j.shot("greeting in Spanish with the substitution and the ID notice", kiosk)
     kiosk.click("Sí, está bien")
@@ -57,10 +65,12 @@ def qr_to_receipt(j, store):
     j.shot("which bay", kiosk)
     kiosk.click("Plaza 3")
     kiosk.wait_text("Puede esperar en su auto en la plaza 3")
-    store.staging.wait_text("José N.")
-    j.shot("checked in: the kiosk waits, the staging station rings")
-    order = store.hub.order("P00001")
-    if order["state"] != "arrived" or order["bay"] != "3":
+    staging.wait_text("Bay 3")
+    staging.wait_text("order P00001, bay 3")
+    staging.wait_gone("Bay: choosing…")
+    j.shot("the bay chosen: the kiosk waits, the staging card shows the bay")
+    order = wait_for(lambda: (lambda o: o["bay"] == "3" and o)(store.hub.order("P00001")), "the bay at the hub")
+    if order["state"] != "arrived":
         raise JourneyFailure(f"the hub has {order['state']} at bay {order['bay']}")
     if [d for d in order.get("decisions") or [] if d.get("approved")] == [] and \
             not any(s.get("status") == "approved" for s in order.get("substitutions", [])):
@@ -107,7 +117,8 @@ def call_staff(j, store):
         raise JourneyFailure("/metrics does not count the open call")
     staging.wait_text("ESCALATED, manager please help: a shopper at kiosk-door-1", timeout=60)
     j.shot("nobody went: the call escalates", staging)
-    sign_in_with_keyboard(j.desk, staging)
+    if staging.find_all(role="text", contains="Staff number"):
+        sign_in_with_keyboard(j.desk, staging)
     staging.click(contains="a shopper at kiosk-door-1")
     kiosk.wait_text("Alex is on the way to help you")
     staging.wait_gone("a shopper at kiosk-door-1")
@@ -128,10 +139,43 @@ def call_staff(j, store):
     staging.wait_text("(order P00003, on a problem screen)")
     kiosk.click("Back")
     kiosk.wait_text("Your order is not quite ready")
+    kiosk.wait_text("our team knows you are here")
     j.shot("Back from help returns to the screen the shopper was on", kiosk)
-    kiosk.click("Check in anyway")
+    kiosk.click("Continue")
     kiosk.wait_text("Hi Zoë")
     kiosk.click("Not you? Start over")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+    for ref in ("P00002", "P00003"):     # both taken back: nobody is waiting
+        if store.hub.order(ref)["state"] not in ("pending", "ready"):
+            raise JourneyFailure(f"Not you? left {ref} {store.hub.order(ref)['state']}")
+
+
+@journey.test
+def not_you_takes_the_arrival_back(j, store):
+    """Checked in on the scan, staging rings with the bay being chosen; "Not you? Start over" takes the arrival back: the card and the alert go, the order is ready again"""
+    kiosk, staging = store.kiosk, store.staging
+    store.stage("P00008")
+    kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
+    hold_up(store, store.sign_token("P00008"))
+    kiosk.wait_text("Not you? Start over")
+    walk_away(store)
+    staging.wait_text("Bay: choosing…")
+    staging.wait_text("order P00008, bay being chosen")      # the alert banner
+    if "P00008" not in store.hub.orders_board()["alerts"]:
+        raise JourneyFailure("the scan raised no staff alert")
+    j.shot("the scan rang at the staging station")
+    kiosk.click("Not you? Start over")
+    kiosk.wait_text("Hold your pickup code up to the camera")
+    staging.wait_gone("Bay: choosing…")
+    staging.wait_gone("order P00008, bay")          # no alert for it, nor "bay not given"
+    if staging.sees("Bay not given"):
+        raise JourneyFailure("Not you? left the arrival on the board without a bay")
+    j.shot("Not you? took the arrival back: no card, no alert")
+    order = store.hub.order("P00008")
+    if order["state"] != "ready" or order["arrived_at"] is not None or order["bay"] is not None:
+        raise JourneyFailure(f"the withdrawn order is {order['state']}, arrived {order['arrived_at']}, bay {order['bay']}")
+    if "P00008" in store.hub.orders_board()["alerts"]:
+        raise JourneyFailure("the alert outlived the withdrawal")
 
 
 def larger_text_grows_everything(j, kiosk, screen):
@@ -235,8 +279,8 @@ def expect_fields(kiosk, expected, what):
 
 @journey.test
 def find_my_order_by_name(j, store):
-    """No code: order number and a wrong last name typed on a USB keyboard (not found, said plainly); the right name on the on-screen keyboard (greeted); left alone mid-journey the kiosk starts over and keeps nothing of the shopper"""
-    kiosk = store.kiosk
+    """No code: order number and a wrong last name typed on a USB keyboard (not found, said plainly); the right name on the on-screen keyboard (greeted, checked in); left alone mid-journey the kiosk starts over and keeps nothing of the shopper, staff see 'bay not given'"""
+    kiosk, staging = store.kiosk, store.staging
     store.stage("P00007")
     kiosk.wait_text("Hold your pickup code up to the camera", timeout=60)
     kiosk.click("No code? Find my order")
@@ -281,8 +325,13 @@ def find_my_order_by_name(j, store):
     j.shot("the next shopper's lookup is empty", kiosk)
     kiosk.click("Back")
     kiosk.wait_text("Hold your pickup code up to the camera")
-    if store.hub.order("P00007")["state"] == "arrived":
-        raise JourneyFailure("a shopper who walked off was checked in")
+    # found and greeted, then walked off: still at the kerb, checked in, the bay not given
+    order = store.hub.order("P00007")
+    if order["state"] != "arrived" or order["bay"] is not None or not order.get("bay_skipped"):
+        raise JourneyFailure(f"a shopper who walked off after the greeting: {order['state']}, bay {order['bay']}")
+    staging.wait_text("Bay not given")
+    j.shot("walked off after the greeting: staff see the arrival without a bay", staging)
+    store.hub.act("P00007", "claim")         # staff went and looked
 
 
 @journey.test
