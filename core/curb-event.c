@@ -1,6 +1,7 @@
 #include "curb-error.h"
 #include "curb-event.h"
 #include "curb-json.h"
+#include "curb-not-taken.h"
 #include "curb-order.h"
 #include "curb-util.h"
 
@@ -625,6 +626,80 @@ curb_event_get_data (CurbEvent *self)
 {
   g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
   return self->data;
+}
+
+/* --- the kind-specific facts, as curb_event_validate() left them --- */
+
+static JsonNode *
+data_node (CurbEvent  *self,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (self->data, member);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? node : NULL;
+}
+
+const char *
+curb_event_get_bay (CurbEvent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+
+  node = data_node (self, "bay");
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+JsonArray *
+curb_event_get_locations (CurbEvent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+
+  node = data_node (self, "locations");
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+JsonObject *
+curb_event_get_bags (CurbEvent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+
+  node = data_node (self, "bags");
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+curb_event_get_not_taken (CurbEvent *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+
+  node = data_node (self, "not_taken");
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+GPtrArray *
+curb_event_dup_not_taken (CurbEvent *self)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = curb_event_get_not_taken (self);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *line_id = entry != NULL ? curb_json_get_string (entry, "line_id") : NULL;
+
+      if (line_id != NULL)
+        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) curb_json_get_int (entry, "qty", 0), curb_json_get_string (entry, "reason")));
+    }
+  return entries;
 }
 
 void

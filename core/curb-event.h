@@ -96,6 +96,16 @@ const char    *curb_event_get_device    (CurbEvent *self);
 const char    *curb_event_get_staff     (CurbEvent *self);   /* nullable */
 JsonObject    *curb_event_get_data      (CurbEvent *self);   /* never NULL, borrowed */
 
+/* The kind-specific facts, as curb_event_validate() left them: borrowed,
+ * NULL when the event does not carry them. The event's data is read here,
+ * not by its users (an event is not an order, though they share names). */
+const char    *curb_event_get_bay       (CurbEvent *self);   /* arrived */
+JsonArray     *curb_event_get_locations (CurbEvent *self);   /* staged */
+JsonObject    *curb_event_get_bags      (CurbEvent *self);   /* staged */
+JsonArray     *curb_event_get_not_taken (CurbEvent *self);   /* (partially_)handed_over */
+/* (element-type CurbNotTaken) (transfer full): the not-taken entries, typed */
+GPtrArray     *curb_event_dup_not_taken (CurbEvent *self) G_GNUC_WARN_UNUSED_RESULT;
+
 void           curb_event_set_id        (CurbEvent *self, const char *id);
 void           curb_event_set_seq       (CurbEvent *self, gint64 seq);
 void           curb_event_set_at_ms     (CurbEvent *self, gint64 at_ms);

@@ -434,6 +434,60 @@ curb_hub_client_enroll_async (CurbHubClient       *self,
   send_request (self, "POST", "/v1/enroll", body, FALSE, cancellable, callback, user_data);
 }
 
+static void
+on_enrolled (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+char *
+curb_hub_client_enroll_to_file (CurbHubClient  *self,
+                                const char     *code,
+                                const char     *device_name,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *dir = NULL;
+  const char *credential;
+
+  g_return_val_if_fail (CURB_IS_HUB_CLIENT (self), NULL);
+  g_return_val_if_fail (code != NULL && device_name != NULL && path != NULL, NULL);
+
+  curb_hub_client_enroll_async (self, code, device_name, NULL, on_enrolled, &result);
+  while (result == NULL)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+  reply = curb_hub_client_request_finish (self, result, error);
+  if (reply == NULL)
+    return NULL;
+  credential = json_object_get_string_member_with_default (reply, "credential", "");
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_set_contents_full (path, credential, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return NULL;
+  curb_hub_client_set_credential (self, credential);
+  return g_strdup (json_object_get_string_member_with_default (reply, "device_id", "?"));
+}
+
+gboolean
+curb_hub_client_load_credential (CurbHubClient  *self,
+                                 const char     *path,
+                                 GError        **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (CURB_IS_HUB_CLIENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  curb_hub_client_set_credential (self, g_strstrip (text));
+  return TRUE;
+}
+
 void
 curb_hub_client_checkin_async (CurbHubClient       *self,
                                const char          *token_or_ticket,

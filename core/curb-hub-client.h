@@ -70,6 +70,26 @@ void        curb_hub_client_enroll_async          (CurbHubClient       *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+/**
+ * curb_hub_client_enroll_to_file:
+ * @path: where the device keeps its credential (written 0600, its folder 0700)
+ *
+ * Enrolls with a one-time code from the hub and keeps the credential in
+ * @path, then uses it. For a program's start, before any window exists:
+ * it iterates the thread-default main context until the hub answers.
+ *
+ * Returns: (transfer full): the device id the hub gave, or %NULL
+ */
+char       *curb_hub_client_enroll_to_file        (CurbHubClient       *self,
+                                                   const char          *code,
+                                                   const char          *device_name,
+                                                   const char          *path,
+                                                   GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Uses the credential kept in @path (white space stripped); a file that
+ * cannot be read is an error (G_FILE_ERROR_NOENT when there is none yet). */
+gboolean    curb_hub_client_load_credential       (CurbHubClient       *self,
+                                                   const char          *path,
+                                                   GError             **error);
 /* POST /v1/checkins {token | ticket, bay?, event_id, at} -> {order, event, eta_s, replayed};
  * @bay may be %NULL: checked in on the scan, the bay follows as bay_chosen. */
 void        curb_hub_client_checkin_async         (CurbHubClient       *self,

@@ -2,6 +2,7 @@
 
 #include "curb-error.h"
 #include "curb-hub-client-private.h"
+#include "curb-json.h"
 
 #define ACK_EVERY          32
 #define ACK_DELAY_MS       100
@@ -133,16 +134,6 @@ handle_orders (CurbHubStream *self,
   g_signal_emit (self, signals[SIGNAL_ORDERS_CHANGED], 0, strv);
 }
 
-static gint64
-int_member (JsonObject *object,
-            const char *member,
-            gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : fallback;
-}
-
 /* The hub resumes from @after: less than what this stream saw means the
  * hub's store went back (a restore). Its events after that point are new
  * ones, whatever their seq: take them. */
@@ -150,7 +141,7 @@ static void
 handle_hello (CurbHubStream *self,
               JsonObject    *hello)
 {
-  gint64 after = int_member (hello, "after", self->last_seq);
+  gint64 after = curb_json_get_int (hello, "after", self->last_seq);
   JsonNode *log = json_object_get_member (hello, "log");
 
   if (log != NULL && json_node_get_value_type (log) == G_TYPE_STRING)
@@ -174,7 +165,7 @@ handle_ping (CurbHubStream *self,
 {
   g_autoptr(GError) error = NULL;
 
-  if (int_member (ping, "head_seq", self->last_seq) >= self->last_seq)
+  if (curb_json_get_int (ping, "head_seq", self->last_seq) >= self->last_seq)
     return;
   error = g_error_new (CURB_ERROR, CURB_ERROR_UNAVAILABLE, "The hub's event log went back");
   schedule_reconnect (self, error);

@@ -463,3 +463,42 @@ curb_json_object_copy (JsonObject *object)
     json_object_set_member (copy, name, node_copy (value));
   return copy;
 }
+
+static JsonNode *
+value_node (JsonObject *object,
+            const char *member,
+            GType       type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type ? node : NULL;
+}
+
+const char *
+curb_json_get_string (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = value_node (object, member, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : NULL;
+}
+
+gint64
+curb_json_get_int (JsonObject *object,
+                   const char *member,
+                   gint64      fallback)
+{
+  JsonNode *node = value_node (object, member, G_TYPE_INT64);
+
+  return node != NULL ? json_node_get_int (node) : fallback;
+}
+
+gboolean
+curb_json_get_bool (JsonObject *object,
+                    const char *member,
+                    gboolean    fallback)
+{
+  JsonNode *node = value_node (object, member, G_TYPE_BOOLEAN);
+
+  return node != NULL ? json_node_get_boolean (node) : fallback;
+}

@@ -37,4 +37,16 @@ JsonObject *curb_json_parse_object (const char  *data,
 /* A deep copy: nothing is shared with @object, nothing is dropped. */
 JsonObject *curb_json_object_copy (JsonObject *object) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A member of a document that is not an order (a reply, a status, a file)
+ * when it holds a value of the type, else %NULL / @fallback; @object may be
+ * %NULL. An order is read by the codec (curb-order-codec.h). */
+const char *curb_json_get_string (JsonObject *object,
+                                  const char *member);
+gint64      curb_json_get_int    (JsonObject *object,
+                                  const char *member,
+                                  gint64      fallback);
+gboolean    curb_json_get_bool   (JsonObject *object,
+                                  const char *member,
+                                  gboolean    fallback);
+
 G_END_DECLS

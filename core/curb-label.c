@@ -9,8 +9,6 @@
 
 #define MAX_BAGS 99
 
-static const char *temperature_text[] = { N_("Ambient"), N_("Chilled"), N_("Frozen") };
-
 static const char *tr (const CurbPrintCatalog *catalog,
                        const char             *msgid) G_GNUC_FORMAT (2);
 
@@ -130,7 +128,7 @@ print_temperature (CurbEscpos             *escpos,
                    const CurbPrintCatalog *catalog,
                    CurbTemperature         temperature)
 {
-  g_autofree char *upper = g_utf8_strup (tr (catalog, temperature_text[temperature]), -1);
+  g_autofree char *upper = g_utf8_strup (tr (catalog, curb_temperature_get_title (temperature)), -1);
   g_autofree char *fitted = curb_escpos_fit (escpos, upper);
   g_autofree char *boxed = NULL;
 

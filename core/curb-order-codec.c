@@ -319,6 +319,7 @@ read_restage_line (const Scope  *scope,
 static gboolean
 read_on_the_way (const Scope  *scope,
                  CurbOrder    *order,
+                 gboolean      eta_required,
                  GError      **error)
 {
   Scope inner = { NULL, "on_the_way" };
@@ -332,6 +333,8 @@ read_on_the_way (const Scope  *scope,
   inner.object = json_node_get_object (node);
   if (!read_time (&inner, "announced_at", &announced_at, error) || !read_time (&inner, "eta", &eta, error))
     return FALSE;
+  if (eta_required && member_node (&inner, "eta") == NULL)
+    return invalid (error, &inner, "eta", "is missing");
   curb_order_set_on_the_way (order, announced_at, eta);
   return TRUE;
 }
@@ -392,128 +395,185 @@ read_bags (const Scope  *scope,
 
 /* --- the order --- */
 
+/* What is required of central's content depends on who wrote it: central
+ * must send a version and a first name; a hub-API document may leave them
+ * out (docs/data-model.md). */
+typedef enum
+{
+  CONTENT_HUB,
+  CONTENT_CENTRAL,
+} ContentSource;
+
 static gboolean
-read_identity (const Scope  *scope,
-               CurbOrder    *order,
-               GError      **error)
+read_identity (const Scope    *scope,
+               CurbOrder      *order,
+               ContentSource   source,
+               GError        **error)
 {
   const char *ref, *store_id, *language;
-  gint64 version, last_seq;
+  gint64 version;
 
   if (!read_string (scope, "ref", TRUE, 32, &ref, error))
     return FALSE;
   if (!curb_order_ref_is_valid (ref))
     return invalid (error, scope, "ref", "must be 1 to 32 of A-Z, 0-9 and -");
   if (!read_string (scope, "store_id", FALSE, ID_MAX_LEN, &store_id, error)
-      || !read_integer (scope, "version", FALSE, 0, G_MAXINT64, &version, error)
-      || !read_string (scope, "language", FALSE, 35, &language, error)
-      || !read_integer (scope, "last_seq", FALSE, 0, G_MAXINT64, &last_seq, error))
+      || !read_integer (scope, "version", source == CONTENT_CENTRAL, 0, G_MAXINT64, &version, error)
+      || !read_string (scope, "language", FALSE, 35, &language, error))
     return FALSE;
   curb_order_set_ref (order, ref);
   curb_order_set_store_id (order, store_id);
   curb_order_set_version (order, version);
   curb_order_set_language (order, language);
-  curb_order_set_last_seq (order, last_seq);
   return TRUE;
 }
 
 static gboolean
-read_people (const Scope  *scope,
-             CurbOrder    *order,
-             GError      **error)
+read_shopper (const Scope    *scope,
+              CurbOrder      *order,
+              ContentSource   source,
+              GError        **error)
 {
   g_autoptr(CurbPerson) alternate = NULL;
-  g_autoptr(CurbPerson) claimer = NULL;
   const char *first_name, *last_initial;
 
-  if (!read_string (scope, "first_name", FALSE, NAME_MAX_LEN, &first_name, error)
+  if (!read_string (scope, "first_name", source == CONTENT_CENTRAL, NAME_MAX_LEN, &first_name, error)
       || !read_string (scope, "last_initial", FALSE, 8, &last_initial, error)
-      || !read_person (scope, "alternate_pickup", FALSE, &alternate, error)
-      || !read_person (scope, "claimed_by", TRUE, &claimer, error))
+      || !read_person (scope, "alternate_pickup", FALSE, &alternate, error))
     return FALSE;
   curb_order_set_first_name (order, first_name);
   curb_order_set_last_initial (order, last_initial);
   curb_order_set_alternate_pickup (order, alternate);
-  curb_order_set_claimer (order, claimer);
   return TRUE;
 }
 
 static gboolean
-read_times (const Scope  *scope,
-            CurbOrder    *order,
-            GError      **error)
+read_window (const Scope  *scope,
+             CurbOrder    *order,
+             GError      **error)
 {
-  gint64 window_start, window_end, staged_at, arrived_at, claimed_at, handed_over_at;
+  gint64 window_start, window_end;
+  gboolean age_restricted, cancelled;
 
   if (!read_time (scope, "window_start", &window_start, error)
       || !read_time (scope, "window_end", &window_end, error)
-      || !read_time (scope, "staged_at", &staged_at, error)
-      || !read_time (scope, "arrived_at", &arrived_at, error)
-      || !read_time (scope, "claimed_at", &claimed_at, error)
-      || !read_time (scope, "handed_over_at", &handed_over_at, error))
+      || !read_boolean (scope, "age_restricted", &age_restricted, error)
+      || !read_boolean (scope, "cancelled", &cancelled, error))
     return FALSE;
   if (window_start != 0 && window_end != 0 && window_end < window_start)
     return invalid (error, scope, "window_end", "is before window_start");
   curb_order_set_window_start (order, window_start);
   curb_order_set_window_end (order, window_end);
-  curb_order_set_staged_at (order, staged_at);
-  curb_order_set_arrived_at (order, arrived_at);
-  curb_order_set_claimed_at (order, claimed_at);
-  curb_order_set_handed_over_at (order, handed_over_at);
-  return TRUE;
-}
-
-static gboolean
-read_flags (const Scope  *scope,
-            CurbOrder    *order,
-            GError      **error)
-{
-  CurbOrderState state = CURB_ORDER_STATE_PENDING;
-  gboolean age_restricted, cancelled, staged, bay_skipped;
-  const char *bay;
-
-  if (!read_name (scope, "state", (FromStringFunc) curb_order_state_from_string, &state,
-                  "is not a pickup state", error)
-      || !read_boolean (scope, "age_restricted", &age_restricted, error)
-      || !read_boolean (scope, "cancelled", &cancelled, error)
-      || !read_boolean (scope, "staged", &staged, error)
-      || !read_string (scope, "bay", FALSE, 16, &bay, error)
-      || !read_boolean (scope, "bay_skipped", &bay_skipped, error))
-    return FALSE;
-  curb_order_set_state (order, state);
   curb_order_set_age_restricted (order, age_restricted);
   curb_order_set_cancelled (order, cancelled);
-  curb_order_set_staged (order, staged);
-  curb_order_set_bay (order, bay);
-  curb_order_set_bay_skipped (order, bay_skipped);
   return TRUE;
 }
 
 static gboolean
-read_lists (const Scope  *scope,
+read_items (const Scope  *scope,
             CurbOrder    *order,
             GError      **error)
 {
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GPtrArray) substitutions = NULL;
+
+  if ((lines = read_list (scope, "lines", MAX_LINES, read_line, error)) == NULL
+      || (substitutions = read_list (scope, "substitutions", MAX_LINES, read_substitution, error)) == NULL)
+    return FALSE;
+  curb_order_set_lines (order, lines);
+  curb_order_set_substitutions (order, substitutions);
+  return TRUE;
+}
+
+/* Central's content: what central sends and the store keeps as it came. */
+static gboolean
+read_content (const Scope    *scope,
+              CurbOrder      *order,
+              ContentSource   source,
+              GError        **error)
+{
+  return read_identity (scope, order, source, error)
+         && read_shopper (scope, order, source, error)
+         && read_window (scope, order, error)
+         && read_items (scope, order, error)
+         && read_on_the_way (scope, order, source == CONTENT_CENTRAL, error);
+}
+
+static gboolean
+read_fact_times (const Scope  *scope,
+                 CurbOrder    *order,
+                 GError      **error)
+{
+  gint64 staged_at, arrived_at, claimed_at, handed_over_at, last_seq;
+
+  if (!read_time (scope, "staged_at", &staged_at, error)
+      || !read_time (scope, "arrived_at", &arrived_at, error)
+      || !read_time (scope, "claimed_at", &claimed_at, error)
+      || !read_time (scope, "handed_over_at", &handed_over_at, error)
+      || !read_integer (scope, "last_seq", FALSE, 0, G_MAXINT64, &last_seq, error))
+    return FALSE;
+  curb_order_set_staged_at (order, staged_at);
+  curb_order_set_arrived_at (order, arrived_at);
+  curb_order_set_claimed_at (order, claimed_at);
+  curb_order_set_handed_over_at (order, handed_over_at);
+  curb_order_set_last_seq (order, last_seq);
+  return TRUE;
+}
+
+static gboolean
+read_fact_flags (const Scope  *scope,
+                 CurbOrder    *order,
+                 GError      **error)
+{
+  CurbOrderState state = CURB_ORDER_STATE_PENDING;
+  g_autoptr(CurbPerson) claimer = NULL;
+  gboolean staged, bay_skipped;
+  const char *bay;
+
+  if (!read_name (scope, "state", (FromStringFunc) curb_order_state_from_string, &state,
+                  "is not a pickup state", error)
+      || !read_boolean (scope, "staged", &staged, error)
+      || !read_string (scope, "bay", FALSE, 16, &bay, error)
+      || !read_boolean (scope, "bay_skipped", &bay_skipped, error)
+      || !read_person (scope, "claimed_by", TRUE, &claimer, error))
+    return FALSE;
+  curb_order_set_state (order, state);
+  curb_order_set_staged (order, staged);
+  curb_order_set_bay (order, bay);
+  curb_order_set_bay_skipped (order, bay_skipped);
+  curb_order_set_claimer (order, claimer);
+  return TRUE;
+}
+
+static gboolean
+read_fact_lists (const Scope  *scope,
+                 CurbOrder    *order,
+                 GError      **error)
+{
   g_autoptr(GPtrArray) locations = NULL;
   g_autoptr(GPtrArray) not_taken = NULL;
   g_autoptr(GPtrArray) restage = NULL;
 
-  if ((lines = read_list (scope, "lines", MAX_LINES, read_line, error)) == NULL
-      || (substitutions = read_list (scope, "substitutions", MAX_LINES, read_substitution, error)) == NULL
-      || (locations = read_list (scope, "locations", MAX_LOCATIONS, read_location, error)) == NULL
+  if ((locations = read_list (scope, "locations", MAX_LOCATIONS, read_location, error)) == NULL
       || (not_taken = read_list (scope, "not_taken", MAX_LINES, read_not_taken, error)) == NULL
       || (restage = read_list (scope, "restage", MAX_LINES, read_restage_line, error)) == NULL
-      || !read_bags (scope, order, error)
-      || !read_on_the_way (scope, order, error))
+      || !read_bags (scope, order, error))
     return FALSE;
-  curb_order_set_lines (order, lines);
-  curb_order_set_substitutions (order, substitutions);
   curb_order_set_locations (order, locations);
   curb_order_set_not_taken (order, not_taken);
   curb_order_set_restage (order, restage);
   return TRUE;
+}
+
+/* The store's facts, derived from events. */
+static gboolean
+read_facts (const Scope  *scope,
+            CurbOrder    *order,
+            GError      **error)
+{
+  return read_fact_times (scope, order, error)
+         && read_fact_flags (scope, order, error)
+         && read_fact_lists (scope, order, error);
 }
 
 CurbOrder *
@@ -526,11 +586,7 @@ curb_order_codec_decode (JsonObject  *object,
   g_return_val_if_fail (object != NULL, NULL);
 
   order = g_object_new (CURB_TYPE_ORDER, NULL);
-  if (!read_identity (&scope, order, error)
-      || !read_people (&scope, order, error)
-      || !read_times (&scope, order, error)
-      || !read_flags (&scope, order, error)
-      || !read_lists (&scope, order, error))
+  if (!read_content (&scope, order, CONTENT_HUB, error) || !read_facts (&scope, order, error))
     return NULL;
   return g_steal_pointer (&order);
 }
@@ -793,4 +849,260 @@ curb_order_codec_encode (CurbOrder *order)
   write_content (object, order);
   write_facts (object, order);
   return object;
+}
+
+JsonObject *
+curb_order_codec_encode_person (CurbPerson *person)
+{
+  g_autoptr(JsonObject) holder = json_object_new ();
+
+  g_return_val_if_fail (CURB_IS_PERSON (person), NULL);
+
+  write_person (holder, "person", person);
+  return json_object_ref (json_object_get_object_member (holder, "person"));
+}
+
+/* curb_order_codec_encode() without the store's facts. */
+JsonObject *
+curb_order_codec_encode_content (CurbOrder *order)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (CURB_IS_ORDER (order), NULL);
+
+  object = json_object_new ();
+  write_content (object, order);
+  return object;
+}
+
+/* --- central's documents --- */
+
+#define SURNAME_MAX_LEN 1024
+#define PHONE_MAX_LEN   32
+#define TOKEN_MAX_LEN   1024
+#define ELLIPSIS        "\u2026"
+
+/* The longest prefix of @text of at most @max_bytes that ends on a character
+ * boundary and does not strip a combining mark off its base character. */
+static gsize
+clip_length (const char *text,
+             gsize       max_bytes)
+{
+  const char *end = text;
+
+  for (const char *p = text; *p != '\0' && (gsize) (g_utf8_next_char (p) - text) <= max_bytes;
+       p = g_utf8_next_char (p))
+    end = g_utf8_next_char (p);
+  while (end > text && g_unichar_ismark (g_utf8_get_char (end)))
+    end = g_utf8_find_prev_char (text, end);
+  return end - text;
+}
+
+/* The member's text, or NULL when absent or not a string. */
+static const char *
+string_value (JsonObject *object,
+              const char *member)
+{
+  Scope scope = { object, "" };
+  JsonNode *node = object != NULL ? member_node (&scope, member) : NULL;
+
+  return node != NULL && holds (node, G_TYPE_STRING) ? json_node_get_string (node) : NULL;
+}
+
+/* Clips @member to @max_bytes; with @ellipsis, people can see it was cut. */
+static guint
+clip_member (JsonObject *object,
+             const char *member,
+             gsize       max_bytes,
+             gboolean    ellipsis)
+{
+  const char *value = string_value (object, member);
+  gsize budget = ellipsis ? max_bytes - strlen (ELLIPSIS) : max_bytes;
+  g_autofree char *clipped = NULL;
+
+  if (value == NULL || strlen (value) <= max_bytes || !g_utf8_validate (value, -1, NULL))
+    return 0;
+  clipped = g_strndup (value, clip_length (value, budget));
+  if (ellipsis)
+    {
+      g_autofree char *shown = g_strconcat (clipped, ELLIPSIS, NULL);
+      g_free (clipped);
+      clipped = g_steal_pointer (&shown);
+    }
+  json_object_set_string_member (object, member, clipped);
+  return 1;
+}
+
+static guint
+drop_member (JsonObject *object,
+             const char *member,
+             gsize       max_bytes)
+{
+  const char *value = string_value (object, member);
+
+  if (value == NULL || strlen (value) <= max_bytes)
+    return 0;
+  json_object_remove_member (object, member);
+  return 1;
+}
+
+/* The lookup only needs the last four digits. */
+static guint
+fit_phone (JsonObject *object)
+{
+  const char *value = string_value (object, "phone_last4");
+  g_autofree char *last4 = NULL;
+
+  if (value == NULL || strlen (value) <= PHONE_MAX_LEN)
+    return 0;
+  last4 = curb_order_normalize_phone_last4 (value);
+  if (last4 != NULL)
+    json_object_set_string_member (object, "phone_last4", last4);
+  else
+    json_object_remove_member (object, "phone_last4");
+  return 1;
+}
+
+static guint
+fit_list (JsonObject  *object,
+          const char  *member,
+          guint      (*fit_element) (JsonObject *element))
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonArray *array;
+  guint n = 0;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return 0;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        n += fit_element (json_node_get_object (element));
+    }
+  return n;
+}
+
+static guint
+fit_line (JsonObject *line)
+{
+  return clip_member (line, "name", TEXT_MAX_LEN, TRUE) + clip_member (line, "sku", ID_MAX_LEN, TRUE);
+}
+
+static guint
+fit_substitution (JsonObject *substitution)
+{
+  return clip_member (substitution, "original", TEXT_MAX_LEN, TRUE)
+         + clip_member (substitution, "replacement", TEXT_MAX_LEN, TRUE);
+}
+
+/* An announcement is a convenience: a malformed one is dropped, never the order. */
+static guint
+fit_on_the_way (JsonObject *object)
+{
+  g_autoptr(CurbOrder) scratch = g_object_new (CURB_TYPE_ORDER, NULL);
+  Scope scope = { object, "" };
+
+  if (!json_object_has_member (object, "on_the_way") || read_on_the_way (&scope, scratch, TRUE, NULL))
+    return 0;
+  json_object_remove_member (object, "on_the_way");
+  return 1;
+}
+
+static guint
+fit_alternate (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "alternate_pickup");
+  JsonObject *alternate;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return 0;
+  alternate = json_node_get_object (node);
+  return clip_member (alternate, "first_name", NAME_MAX_LEN, TRUE)
+         + clip_member (alternate, "last_initial", 8, FALSE);
+}
+
+guint
+curb_order_codec_fit_central (JsonObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return clip_member (object, "first_name", NAME_MAX_LEN, TRUE)
+         + clip_member (object, "last_initial", 8, FALSE)
+         + clip_member (object, "surname", SURNAME_MAX_LEN, FALSE)
+         + fit_phone (object)
+         + drop_member (object, "language", 35)
+         + drop_member (object, "token", TOKEN_MAX_LEN)
+         + fit_alternate (object)
+         + fit_on_the_way (object)
+         + fit_list (object, "lines", fit_line)
+         + fit_list (object, "substitutions", fit_substitution);
+}
+
+/* Central's private members: never in a CurbOrder, never sent by the hub. */
+static gboolean
+read_private (const Scope       *scope,
+              CurbCentralOrder  *central,
+              GError           **error)
+{
+  const char *surname, *phone_last4, *token;
+
+  if (!read_string (scope, "surname", FALSE, SURNAME_MAX_LEN, &surname, error)
+      || !read_string (scope, "phone_last4", FALSE, PHONE_MAX_LEN, &phone_last4, error)
+      || !read_string (scope, "token", FALSE, TOKEN_MAX_LEN, &token, error))
+    return FALSE;
+  central->surname = g_strdup (surname);
+  central->phone_last4 = g_strdup (phone_last4);
+  central->token = g_strdup (token);
+  return TRUE;
+}
+
+CurbCentralOrder *
+curb_order_codec_decode_central (JsonObject  *object,
+                                 GError     **error)
+{
+  g_autoptr(CurbCentralOrder) central = g_new0 (CurbCentralOrder, 1);
+  g_autoptr(JsonObject) fitted = NULL;
+  Scope scope = { NULL, "" };
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  fitted = curb_json_object_copy (object);   /* fitting must not change the caller's document */
+  central->n_fitted = curb_order_codec_fit_central (fitted);
+  scope.object = fitted;
+  central->order = g_object_new (CURB_TYPE_ORDER, NULL);
+  if (!read_content (&scope, central->order, CONTENT_CENTRAL, error) || !read_private (&scope, central, error))
+    return NULL;
+  return g_steal_pointer (&central);
+}
+
+void
+curb_central_order_free (CurbCentralOrder *central)
+{
+  if (central == NULL)
+    return;
+  g_clear_object (&central->order);
+  g_free (central->surname);
+  g_free (central->phone_last4);
+  g_free (central->token);
+  g_free (central);
+}
+
+const char *
+curb_order_codec_peek_central (JsonObject *object,
+                               gint64     *out_version)
+{
+  Scope scope = { object, "" };
+  JsonNode *version;
+  const char *ref;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  version = member_node (&scope, "version");
+  if (out_version != NULL)
+    *out_version = version != NULL && holds (version, G_TYPE_INT64) ? json_node_get_int (version) : -1;
+  ref = string_value (object, "ref");
+  return curb_order_ref_is_valid (ref) ? ref : NULL;
 }

@@ -46,22 +46,12 @@ gboolean    curb_order_state_is_active   (CurbOrderState   state);
 const char *curb_temperature_to_string   (CurbTemperature  temperature);
 gboolean    curb_temperature_from_string (const char      *text,
                                           CurbTemperature *out_temperature);
+/* "Ambient", "Chilled", "Frozen": untranslated (N_), for _() or a
+ * printer's catalog. */
+const char *curb_temperature_get_title   (CurbTemperature  temperature);
 
 /* [A-Z0-9-]{1,32} */
 gboolean    curb_order_ref_is_valid      (const char      *ref);
-
-/**
- * curb_order_validate_central:
- * @order: an order document as central sends it
- *
- * Checks the fields the store relies on (ref, version, names, window,
- * lines, substitutions, alternate pickup, cancelled). Unknown fields are
- * ignored. Fails with %CURB_ERROR_INVALID and a message naming the field.
- */
-gboolean    curb_order_validate_central  (JsonObject      *order,
-                                          GError         **error);
-
-guint       curb_order_fit_central       (JsonObject      *order);
 
 /**
  * curb_order_normalize_surname:

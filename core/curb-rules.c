@@ -221,26 +221,6 @@ curb_rules_check_bag_label (CurbOrder  *order,
   return CURB_BAG_OF_ORDER;
 }
 
-/* The event's not_taken data as typed entries (already validated). */
-static GPtrArray *
-event_not_taken (CurbEvent *event)
-{
-  JsonObject *data = curb_event_get_data (event);
-  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array = json_object_has_member (data, "not_taken")
-                     ? json_object_get_array_member (data, "not_taken") : NULL;
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (array, i);
-
-      g_ptr_array_add (entries, curb_not_taken_new (json_object_get_string_member (entry, "line_id"),
-                                                    (guint) json_object_get_int_member (entry, "qty"),
-                                                    json_object_get_string_member_with_default (entry, "reason", NULL)));
-    }
-  return entries;
-}
-
 static gboolean
 check_details (CurbOrder  *order,
                CurbEvent  *event,
@@ -256,7 +236,7 @@ check_details (CurbOrder  *order,
                                                      error);
     case CURB_EVENT_HANDED_OVER:
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
-      not_taken = event_not_taken (event);
+      not_taken = curb_event_dup_not_taken (event);
       return curb_rules_check_handoff (order, not_taken,
                                        json_object_get_boolean_member_with_default (data, "id_checked", FALSE),
                                        error);

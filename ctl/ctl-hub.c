@@ -153,19 +153,6 @@ failed:
 
 /* --- status, in plain words --- */
 
-static const char *
-member_string (JsonObject *object, const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  node = json_object_get_member (object, name);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 /* A device's camera or printer status as it reported it: a string or an
  * object with "state"/"ok" and an optional "message". */
 static char *
@@ -183,8 +170,8 @@ describe_part (JsonObject *status, const char *part)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
-  state = member_string (object, "state");
-  message = member_string (object, "message");
+  state = curb_json_get_string (object, "state");
+  message = curb_json_get_string (object, "message");
   if (state == NULL && json_object_has_member (object, "ok"))
     state = json_object_get_boolean_member (object, "ok") ? "ok" : "problem";
   return g_strdup_printf ("%s%s%s", state != NULL ? state : "reported",
@@ -243,21 +230,21 @@ print_devices (JsonArray *devices)
       g_autofree char *camera = describe_part (status, "camera");
       g_autofree char *printer = describe_part (status, "printer");
       gboolean online = json_object_get_boolean_member_with_default (device, "online", FALSE);
-      const char *name = member_string (device, "name");
-      const char *role = member_string (device, "role");
-      gboolean is_tool = g_strcmp0 (role, "admin") == 0 || g_strcmp0 (member_string (status, "kind"), "tool") == 0;
+      const char *name = curb_json_get_string (device, "name");
+      const char *role = curb_json_get_string (device, "role");
+      gboolean is_tool = g_strcmp0 (role, "admin") == 0 || g_strcmp0 (curb_json_get_string (status, "kind"), "tool") == 0;
 
-      if (member_string (device, "revoked") != NULL)
+      if (curb_json_get_string (device, "revoked") != NULL)
         continue;
-      g_print ("  %-14s %-8s ", name != NULL ? name : member_string (device, "id"), role);
+      g_print ("  %-14s %-8s ", name != NULL ? name : curb_json_get_string (device, "id"), role);
       if (is_tool)
         g_print ("tool credential (scripts, IT): not a device, never stale");
       else if (online)
         g_print ("online, reporting");
-      else if (member_string (device, "last_seen") == NULL)
+      else if (curb_json_get_string (device, "last_seen") == NULL)
         g_print ("HAS NOT REPORTED since it was enrolled — start it, then check its hub URL and credential");
       else
-        g_print ("SILENT since %s — check it is on and its network cable is in", member_string (device, "last_seen"));
+        g_print ("SILENT since %s — check it is on and its network cable is in", curb_json_get_string (device, "last_seen"));
       problems += !is_tool && !online;
       if (online && !is_tool)
         {
@@ -285,10 +272,10 @@ print_order_alerts (JsonObject *sync)
     {
       JsonObject *alert = json_array_get_object_element (alerts, i);
 
-      g_print ("  %s (version %" G_GINT64_FORMAT ") since %s%s: %s\n", member_string (alert, "ref"),
-               json_object_get_int_member_with_default (alert, "version", -1), member_string (alert, "first_seen"),
-               member_string (alert, "shopper_seen") != NULL ? ", shopper waiting" : "",
-               member_string (alert, "reason"));
+      g_print ("  %s (version %" G_GINT64_FORMAT ") since %s%s: %s\n", curb_json_get_string (alert, "ref"),
+               json_object_get_int_member_with_default (alert, "version", -1), curb_json_get_string (alert, "first_seen"),
+               curb_json_get_string (alert, "shopper_seen") != NULL ? ", shopper waiting" : "",
+               curb_json_get_string (alert, "reason"));
     }
   return (int) n;
 }
@@ -313,10 +300,10 @@ print_assistance (JsonObject *assistance)
   for (guint i = 0; i < open; i++)
     {
       JsonObject *call = json_array_get_object_element (calls, i);
-      const char *ref = member_string (call, "order_ref");
+      const char *ref = curb_json_get_string (call, "order_ref");
 
-      g_print ("  %s since %s, shopper on the %s screen%s%s\n", member_string (call, "device_name"),
-               member_string (call, "at"), member_string (call, "screen"),
+      g_print ("  %s since %s, shopper on the %s screen%s%s\n", curb_json_get_string (call, "device_name"),
+               curb_json_get_string (call, "at"), curb_json_get_string (call, "screen"),
                ref != NULL ? ", order " : "", ref != NULL ? ref : "");
     }
   return (int) open;
@@ -331,7 +318,7 @@ print_status (JsonObject *status)
   int problems = 0;
 
   g_print ("Store %s — hub %s, up %" G_GINT64_FORMAT " min\n",
-           member_string (status, "store_id"), member_string (status, "version"),
+           curb_json_get_string (status, "store_id"), curb_json_get_string (status, "version"),
            json_object_get_int_member_with_default (status, "uptime_s", 0) / 60);
   if (sync == NULL || !json_object_get_boolean_member_with_default (sync, "configured", FALSE))
     g_print ("Central: not configured (the store runs on its own)\n");
@@ -340,8 +327,8 @@ print_status (JsonObject *status)
              json_object_get_int_member_with_default (sync, "lag_s", 0));
   else
     {
-      const char *since = member_string (sync, "offline_since");
-      const char *why = member_string (sync, "last_error");
+      const char *since = curb_json_get_string (sync, "offline_since");
+      const char *why = curb_json_get_string (sync, "last_error");
       g_print ("Central: OFFLINE since %s%s%s. Check-ins keep working; %" G_GINT64_FORMAT
                " event(s) wait to be sent. Check the store's internet connection.\n",
                since != NULL ? since : "start", why != NULL ? " — " : "", why != NULL ? why : "",

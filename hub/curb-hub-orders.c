@@ -21,14 +21,13 @@ order_extra (CurbStore  *store,
 {
   JsonObject *extra = json_object_new ();
   JsonObject *order = curb_store_get_order (store, ref, NULL);
+  g_autoptr(CurbOrder) typed = order != NULL ? curb_order_codec_decode (order, NULL) : NULL;
+  CurbPerson *claimer = typed != NULL ? curb_order_get_claimer (typed) : NULL;
 
+  if (claimer != NULL)
+    json_object_set_object_member (extra, "claimed_by", curb_order_codec_encode_person (claimer));
   if (order != NULL)
-    {
-      if (json_object_has_member (order, "claimed_by"))
-        json_object_set_member (extra, "claimed_by",
-                                json_node_copy (json_object_get_member (order, "claimed_by")));
-      json_object_set_object_member (extra, "order", order);
-    }
+    json_object_set_object_member (extra, "order", order);
   return extra;
 }
 

@@ -125,17 +125,11 @@ hub_url (CurbKioskApplication *self)
   return curb_config_get_string (self->config, "hub", "url");
 }
 
-static char *
-read_credential (CurbKioskApplication  *self,
-                 GError               **error)
+static const char *
+credential_path (CurbKioskApplication *self)
 {
-  const char *path = self->credential_file != NULL ? self->credential_file
-                     : curb_config_get_path (self->config, "hub", "credential-file");
-  g_autofree char *text = NULL;
-
-  if (path == NULL || !g_file_get_contents (path, &text, NULL, error))
-    return NULL;
-  return g_strdup (g_strstrip (text));
+  return self->credential_file != NULL ? self->credential_file
+         : curb_config_get_path (self->config, "hub", "credential-file");
 }
 
 static CurbHubClient *
@@ -143,7 +137,6 @@ make_client (CurbKioskApplication  *self,
              GError               **error)
 {
   g_autoptr(CurbHubClient) client = NULL;
-  g_autofree char *credential = NULL;
   g_autoptr(GError) local = NULL;
 
   if (hub_url (self) == NULL)
@@ -155,10 +148,7 @@ make_client (CurbKioskApplication  *self,
   client = curb_hub_client_new (hub_url (self));
   if (self->hub_fingerprint != NULL)
     curb_hub_client_set_pinned_certificate (client, self->hub_fingerprint);
-  credential = read_credential (self, &local);
-  if (credential != NULL)
-    curb_hub_client_set_credential (client, credential);
-  else
+  if (credential_path (self) == NULL || !curb_hub_client_load_credential (client, credential_path (self), &local))
     g_warning ("No device credential (%s): the hub will refuse this kiosk until it is enrolled",
                local != NULL ? local->message : "none");
   return g_steal_pointer (&client);
@@ -214,43 +204,27 @@ make_session (CurbKioskApplication  *self,
   return load_keyring (self, error);
 }
 
-static void
-on_enrolled (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Enrolls with a one-time code from the hub before any window exists, and
  * keeps the credential where the configuration says. */
 static gboolean
 enroll (CurbKioskApplication  *self,
         GError               **error)
 {
-  const char *path = self->credential_file != NULL ? self->credential_file
-                     : curb_config_get_path (self->config, "hub", "credential-file");
   const char *name = curb_config_get_string (self->config, "device", "name");
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autofree char *dir = NULL;
-  const char *credential;
+  g_autofree char *device_id = NULL;
 
-  curb_hub_client_enroll_async (self->client, self->enroll_code, name != NULL ? name : g_get_host_name (),
-                                NULL, on_enrolled, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = curb_hub_client_request_finish (self->client, result, error);
-  if (reply == NULL)
+  if (credential_path (self) == NULL)
+    {
+      g_set_error_literal (error, CURB_ERROR, CURB_ERROR_CONFIG,
+                           "no credential file: set [hub] credential-file or pass --credential-file");
+      return FALSE;
+    }
+  device_id = curb_hub_client_enroll_to_file (self->client, self->enroll_code,
+                                              name != NULL ? name : g_get_host_name (),
+                                              credential_path (self), error);
+  if (device_id == NULL)
     return FALSE;
-  credential = json_object_get_string_member_with_default (reply, "credential", "");
-  dir = g_path_get_dirname (path);
-  g_mkdir_with_parents (dir, 0700);
-  if (!g_file_set_contents_full (path, credential, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return FALSE;
-  curb_hub_client_set_credential (self->client, credential);
-  g_message ("Enrolled with the hub as %s",
-             json_object_get_string_member_with_default (reply, "device_id", "?"));
+  g_message ("Enrolled with the hub as %s", device_id);
   return TRUE;
 }
 

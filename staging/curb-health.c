@@ -44,60 +44,26 @@ format_since (const char *iso)
   return g_date_time_format (local, "%H:%M");
 }
 
-static const char *
-str_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
-static gboolean
-bool_member (JsonObject *object,
-             const char *name,
-             gboolean    fallback)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fallback;
-  return json_node_get_boolean (node);
-}
-
 static CurbHealthEntry *
 sync_entry (JsonObject *status)
 {
   JsonObject *sync = NULL;
-  gint64 outbox = int_member (status, "outbox_depth");
+  gint64 outbox = curb_json_get_int (status, "outbox_depth", 0);
   g_autofree char *since = NULL, *text = NULL;
   const char *name = _("Order system (central)");
 
   if (json_object_has_member (status, "sync") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (status, "sync")))
     sync = json_object_get_object_member (status, "sync");
-  if (sync != NULL && !bool_member (sync, "configured", TRUE))
+  if (sync != NULL && !curb_json_get_bool (sync, "configured", TRUE))
     return curb_health_entry_new (name, CURB_HEALTH_WARNING, _("Not set up on this hub"),
                                   _("Orders only come from this store's own list. Ask store IT to connect the hub to central."));
-  if (sync == NULL || bool_member (sync, "online", FALSE))
+  if (sync == NULL || curb_json_get_bool (sync, "online", FALSE))
     {
       text = outbox > 0 ? g_strdup_printf (_("Online, sending %u waiting updates"), (guint) outbox)
                         : g_strdup (_("Online, up to date"));
       return curb_health_entry_new (name, CURB_HEALTH_OK, text, "");
     }
-  since = format_since (str_member (sync, "offline_since"));
+  since = format_since (curb_json_get_string (sync, "offline_since"));
   text = g_strdup_printf (_("Offline since %s; %u updates wait to be sent"), since, (guint) outbox);
   return curb_health_entry_new (name, CURB_HEALTH_WARNING, text,
                                 _("Pickups keep working in the store. Nothing is lost: updates are sent when the internet is back. If it lasts, call store IT."));
@@ -119,17 +85,17 @@ add_order_alerts (GPtrArray  *entries,
     {
       JsonNode *element = json_array_get_element (alerts, i);
       JsonObject *alert = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *ref = str_member (alert, "ref");
+      const char *ref = curb_json_get_string (alert, "ref");
       g_autofree char *name = NULL, *text = NULL;
 
       if (ref == NULL)
         continue;
       /* Translators: %s is an order number */
       name = g_strdup_printf (_("Order %s"), ref);
-      text = str_member (alert, "shopper_seen") != NULL
+      text = curb_json_get_string (alert, "shopper_seen") != NULL
              ? g_strdup_printf (_("The shopper is here, but the order could not be taken from central (%s)"),
-                                str_member (alert, "reason") ?: "")
-             : g_strdup_printf (_("Could not be taken from central (%s)"), str_member (alert, "reason") ?: "");
+                                curb_json_get_string (alert, "reason") ?: "")
+             : g_strdup_printf (_("Could not be taken from central (%s)"), curb_json_get_string (alert, "reason") ?: "");
       g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
                                                        _("Serve the shopper from the order in the order system and tell store IT.")));
     }
@@ -201,35 +167,35 @@ static void
 add_device_entries (GPtrArray  *entries,
                     JsonObject *device)
 {
-  const char *name = str_member (device, "name") ?: str_member (device, "id") ?: _("Device");
+  const char *name = curb_json_get_string (device, "name") ?: curb_json_get_string (device, "id") ?: _("Device");
   JsonObject *status = json_object_has_member (device, "status")
                        && JSON_NODE_HOLDS_OBJECT (json_object_get_member (device, "status"))
                        ? json_object_get_object_member (device, "status") : NULL;
   g_autofree char *last_seen = NULL, *text = NULL;
 
   /* credentials of IT and scripts are not devices: they never go stale */
-  if (bool_member (device, "revoked", FALSE) || g_strcmp0 (str_member (device, "role"), "admin") == 0
-      || g_strcmp0 (str_member (status, "kind"), "tool") == 0)
+  if (curb_json_get_bool (device, "revoked", FALSE) || g_strcmp0 (curb_json_get_string (device, "role"), "admin") == 0
+      || g_strcmp0 (curb_json_get_string (status, "kind"), "tool") == 0)
     return;
-  if (!bool_member (device, "online", TRUE) && str_member (device, "last_seen") == NULL)
+  if (!curb_json_get_bool (device, "online", TRUE) && curb_json_get_string (device, "last_seen") == NULL)
     {
       g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM,
                                                        _("Has not reported since it was enrolled"),
                                                        _("Start it, then check its hub address and credential.")));
       return;
     }
-  if (!bool_member (device, "online", TRUE))
+  if (!curb_json_get_bool (device, "online", TRUE))
     {
-      last_seen = format_since (str_member (device, "last_seen"));
+      last_seen = format_since (curb_json_get_string (device, "last_seen"));
       text = g_strdup_printf (_("Silent since %s"), last_seen);
       g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_PROBLEM, text,
                                                        _("Check it is switched on and its network cable is in.")));
       return;
     }
-  if (str_member (status, "camera") == NULL && str_member (status, "printer") == NULL)
+  if (curb_json_get_string (status, "camera") == NULL && curb_json_get_string (status, "printer") == NULL)
     g_ptr_array_add (entries, curb_health_entry_new (name, CURB_HEALTH_OK, _("Reporting"), ""));
-  add_part (entries, name, _("camera"), str_member (status, "camera"), camera_words);
-  add_part (entries, name, _("printer"), str_member (status, "printer"), printer_words);
+  add_part (entries, name, _("camera"), curb_json_get_string (status, "camera"), camera_words);
+  add_part (entries, name, _("printer"), curb_json_get_string (status, "printer"), printer_words);
 }
 
 /**

@@ -62,16 +62,6 @@ apply_config (CurbStagingApplication *self,
                                                        error);
 }
 
-static void
-on_enrolled (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 /* Enrolls with a one-time code from `curbside-hub --issue-code staging`,
  * before any window exists, and keeps the credential in @path. */
 static gboolean
@@ -80,21 +70,10 @@ enroll (CurbStagingApplication *self,
         const char             *path,
         GError                **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonObject) reply = NULL;
-  const char *credential;
+  g_autofree char *device_id = curb_hub_client_enroll_to_file (self->client, code, self->settings.station_id,
+                                                               path, error);
 
-  curb_hub_client_enroll_async (self->client, code, self->settings.station_id, NULL, on_enrolled, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  reply = curb_hub_client_request_finish (self->client, result, error);
-  if (reply == NULL)
-    return FALSE;
-  credential = json_object_get_string_member_with_default (reply, "credential", "");
-  if (!g_file_set_contents_full (path, credential, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return FALSE;
-  curb_hub_client_set_credential (self->client, credential);
-  return TRUE;
+  return device_id != NULL;
 }
 
 static void
@@ -410,21 +389,15 @@ curb_staging_application_use_credential_file (CurbStagingApplication  *self,
                                               const char              *path,
                                               GError                 **error)
 {
-  g_autofree char *text = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (CURB_IS_STAGING_APPLICATION (self), FALSE);
-  if (self->client == NULL || path == NULL)
+  if (self->client == NULL || path == NULL
+      || curb_hub_client_load_credential (self->client, path, &local_error)
+      || g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return TRUE;
-  if (!g_file_get_contents (path, &text, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  curb_hub_client_set_credential (self->client, g_strstrip (text));
-  return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 /* For tests: a hub client to attach at activation. */

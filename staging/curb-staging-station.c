@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "curbside-core.h"
+#include "curb-order-codec.h"
 #include "curb-health.h"
 
 #include <string.h>
@@ -432,15 +433,22 @@ action_from_string (const char    *action,
   return FALSE;
 }
 
+/* Who claimed the order, from the order the hub's refusal carries. */
+static char *
+dup_claimer_name (JsonObject *body)
+{
+  g_autoptr(CurbOrder) order = body != NULL ? curb_order_codec_decode_member (body, "order", NULL) : NULL;
+  CurbPerson *claimer = order != NULL ? curb_order_get_claimer (order) : NULL;
+
+  return claimer != NULL ? g_strdup (curb_person_get_first_name (claimer)) : NULL;
+}
+
 static char *
 explain_refusal (CurbStagingStation *self,
                  const GError       *error,
                  JsonObject         *body)
 {
-  JsonObject *claimer = body != NULL && json_object_has_member (body, "claimed_by")
-                        && JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "claimed_by"))
-                        ? json_object_get_object_member (body, "claimed_by") : NULL;
-  const char *name = claimer != NULL ? json_object_get_string_member_with_default (claimer, "first_name", NULL) : NULL;
+  g_autofree char *name = dup_claimer_name (body);
 
   if (g_error_matches (error, CURB_ERROR, CURB_ERROR_ALREADY_CLAIMED))
     return name != NULL ? g_strdup_printf (_("%s already claimed this order. Leave it to them."), name)

@@ -140,118 +140,75 @@ set_derived_json (JsonObject *order,
     json_object_set_array_member (order, "not_taken", json_array_new ());
 }
 
+/* Substitution decisions are the store's (substitution id → approved). */
 static void
-apply_decisions (JsonObject *order,
+apply_decisions (CurbOrder  *order,
                  JsonObject *decisions)
 {
-  JsonArray *substitutions;
+  g_autoptr(GList) ids = json_object_get_members (decisions);
 
-  if (!json_object_has_member (order, "substitutions")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (order, "substitutions")))
-    return;
-  substitutions = json_object_get_array_member (order, "substitutions");
-  for (guint i = 0; i < json_array_get_length (substitutions); i++)
-    {
-      JsonObject *substitution = json_array_get_object_element (substitutions, i);
-      const char *id = json_object_get_string_member_with_default (substitution, "id", "");
-
-      if (json_object_has_member (decisions, id))
-        json_object_set_string_member (substitution, "status",
-                                       json_object_get_boolean_member (decisions, id) ? "approved" : "declined");
-    }
+  for (GList *l = ids; l != NULL; l = l->next)
+    curb_order_decide_substitution (order, l->data, json_object_get_boolean_member (decisions, l->data)
+                                                    ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED);
 }
 
 /* --- re-staging after central changed the order --- */
 
-static gint64
-line_qty (JsonObject *line)
-{
-  JsonNode *node = json_object_get_member (line, "qty");
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
-         ? json_node_get_int (node) : 0;
-}
-
-static JsonArray *
-content_lines (JsonObject *content)
-{
-  JsonNode *node = json_object_get_member (content, "lines");
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
+/* line id → how many the order has of it */
 static JsonObject *
-snapshot_lines (JsonObject *content)
+snapshot_lines (CurbOrder *order)
 {
-  JsonArray *lines = content_lines (content);
+  GListModel *lines = curb_order_get_lines (order);
   JsonObject *snapshot = json_object_new ();
 
-  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
-      const char *id = json_object_get_string_member_with_default (line, "id", NULL);
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+      const char *id = curb_order_line_get_id (line);
 
-      if (id != NULL)
-        json_object_set_int_member (snapshot, id, line_qty (line) + json_object_get_int_member_with_default (snapshot, id, 0));
+      json_object_set_int_member (snapshot, id,
+                                  curb_order_line_get_qty (line) + json_object_get_int_member_with_default (snapshot, id, 0));
     }
   return snapshot;
 }
 
-static JsonObject *
-restage_change (const char *line_id,
-                const char *name,
-                gint64      staged_qty,
-                gint64      qty)
+/* The lines whose quantity central changed since the order was staged
+ * (element-type CurbRestageLine), empty when the staging still fits. */
+static GPtrArray *
+restage_lines (OrderRow  *row,
+               CurbOrder *order)
 {
-  JsonObject *change = json_object_new ();
-
-  json_object_set_string_member (change, "line_id", line_id);
-  if (name != NULL)
-    json_object_set_string_member (change, "name", name);
-  json_object_set_int_member (change, "staged_qty", staged_qty);
-  json_object_set_int_member (change, "qty", qty);
-  return change;
-}
-
-/* The lines whose quantity central changed since the order was staged:
- * [{line_id, name, staged_qty, qty}], empty when the staging still fits. */
-static JsonArray *
-restage_changes (OrderRow *row)
-{
+  GPtrArray *changes = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *lines = curb_order_get_lines (order);
   g_autoptr(JsonObject) now = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GList) staged_ids = NULL;
-  JsonArray *changes = json_array_new ();
-  JsonArray *lines;
 
   if (!row->staged || row->staged_lines == NULL)
     return changes;
-  now = snapshot_lines (row->content);
+  now = snapshot_lines (order);
   seen = g_hash_table_new (g_str_hash, g_str_equal);
-  lines = content_lines (row->content);
-  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
     {
-      JsonObject *line = json_array_get_object_element (lines, i);
-      const char *id = json_object_get_string_member_with_default (line, "id", NULL);
-      gint64 staged;
+      g_autoptr(CurbOrderLine) line = g_list_model_get_item (lines, i);
+      const char *id = curb_order_line_get_id (line);
+      gint64 staged = json_object_get_int_member_with_default (row->staged_lines, id, 0);
+      gint64 qty = json_object_get_int_member (now, id);
 
-      if (id == NULL || !g_hash_table_add (seen, (gpointer) id))
-        continue;
-      staged = json_object_get_int_member_with_default (row->staged_lines, id, 0);
-      if (json_object_get_int_member (now, id) != staged)
-        json_array_add_object_element (changes, restage_change (id, json_object_get_string_member_with_default (line, "name", NULL),
-                                                                staged, json_object_get_int_member (now, id)));
+      if (g_hash_table_add (seen, (gpointer) id) && qty != staged)
+        g_ptr_array_add (changes, curb_restage_line_new (id, curb_order_line_get_name (line), staged, qty));
     }
   staged_ids = json_object_get_members (row->staged_lines);
   for (GList *l = staged_ids; l != NULL; l = l->next)
     if (!json_object_has_member (now, l->data) && json_object_get_int_member (row->staged_lines, l->data) != 0)
-      json_array_add_object_element (changes, restage_change (l->data, NULL,
-                                                              json_object_get_int_member (row->staged_lines, l->data), 0));
+      g_ptr_array_add (changes, curb_restage_line_new (l->data, NULL,
+                                                       json_object_get_int_member (row->staged_lines, l->data), 0));
   return changes;
 }
 
+/* Central's content with the row's facts, in the hub-API shape. */
 static JsonObject *
-row_to_json (OrderRow *row)
+row_facts_json (OrderRow *row)
 {
   JsonObject *order = json_object_ref (row->content);
 
@@ -278,26 +235,56 @@ row_to_json (OrderRow *row)
   else
     json_object_set_null_member (order, "claimed_by");
   set_derived_json (order, row);
-  {
-    JsonArray *restage = restage_changes (row);
-
-    if (json_array_get_length (restage) > 0)
-      json_object_set_array_member (order, "restage", restage);
-    else
-      json_array_unref (restage);
-  }
-  apply_decisions (order, row->decisions);
   json_object_set_int_member (order, "last_seq", row->last_seq);
   return order;
 }
 
+/* The order as the hub API has it, read through the codec; the store's
+ * substitution decisions and the lines to re-stage applied to it. */
+static CurbOrder *
+row_to_order (OrderRow  *row,
+              GError   **error)
+{
+  g_autoptr(JsonObject) json = row_facts_json (row);
+  g_autoptr(CurbOrder) order = curb_order_codec_decode (json, error);
+  g_autoptr(GPtrArray) restage = NULL;
+
+  if (order == NULL)
+    {
+      g_prefix_error (error, "Stored order %s: ", row->ref);
+      return NULL;
+    }
+  apply_decisions (order, row->decisions);
+  restage = restage_lines (row, order);
+  curb_order_set_restage (order, restage);
+  return g_steal_pointer (&order);
+}
+
+/* The store's reply, written by the codec. */
+static JsonObject *
+row_to_json (OrderRow  *row,
+             GError   **error)
+{
+  g_autoptr(CurbOrder) order = row_to_order (row, error);
+
+  return order != NULL ? curb_order_codec_encode (order) : NULL;
+}
+
 /* --- applying an event to the derived row --- */
 
+/* A copy of an event's fact, for the row's JSON column. */
 static JsonNode *
-data_member_copy (CurbEvent  *event,
-                  const char *member)
+copy_array (JsonArray *array)
 {
-  JsonNode *node = json_object_get_member (curb_event_get_data (event), member);
+  g_autoptr(JsonNode) node = array != NULL ? json_node_init_array (json_node_alloc (), array) : NULL;
+
+  return node != NULL ? json_node_copy (node) : NULL;
+}
+
+static JsonNode *
+copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = object != NULL ? json_node_init_object (json_node_alloc (), object) : NULL;
 
   return node != NULL ? json_node_copy (node) : NULL;
 }
@@ -335,6 +322,7 @@ apply_release (OrderRow *row)
 
 static void
 apply_to_row (OrderRow       *row,
+              CurbOrder      *order,
               CurbEvent      *event,
               CurbOrderState  to,
               gint64          received_ms)
@@ -348,16 +336,16 @@ apply_to_row (OrderRow       *row,
       row->staged = TRUE;
       row->staged_ms = at_ms;
       g_clear_pointer (&row->staged_lines, json_object_unref);
-      row->staged_lines = snapshot_lines (row->content);
-      replace_node (&row->locations, data_member_copy (event, "locations"));
-      replace_node (&row->bags, data_member_copy (event, "bags"));
+      row->staged_lines = snapshot_lines (order);
+      replace_node (&row->locations, copy_array (curb_event_get_locations (event)));
+      replace_node (&row->bags, copy_object (curb_event_get_bags (event)));
       break;
     case CURB_EVENT_ARRIVED:
       row->arrived_ms = at_ms;
       G_GNUC_FALLTHROUGH;
     case CURB_EVENT_BAY_CHOSEN:
       g_free (row->bay);
-      row->bay = g_strdup (json_object_get_string_member_with_default (data, "bay", NULL));
+      row->bay = g_strdup (curb_event_get_bay (event));
       row->bay_skipped = curb_event_get_kind (event) == CURB_EVENT_BAY_CHOSEN && row->bay == NULL;
       break;
     case CURB_EVENT_WITHDRAWN:
@@ -374,7 +362,7 @@ apply_to_row (OrderRow       *row,
       apply_release (row);
       break;
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
-      replace_node (&row->not_taken, data_member_copy (event, "not_taken"));
+      replace_node (&row->not_taken, copy_array (curb_event_get_not_taken (event)));
       G_GNUC_FALLTHROUGH;
     case CURB_EVENT_HANDED_OVER:
       row->handed_over_ms = at_ms;
@@ -399,18 +387,18 @@ apply_to_row (OrderRow       *row,
 
 /* "+3 × Whole Milk 1 L, −1 × Eggs" */
 static char *
-describe_restage (JsonArray *changes)
+describe_restage (GListModel *restage)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; i < json_array_get_length (changes) && i < 5; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (restage) && i < 5; i++)
     {
-      JsonObject *change = json_array_get_object_element (changes, i);
-      gint64 delta = json_object_get_int_member (change, "qty") - json_object_get_int_member (change, "staged_qty");
+      g_autoptr(CurbRestageLine) change = g_list_model_get_item (restage, i);
+      gint64 delta = (gint64) curb_restage_line_get_qty (change) - curb_restage_line_get_staged_qty (change);
+      const char *name = curb_restage_line_get_name (change);
 
       g_string_append_printf (text, "%s%s%" G_GINT64_FORMAT " \u00d7 %s", i > 0 ? ", " : "", delta > 0 ? "+" : "\u2212",
-                              ABS (delta), json_object_get_string_member_with_default (change, "name",
-                                  json_object_get_string_member (change, "line_id")));
+                              ABS (delta), name != NULL ? name : curb_restage_line_get_line_id (change));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -418,39 +406,30 @@ describe_restage (JsonArray *changes)
 /* Units staged before central changed the order are not what leaves: the
  * order is staged again (and its bags counted again) first. */
 static gboolean
-check_staging_fits (OrderRow  *row,
-                    GError   **error)
+check_staging_fits (CurbOrder  *order,
+                    GError    **error)
 {
-  g_autoptr(JsonArray) changes = restage_changes (row);
+  GListModel *restage = curb_order_get_restage (order);
   g_autofree char *what = NULL;
 
-  if (json_array_get_length (changes) == 0)
+  if (g_list_model_get_n_items (restage) == 0)
     return TRUE;
-  what = describe_restage (changes);
+  what = describe_restage (restage);
   g_set_error (error, CURB_ERROR, CURB_ERROR_RESTAGE_REQUIRED,
                "Central changed the order after it was staged: re-stage (%s) before the handoff", what);
   return FALSE;
 }
 
-
 static gboolean
-check_rules (OrderRow   *row,
+check_rules (CurbOrder  *order,
              CurbEvent  *event,
              GError    **error)
 {
-  g_autoptr(JsonObject) json = row_to_json (row);
-  g_autoptr(CurbOrder) order = curb_order_codec_decode (json, error);
-
-  if (order == NULL)
-    {
-      g_prefix_error (error, "Stored order %s: ", row->ref);
-      return FALSE;
-    }
   if (!curb_rules_check_event (order, event, error))
     return FALSE;
   if (curb_event_get_kind (event) == CURB_EVENT_HANDED_OVER
       || curb_event_get_kind (event) == CURB_EVENT_PARTIALLY_HANDED_OVER)
-    return check_staging_fits (row, error);
+    return check_staging_fits (order, error);
   return TRUE;
 }
 
@@ -622,6 +601,7 @@ append_locked (CurbStore  *self,
                GError    **error)
 {
   g_auto(OrderRow) row = { 0 };
+  g_autoptr(CurbOrder) order = NULL;
   CurbOrderState to;
   gint64 now_ms = curb_now_ms ();
 
@@ -631,11 +611,12 @@ append_locked (CurbStore  *self,
   if (*out_duplicate)
     return TRUE;
   if (!load_order (self, curb_event_get_order_ref (event), &row, error)
-      || !check_rules (&row, event, error)
+      || (order = row_to_order (&row, error)) == NULL
+      || !check_rules (order, event, error)
       || !curb_state_apply_taken_on (row.state, row.claimed_by_id != NULL, curb_event_get_kind (event), &to, error)
       || !insert_event (self, event, now_ms, out_seq, error))
     return FALSE;
-  apply_to_row (&row, event, to, now_ms);
+  apply_to_row (&row, order, event, to, now_ms);
   row.last_seq = *out_seq;
   if (!save_row (self, &row, now_ms, error))
     return FALSE;
@@ -644,20 +625,6 @@ append_locked (CurbStore  *self,
 }
 
 /* --- central's content --- */
-
-static JsonObject *
-strip_private (JsonObject *central_order)
-{
-  static const char * const private_members[] = { "surname", "phone_last4", "token", NULL };
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), central_order);
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
-  JsonObject *content = json_node_dup_object (copy);
-
-  for (guint i = 0; private_members[i] != NULL; i++)
-    json_object_remove_member (content, private_members[i]);
-  return content;
-}
 
 static gboolean
 find_version (CurbStore       *self,
@@ -681,10 +648,10 @@ find_version (CurbStore       *self,
 }
 
 static gboolean
-write_content (CurbStore   *self,
-               JsonObject  *central_order,
-               gboolean     exists,
-               GError     **error)
+write_content (CurbStore         *self,
+               CurbCentralOrder  *central,
+               gboolean           exists,
+               GError           **error)
 {
   g_autoptr(CurbStmt) stmt = curb_store_prepare (self, exists
       ? "UPDATE orders SET version = ?2, content = ?3, token = ?4, window_start_ms = ?5, updated_ms = ?6,"
@@ -692,19 +659,16 @@ write_content (CurbStore   *self,
       : "INSERT INTO orders (ref, version, content, token, window_start_ms, created_ms, updated_ms)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)", error);
   g_autoptr(JsonNode) content = NULL;
-  gint64 window_start = 0;
 
   if (stmt == NULL)
     return FALSE;
   content = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (content, strip_private (central_order));
-  curb_iso8601_to_ms (json_object_get_string_member_with_default (central_order, "window_start", NULL),
-                      &window_start);
-  curb_stmt_bind_text (stmt, 1, json_object_get_string_member (central_order, "ref"));
-  sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (central_order, "version"));
+  json_node_take_object (content, curb_order_codec_encode_content (central->order));
+  curb_stmt_bind_text (stmt, 1, curb_order_get_ref (central->order));
+  sqlite3_bind_int64 (stmt, 2, curb_order_get_version (central->order));
   curb_stmt_bind_json (stmt, 3, content);
-  curb_stmt_bind_text (stmt, 4, json_object_get_string_member_with_default (central_order, "token", NULL));
-  bind_ms (stmt, 5, window_start);
+  curb_stmt_bind_text (stmt, 4, central->token);
+  bind_ms (stmt, 5, curb_order_get_window_start (central->order));
   sqlite3_bind_int64 (stmt, 6, curb_now_ms ());
   return curb_store_step_done (self, stmt, error);
 }
@@ -731,15 +695,13 @@ write_hash (CurbStore   *self,
 }
 
 static gboolean
-write_hashes (CurbStore   *self,
-              JsonObject  *central_order,
-              GError     **error)
+write_hashes (CurbStore         *self,
+              CurbCentralOrder  *central,
+              GError           **error)
 {
-  const char *ref = json_object_get_string_member (central_order, "ref");
-  g_autofree char *surname = curb_order_normalize_surname (
-      json_object_get_string_member_with_default (central_order, "surname", NULL));
-  g_autofree char *phone = curb_order_normalize_phone_last4 (
-      json_object_get_string_member_with_default (central_order, "phone_last4", NULL));
+  const char *ref = curb_order_get_ref (central->order);
+  g_autofree char *surname = curb_order_normalize_surname (central->surname);
+  g_autofree char *phone = curb_order_normalize_phone_last4 (central->phone_last4);
 
   return (surname == NULL || write_hash (self, ref, "surname", surname, error))
          && (phone == NULL || write_hash (self, ref, "phone", phone, error));
@@ -777,32 +739,31 @@ cancel_locked (CurbStore   *self,
 
 static gboolean
 upsert_locked (CurbStore          *self,
-               JsonObject         *central_order,
+               CurbCentralOrder   *central,
                CurbUpsertOutcome  *out_outcome,
                CurbOrderState     *out_before,
                CurbEvent         **out_cancelled,
                GError            **error)
 {
-  const char *ref = json_object_get_string_member (central_order, "ref");
+  const char *ref = curb_order_get_ref (central->order);
+  gint64 version = curb_order_get_version (central->order);
   CurbOrderState state = CURB_ORDER_STATE_PENDING;
   gint64 stored_version;
 
   if (!find_version (self, ref, &stored_version, &state, error))
     return FALSE;
   *out_before = state;
-  if (stored_version >= json_object_get_int_member (central_order, "version"))
+  if (stored_version >= version)
     {
       *out_outcome = CURB_UPSERT_STALE;
       return TRUE;
     }
   *out_outcome = stored_version < 0 ? CURB_UPSERT_INSERTED : CURB_UPSERT_UPDATED;
-  if (!write_content (self, central_order, stored_version >= 0, error)
-      || !write_hashes (self, central_order, error)
-      || !curb_store_resolve_rejected_locked (self, ref, json_object_get_int_member (central_order, "version"),
-                                              error))
+  if (!write_content (self, central, stored_version >= 0, error)
+      || !write_hashes (self, central, error)
+      || !curb_store_resolve_rejected_locked (self, ref, version, error))
     return FALSE;
-  if (json_object_get_boolean_member_with_default (central_order, "cancelled", FALSE)
-      && curb_order_state_is_active (state))
+  if (curb_order_get_cancelled (central->order) && curb_order_state_is_active (state))
     return cancel_locked (self, ref, out_cancelled, error);
   return TRUE;
 }
@@ -868,8 +829,12 @@ collect_orders (CurbStore  *self,
     {
       g_auto(OrderRow) row = { 0 };
 
+      JsonObject *order;
+
       load_row (stmt, &row);
-      json_array_add_object_element (orders, row_to_json (&row));
+      if ((order = row_to_json (&row, &local_error)) == NULL)
+        break;
+      json_array_add_object_element (orders, order);
     }
   if (local_error != NULL)
     {
@@ -900,6 +865,7 @@ curb_store_upsert_order (CurbStore          *self,
                          GError            **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(CurbCentralOrder) central = NULL;
   g_autoptr(CurbEvent) cancelled = NULL;
   CurbUpsertOutcome outcome = CURB_UPSERT_STALE;
   CurbOrderState before = CURB_ORDER_STATE_PENDING;
@@ -907,13 +873,13 @@ curb_store_upsert_order (CurbStore          *self,
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_order != NULL, FALSE);
 
-  curb_order_fit_central (central_order);
-  if (!curb_order_validate_central (central_order, error))
+  central = curb_order_codec_decode_central (central_order, error);
+  if (central == NULL)
     return FALSE;
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
     return FALSE;
-  if (!upsert_locked (self, central_order, &outcome, &before, &cancelled, error) || !curb_store_commit (self, error))
+  if (!upsert_locked (self, central, &outcome, &before, &cancelled, error) || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
       return FALSE;
@@ -928,51 +894,20 @@ curb_store_upsert_order (CurbStore          *self,
   return TRUE;
 }
 
-static GError *
-check_page_entry (JsonNode *node,
-                  guint     index)
-{
-  GError *error = NULL;
-  JsonObject *order;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
-  order = json_node_get_object (node);
-  curb_order_fit_central (order);
-  if (!curb_order_validate_central (order, &error))
-    {
-      JsonNode *member = json_object_get_member (order, "ref");
-      const char *ref = member != NULL && JSON_NODE_HOLDS_VALUE (member)
-          && json_node_get_value_type (member) == G_TYPE_STRING ? json_node_get_string (member) : NULL;
-      g_autofree char *shown = g_strndup (ref != NULL && curb_order_ref_is_valid (ref) ? ref : "?", 32);
-
-      g_prefix_error (&error, "Order #%u (%s): ", index, shown);
-    }
-  return error;
-}
-
 static gboolean
 upsert_page_locked (CurbStore  *self,
-                    JsonArray  *orders,
+                    GPtrArray  *central_orders,
                     GPtrArray  *cancelled,
                     GPtrArray  *alerts,
-                    GPtrArray  *rejected,
                     GError    **error)
 {
-  for (guint i = 0; i < json_array_get_length (orders); i++)
+  for (guint i = 0; i < central_orders->len; i++)
     {
-      JsonNode *node = json_array_get_element (orders, i);
-      GError *invalid = check_page_entry (node, i);
       g_autoptr(CurbEvent) event = NULL;
       CurbUpsertOutcome outcome;
       CurbOrderState before;
 
-      if (invalid != NULL)
-        {
-          g_ptr_array_add (rejected, invalid);
-          continue;
-        }
-      if (!upsert_locked (self, json_node_get_object (node), &outcome, &before, &event, error))
+      if (!upsert_locked (self, g_ptr_array_index (central_orders, i), &outcome, &before, &event, error))
         return FALSE;
       if (event == NULL)
         continue;
@@ -984,17 +919,15 @@ upsert_page_locked (CurbStore  *self,
 }
 
 gboolean
-curb_store_upsert_orders (CurbStore   *self,
-                          JsonArray   *central_orders,
-                          GPtrArray  **out_cancelled,
-                          GPtrArray  **out_alerts,
-                          GPtrArray  **out_rejected,
-                          GError     **error)
+curb_store_upsert_central_orders (CurbStore   *self,
+                                  GPtrArray   *central_orders,
+                                  GPtrArray  **out_cancelled,
+                                  GPtrArray  **out_alerts,
+                                  GError     **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
 
   g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
   g_return_val_if_fail (central_orders != NULL, FALSE);
@@ -1002,8 +935,7 @@ curb_store_upsert_orders (CurbStore   *self,
   locker = curb_store_lock (self);
   if (!curb_store_begin (self, error))
     return FALSE;
-  if (!upsert_page_locked (self, central_orders, cancelled, alerts, rejected, error)
-      || !curb_store_commit (self, error))
+  if (!upsert_page_locked (self, central_orders, cancelled, alerts, error) || !curb_store_commit (self, error))
     {
       curb_store_rollback (self);
       return FALSE;
@@ -1012,6 +944,55 @@ curb_store_upsert_orders (CurbStore   *self,
     *out_cancelled = g_steal_pointer (&cancelled);
   if (out_alerts != NULL)
     *out_alerts = g_steal_pointer (&alerts);
+  return TRUE;
+}
+
+static GError *
+decode_page_entry (JsonNode          *node,
+                   guint              index,
+                   CurbCentralOrder **out_central)
+{
+  GError *error = NULL;
+  const char *ref;
+
+  *out_central = NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return g_error_new (CURB_ERROR, CURB_ERROR_INVALID, "Order #%u is not an object", index);
+  *out_central = curb_order_codec_decode_central (json_node_get_object (node), &error);
+  if (*out_central == NULL)
+    {
+      ref = curb_order_codec_peek_central (json_node_get_object (node), NULL);
+      g_prefix_error (&error, "Order #%u (%s): ", index, ref != NULL ? ref : "?");
+    }
+  return error;
+}
+
+gboolean
+curb_store_upsert_orders (CurbStore   *self,
+                          JsonArray   *central_orders,
+                          GPtrArray  **out_cancelled,
+                          GPtrArray  **out_alerts,
+                          GPtrArray  **out_rejected,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_central_order_free);
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  g_return_val_if_fail (CURB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (central_orders != NULL, FALSE);
+
+  for (guint i = 0; i < json_array_get_length (central_orders); i++)
+    {
+      CurbCentralOrder *central;
+      GError *invalid = decode_page_entry (json_array_get_element (central_orders, i), i, &central);
+
+      if (invalid != NULL)
+        g_ptr_array_add (rejected, invalid);
+      else
+        g_ptr_array_add (decoded, central);
+    }
+  if (!curb_store_upsert_central_orders (self, decoded, out_cancelled, out_alerts, error))
+    return FALSE;
   if (out_rejected != NULL)
     *out_rejected = g_steal_pointer (&rejected);
   return TRUE;
@@ -1031,7 +1012,7 @@ curb_store_get_order (CurbStore   *self,
   locker = curb_store_lock (self);
   if (!load_order (self, ref, &row, error))
     return NULL;
-  return row_to_json (&row);
+  return row_to_json (&row, error);
 }
 
 gboolean
@@ -1165,7 +1146,7 @@ curb_store_lookup (CurbStore   *self,
   if (curb_store_step_row (self, stmt, &local_error))
     {
       load_row (stmt, &row);
-      return row_to_json (&row);
+      return row_to_json (&row, error);
     }
   if (local_error != NULL)
     g_propagate_error (error, local_error);

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "curb-event.h"
+#include "curb-order-codec.h"
 #include "curb-order.h"
 
 G_BEGIN_DECLS
@@ -109,7 +110,9 @@ gboolean    curb_store_upsert_order  (CurbStore          *self,
  *   one error per invalid order, naming its position and ref; the others
  *   are stored anyway so one bad order cannot stall the sync
  *
- * curb_store_upsert_order() for a whole page in one durable transaction.
+ * curb_store_upsert_order() for a whole page in one durable transaction:
+ * each order is decoded with curb_order_codec_decode_central(), then
+ * curb_store_upsert_central_orders().
  * Returns %FALSE only when nothing could be written (disk full, database).
  */
 gboolean    curb_store_upsert_orders (CurbStore   *self,
@@ -118,6 +121,21 @@ gboolean    curb_store_upsert_orders (CurbStore   *self,
                                       GPtrArray  **out_alerts,
                                       GPtrArray  **out_rejected,
                                       GError     **error);
+
+/**
+ * curb_store_upsert_central_orders:
+ * @central_orders: (element-type CurbCentralOrder): orders central sent,
+ *   already decoded by the codec
+ *
+ * Stores them in one durable transaction; the content is written from the
+ * typed order (curb_order_codec_encode_content()), surname and phone as
+ * keyed hashes, the token apart. Outputs as curb_store_upsert_orders().
+ */
+gboolean    curb_store_upsert_central_orders (CurbStore   *self,
+                                              GPtrArray   *central_orders,
+                                              GPtrArray  **out_cancelled,
+                                              GPtrArray  **out_alerts,
+                                              GError     **error);
 
 /* The order in the hub-API shape, or %CURB_ERROR_NOT_FOUND. */
 JsonObject *curb_store_get_order     (CurbStore       *self,

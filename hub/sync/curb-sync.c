@@ -224,11 +224,9 @@ note_rejected (CurbSync     *self,
                const GError *reason,
                GError      **error)
 {
-  const char *ref = json_object_get_string_member_with_default (order, "ref", NULL);
-  g_autofree char *shown = curb_order_ref_is_valid (ref) ? g_strdup (ref) : stand_in_ref (order);
-  JsonNode *version = json_object_get_member (order, "version");
-  gint64 number = version != NULL && JSON_NODE_HOLDS_VALUE (version)
-                  && json_node_get_value_type (version) == G_TYPE_INT64 ? json_node_get_int (version) : -1;
+  gint64 number;
+  const char *ref = curb_order_codec_peek_central (order, &number);
+  g_autofree char *shown = ref != NULL ? g_strdup (ref) : stand_in_ref (order);
   gboolean is_new = FALSE;
 
   if (!curb_store_note_rejected_order (self->store, shown, number, reason->message, &is_new, error) || !is_new)
@@ -240,31 +238,37 @@ note_rejected (CurbSync     *self,
   g_signal_emit (self, signals[ORDER_REJECTED], 0, shown, reason->message);
 }
 
-/* Fits each order to the store's limits; those that still cannot be taken
- * become store-level alerts (once per ref and version) before the page is
- * stored, so a crash in between cannot lose one. */
-static gboolean
-note_rejected_orders (CurbSync           *self,
-                      CurbConnectorPage  *page,
-                      GError            **error)
+/* Decodes each order once with the codec (fitted to the store's limits);
+ * those that still cannot be taken become store-level alerts (once per ref
+ * and version) before the page is stored, so a crash in between cannot lose
+ * one. Returns the decoded orders (element-type CurbCentralOrder). */
+static GPtrArray *
+decode_page (CurbSync           *self,
+             CurbConnectorPage  *page,
+             GError            **error)
 {
+  g_autoptr(GPtrArray) decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) curb_central_order_free);
+
   for (guint i = 0; i < page->orders->len; i++)
     {
       JsonObject *order = g_ptr_array_index (page->orders, i);
       g_autoptr(GError) reason = NULL;
+      CurbCentralOrder *central = curb_order_codec_decode_central (order, &reason);
       GError *local_error = NULL;
 
-      curb_order_fit_central (order);
-      if (curb_order_validate_central (order, &reason))
-        continue;
+      if (central != NULL)
+        {
+          g_ptr_array_add (decoded, central);
+          continue;
+        }
       note_rejected (self, order, reason, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
-          return FALSE;
+          return NULL;
         }
     }
-  return TRUE;
+  return g_steal_pointer (&decoded);
 }
 
 static void
@@ -282,28 +286,17 @@ emit_cancellations (CurbSync  *self,
     }
 }
 
-static JsonArray *
-page_to_array (CurbConnectorPage *page)
-{
-  JsonArray *orders = json_array_sized_new (page->orders->len);
-
-  for (guint i = 0; i < page->orders->len; i++)
-    json_array_add_object_element (orders, json_object_ref (g_ptr_array_index (page->orders, i)));
-  return orders;
-}
-
-/* The refs of the orders the store took: those that pass its validation. */
+/* The refs of the orders the store took: those the codec decoded. */
 static GStrv
-stored_refs (CurbConnectorPage *page)
+stored_refs (GPtrArray *decoded)
 {
   g_autoptr(GStrvBuilder) refs = g_strv_builder_new ();
 
-  for (guint i = 0; i < page->orders->len; i++)
+  for (guint i = 0; i < decoded->len; i++)
     {
-      JsonObject *order = g_ptr_array_index (page->orders, i);
+      CurbCentralOrder *central = g_ptr_array_index (decoded, i);
 
-      if (curb_order_validate_central (order, NULL))
-        g_strv_builder_add (refs, json_object_get_string_member (order, "ref"));
+      g_strv_builder_add (refs, curb_order_get_ref (central->order));
     }
   return g_strv_builder_end (refs);
 }
@@ -316,18 +309,18 @@ apply_page (CurbSync           *self,
             CurbConnectorPage  *page,
             GError            **error)
 {
-  g_autoptr(JsonArray) orders = page_to_array (page);
+  g_autoptr(GPtrArray) decoded = NULL;
   g_autoptr(GPtrArray) cancelled = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   g_auto(GStrv) refs = NULL;
 
-  if (!note_rejected_orders (self, page, error)
-      || !curb_store_upsert_orders (self->store, orders, &cancelled, &alerts, NULL, error)
+  if ((decoded = decode_page (self, page, error)) == NULL
+      || !curb_store_upsert_central_orders (self->store, decoded, &cancelled, &alerts, error)
       || !curb_store_set_meta (self->store, CURB_SYNC_CURSOR_META, page->next_cursor, error))
     return FALSE;
   g_free (self->cursor);
   self->cursor = g_strdup (page->next_cursor);
-  refs = stored_refs (page);
+  refs = stored_refs (decoded);
   self->pulled_orders += g_strv_length (refs);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PULLED_ORDERS]);
   if (refs[0] != NULL)

@@ -34,16 +34,7 @@ static guint signals[N_SIGNALS];
 static const char *
 temp_title (CurbTemperature temperature)
 {
-  switch (temperature)
-    {
-    case CURB_TEMPERATURE_CHILLED:
-      return _("Chilled");
-    case CURB_TEMPERATURE_FROZEN:
-      return _("Frozen");
-    case CURB_TEMPERATURE_AMBIENT:
-    default:
-      return _("Ambient");
-    }
+  return _(curb_temperature_get_title (temperature));
 }
 
 static char *

@@ -1,3 +1,4 @@
+#include "curb-not-taken.h"
 #include "curbside-core.h"
 
 static JsonObject *
@@ -162,6 +163,34 @@ test_data_copied (void)
   g_assert_cmpstr (json_object_get_string_member (curb_event_get_data (event), "bay"), ==, "3");
 }
 
+/* The event's facts through its own getters, typed where the rules need it. */
+static void
+test_fact_getters (void)
+{
+  g_autoptr(JsonObject) staged = parse ("{\"locations\": [{\"zone\": \"C\"}], \"bags\": {\"chilled\": 2}}");
+  g_autoptr(JsonObject) arrived = parse ("{\"bay\": \"3\"}");
+  g_autoptr(JsonObject) partial = parse ("{\"not_taken\": [{\"line_id\": \"L2\", \"qty\": 1, \"reason\": \"damaged\"}]}");
+  g_autoptr(CurbEvent) a = curb_event_new (CURB_EVENT_STAGED, "A1", "staging-1", "st-7", staged);
+  g_autoptr(CurbEvent) b = curb_event_new (CURB_EVENT_ARRIVED, "A1", "kiosk-1", NULL, arrived);
+  g_autoptr(CurbEvent) c = curb_event_new (CURB_EVENT_PARTIALLY_HANDED_OVER, "A1", "staging-1", "st-7", partial);
+  g_autoptr(GPtrArray) not_taken = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+
+  g_assert_true (curb_event_validate (a, NULL) && curb_event_validate (b, NULL) && curb_event_validate (c, NULL));
+  g_assert_cmpuint (json_array_get_length (curb_event_get_locations (a)), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (curb_event_get_bags (a), "chilled"), ==, 2);
+  g_assert_null (curb_event_get_bay (a));
+  g_assert_cmpstr (curb_event_get_bay (b), ==, "3");
+  g_assert_null (curb_event_get_locations (b));
+  not_taken = curb_event_dup_not_taken (c);
+  g_assert_cmpuint (not_taken->len, ==, 1);
+  g_assert_cmpstr (curb_not_taken_get_line_id (g_ptr_array_index (not_taken, 0)), ==, "L2");
+  g_assert_cmpuint (curb_not_taken_get_qty (g_ptr_array_index (not_taken, 0)), ==, 1);
+  g_assert_cmpstr (curb_not_taken_get_reason (g_ptr_array_index (not_taken, 0)), ==, "damaged");
+  none = curb_event_dup_not_taken (b);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,5 +201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/event/unknown-fields-dropped", test_unknown_fields_dropped);
   g_test_add_func ("/event/staged-data-cleaned", test_staged_data_cleaned);
   g_test_add_func ("/event/data-copied", test_data_copied);
+  g_test_add_func ("/event/fact-getters", test_fact_getters);
   return g_test_run ();
 }

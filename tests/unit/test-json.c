@@ -127,6 +127,29 @@ test_object_and_copy (void)
   g_assert_false (json_object_has_member (json_object_get_object_member (object, "x"), "extra"));
 }
 
+/* Typed member reads of documents that are not orders: a value of another
+ * type, null, an absent member or no object give the fallback. */
+static void
+test_typed_members (void)
+{
+  static const char text[] = "{\"s\": \"x\", \"i\": 7, \"b\": true, \"n\": null, \"f\": 1.5}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = curb_json_parse_object (text, strlen (text), 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (curb_json_get_string (object, "s"), ==, "x");
+  g_assert_null (curb_json_get_string (object, "i"));
+  g_assert_null (curb_json_get_string (object, "n"));
+  g_assert_null (curb_json_get_string (NULL, "s"));
+  g_assert_cmpint (curb_json_get_int (object, "i", -1), ==, 7);
+  g_assert_cmpint (curb_json_get_int (object, "f", -1), ==, -1);
+  g_assert_cmpint (curb_json_get_int (object, "s", -1), ==, -1);
+  g_assert_cmpint (curb_json_get_int (object, "absent", 3), ==, 3);
+  g_assert_true (curb_json_get_bool (object, "b", FALSE));
+  g_assert_true (curb_json_get_bool (object, "i", TRUE));
+  g_assert_false (curb_json_get_bool (NULL, "b", FALSE));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -136,5 +159,6 @@ main (int    argc,
   g_test_add_func ("/json/refused", test_refused);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/object-and-copy", test_object_and_copy);
+  g_test_add_func ("/json/typed-members", test_typed_members);
   return g_test_run ();
 }

@@ -1,3 +1,4 @@
+#include "curb-order-codec.h"
 #include "curbside-core.h"
 
 static const char sample[] =
@@ -40,6 +41,16 @@ sample_with (const char *member,
   return order;
 }
 
+/* Central's intake: the codec's decoder for central's documents. */
+static gboolean
+validate_central (JsonObject  *order,
+                  GError     **error)
+{
+  g_autoptr(CurbCentralOrder) central = curb_order_codec_decode_central (order, error);
+
+  return central != NULL;
+}
+
 static void
 test_valid_sample (void)
 {
@@ -48,10 +59,10 @@ test_valid_sample (void)
   g_autoptr(JsonObject) no_alternate = sample_with ("alternate_pickup", "null");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (curb_order_validate_central (order, &error));
+  g_assert_true (validate_central (order, &error));
   g_assert_no_error (error);
-  g_assert_true (curb_order_validate_central (minimal, &error));
-  g_assert_true (curb_order_validate_central (no_alternate, &error));
+  g_assert_true (validate_central (minimal, &error));
+  g_assert_true (validate_central (no_alternate, &error));
 }
 
 static void
@@ -92,10 +103,87 @@ test_invalid_fields (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s = %s", cases[i].member, cases[i].value ? cases[i].value : "(removed)");
-      g_assert_false (curb_order_validate_central (order, &error));
+      g_assert_false (validate_central (order, &error));
       g_assert_error (error, CURB_ERROR, CURB_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, cases[i].mentions));
     }
+}
+
+/* Central's private members stay apart from the order; store facts in
+ * central's document are not read; the stored content has none of them. */
+static void
+test_central_decode (void)
+{
+  g_autoptr(JsonObject) order = sample_with ("state", "\"handed_over\"");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbCentralOrder) central = curb_order_codec_decode_central (order, &error);
+  g_autoptr(JsonObject) content = NULL;
+  static const char * const kept_apart[] = { "surname", "phone_last4", "token", "state", "future_field" };
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (central->surname, ==, "Rivera");
+  g_assert_cmpstr (central->phone_last4, ==, "0142");
+  g_assert_cmpstr (central->token, ==, "abc");
+  g_assert_cmpuint (central->n_fitted, ==, 0);
+  g_assert_cmpint (curb_order_get_state (central->order), ==, CURB_ORDER_STATE_PENDING);
+  g_assert_cmpint (curb_order_get_version (central->order), ==, 7);
+  content = curb_order_codec_encode_content (central->order);
+  for (guint i = 0; i < G_N_ELEMENTS (kept_apart); i++)
+    g_assert_false (json_object_has_member (content, kept_apart[i]));
+  g_assert_cmpstr (json_object_get_string_member (content, "first_name"), ==, "Sam");
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (content, "lines")), ==, 1);
+}
+
+/* Too long is fitted, not refused, and the caller's document is not changed. */
+static void
+test_central_fit (void)
+{
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonNode) eta = json_from_string ("{\"eta\": 5}", NULL);
+  g_autoptr(CurbCentralOrder) central = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *first_name;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append (long_name, "\u00e9");
+  order = sample_with ("first_name", NULL);
+  json_object_set_string_member (order, "first_name", long_name->str);
+  json_object_set_member (order, "on_the_way", g_steal_pointer (&eta));
+  central = curb_order_codec_decode_central (order, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (central->n_fitted, ==, 2);
+  first_name = curb_order_get_first_name (central->order);
+  g_assert_cmpuint (strlen (first_name), <=, 100);
+  g_assert_true (g_str_has_suffix (first_name, "\u2026"));
+  g_assert_true (g_utf8_validate (first_name, -1, NULL));
+  g_assert_cmpint (curb_order_get_eta (central->order), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (order, "first_name"), ==, long_name->str);
+  g_assert_true (json_object_has_member (order, "on_the_way"));
+}
+
+/* Central must send what a hub-API document may leave out; a refused
+ * document can still be named for the store's alert. */
+static void
+test_central_refused (void)
+{
+  g_autoptr(JsonObject) no_version = sample_with ("version", NULL);
+  g_autoptr(JsonObject) bad_lines = sample_with ("lines", "[1]");
+  g_autoptr(JsonObject) bad_ref = sample_with ("ref", "\"a b\"");
+  g_autoptr(CurbOrder) hub_shape = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version = 0;
+
+  g_assert_false (validate_central (no_version, &error));
+  g_assert_nonnull (strstr (error->message, "version"));
+  hub_shape = curb_order_codec_decode (no_version, NULL);
+  g_assert_nonnull (hub_shape);
+  g_assert_false (validate_central (bad_lines, NULL));
+  g_assert_cmpstr (curb_order_codec_peek_central (bad_lines, &version), ==, "A7K3Q9");
+  g_assert_cmpint (version, ==, 7);
+  g_assert_null (curb_order_codec_peek_central (bad_ref, &version));
+  g_assert_cmpstr (curb_order_codec_peek_central (no_version, &version), ==, "A7K3Q9");
+  g_assert_cmpint (version, ==, -1);
 }
 
 static void
@@ -189,6 +277,9 @@ main (int argc, char **argv)
   g_test_add_func ("/order/valid", test_valid_sample);
   g_test_add_func ("/order/invalid-fields", test_invalid_fields);
   g_test_add_func ("/order/ref", test_ref);
+  g_test_add_func ("/order/central-decode", test_central_decode);
+  g_test_add_func ("/order/central-fit", test_central_fit);
+  g_test_add_func ("/order/central-refused", test_central_refused);
   g_test_add_func ("/order/normalize-surname", test_normalize_surname);
   g_test_add_func ("/order/normalize-phone", test_normalize_phone);
   g_test_add_func ("/order/temperature-strings", test_temperature_strings);

@@ -1354,14 +1354,21 @@ test_disk_full (Fixture       *fixture,
   {
     g_autoptr(JsonObject) order = central_order ("DF2", 1, FALSE);
 
-    g_autofree char *pad = g_strnfill (200, 'x');
+    g_autofree char *pad = g_strnfill (190, 'x');
+    JsonArray *lines = json_array_new ();
 
+    /* the store keeps what the codec reads: a long order is long lines */
     for (guint i = 0; i < 40; i++)
       {
-        g_autofree char *key = g_strdup_printf ("pad%u", i);
+        JsonObject *line = json_object_new ();
+        g_autofree char *id = g_strdup_printf ("L%u", i);
 
-        json_object_set_string_member (order, key, pad);
+        json_object_set_string_member (line, "id", id);
+        json_object_set_string_member (line, "name", pad);
+        json_object_set_int_member (line, "qty", 1);
+        json_array_add_object_element (lines, line);
       }
+    json_object_set_array_member (order, "lines", lines);
     g_assert_false (curb_store_upsert_order (fixture->store, order, NULL, NULL, NULL, &error));
     g_assert_error (error, CURB_ERROR, CURB_ERROR_DISK_FULL);
   }
