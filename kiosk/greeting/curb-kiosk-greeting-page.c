@@ -169,30 +169,6 @@ count_items (GListModel *lines)
   return items;
 }
 
-static void
-refresh_details (CurbKioskGreetingPage *self,
-                 CurbOrder             *order)
-{
-  CurbPerson *alternate_pickup = curb_order_get_alternate_pickup (order);
-  g_autofree char *start = curb_kiosk_format_time (curb_order_get_window_start (order));
-  g_autofree char *end = curb_kiosk_format_time (curb_order_get_window_end (order));
-  g_autofree char *alternate_name = alternate_pickup != NULL
-                                    ? curb_person_dup_display_name (alternate_pickup) : NULL;
-  g_autofree char *alternate = curb_kiosk_dup_plain_text (alternate_name);
-  g_autofree char *window_text = NULL;
-  g_autofree char *alternate_text = NULL;
-
-  if (start != NULL && end != NULL)
-    window_text = g_strdup_printf (_("Pickup time %s – %s"), start, end);
-  curb_kiosk_set_text (self->window_label, window_text);
-  if (alternate != NULL)
-    alternate_text = g_strdup_printf (_("%s may also pick up this order"), alternate);
-  curb_kiosk_set_text (self->alternate_label, alternate_text);
-  curb_kiosk_set_text (self->id_label, curb_rules_needs_id_check (order, NULL)
-                                       ? _("Please have your ID ready: some items need an ID check.")
-                                       : NULL);
-}
-
 /* Staff took the order on while the shopper was on the way. */
 static void
 refresh_bringer (CurbKioskGreetingPage *self)
@@ -227,12 +203,81 @@ format_order (CurbKioskGreetingPage *self,
   return g_strdup_printf (ngettext ("Order %s  ·  %d item", "Order %s  ·  %d items", items), ref, (int) items);
 }
 
+static char *
+format_window (CurbKioskGreetingPage *self,
+               gint64                 window_start,
+               gint64                 window_end)
+{
+  g_autofree char *start = curb_kiosk_format_time (window_start);
+  g_autofree char *end = curb_kiosk_format_time (window_end);
+
+  if (start == NULL || end == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (_("Pickup time %s – %s"), start, end);
+}
+
+static char *
+format_alternate (CurbKioskGreetingPage *self,
+                  CurbPerson            *alternate_pickup)
+{
+  g_autofree char *name = alternate_pickup != NULL
+                          ? curb_person_dup_display_name (alternate_pickup) : NULL;
+  g_autofree char *alternate = curb_kiosk_dup_plain_text (name);
+
+  if (alternate == NULL || *alternate == '\0')
+    return g_strdup ("");
+  return g_strdup_printf (_("%s may also pick up this order"), alternate);
+}
+
+/* The lines and age-restricted are there so the notice follows them. */
+static char *
+format_id_notice (CurbKioskGreetingPage *self,
+                  CurbOrder             *order,
+                  GListModel            *lines,
+                  gboolean               age_restricted)
+{
+  if (order == NULL || !curb_rules_needs_id_check (order, NULL))
+    return g_strdup ("");
+  return g_strdup (_("Please have your ID ready: some items need an ID check."));
+}
+
+/* A label shows while it has text (bound to its own label). */
+static gboolean
+has_text (CurbKioskGreetingPage *self,
+          const char            *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static void
+on_bags_changed (CurbKioskGreetingPage *self)
+{
+  refresh_bags (self, self->order);
+}
+
+static void
+on_substitutions_changed (CurbKioskGreetingPage *self)
+{
+  refresh_substitutions (self, self->order);
+}
+
+/* The bag chips and the substitution rows are built from the order's lists,
+ * again whenever a list changes. */
 static void
 set_order (CurbKioskGreetingPage *self,
            CurbOrder             *order)
 {
-  if (g_set_object (&self->order, order))
-    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
+  if (self->order == order)
+    return;
+  if (self->order != NULL)
+    g_signal_handlers_disconnect_by_data (self->order, self);
+  g_set_object (&self->order, order);
+  g_signal_connect_object (order, "notify::bags", G_CALLBACK (on_bags_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (order, "notify::substitutions", G_CALLBACK (on_substitutions_changed),
+                           self, G_CONNECT_SWAPPED);
+  refresh_bags (self, order);
+  refresh_substitutions (self, order);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ORDER]);
 }
 
 static void
@@ -244,9 +289,6 @@ refresh (CurbKioskGreetingPage *self)
     return;
   set_order (self, order);
   refresh_bringer (self);
-  refresh_details (self, order);
-  refresh_bags (self, order);
-  refresh_substitutions (self, order);
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button),
                             !curb_kiosk_flow_get_busy (self->flow));
 }
@@ -270,6 +312,8 @@ curb_kiosk_greeting_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CURB_TYPE_KIOSK_GREETING_PAGE);
   g_clear_object (&self->flow);
+  if (self->order != NULL)
+    g_signal_handlers_disconnect_by_data (self->order, self);
   g_clear_object (&self->order);
   G_OBJECT_CLASS (curb_kiosk_greeting_page_parent_class)->dispose (object);
 }
@@ -320,6 +364,10 @@ curb_kiosk_greeting_page_class_init (CurbKioskGreetingPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_start_over_clicked);
   gtk_widget_class_bind_template_callback (widget_class, format_hello);
   gtk_widget_class_bind_template_callback (widget_class, format_order);
+  gtk_widget_class_bind_template_callback (widget_class, format_window);
+  gtk_widget_class_bind_template_callback (widget_class, format_alternate);
+  gtk_widget_class_bind_template_callback (widget_class, format_id_notice);
+  gtk_widget_class_bind_template_callback (widget_class, has_text);
 }
 
 static void

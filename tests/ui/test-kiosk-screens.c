@@ -23,7 +23,7 @@ static char *shots_dir;
 static const char *shot_prefix = "";
 
 static CurbOrder *
-sample_order (const char *state)
+sample_order_with (const char *state, int ambient_bags, const char *replacement)
 {
   g_autofree char *json = g_strdup_printf (
     "{\"ref\":\"A7K3Q9\",\"first_name\":\"Sam\",\"last_initial\":\"R\","
@@ -32,15 +32,21 @@ sample_order (const char *state)
     "\"alternate_pickup\":{\"first_name\":\"Alex\",\"last_initial\":\"K\"},"
     "\"lines\":[{\"id\":\"L1\",\"name\":\"Oat milk 1 L\",\"qty\":2},{\"id\":\"L2\",\"name\":\"Bread\",\"qty\":3},"
     "{\"id\":\"L3\",\"name\":\"Apples\",\"qty\":7}],"
-    "\"bags\":{\"ambient\":2,\"chilled\":1,\"frozen\":1},"
+    "\"bags\":{\"ambient\":%d,\"chilled\":1,\"frozen\":1},"
     "\"substitutions\":[{\"id\":\"S1\",\"original\":\"Oat milk 1 L\","
-    "\"replacement\":\"Soy milk 1 L\",\"qty\":1,\"status\":\"pending\"}]}",
-    state, g_str_equal (state, "pending") ? "false" : "true");
+    "\"replacement\":\"%s\",\"qty\":1,\"status\":\"pending\"}]}",
+    state, g_str_equal (state, "pending") ? "false" : "true", ambient_bags, replacement);
   g_autoptr(GError) error = NULL;
   CurbOrder *order = curb_order_codec_decode_string (json, &error);
 
   g_assert_no_error (error);
   return order;
+}
+
+static CurbOrder *
+sample_order (const char *state)
+{
+  return sample_order_with (state, 2, "Soy milk 1 L");
 }
 
 static gboolean
@@ -169,6 +175,35 @@ shoot (CurbKioskWindow *window, const char *language, const Size *size, const ch
              gtk_widget_get_height (GTK_WIDGET (window)));
 }
 
+/* The greeting follows the order alone (its .ui bindings and the order's
+ * list notifications): the flow says nothing here. */
+static void
+check_greeting_follows_order (CurbKioskWindow *window, CurbOrder *order, const char *lang)
+{
+  g_autoptr(CurbPerson) jo = curb_person_new (NULL, "Jo", "K");
+  g_autoptr(CurbPerson) alex = curb_person_new (NULL, "Alex", "K");
+  g_autoptr(CurbOrder) newer = sample_order_with ("ready", 3, "Rice milk 1 L");
+  g_autoptr(CurbOrder) back = sample_order ("ready");
+  const char *id_notice = pick (lang, "Please have your ID ready", "Tenga a mano su identificaci");
+
+  curb_order_set_first_name (order, "Samuel");
+  assert_shows (window, pick (lang, "Hi Samuel R.", "Hola, Samuel R."));
+  curb_order_set_first_name (order, "Sam");
+  curb_order_set_alternate_pickup (order, jo);
+  assert_shows (window, pick (lang, "Jo K. may also pick up this order", "Jo K. también puede recoger este pedido"));
+  curb_order_set_alternate_pickup (order, alex);
+  assert_shows (window, id_notice);
+  curb_order_set_age_restricted (order, FALSE);
+  g_assert_false (label_shown (window, id_notice));
+  curb_order_set_age_restricted (order, TRUE);
+  assert_shows (window, id_notice);
+  curb_order_update (order, newer);
+  assert_shows (window, pick (lang, "3 bags", "3 bolsas"));
+  assert_shows (window, "Rice milk 1 L");
+  curb_order_update (order, back);
+  assert_shows (window, "Soy milk 1 L");
+}
+
 static void
 run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang, const Size *size)
 {
@@ -196,11 +231,7 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   shoot (window, lang, size, "greeting");
   assert_shows (window, pick (lang, "Hi Sam R.", "Hola, Sam R."));
   assert_shows (window, pick (lang, "Order A7K3Q9", "Pedido A7K3Q9"));
-  /* the greeting is bound to the order in its .ui: the order changing is
-   * enough, the flow says nothing */
-  curb_order_set_first_name (order, "Samuel");
-  assert_shows (window, pick (lang, "Hi Samuel R.", "Hola, Samuel R."));
-  curb_order_set_first_name (order, "Sam");
+  check_greeting_follows_order (window, order, lang);
 
   g_assert_false (label_shown (window, pick (lang, "Alex is bringing your order", "Alex le lleva su pedido")));
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "claimed", "Alex", 0);
@@ -225,6 +256,11 @@ run_main_screens (CurbKioskFlow *flow, CurbKioskWindow *window, const char *lang
   curb_kiosk_flow_order_event (flow, "A7K3Q9", "handed_over", NULL, 0);
   shoot (window, lang, size, "thanks");
   assert_shows (window, pick (lang, "Thank you, Sam!", "¡Gracias, Sam!"));
+  /* bound to the order's first name in the .ui */
+  curb_order_set_first_name (order, "Samuel");
+  assert_shows (window, pick (lang, "Thank you, Samuel!", "¡Gracias, Samuel!"));
+  g_assert_false (label_shown (window, pick (lang, "Thank you, Sam!", "¡Gracias, Sam!")));
+  curb_order_set_first_name (order, "Sam");
   curb_kiosk_flow_start_over (flow);
 }
 
