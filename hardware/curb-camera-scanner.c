@@ -30,19 +30,31 @@ struct _CurbCameraScanner
   GSource          *retry;
   gboolean          ever_had_frame;
   gint64            rearm_us;
+  guint             preview_idle_fps;
 
   /* shared with the streaming threads and the decode thread */
   GMutex            lock;
   GCond             cond;
   GstSample        *slot;
   gint64            slot_time;
+  gint64            slot_due;
   GstSample        *preview_slot;
   gboolean          preview_pending;
   gboolean          quit;
   gint64            last_frame_time;
   gboolean          had_frame;
+  gint64            next_frame_us;
+  gboolean          decode_primed;
+  gboolean          paced;
+  gboolean          decoding;
+  gboolean          attentive;
+  gboolean          attentive_pending;
   CurbCameraStats   stats;
   GThread          *thread;
+
+  /* the preview branch's streaming thread only */
+  gint64            next_preview_us;
+  gboolean          preview_primed;
 
   /* decode thread only */
   CurbQrDecoder    *decoder;
@@ -62,6 +74,7 @@ enum {
   PROP_0,
   PROP_PIPELINE,
   PROP_REARM_TIME,
+  PROP_ATTENTIVE,
   N_PROPS
 };
 
@@ -136,6 +149,39 @@ check_format (CurbCameraScanner *self,
     }
 }
 
+static gboolean
+on_attentive_changed (gpointer user_data)
+{
+  CurbCameraScanner *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->attentive_pending = FALSE;
+  g_mutex_unlock (&self->lock);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ATTENTIVE]);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tells the streaming threads what the gate wants next: frames it will not
+ * look at are dropped before they cross to this thread, and the preview
+ * runs at its full rate only while the gate is attentive. */
+static void
+publish_gate (CurbCameraScanner *self,
+              gint64             now)
+{
+  gboolean attentive = curb_scanner_gate_is_attentive (self->gate, now);
+  gboolean notify;
+
+  g_mutex_lock (&self->lock);
+  self->next_frame_us = curb_scanner_gate_next_frame (self->gate, now);
+  notify = attentive != self->attentive && !self->attentive_pending;
+  self->attentive = attentive;
+  self->attentive_pending |= notify;
+  g_mutex_unlock (&self->lock);
+  if (notify)
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, on_attentive_changed,
+                                g_object_ref (self), g_object_unref);
+}
+
 static void
 update_stats (CurbCameraScanner   *self,
               const CurbGrayImage *gray,
@@ -163,10 +209,13 @@ update_stats (CurbCameraScanner   *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* The gate's clock is the frames' due time (see frame_due_us()), the one
+ * the streaming thread drops frames by. */
 static void
 decode_frame (CurbCameraScanner *self,
               GstSample         *sample,
-              gint64             frame_time)
+              gint64             frame_time,
+              gint64             due)
 {
   g_autoptr(CurbScannerImage) image = curb_scanner_image_new_from_sample (sample, NULL);
   g_autoptr(GPtrArray) codes = NULL;
@@ -179,15 +228,16 @@ decode_frame (CurbCameraScanner *self,
   if (image == NULL)
     return;
   curb_scanner_image_get_gray (image, &gray);
-  if (!curb_scanner_gate_should_decode (self->gate, &gray, now))
+  if (!curb_scanner_gate_should_decode (self->gate, &gray, due))
     {
       update_stats (self, &gray, FALSE, 0, 0, now);
+      publish_gate (self, due);
       return;
     }
   codes = curb_qr_decoder_decode (self->decoder, &gray, curb_camera_scanner_live_passes (self->stats.decoded));
   for (guint i = 0; i < codes->len; i++)
     {
-      curb_scanner_gate_code_seen (self->gate, now);
+      curb_scanner_gate_code_seen (self->gate, due);
       if (seen_recently (self, codes->pdata[i], now))
         continue;
       curb_code_source_emit_code (CURB_CODE_SOURCE (self), codes->pdata[i], frame_time);
@@ -195,6 +245,7 @@ decode_frame (CurbCameraScanner *self,
     }
   g_hash_table_foreach_remove (self->seen, is_stale, stale);
   update_stats (self, &gray, TRUE, (g_get_monotonic_time () - now) / 1000.0, reads, now);
+  publish_gate (self, due);
 }
 
 static gpointer
@@ -206,7 +257,7 @@ decode_thread (gpointer data)
   while (!self->quit)
     {
       g_autoptr(GstSample) sample = NULL;
-      gint64 frame_time;
+      gint64 frame_time, due;
 
       if (self->slot == NULL)
         {
@@ -215,8 +266,11 @@ decode_thread (gpointer data)
         }
       sample = g_steal_pointer (&self->slot);
       frame_time = self->slot_time;
+      due = self->slot_due;
+      if (!self->decoding)
+        continue;   /* the one frame that primed the decode sink */
       g_mutex_unlock (&self->lock);
-      decode_frame (self, sample, frame_time);
+      decode_frame (self, sample, frame_time, due);
       g_mutex_lock (&self->lock);
     }
   g_mutex_unlock (&self->lock);
@@ -224,6 +278,40 @@ decode_thread (gpointer data)
 }
 
 /* --- streaming-thread callbacks ------------------------------------------ */
+
+/* When @buffer is due on the pipeline's clock, in µs (a file is decoded
+ * ahead of time and played at its own pace; a live camera's frames are
+ * due as they come), else @now. */
+static gint64
+due_us (GstElement       *element,
+        const GstSegment *segment,
+        GstBuffer        *buffer,
+        gint64            now)
+{
+  GstClockTime running;
+
+  if (element == NULL || segment == NULL || segment->format != GST_FORMAT_TIME
+      || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return now;
+  running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  if (!GST_CLOCK_TIME_IS_VALID (running))
+    return now;
+  return (gint64) ((gst_element_get_base_time (element) + running) / GST_USECOND);
+}
+
+static gint64
+frame_due_us (GstPad    *pad,
+              GstBuffer *buffer,
+              gint64     now)
+{
+  g_autoptr(GstEvent) event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  g_autoptr(GstElement) element = gst_pad_get_parent_element (pad);
+  const GstSegment *segment = NULL;
+
+  if (event != NULL)
+    gst_event_parse_segment (event, &segment);
+  return due_us (element, segment, buffer, now);
+}
 
 /* appsink reuses its sample object and must find it unshared, so keep our
  * own sample of the same buffer and caps. */
@@ -264,18 +352,20 @@ on_decode_sample (GstAppSink *sink,
                   gpointer    user_data)
 {
   CurbCameraScanner *self = user_data;
-  GstSample *sample = pull_own_sample (sink);
+  g_autoptr(GstSample) pulled = gst_app_sink_pull_sample (sink);
+  GstSample *sample;
   gint64 now = g_get_monotonic_time ();
 
-  if (sample == NULL)
+  if (pulled == NULL)
     return GST_FLOW_OK;
+  /* appsink reuses its sample object and must find it unshared */
+  sample = gst_sample_new (gst_sample_get_buffer (pulled), gst_sample_get_caps (pulled), NULL, NULL);
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->slot, gst_sample_unref);
   self->slot_time = capture_time (sink, sample, now);
-  self->last_frame_time = now;
+  self->slot_due = due_us (GST_ELEMENT (sink), gst_sample_get_segment (pulled),
+                           gst_sample_get_buffer (pulled), now);
   self->slot = sample;
-  self->had_frame = TRUE;
-  self->stats.frames++;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
   return GST_FLOW_OK;
@@ -353,6 +443,91 @@ on_preview_sample (GstAppSink *sink,
     g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, on_preview_ready,
                                 g_object_ref (self), g_object_unref);
   return GST_FLOW_OK;
+}
+
+/* At start and after a flush (a file looping) the sinks preroll, and each
+ * needs a frame before the pipeline plays on: the first frame goes through
+ * both branches, whatever the rate. */
+static gboolean
+is_flush_stop (GstPadProbeInfo *info)
+{
+  return (info->type & GST_PAD_PROBE_TYPE_EVENT_FLUSH)
+         && GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_FLUSH_STOP;
+}
+
+/* Every camera frame, before the decode branch's queue: it proves the
+ * camera alive, and goes on only when the gate will look at it. A file
+ * played at its own pace keeps every frame: the decode sink's clock wait is
+ * what paces it (the decode thread then skips what the gate does not want). */
+static GstPadProbeReturn
+on_decode_frame (GstPad          *pad,
+                 GstPadProbeInfo *info,
+                 gpointer         user_data)
+{
+  CurbCameraScanner *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 due;
+  gboolean wanted;
+
+  if (is_flush_stop (info))
+    {
+      g_mutex_lock (&self->lock);
+      self->decode_primed = FALSE;
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_OK;
+    }
+  due = frame_due_us (pad, GST_PAD_PROBE_INFO_BUFFER (info), now);
+  g_mutex_lock (&self->lock);
+  self->last_frame_time = now;
+  self->had_frame = TRUE;
+  self->stats.frames++;
+  wanted = !self->decode_primed || self->paced || (self->decoding && due >= self->next_frame_us);
+  self->decode_primed = TRUE;
+  g_mutex_unlock (&self->lock);
+  return wanted ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+/* Before the preview branch's queue: at full rate while the gate is
+ * attentive, else thinned to the idle rate before any scaling. */
+static GstPadProbeReturn
+on_preview_frame (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  CurbCameraScanner *self = user_data;
+  gint64 interval = self->preview_idle_fps ? G_USEC_PER_SEC / self->preview_idle_fps : 0;
+  gint64 due;
+  gboolean wanted;
+
+  if (is_flush_stop (info))
+    {
+      self->preview_primed = FALSE;
+      return GST_PAD_PROBE_OK;
+    }
+  due = frame_due_us (pad, GST_PAD_PROBE_INFO_BUFFER (info), g_get_monotonic_time ());
+  g_mutex_lock (&self->lock);
+  /* an eighth of an interval early still counts: frames come with jitter */
+  wanted = interval == 0 || !self->preview_primed || self->attentive
+           || due >= self->next_preview_us - interval / 8;
+  if (wanted)
+    self->stats.previewed++;
+  g_mutex_unlock (&self->lock);
+  if (wanted)
+    self->next_preview_us = due + interval;
+  self->preview_primed = TRUE;
+  return wanted ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+static void
+add_queue_probe (GstElement       *branch,
+                 const char       *queue_name,
+                 GstPadProbeCallback probe,
+                 gpointer          user_data)
+{
+  g_autoptr(GstElement) queue = gst_bin_get_by_name (GST_BIN (branch), queue_name);
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (queue, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_FLUSH, probe, user_data, NULL);
 }
 
 /* --- building the pipeline ----------------------------------------------- */
@@ -504,6 +679,7 @@ build_pipeline (CurbCameraScanner  *self,
   g_object_set (tee, "allow-not-linked", TRUE, NULL);
   decode = make_branch ("curb_decode_queue", gray_caps,
                         make_appsink (self, "curb_decode", on_decode_sample));
+  add_queue_probe (decode, "curb_decode_queue", on_decode_frame, self);
   gst_bin_add_many (GST_BIN (pipeline), source, tee, decode, NULL);
   if (!gst_element_link (source, tee) || !link_unchecked (tee, "src_%u", decode))
     {
@@ -518,6 +694,7 @@ build_pipeline (CurbCameraScanner  *self,
       GstElement *preview = make_branch ("curb_preview_queue",
                                          self->preview_sink ? NULL : preview_caps, sink);
 
+      add_queue_probe (preview, "curb_preview_queue", on_preview_frame, self);
       gst_bin_add (GST_BIN (pipeline), preview);
       link_unchecked (tee, "src_%u", preview);
     }
@@ -624,10 +801,20 @@ launch (CurbCameraScanner  *self,
   g_mutex_lock (&self->lock);
   self->had_frame = FALSE;
   self->last_frame_time = g_get_monotonic_time ();
+  self->next_frame_us = G_MININT64;
+  self->decode_primed = FALSE;
+  self->paced = FALSE;
+  self->attentive = FALSE;
   g_mutex_unlock (&self->lock);
+  self->preview_primed = FALSE;
   /* a file plays at its own pace; a live camera is decoded on arrival */
   if (gst_element_set_state (self->pipeline, GST_STATE_PAUSED) == GST_STATE_CHANGE_ASYNC)
-    pace_to_clock (self->pipeline);
+    {
+      pace_to_clock (self->pipeline);
+      g_mutex_lock (&self->lock);
+      self->paced = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
   gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
   return TRUE;
 }
@@ -800,6 +987,9 @@ curb_camera_scanner_get_property (GObject    *object,
     case PROP_REARM_TIME:
       g_value_set_uint (value, self->rearm_us / G_TIME_SPAN_MILLISECOND);
       break;
+    case PROP_ATTENTIVE:
+      g_value_set_boolean (value, curb_camera_scanner_get_attentive (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -860,12 +1050,22 @@ curb_camera_scanner_class_init (CurbCameraScannerClass *klass)
   props[PROP_REARM_TIME] =
     g_param_spec_uint ("rearm-time", NULL, NULL, 0, 60000, REARM_MS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /**
+   * CurbCameraScanner:attentive:
+   *
+   * Whether something code-like is in view or a code was read lately (see
+   * curb_scanner_gate_is_attentive()); notified on the main context.
+   */
+  props[PROP_ATTENTIVE] =
+    g_param_spec_boolean ("attentive", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
 curb_camera_scanner_init (CurbCameraScanner *self)
 {
+  self->decoding = TRUE;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->decoder = curb_qr_decoder_new ();
@@ -957,5 +1157,58 @@ curb_camera_scanner_get_stats (CurbCameraScanner *self,
 
   g_mutex_lock (&self->lock);
   *stats = self->stats;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * curb_camera_scanner_set_preview_idle_rate:
+ * @fps: frames a second for the preview while nothing code-like is in
+ *   view, or 0 for every frame (the default)
+ *
+ * The preview branch gets every frame while the scanner is attentive (a
+ * code-like pattern seen within a second, a code read lately) and @fps
+ * otherwise; frames are dropped before the branch's queue, so they cost
+ * no scaling or converting. Call before starting.
+ */
+void
+curb_camera_scanner_set_preview_idle_rate (CurbCameraScanner *self,
+                                           guint              fps)
+{
+  g_return_if_fail (CURB_IS_CAMERA_SCANNER (self));
+  g_return_if_fail (self->pipeline == NULL);
+
+  self->preview_idle_fps = fps;
+}
+
+gboolean
+curb_camera_scanner_get_attentive (CurbCameraScanner *self)
+{
+  gboolean attentive;
+
+  g_return_val_if_fail (CURB_IS_CAMERA_SCANNER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  attentive = self->attentive;
+  g_mutex_unlock (&self->lock);
+  return attentive;
+}
+
+/**
+ * curb_camera_scanner_set_decoding:
+ * @decoding: %FALSE to leave the frames undecoded for now
+ *
+ * The camera and its preview run either way. An app may hold decoding
+ * while it starts (the kiosk: until its first camera frame is painted), so
+ * that start-up does not share the cores with the decoder; the first frame
+ * after decoding resumes is looked at at once.
+ */
+void
+curb_camera_scanner_set_decoding (CurbCameraScanner *self,
+                                  gboolean           decoding)
+{
+  g_return_if_fail (CURB_IS_CAMERA_SCANNER (self));
+
+  g_mutex_lock (&self->lock);
+  self->decoding = decoding;
   g_mutex_unlock (&self->lock);
 }

@@ -31,6 +31,7 @@ typedef struct
   guint64 frames;
   guint64 decoded;
   guint64 reads;
+  guint64 previewed;
   int     width;
   int     height;
   double  sharpness;
@@ -53,6 +54,11 @@ GstElement        *curb_camera_scanner_dup_element      (CurbCameraScanner  *sel
                                                          const char         *name) G_GNUC_WARN_UNUSED_RESULT;
 void               curb_camera_scanner_get_stats        (CurbCameraScanner  *self,
                                                          CurbCameraStats    *stats);
+void               curb_camera_scanner_set_preview_idle_rate (CurbCameraScanner *self,
+                                                              guint              fps);
+gboolean           curb_camera_scanner_get_attentive    (CurbCameraScanner  *self);
+void               curb_camera_scanner_set_decoding     (CurbCameraScanner  *self,
+                                                         gboolean            decoding);
 CurbQrPasses       curb_camera_scanner_live_passes      (guint64             decoded);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #define MIN_CONTRAST  24
 #define WARM_US       (1500 * G_TIME_SPAN_MILLISECOND)
 #define LOOK_US       (60 * G_TIME_SPAN_MILLISECOND)
+#define HOLD_US       (1000 * G_TIME_SPAN_MILLISECOND)
 
 struct _CurbScannerGate
 {
@@ -15,6 +16,7 @@ struct _CurbScannerGate
   gint64   last_decode;
   gint64   warm_until;
   gint64   last_look;
+  gint64   coded_until;
   gboolean looked_coded;
 };
 
@@ -26,6 +28,8 @@ curb_scanner_gate_new (gint64 idle_interval_us)
   gate->idle_interval = idle_interval_us;
   gate->last_decode = G_MININT64 / 2;
   gate->last_look = G_MININT64 / 2;
+  gate->warm_until = G_MININT64 / 2;
+  gate->coded_until = G_MININT64 / 2;
   return gate;
 }
 
@@ -323,6 +327,8 @@ looks_coded (CurbScannerGate     *gate,
     return FALSE;
   gate->last_look = now_us;
   gate->looked_coded = curb_scanner_frame_looks_coded (image);
+  if (gate->looked_coded)
+    gate->coded_until = now_us + HOLD_US;
   return gate->looked_coded;
 }
 
@@ -346,4 +352,35 @@ curb_scanner_gate_code_seen (CurbScannerGate *gate,
                              gint64           now_us)
 {
   gate->warm_until = now_us + WARM_US;
+}
+
+/**
+ * curb_scanner_gate_next_frame:
+ *
+ * From when (monotonic µs) a frame will be looked at or decoded again:
+ * frames that come earlier can be dropped before any work. %G_MININT64
+ * while every frame is wanted (something code-like in view, a code read
+ * lately).
+ */
+gint64
+curb_scanner_gate_next_frame (CurbScannerGate *gate,
+                              gint64           now_us)
+{
+  if (now_us < gate->warm_until || gate->looked_coded)
+    return G_MININT64;
+  return MIN (gate->last_look + LOOK_US, gate->last_decode + gate->idle_interval);
+}
+
+/**
+ * curb_scanner_gate_is_attentive:
+ *
+ * Whether something code-like was in view within the last second, or a
+ * code was read within the last 1.5 s: the camera's consumers (the
+ * preview) then run at full rate.
+ */
+gboolean
+curb_scanner_gate_is_attentive (CurbScannerGate *gate,
+                                gint64           now_us)
+{
+  return now_us < gate->warm_until || now_us < gate->coded_until;
 }

@@ -23,6 +23,10 @@ gboolean         curb_scanner_gate_should_decode (CurbScannerGate     *gate,
                                                   gint64               now_us);
 void             curb_scanner_gate_code_seen     (CurbScannerGate     *gate,
                                                   gint64               now_us);
+gint64           curb_scanner_gate_next_frame    (CurbScannerGate     *gate,
+                                                  gint64               now_us);
+gboolean         curb_scanner_gate_is_attentive  (CurbScannerGate     *gate,
+                                                  gint64               now_us);
 guint            curb_scanner_finder_count       (const CurbGrayImage *image);
 gboolean         curb_scanner_frame_looks_coded  (const CurbGrayImage *image);
 

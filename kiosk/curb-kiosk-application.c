@@ -20,6 +20,8 @@
 #define PREVIEW_WIDTH 640
 #define PREVIEW_HEIGHT 360
 #define PREVIEW_FPS 15
+/* nothing code-like in view: nobody is aiming a phone at the camera */
+#define PREVIEW_IDLE_FPS 10
 
 struct _CurbKioskApplication
 {
@@ -267,10 +269,14 @@ configure_flow (CurbKioskApplication *self)
                                 WAITING_TIMEOUT_S, THANKS_TIMEOUT_S);
 }
 
+/* Ready, or a second without a first frame on screen: decoding (held
+ * while the UI starts, so it has the cores) and the hub's session start. */
 static void
 start_session (CurbKioskApplication *self)
 {
   g_clear_handle_id (&self->session_delay, g_source_remove);
+  if (self->scanner != NULL)
+    curb_camera_scanner_set_decoding (self->scanner, TRUE);
   curb_kiosk_session_start (self->session);
 }
 
@@ -370,6 +376,8 @@ start_camera (CurbKioskApplication *self)
                                                    on_preview_frame, self);
       curb_camera_scanner_set_preview_sink (self->scanner,
                                             curb_kiosk_preview_sink_get_element (self->preview));
+      curb_camera_scanner_set_preview_idle_rate (self->scanner, PREVIEW_IDLE_FPS);
+      curb_camera_scanner_set_decoding (self->scanner, FALSE);
       curb_kiosk_session_set_code_source (self->session, CURB_CODE_SOURCE (self->scanner));
       if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
         self->stats_timer = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_timer, self);

@@ -35,12 +35,16 @@ static int      seconds = 4;
 static int      max_frames = 30;
 static char    *corpus_dir;
 static gboolean with_preview;
+static int      appearances = 20;
+static gboolean appear_only;
 
 static const GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Seconds per scenario", "N" },
   { "frames", 0, 0, G_OPTION_ARG_INT, &max_frames, "Frames per video loop", "N" },
   { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus_dir, "Corpus directory", "DIR" },
   { "preview", 0, 0, G_OPTION_ARG_NONE, &with_preview, "Also measure with the BGRA preview branch", NULL },
+  { "appearances", 0, 0, G_OPTION_ARG_INT, &appearances, "Codes shown after an empty kerb, for the time to read", "N" },
+  { "appear-only", 0, 0, G_OPTION_ARG_NONE, &appear_only, "Only the time to read", NULL },
   { NULL }
 };
 
@@ -228,6 +232,128 @@ run_ours (const char *scenario,
   return cpu;
 }
 
+/* --- time to read a code that appears ------------------------------------- */
+
+#define APPEAR_TIMEOUT_US (3 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  CurbCameraScanner *scanner;
+  GPtrArray         *idle;
+  GPtrArray         *active;
+  GMutex             lock;
+  gint64             shown_at;     /* 0 while the kerb is empty */
+  gboolean           read;
+  GArray            *ms;
+  guint              missed;
+  guint              frames;
+  gboolean           done;
+} Appear;
+
+static void
+push_for (Appear    *appear,
+          GPtrArray *frames,
+          gint64     until,
+          gboolean   stop_on_read)
+{
+  gint64 next = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_autoptr(GstElement) src = curb_camera_scanner_dup_element (appear->scanner, "cam");
+      gboolean read;
+
+      g_mutex_lock (&appear->lock);
+      read = appear->read;
+      g_mutex_unlock (&appear->lock);
+      if (stop_on_read && read)
+        return;
+      if (src)
+        push_now (src, frames->pdata[appear->frames++ % frames->len]);
+      next += G_USEC_PER_SEC / 30;
+      if (next > g_get_monotonic_time ())
+        g_usleep (next - g_get_monotonic_time ());
+    }
+}
+
+/* An empty kerb for 1–2 s (a random phase against the gate's clock), then
+ * codes in view until one is read (or 3 s), again and again. */
+static gpointer
+feed_appearances (gpointer data)
+{
+  Appear *appear = data;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1234);
+
+  for (int i = 0; i < appearances; i++)
+    {
+      gint64 shown;
+
+      push_for (appear, appear->idle, g_get_monotonic_time () + g_rand_int_range (rand, 1000, 2000) * 1000, FALSE);
+      shown = g_get_monotonic_time ();
+      g_mutex_lock (&appear->lock);
+      appear->shown_at = shown;
+      appear->read = FALSE;
+      g_mutex_unlock (&appear->lock);
+      push_for (appear, appear->active, shown + APPEAR_TIMEOUT_US, TRUE);
+      g_mutex_lock (&appear->lock);
+      appear->missed += !appear->read;
+      appear->shown_at = 0;
+      g_mutex_unlock (&appear->lock);
+    }
+  g_atomic_int_set (&appear->done, TRUE);
+  return NULL;
+}
+
+static void
+on_appeared_code (CurbCodeSource *source,
+                  GBytes         *payload,
+                  const char     *name,
+                  gint64          frame_time,
+                  Appear         *appear)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&appear->lock);
+  if (appear->shown_at != 0 && !appear->read)
+    {
+      double ms = (now - appear->shown_at) / 1000.0;
+
+      g_array_append_val (appear->ms, ms);
+      appear->read = TRUE;
+    }
+  g_mutex_unlock (&appear->lock);
+}
+
+/* From the first frame with a code (pushed after an empty kerb) to the
+ * code on the main loop. */
+static void
+run_appear (GPtrArray *idle,
+            GPtrArray *active)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
+    "appsrc name=cam is-live=true format=time caps=" CAPS, NULL, &error);
+  Appear appear = { scanner, idle, active };
+  GThread *thread;
+
+  g_assert_no_error (error);
+  g_mutex_init (&appear.lock);
+  appear.ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_object_set (scanner, "rearm-time", 0, NULL);
+  g_signal_connect (scanner, "code", G_CALLBACK (on_appeared_code), &appear);
+  curb_code_source_start (CURB_CODE_SOURCE (scanner), &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("appear", feed_appearances, &appear);
+  while (!g_atomic_int_get (&appear.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+  bench_print_percentiles ("live/ours/appear/code_shown_to_read", appear.ms);
+  bench_print_json ("live/ours/appear/%s", "codes", appear.missed, "not_read_in_3_s");
+  g_array_unref (appear.ms);
+  g_mutex_clear (&appear.lock);
+}
+
 /* --- the decode alone ------------------------------------------------------ */
 
 static double
@@ -393,7 +519,7 @@ main (int    argc,
       g_print ("{\"name\": \"skipped\", \"value\": 0, \"unit\": \"%s\"}\n", error->message);
       return 0;
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (scenarios); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (scenarios) && !appear_only; i++)
     {
       g_autoptr(GPtrArray) frames = load_loop (dir, scenarios[i]);
       double ours, stock;
@@ -406,6 +532,13 @@ main (int    argc,
       bench_print_json ("live/%s/cpu_ratio_ours_to_stock", "ratio", ours / MAX (stock, 0.01), scenarios[i]);
       if (with_preview)
         run_ours (scenarios[i], frames, TRUE);
+    }
+  if (appearances > 0)
+    {
+      g_autoptr(GPtrArray) idle = load_loop (dir, "idle");
+      g_autoptr(GPtrArray) active = load_loop (dir, "active");
+
+      run_appear (idle, active);
     }
   return 0;
 }

@@ -375,6 +375,253 @@ test_corpus_frames (Fixture       *fx,
   g_assert_cmpuint (shown, ==, 3);
 }
 
+/* --- adaptive rate: a real pipeline, frames stamped 1/30 s apart ---------- */
+
+#define STAMPED_APPSRC "appsrc name=cam is-live=true format=time " \
+                       "caps=video/x-raw,format=GRAY8,width=640,height=480,framerate=30/1"
+
+typedef struct
+{
+  CurbCameraScanner *scanner;
+  guint64            pushed;
+  gint               decode_branch;   /* atomic: frames that reached the decode sink */
+  guint              codes;
+  guint              notifies;
+} Stamped;
+
+typedef struct
+{
+  guint64 frames;
+  guint64 previewed;
+  guint   decode_branch;
+} Window;
+
+static void
+on_stamped_code (CurbCodeSource *source,
+                 GBytes         *payload,
+                 const char     *name,
+                 gint64          frame_time,
+                 Stamped        *st)
+{
+  st->codes++;
+}
+
+static void
+on_attentive_notify (CurbCameraScanner *scanner,
+                     GParamSpec        *pspec,
+                     Stamped           *st)
+{
+  st->notifies++;
+}
+
+static void
+on_any_preview (GBytes   *pixels,
+                int       width,
+                int       height,
+                gsize     stride,
+                gpointer  user_data)
+{
+}
+
+static GstPadProbeReturn
+on_decode_branch_buffer (GstPad          *pad,
+                         GstPadProbeInfo *info,
+                         gpointer         data)
+{
+  g_atomic_int_inc (&((Stamped *) data)->decode_branch);
+  return GST_PAD_PROBE_OK;
+}
+
+/* One frame stamped at the camera's pace (the scanner paces itself by
+ * the frames' time, not by when they come), then the main loop runs. */
+static void
+push_stamped (Stamped *st,
+              GBytes  *frame)
+{
+  g_autoptr(GstElement) src = curb_camera_scanner_dup_element (st->scanner, "cam");
+  GstBuffer *buffer = gst_buffer_new_wrapped_bytes (frame);
+
+  GST_BUFFER_PTS (buffer) = gst_util_uint64_scale (st->pushed++, GST_SECOND, 30);
+  GST_BUFFER_DURATION (buffer) = GST_SECOND / 30;
+  gst_app_src_push_buffer (GST_APP_SRC (src), buffer);
+  spin (33);
+}
+
+static Window
+snapshot (Stamped *st)
+{
+  CurbCameraStats stats;
+  Window w;
+
+  curb_camera_scanner_get_stats (st->scanner, &stats);
+  w.frames = stats.frames;
+  w.previewed = stats.previewed;
+  w.decode_branch = g_atomic_int_get (&st->decode_branch);
+  return w;
+}
+
+/* What reached the preview and decode branches over @n frames of @frame. */
+static Window
+measure_window (Stamped *st,
+                GBytes  *frame,
+                guint    n)
+{
+  Window before = snapshot (st), after;
+
+  for (guint i = 0; i < n; i++)
+    push_stamped (st, frame);
+  spin (100);
+  after = snapshot (st);
+  after.frames -= before.frames;
+  after.previewed -= before.previewed;
+  after.decode_branch -= before.decode_branch;
+  g_test_message ("%" G_GUINT64_FORMAT " frames: %" G_GUINT64_FORMAT " previewed, %u to the decoder",
+                  after.frames, after.previewed, after.decode_branch);
+  g_assert_cmpuint (after.frames, >=, n - 2);
+  return after;
+}
+
+static void
+push_until (Stamped  *st,
+            GBytes   *frame,
+            gboolean  attentive,
+            guint     max_frames)
+{
+  for (guint i = 0; i < max_frames && (curb_camera_scanner_get_attentive (st->scanner) != attentive
+                                        || (attentive && st->codes == 0)); i++)
+    push_stamped (st, frame);
+  g_assert_cmpint (curb_camera_scanner_get_attentive (st->scanner), ==, attentive);
+}
+
+static void
+start_stamped (Stamped *st)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstPad) pad = NULL;
+
+  g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (st->scanner), &error));
+  g_assert_no_error (error);
+  sink = curb_camera_scanner_dup_element (st->scanner, "curb_decode");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_decode_branch_buffer, st, NULL);
+}
+
+static CurbCameraScanner *
+stamped_scanner (Stamped *st)
+{
+  g_autoptr(GError) error = NULL;
+
+  st->scanner = curb_camera_scanner_new (STAMPED_APPSRC, NULL, &error);
+  g_assert_no_error (error);
+  curb_camera_scanner_set_preview_func (st->scanner, on_any_preview, NULL, NULL);
+  g_signal_connect (st->scanner, "code", G_CALLBACK (on_stamped_code), st);
+  g_signal_connect (st->scanner, "notify::attentive", G_CALLBACK (on_attentive_notify), st);
+  return st->scanner;
+}
+
+/* Nobody in front: the preview gets the idle rate (5 of 30 frames here)
+ * and the decoder only the frames the gate looks at (about every other
+ * one), both dropped before their branch. A code in view: every frame to
+ * both, and the code read; gone again: back to the idle rate. */
+static void
+test_adaptive_rate (void)
+{
+  Stamped st = { 0 };
+  g_autoptr(CurbCameraScanner) scanner = stamped_scanner (&st);
+  g_autoptr(GBytes) empty = scanner_test_qr_frame (NULL, 0, 5, 640, 480, FALSE);
+  g_autoptr(GBytes) code = scanner_test_qr_frame ((const guint8 *) "CP1.ADAPTIVE", 12, 5, 640, 480, FALSE);
+  Window w;
+
+  curb_camera_scanner_set_preview_idle_rate (scanner, 5);
+  start_stamped (&st);
+  measure_window (&st, empty, 15);
+  w = measure_window (&st, empty, 90);
+  g_assert_false (curb_camera_scanner_get_attentive (scanner));
+  g_assert_cmpuint (w.previewed * 3, <, w.frames);
+  g_assert_cmpuint (w.decode_branch * 4, <, w.frames * 3);
+
+  push_until (&st, code, TRUE, 60);
+  g_assert_cmpuint (st.codes, ==, 1);
+  w = measure_window (&st, code, 60);
+  g_assert_cmpuint (w.previewed * 10, >=, w.frames * 9);
+  g_assert_cmpuint (w.decode_branch * 10, >=, w.frames * 9);
+
+  push_until (&st, empty, FALSE, 150);
+  w = measure_window (&st, empty, 90);
+  g_assert_cmpuint (w.previewed * 3, <, w.frames);
+  g_assert_cmpuint (st.notifies, >=, 2);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+}
+
+/* Held while the app starts: a code in view is not decoded; resumed, it is
+ * read from the next frames. */
+static void
+test_decoding_held (void)
+{
+  Stamped st = { 0 };
+  g_autoptr(CurbCameraScanner) scanner = stamped_scanner (&st);
+  g_autoptr(GBytes) code = scanner_test_qr_frame ((const guint8 *) "CP1.HELD", 8, 5, 640, 480, FALSE);
+  CurbCameraStats stats;
+  guint after = 0;
+
+  curb_camera_scanner_set_decoding (scanner, FALSE);
+  start_stamped (&st);
+  measure_window (&st, code, 30);
+  curb_camera_scanner_get_stats (scanner, &stats);
+  g_assert_cmpuint (st.codes, ==, 0);
+  g_assert_cmpuint (stats.decoded, ==, 0);
+  /* one frame primes the decode sink, and is not decoded */
+  g_assert_cmpint (g_atomic_int_get (&st.decode_branch), <=, 1);
+  g_assert_cmpuint (stats.previewed, >=, 20);
+
+  curb_camera_scanner_set_decoding (scanner, TRUE);
+  while (st.codes == 0 && after++ < 30)
+    push_stamped (&st, code);
+  g_test_message ("read %u frames after decoding resumed", after);
+  g_assert_cmpuint (st.codes, ==, 1);
+  g_assert_cmpuint (after, <=, 10);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+}
+
+static void
+on_paced_error (CurbCodeSource *source,
+                GError         *error,
+                guint          *errors)
+{
+  (*errors)++;
+}
+
+/* A file (here a non-live test source at 4 fps) plays at its own pace even
+ * while nothing is decoded: the frames the decoder does not want must not
+ * let it run ahead of the clock (and then stall, a frozen camera). */
+static void
+test_paced_file_while_held (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CurbCameraScanner) scanner = curb_camera_scanner_new (
+    "videotestsrc pattern=black ! video/x-raw,format=GRAY8,width=320,height=240,framerate=4/1",
+    NULL, &error);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  CurbCameraStats stats;
+  guint errors = 0;
+
+  g_assert_no_error (error);
+  /* like the kiosk's own preview sink, it does not wait for the clock */
+  g_object_set (sink, "sync", FALSE, NULL);
+  curb_camera_scanner_set_preview_sink (scanner, sink);
+  curb_camera_scanner_set_decoding (scanner, FALSE);
+  g_signal_connect (scanner, "error", G_CALLBACK (on_paced_error), &errors);
+  g_assert_true (curb_code_source_start (CURB_CODE_SOURCE (scanner), &error));
+  spin (3000);
+  curb_camera_scanner_get_stats (scanner, &stats);
+  g_test_message ("%" G_GUINT64_FORMAT " frames in 3 s", stats.frames);
+  g_assert_cmpuint (errors, ==, 0);
+  g_assert_cmpuint (stats.frames, >=, 4);
+  g_assert_cmpuint (stats.frames, <=, 40);
+  curb_code_source_stop (CURB_CODE_SOURCE (scanner));
+}
+
 static void
 on_no_camera_error (CurbCodeSource *source,
                     GError         *error,
@@ -443,6 +690,9 @@ main (int    argc,
   ADD ("/camera-scanner/preview-sink", test_preview_sink_survives_unplug);
   ADD ("/camera-scanner/corpus", test_corpus_frames);
 #undef ADD
+  g_test_add_func ("/camera-scanner/adaptive-rate", test_adaptive_rate);
+  g_test_add_func ("/camera-scanner/decoding-held", test_decoding_held);
+  g_test_add_func ("/camera-scanner/paced-file-while-held", test_paced_file_while_held);
   g_test_add_func ("/camera-scanner/no-camera", test_no_camera);
   g_test_add_func ("/camera-scanner/bad-pipeline", test_bad_pipeline);
 
