@@ -3,6 +3,7 @@
 #include "curb-json.h"
 #include "curb-not-taken.h"
 #include "curb-order.h"
+#include "curb-substitution.h"
 #include "curb-util.h"
 
 struct _CurbEvent
@@ -684,13 +685,9 @@ data_node (CurbEvent  *self,
 const char *
 curb_event_get_bay (CurbEvent *self)
 {
-  JsonNode *node;
-
   g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
 
-  node = data_node (self, "bay");
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
+  return curb_json_get_string (self->data, "bay");
 }
 
 JsonArray *
@@ -727,21 +724,56 @@ curb_event_get_not_taken (CurbEvent *self)
 }
 
 GPtrArray *
-curb_event_dup_not_taken (CurbEvent *self)
+curb_event_not_taken_from_json (JsonNode *not_taken)
 {
   GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array = curb_event_get_not_taken (self);
+  JsonArray *array = not_taken != NULL && JSON_NODE_HOLDS_ARRAY (not_taken) ? json_node_get_array (not_taken) : NULL;
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
       const char *line_id = entry != NULL ? curb_json_get_string (entry, "line_id") : NULL;
+      gint64 qty = entry != NULL ? curb_json_get_int (entry, "qty", 0) : 0;
 
-      if (line_id != NULL)
-        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) curb_json_get_int (entry, "qty", 0), curb_json_get_string (entry, "reason")));
+      if (line_id != NULL && qty > 0 && qty <= G_MAXUINT)
+        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) qty, curb_json_get_string (entry, "reason")));
     }
   return entries;
+}
+
+GPtrArray *
+curb_event_dup_not_taken (CurbEvent *self)
+{
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+  return curb_event_not_taken_from_json (data_node (self, "not_taken"));
+}
+
+GPtrArray *
+curb_event_decisions_from_json (JsonNode *decisions)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = decisions != NULL && JSON_NODE_HOLDS_ARRAY (decisions) ? json_node_get_array (decisions) : NULL;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *id = entry != NULL ? curb_json_get_string (entry, "substitution_id") : NULL;
+
+      if (id != NULL)
+        g_ptr_array_add (entries, curb_substitution_new (id, NULL, NULL, NULL, 0,
+                                                         curb_json_get_bool (entry, "approved", FALSE)
+                                                         ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED));
+    }
+  return entries;
+}
+
+GPtrArray *
+curb_event_dup_decisions (CurbEvent *self)
+{
+  g_return_val_if_fail (CURB_IS_EVENT (self), NULL);
+  return curb_event_decisions_from_json (data_node (self, "substitutions"));
 }
 
 void

@@ -105,6 +105,15 @@ JsonObject    *curb_event_get_bags      (CurbEvent *self);   /* staged */
 JsonArray     *curb_event_get_not_taken (CurbEvent *self);   /* (partially_)handed_over */
 /* (element-type CurbNotTaken) (transfer full): the not-taken entries, typed */
 GPtrArray     *curb_event_dup_not_taken (CurbEvent *self) G_GNUC_WARN_UNUSED_RESULT;
+/* (element-type CurbSubstitution) (transfer full): a handoff's or a
+ * substitution_decided batch's answers, typed (id and decision only) */
+GPtrArray     *curb_event_dup_decisions (CurbEvent *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The same readers over a request's array before it is an event (nullable:
+ * anything not an array reads as empty; entries not well formed are
+ * skipped, the event's validation refuses them). */
+GPtrArray     *curb_event_not_taken_from_json (JsonNode *not_taken) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray     *curb_event_decisions_from_json (JsonNode *decisions) G_GNUC_WARN_UNUSED_RESULT;
 
 void           curb_event_set_id        (CurbEvent *self, const char *id);
 void           curb_event_set_seq       (CurbEvent *self, gint64 seq);

@@ -286,28 +286,6 @@ curb_rules_check_bag_label (CurbOrder  *order,
   return CURB_BAG_OF_ORDER;
 }
 
-/* The event's "substitutions" (the answers given at the handoff) as
- * decided substitutions (already validated). */
-static GPtrArray *
-event_decisions (CurbEvent *event)
-{
-  JsonObject *data = curb_event_get_data (event);
-  GPtrArray *decisions = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array = json_object_has_member (data, "substitutions")
-                     ? json_object_get_array_member (data, "substitutions") : NULL;
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (array, i);
-
-      g_ptr_array_add (decisions, curb_substitution_new (json_object_get_string_member (entry, "substitution_id"),
-                                                         NULL, NULL, NULL, 0,
-                                                         json_object_get_boolean_member (entry, "approved")
-                                                         ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED));
-    }
-  return decisions;
-}
-
 static gboolean
 check_details (CurbOrder  *order,
                CurbEvent  *event,
@@ -325,7 +303,7 @@ check_details (CurbOrder  *order,
     case CURB_EVENT_HANDED_OVER:
     case CURB_EVENT_PARTIALLY_HANDED_OVER:
       not_taken = curb_event_dup_not_taken (event);
-      decisions = event_decisions (event);
+      decisions = curb_event_dup_decisions (event);
       return curb_rules_check_handoff (order, not_taken,
                                        json_object_get_boolean_member_with_default (data, "id_checked", FALSE),
                                        error)

@@ -106,27 +106,6 @@ build_stage (CurbHub *hub, SoupServerMessage *msg, CurbHubCaller *caller, const 
       && copy_member (msg, body, data, "bags", JSON_NODE_OBJECT, TRUE);
 }
 
-/* What the request leaves behind, as far as it is well formed (the event's
- * own validation refuses the rest). */
-static GPtrArray *
-requested_not_taken (JsonNode *not_taken)
-{
-  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array = not_taken != NULL && JSON_NODE_HOLDS_ARRAY (not_taken) ? json_node_get_array (not_taken) : NULL;
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *line_id = entry != NULL ? json_object_get_string_member_with_default (entry, "line_id", NULL) : NULL;
-      gint64 qty = entry != NULL ? json_object_get_int_member_with_default (entry, "qty", 0) : 0;
-
-      if (line_id != NULL && qty > 0 && qty <= G_MAXUINT)
-        g_ptr_array_add (entries, curb_not_taken_new (line_id, (guint) qty, NULL));
-    }
-  return entries;
-}
-
 /* The pickup rule (curb-rules.c): an ID check when an age-restricted line
  * leaves; @not_taken is the request's (nullable). */
 gboolean
@@ -136,31 +115,9 @@ curb_hub_order_needs_id_check (CurbHub    *hub,
 {
   g_autoptr(JsonObject) stored = curb_store_get_order (hub->store, ref, NULL);
   g_autoptr(CurbOrder) order = stored != NULL ? curb_order_codec_decode (stored, NULL) : NULL;
-  g_autoptr(GPtrArray) left = requested_not_taken (not_taken);
+  g_autoptr(GPtrArray) left = curb_event_not_taken_from_json (not_taken);
 
   return order != NULL && curb_rules_needs_id_check (order, left);
-}
-
-/* The answers a handoff records, as far as they are well formed (the
- * event's own validation refuses the rest). */
-static GPtrArray *
-requested_decisions (JsonNode *decisions)
-{
-  GPtrArray *entries = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array = decisions != NULL && JSON_NODE_HOLDS_ARRAY (decisions) ? json_node_get_array (decisions) : NULL;
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = entry != NULL ? json_object_get_string_member_with_default (entry, "substitution_id", NULL) : NULL;
-
-      if (id != NULL)
-        g_ptr_array_add (entries, curb_substitution_new (id, NULL, NULL, NULL, 0,
-                                                         json_object_get_boolean_member_with_default (entry, "approved", FALSE)
-                                                         ? CURB_SUBSTITUTION_APPROVED : CURB_SUBSTITUTION_DECLINED));
-    }
-  return entries;
 }
 
 /* The pickup rule (curb-rules.c): no substitution leaves undecided. Returns
@@ -172,7 +129,7 @@ curb_hub_order_undecided_substitution (CurbHub    *hub,
 {
   g_autoptr(JsonObject) stored = curb_store_get_order (hub->store, ref, NULL);
   g_autoptr(CurbOrder) order = stored != NULL ? curb_order_codec_decode (stored, NULL) : NULL;
-  g_autoptr(GPtrArray) answers = requested_decisions (decisions);
+  g_autoptr(GPtrArray) answers = curb_event_decisions_from_json (decisions);
   CurbSubstitution *undecided = NULL;
 
   /* a handoff the state machine refuses anyway is its refusal (409) */
